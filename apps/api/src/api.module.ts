@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
+import { AuditModule } from '@amani/audit';
+import { AuthModule, JwtAuthGuard, RolesGuard } from '@amani/auth';
+import { CryptoModule } from '@amani/crypto';
+import { DatabaseModule } from '@amani/database';
+import { loggerParams } from '@amani/http';
+import { JobsModule } from '@amani/jobs';
+import { AgenciesController } from './agencies/agencies.controller';
+import { AuditController } from './audit/audit.controller';
+import { AuthController } from './auth/auth.controller';
+import { HealthModule } from './health/health.module';
+import { AmaniThrottlerGuard, throttlerOptions } from './throttling/throttling';
+import { UsersController } from './users/users.controller';
+
+/** The HTTP application. Guards run in order: rate limit, authentication, role. */
+@Module({})
+export class ApiModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        AmaniConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
+        DatabaseModule,
+        CryptoModule,
+        ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: throttlerOptions }),
+        JobsModule.forApi(),
+        AuditModule,
+        AuthModule,
+        HealthModule,
+      ],
+      controllers: [AuthController, UsersController, AgenciesController, AuditController],
+      providers: [
+        { provide: APP_GUARD, useClass: AmaniThrottlerGuard },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
+      ],
+    };
+  }
+}

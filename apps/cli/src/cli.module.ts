@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AmaniConfigModule, AppConfig } from '@amani/config';
+import { AuditModule } from '@amani/audit';
+import { AuthModule } from '@amani/auth';
+import { CryptoModule } from '@amani/crypto';
+import { DatabaseModule } from '@amani/database';
+import { JobsModule } from '@amani/jobs';
+import { AdminCreateCommand } from './commands/admin-create.command';
+import { AuditVerifyCommand } from './commands/audit-verify.command';
+import { SeedDemoCommand } from './commands/seed-demo.command';
+
+/** Operator commands: `npm run cli -- <command>`. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule, AuthModule],
+      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand],
+    };
+  }
+}

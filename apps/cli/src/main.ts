@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { CommandFactory } from 'nest-commander';
+import { ConfigError, loadConfig } from '@amani/config';
+import { prepareDatabase } from '@amani/database';
+import { CliModule } from './cli.module';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+  // Runs before Nest: the database and the application role may not exist yet.
+  if (process.argv[2] === 'db:prepare') {
+    const ran = await prepareDatabase(config);
+    process.stdout.write(ran.length ? `applied migrations: ${ran.join(', ')}\n` : 'database is up to date\n');
+    return;
+  }
+  await CommandFactory.run(CliModule.forRoot(config), { logger: ['error', 'warn'], errorHandler: (err) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  } });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error)?.message ?? 'failed'}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
+import { AuditModule, AuditCheckpointJob } from '@amani/audit';
+import { CryptoModule } from '@amani/crypto';
+import { DatabaseModule } from '@amani/database';
+import { loggerParams } from '@amani/http';
+import { JobsModule } from '@amani/jobs';
+
+/** The queue worker: BullMQ processors, the outbox relay and scheduled jobs; no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        AmaniConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
+        DatabaseModule,
+        CryptoModule,
+        JobsModule.forWorker(),
+        AuditModule,
+      ],
+      providers: [AuditCheckpointJob],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+// Shared by the unit and e2e configurations: one place for the path aliases and the transform.
+const aliases = ['config', 'crypto', 'database', 'audit', 'auth', 'domain', 'http', 'jobs'];
+const moduleNameMapper = Object.fromEntries(
+  aliases.map((a) => [`^@amani/${a}(|/.*)$`, `<rootDir>/libs/${a}/src$1`]),
+);
+const swcConfig = JSON.parse(require('fs').readFileSync(__dirname + '/.swcrc', 'utf8'));
+module.exports = {
+  rootDir: __dirname,
+  moduleNameMapper,
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcConfig, swcrc: false }] },
+  transformIgnorePatterns: ['/node_modules/(?!(@noble/hashes|@scure/base|otplib|@otplib)/)'],
+  testEnvironment: 'node',
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};

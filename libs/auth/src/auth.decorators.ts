@@ -1,0 +1,29 @@
+import { createParamDecorator, ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import type { Role } from '@amani/domain';
+import type { AuthenticatedRequest, AuthUser } from './auth-user';
+
+export const IS_PUBLIC_KEY = 'amani:public';
+export const ALLOW_MFA_PENDING_KEY = 'amani:allow-mfa-pending';
+export const ROLES_KEY = 'amani:roles';
+
+/** The route needs no access token (it should also carry a strict throttle). */
+export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
+
+/** The route is reachable by a session that has given its password but not yet its second factor. */
+export const AllowMfaPending = () => SetMetadata(ALLOW_MFA_PENDING_KEY, true);
+
+/** Only these roles may call the route (method-level metadata overrides class-level). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** The authenticated caller. Throws on a route without authentication (a programming error). */
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthUser => {
+  const user = ctx.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  if (!user) throw new UnauthorizedException();
+  return user;
+});
+
+/** The request's correlation id (set by the logger middleware), for audit events. */
+export const RequestId = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
+  const id = ctx.switchToHttp().getRequest<AuthenticatedRequest>().id;
+  return typeof id === 'string' ? id : undefined;
+});

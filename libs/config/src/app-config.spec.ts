@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, EnvVars, generateSecretsDocument, loadConfig } from '.';
+
+const secrets = () => Object.fromEntries(Object.entries(generateSecretsDocument()).map(([k, v]) => [k, String(v)]));
+
+describe('loadConfig', () => {
+  it('builds a typed config from defaults and secrets', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ...secrets() });
+    expect(config.http.port).toBe(3000);
+    expect(config.database.url).toMatch(/^postgres:\/\//);
+    expect(config.secrets.masterKeys.get(1)).toHaveLength(32);
+    expect(config.isProduction).toBe(true);
+  });
+
+  it('names every malformed variable', () => {
+    try {
+      loadConfig({ NODE_ENV: 'production', ...secrets(), PORT: 'eighty', REDIS_URL: 'http://x' });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).message).toContain('PORT');
+      expect((e as ConfigError).message).toContain('REDIS_URL');
+    }
+  });
+
+  it('refuses to start in production without secrets, naming them', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: missing[\s\S]*MASTER_KEYS: missing/);
+  });
+
+  it('refuses two keys that must differ being equal', () => {
+    const s = secrets();
+    expect(() => loadConfig({ NODE_ENV: 'production', ...s, TRACKER_KEY: s.JWT_SECRET })).toThrow(
+      /JWT_SECRET and TRACKER_KEY must differ/,
+    );
+  });
+
+  it('refuses a current master key version that does not exist', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', ...secrets(), MASTER_KEY_CURRENT: '2' })).toThrow(
+      /MASTER_KEY_CURRENT/,
+    );
+  });
+
+  it('.env.example documents every variable', () => {
+    const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
+    const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    const vars = Object.keys(new EnvVars()).concat(['SECRETS_FILE', 'JWT_SECRET', 'MASTER_KEYS', 'MASTER_KEY_CURRENT', 'BLIND_INDEX_KEY', 'AUDIT_SIGNING_KEY', 'TRACKER_KEY', 'RECEIPT_PEPPER', 'LOG_FILE']);
+    for (const v of vars) expect(documented).toContain(v);
+  });
+});

@@ -1,0 +1,71 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { ConfigError } from './config-error';
+import { EnvVars, NodeEnv } from './env.schema';
+import { loadSecrets, Secrets } from './secrets';
+
+export { ConfigError } from './config-error';
+
+/** The typed, validated configuration. Built once at boot; never logged (it holds secrets). */
+export interface AppConfig {
+  env: NodeEnv;
+  isProduction: boolean;
+  http: { host: string; port: number; bodyLimit: string; trustProxy: boolean };
+  database: { url: string; ownerUrl: string; poolSize: number; runMigrations: boolean };
+  redis: { url: string; prefix: string };
+  auth: {
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    maxFailures: number;
+    lockoutSeconds: number;
+  };
+  throttle: { ttlSeconds: number; limit: number; authLimit: number; publicLimit: number };
+  log: { level: string; file?: string };
+  outbox: { pollMs: number };
+  audit: { sequencerMs: number };
+  worker: { concurrency: number };
+  secrets: Secrets;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const vars = plainToInstance(EnvVars, present, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(vars, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length) {
+    throw new ConfigError(
+      errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    );
+  }
+  const secrets = loadSecrets(env, vars.NODE_ENV);
+  return Object.freeze({
+    env: vars.NODE_ENV,
+    isProduction: vars.NODE_ENV === NodeEnv.Production,
+    http: { host: vars.HOST, port: vars.PORT, bodyLimit: vars.BODY_LIMIT, trustProxy: vars.TRUST_PROXY },
+    database: {
+      url: vars.DATABASE_URL,
+      ownerUrl: vars.DATABASE_OWNER_URL,
+      poolSize: vars.DATABASE_POOL_SIZE,
+      runMigrations: vars.RUN_MIGRATIONS,
+    },
+    redis: { url: vars.REDIS_URL, prefix: vars.REDIS_PREFIX },
+    auth: {
+      accessTtlSeconds: vars.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: vars.JWT_REFRESH_TTL_SECONDS,
+      maxFailures: vars.LOGIN_MAX_FAILURES,
+      lockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,
+    },
+    throttle: {
+      ttlSeconds: vars.THROTTLE_TTL_SECONDS,
+      limit: vars.THROTTLE_LIMIT,
+      authLimit: vars.THROTTLE_AUTH_LIMIT,
+      publicLimit: vars.THROTTLE_PUBLIC_LIMIT,
+    },
+    log: { level: vars.LOG_LEVEL, file: vars.LOG_FILE },
+    outbox: { pollMs: vars.OUTBOX_POLL_MS },
+    audit: { sequencerMs: vars.AUDIT_SEQUENCER_MS },
+    worker: { concurrency: vars.WORKER_CONCURRENCY },
+    secrets,
+  });
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, InjectConfig } from '@amani/config';
+import { assertIdentifier, encodeParts } from './binary-encoding';
+import { BlindIndexKind, normalise } from './normalise';
+import { SODIUM, Sodium } from './sodium.provider';
+
+export interface BlindIndexOptions {
+  /** Domain separation, e.g. 'cases.survivor_code'. Defaults to the kind. */
+  purpose?: string;
+  /** Output length in bytes, 1..32. Short on purpose so that false matches are expected. */
+  bytes?: number;
+}
+
+export const BLIND_INDEX_DEFAULT_BYTES = 8;
+export const BLIND_INDEX_KEY_MIN_BYTES = 32;
+export const BLIND_INDEX_KEY_MAX_BYTES = 64;
+const FULL_BYTES = 32;
+const SUBKEY_CACHE_MAX = 256;
+
+/**
+ * Keyed BLAKE2b over a normalised value, under a subkey per (kind, purpose) derived from the
+ * blind index key, so the same phone number indexed for two purposes gives unlinkable values.
+ */
+@Injectable()
+export class BlindIndexService {
+  private readonly subkeys = new Map<string, Uint8Array>();
+  private readonly key: Uint8Array;
+
+  constructor(
+    @Inject(SODIUM) private readonly sodium: Sodium,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.key = config.secrets.blindIndexKey;
+  }
+
+  compute(kind: BlindIndexKind, value: string, options: BlindIndexOptions = {}): Buffer {
+    if (!Object.hasOwn(normalise, kind)) throw new TypeError('unknown blind index kind');
+    const normaliser = normalise[kind];
+    if (typeof value !== 'string') throw new TypeError('blind index value must be a string');
+    const bytes = options.bytes ?? BLIND_INDEX_DEFAULT_BYTES;
+    if (!Number.isInteger(bytes) || bytes < 1 || bytes > FULL_BYTES) {
+      throw new RangeError(`blind index length must be 1..${FULL_BYTES} bytes`);
+    }
+    const normalised = normaliser(value);
+    // An index of "" would match every empty value: the caller must not index absent data.
+    if (normalised.length === 0) throw new RangeError('blind index value is empty after normalisation');
+    const digest = this.sodium.crypto_generichash(
+      FULL_BYTES,
+      Buffer.from(normalised, 'utf8'),
+      this.subkey(kind, options.purpose ?? kind),
+    );
+    return Buffer.from(digest.subarray(0, bytes));
+  }
+
+  private subkey(kind: BlindIndexKind, purpose: string): Uint8Array {
+    assertIdentifier(purpose, 'purpose');
+    const cacheKey = JSON.stringify([kind, purpose]);
+    let subkey = this.subkeys.get(cacheKey);
+    if (!subkey) {
+      subkey = this.sodium.crypto_generichash(
+        FULL_BYTES,
+        encodeParts(['amani:blind-index-subkey:v1', kind, purpose]),
+        this.key,
+      );
+      if (this.subkeys.size < SUBKEY_CACHE_MAX) this.subkeys.set(cacheKey, subkey);
+    }
+    return subkey;
+  }
+}

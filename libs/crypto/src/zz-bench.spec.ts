@@ -1,0 +1,22 @@
+import { randomBytes } from 'node:crypto';
+import { EnvelopeCrypto } from './envelope.service';
+import { StaticMasterKeyProvider } from './key-provider';
+import { loadSodium } from './sodium.provider';
+import { encodeParts } from './binary-encoding';
+it('bench', async () => {
+  const s = await loadSodium();
+  const e = new EnvelopeCrypto(s, new StaticMasterKeyProvider(new Map([[1, randomBytes(32)]]), 1));
+  const dek = e.generateDataKey();
+  const ctx = { table: 'cases', column: 'narrative', rowId: '3f0e9a56-0000-4000-8000-000000000001', agencyId: 'agency-a', keyVersion: 1 };
+  const N = 20000;
+  const time = (n: string, f: () => unknown) => { const t = process.hrtime.bigint(); for (let i = 0; i < N; i++) f(); console.log(n, Number(process.hrtime.bigint() - t) / N / 1000); };
+  time('encryptField', () => e.encryptField(dek, 'same plaintext', ctx));
+  time('encode', () => encodeParts(['amani:field', Buffer.from([1]), ctx.table, ctx.column, ctx.rowId, { nullable: ctx.agencyId }, { u32: 1 }]));
+  time('randomBytes', () => randomBytes(24));
+  const k = randomBytes(32);
+  time('kdf', () => s.crypto_kdf_derive_from_key(32, 123456789012345n, 'amanifld', k));
+  const ad = Buffer.alloc(100), n = randomBytes(24), m = Buffer.from('same plaintext');
+  time('aead', () => s.crypto_aead_xchacha20poly1305_ietf_encrypt(m, ad, null, n, k));
+  time('memzero', () => s.memzero(new Uint8Array(32)));
+  time('regex', () => /\p{Cs}/u.test(ctx.rowId));
+});

@@ -1,0 +1,3 @@
+export * from './database.module';
+export * from './data-source-options';
+export * from './db-admin';

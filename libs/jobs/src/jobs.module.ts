@@ -1,0 +1,47 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import type { RedisOptions } from 'bullmq';
+import { DiscoveryModule } from '@nestjs/core';
+import { APP_CONFIG, AppConfig } from '@amani/config';
+import { JobDispatcher } from './job-dispatcher.processor';
+import { OutboxRelayService } from './outbox/outbox-relay.service';
+import { OutboxService } from './outbox/outbox.service';
+import { MAIN_QUEUE } from './queues';
+import { redisOptionsFromUrl } from './redis-options';
+
+@Module({})
+export class JobsModule {
+  /** The API only writes outbox rows; it never talks to BullMQ. */
+  static forApi(): DynamicModule {
+    return { module: JobsModule, global: true, providers: [OutboxService], exports: [OutboxService] };
+  }
+
+  /** The worker: BullMQ connection, the outbox relay and the job dispatcher. */
+  static forWorker(): DynamicModule {
+    return {
+      module: JobsModule,
+      global: true,
+      imports: [
+        DiscoveryModule,
+        BullModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            prefix: config.redis.prefix,
+            connection: { ...redisOptionsFromUrl(config.redis.url), maxRetriesPerRequest: null } as RedisOptions,
+          }),
+        }),
+        BullModule.registerQueueAsync({
+          name: MAIN_QUEUE,
+          inject: [APP_CONFIG],
+          // Fail fast while Redis is down so the relay leaves rows for the next pass.
+          useFactory: (config: AppConfig) => ({
+            prefix: config.redis.prefix,
+            connection: { ...redisOptionsFromUrl(config.redis.url), enableOfflineQueue: false, maxRetriesPerRequest: 1 } as RedisOptions,
+          }),
+        }),
+      ],
+      providers: [OutboxService, OutboxRelayService, JobDispatcher],
+      exports: [OutboxService, OutboxRelayService, BullModule],
+    };
+  }
+}
