@@ -48,7 +48,7 @@ const KDF_CONTEXT_FIELD = 'amanifld';
 const KDF_CONTEXT_SYSTEM = 'amanisys';
 const KDF_CONTEXT_DATA_KEY = 'amanidek';
 const DATA_KEY_WRAP_SUBKEY_ID = 1;
-const FIELD_HEADER_BYTES = 1;
+const FORMAT_HEADER_BYTES = 1;
 const SYSTEM_HEADER_BYTES = 5;
 
 /**
@@ -88,12 +88,12 @@ export class EnvelopeCrypto {
   /** The caller should memzero the returned key once done with it. */
   unwrapDataKey(wrapped: WrappedDataKey, ctx: DataKeyContext): Buffer {
     const blob = wrapped.wrapped;
-    checkLength(blob, FIELD_HEADER_BYTES, DATA_KEY_BYTES);
-    const header = blob.subarray(0, FIELD_HEADER_BYTES);
+    checkLength(blob, FORMAT_HEADER_BYTES, DATA_KEY_BYTES);
+    const header = blob.subarray(0, FORMAT_HEADER_BYTES);
     const ad = dataKeyAd(header, wrapped.kekVersion, ctx);
     const wrapKey = this.masterSubkeyForDecrypt(wrapped.kekVersion, DATA_KEY_WRAP_SUBKEY_ID, KDF_CONTEXT_DATA_KEY);
     try {
-      const dek = this.open(wrapKey, blob.subarray(FIELD_HEADER_BYTES), ad);
+      const dek = this.open(wrapKey, blob.subarray(FORMAT_HEADER_BYTES), ad);
       if (dek.length !== DATA_KEY_BYTES) throw new IntegrityError('malformed');
       return dek;
     } finally {
@@ -125,12 +125,12 @@ export class EnvelopeCrypto {
 
   decryptField(dek: Uint8Array, ciphertext: Uint8Array, ctx: FieldContext): Buffer {
     assertDataKey(dek);
-    checkLength(ciphertext, FIELD_HEADER_BYTES, 0);
-    const header = ciphertext.subarray(0, FIELD_HEADER_BYTES);
+    checkLength(ciphertext, FORMAT_HEADER_BYTES, 0);
+    const header = ciphertext.subarray(0, FORMAT_HEADER_BYTES);
     const ad = fieldAd(header, ctx);
     const subkey = this.fieldSubkey(dek, ctx, KDF_CONTEXT_FIELD);
     try {
-      return this.open(subkey, ciphertext.subarray(FIELD_HEADER_BYTES), ad);
+      return this.open(subkey, ciphertext.subarray(FORMAT_HEADER_BYTES), ad);
     } finally {
       this.sodium.memzero(subkey);
     }

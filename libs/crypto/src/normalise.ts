@@ -1,4 +1,5 @@
-const WHITESPACE_OR_DASH = /[\s\p{Pd}\u2212]/gu;
+// Format characters (zero-width space, soft hyphen...) are invisible, so they must not count.
+const SPACE_DASH_OR_INVISIBLE = /[\s\p{Pd}\u2212\p{Cf}]/gu;
 const NON_ASCII_DIGIT = /[^\P{Nd}0-9]/gu;
 const DECIMAL_DIGIT = /\p{Nd}/u;
 
@@ -19,9 +20,9 @@ function toAsciiDigits(value: string): string {
 
 /** Normalisers applied before blind indexing, so that trivially different spellings match. */
 export const normalise = {
-  /** Uppercase, without whitespace or dashes: "ab-12 3" → "AB123". */
+  /** Uppercase, without whitespace, dashes or invisible characters: "ab-12 3" → "AB123". */
   survivorCode(value: string): string {
-    return toAsciiDigits(value.normalize('NFKC')).replace(WHITESPACE_OR_DASH, '').toUpperCase();
+    return toAsciiDigits(value.normalize('NFKC')).replace(SPACE_DASH_OR_INVISIBLE, '').toUpperCase();
   },
 
   /**

@@ -20,7 +20,7 @@ export const KNOWN_ANSWERS = {
   },
   masterKey: { version: 7, key: '202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f' },
   system: {
-    context: { table: 'kat', column: 'system', rowId: 'row-1' } as SystemContext,
+    context: { table: 'kat', column: 'system', rowId: 'row-1' },
     ciphertext:
       '0100000007b4769e485cdad5ff28929f75e6dc165bd4cf572af41e05d3f8' +
       'b656c888cbd7d00e11419587b30f2aa29edb1f67b886897d9b3de42032abd10643',
