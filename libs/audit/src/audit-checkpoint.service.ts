@@ -28,17 +28,17 @@ export class AuditCheckpointService {
   /** Flushes the queue, then signs the head. Idempotent; null while the chain is empty. */
   async checkpoint(): Promise<AuditCheckpointResult | null> {
     await this.sequencer.flush();
-    const head = (await this.dataSource.query(
+    const head = await this.dataSource.query<{ seq: string; hash: Buffer }[]>(
       'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-    )) as { seq: string; hash: Buffer }[];
+    );
     if (head.length === 0) return null;
     const { seq, hash } = head[0];
     const signature = await this.signer.sign(encodeCheckpoint(seq, hash));
-    const inserted = (await this.dataSource.query(
+    const inserted = await this.dataSource.query<unknown[]>(
       `INSERT INTO audit_checkpoints (seq, hash, public_key, signature, signed_at)
        VALUES ($1, $2, $3, $4, now()) ON CONFLICT (seq) DO NOTHING RETURNING seq`,
       [seq, hash, await this.signer.publicKey(), signature],
-    )) as unknown[];
+    );
     return { seq, hash: hash.toString('hex'), created: inserted.length === 1 };
   }
 }

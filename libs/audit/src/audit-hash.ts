@@ -44,9 +44,13 @@ export function canonicalJson(value: unknown): string {
     case 'string':
     case 'boolean':
       return JSON.stringify(value);
-    default:
-      throw new Error(`audit details hold an unsupported ${typeof value}`);
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      break;
   }
+  throw new Error(`audit details hold an unsupported ${typeof value}`);
 }
 
 function u64(value: bigint | number | string): Buffer {

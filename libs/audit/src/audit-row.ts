@@ -21,11 +21,7 @@ export interface RawAuditFields {
   request_id: string | null;
 }
 
-export function toHashable(
-  row: RawAuditFields,
-  seq: bigint | string,
-  prevHash: Buffer,
-): HashableAuditEvent {
+export function toHashable(row: RawAuditFields, seq: bigint | string, prevHash: Buffer): HashableAuditEvent {
   return {
     seq,
     prevHash,

@@ -1,11 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-  Optional,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig, InjectConfig } from '@amani/config';
@@ -26,6 +19,11 @@ const COLUMNS_PER_ROW = 14;
 
 interface QueuedRow extends RawAuditFields {
   id: string;
+}
+
+interface ChainHead {
+  seq: string;
+  hash: Buffer;
 }
 
 /**
@@ -82,9 +80,9 @@ export class AuditSequencer implements OnApplicationBootstrap, OnModuleDestroy {
         await em.query(`SET LOCAL lock_timeout = '30s'`);
         await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_SEQUENCER_LOCK_KEY]);
       } else {
-        const [{ locked }] = (await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        const [{ locked }] = await em.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
           AUDIT_SEQUENCER_LOCK_KEY,
-        ])) as { locked: boolean }[];
+        ]);
         if (!locked) return null;
       }
       return this.sequenceBatch(em);
@@ -93,16 +91,13 @@ export class AuditSequencer implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async sequenceBatch(em: EntityManager): Promise<number> {
     // Read committed + the lock: every earlier pass has committed, so this is the true head.
-    const head = (await em.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as {
-      seq: string;
-      hash: Buffer;
-    }[];
+    const head = await em.query<ChainHead[]>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
     // No row locks needed (nor granted: FOR UPDATE would need UPDATE on the queue): the
     // advisory lock already makes this the only pass reading the queue.
-    const queued = (await em.query(
+    const queued = await em.query<QueuedRow[]>(
       `SELECT id, ${AUDIT_FIELD_COLUMNS} FROM audit_queue ORDER BY id LIMIT $1`,
       [this.batchSize],
-    )) as QueuedRow[];
+    );
     if (queued.length === 0) return 0;
 
     let seq = head.length ? BigInt(head[0].seq) : 0n;
@@ -114,18 +109,29 @@ export class AuditSequencer implements OnApplicationBootstrap, OnModuleDestroy {
       const hash = hashAuditEvent(toHashable(row, seq, prevHash));
       const p = params.length;
       const ph = Array.from({ length: COLUMNS_PER_ROW }, (_, i) => `$${p + i + 1}`);
-      ph[10] = `${ph[10]}::jsonb`;
+      ph[12] = `${ph[12]}::jsonb`;
       tuples.push(`(${ph.join(', ')})`);
       params.push(
-        seq.toString(), row.id, prevHash, hash, row.occurred_at, row.actor_id, row.actor_role,
-        row.agency_id, row.action, row.target_type, canonicalJson(row.details ?? {}), row.target_id,
-        row.outcome, row.request_id,
+        seq.toString(),
+        row.id,
+        prevHash,
+        hash,
+        row.occurred_at,
+        row.actor_id,
+        row.actor_role,
+        row.agency_id,
+        row.action,
+        row.target_type,
+        row.target_id,
+        row.outcome,
+        canonicalJson(row.details ?? {}),
+        row.request_id,
       );
       prevHash = hash;
     }
     await em.query(
       `INSERT INTO audit_events (seq, queue_id, prev_hash, hash, occurred_at, actor_id, actor_role,
-         agency_id, action, target_type, details, target_id, outcome, request_id)
+         agency_id, action, target_type, target_id, outcome, details, request_id)
        VALUES ${tuples.join(', ')}`,
       params,
     );

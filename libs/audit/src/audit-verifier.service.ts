@@ -6,16 +6,10 @@ import { AUDIT_FIELD_COLUMNS, RawAuditFields, toHashable } from './audit-row';
 import { AuditSigner } from './audit-signer';
 
 export type AuditBreakReason =
-  | 'hash_mismatch'
-  | 'link_mismatch'
-  | 'gap'
-  | 'missing_tail'
-  | 'bad_checkpoint_signature'
-  | 'checkpoint_mismatch';
+  'hash_mismatch' | 'link_mismatch' | 'gap' | 'missing_tail' | 'bad_checkpoint_signature' | 'checkpoint_mismatch';
 
 export type AuditVerifyResult =
-  | { ok: true; length: number; head: string }
-  | { ok: false; firstBrokenSeq: number; reason: AuditBreakReason };
+  { ok: true; length: number; head: string } | { ok: false; firstBrokenSeq: number; reason: AuditBreakReason };
 
 interface EventRow extends RawAuditFields {
   seq: string;
@@ -78,11 +72,11 @@ export class AuditVerifier {
     let prevHash = GENESIS_HASH;
     let after = '0';
     for (;;) {
-      const rows = (await em.query(
+      const rows = await em.query<EventRow[]>(
         `SELECT seq, prev_hash, hash, ${AUDIT_FIELD_COLUMNS}
            FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [after, BATCH],
-      )) as EventRow[];
+      );
       for (const row of rows) {
         const seq = BigInt(row.seq);
         if (seq !== expected) return broken(expected, 'gap');
@@ -121,11 +115,11 @@ export class AuditVerifier {
     return {
       next: async (): Promise<CheckpointRow | undefined> => {
         if (buffer.length === 0 && !exhausted) {
-          buffer = (await em.query(
+          buffer = await em.query<CheckpointRow[]>(
             `SELECT seq, hash, public_key, signature FROM audit_checkpoints
               WHERE seq > $1 ORDER BY seq LIMIT $2`,
             [after, BATCH],
-          )) as CheckpointRow[];
+          );
           if (buffer.length < BATCH) exhausted = true;
           if (buffer.length) after = buffer[buffer.length - 1].seq;
         }

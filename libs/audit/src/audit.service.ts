@@ -16,6 +16,28 @@ export interface AuditRecord {
   requestId?: string | null;
 }
 
+const CODE = /^[A-Za-z0-9_.:-]{0,64}$/;
+
+/** A programming error: audit details are codes, ids and numbers, never free text. */
+export class UncodedAuditDetailError extends Error {
+  constructor(key: string) {
+    super(`audit detail "${key.slice(0, 64)}" is not a code`);
+    this.name = 'UncodedAuditDetailError';
+  }
+}
+
+function assertDetailsAreCoded(details: AuditRecord['details']): void {
+  for (const [key, value] of Object.entries(details ?? {})) {
+    if (!CODE.test(key)) throw new UncodedAuditDetailError('(key)');
+    const ok =
+      value === null ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && CODE.test(value));
+    if (!ok) throw new UncodedAuditDetailError(key);
+  }
+}
+
 /**
  * Appends audit events. Writers only insert into the queue, in their own (or the caller's)
  * transaction; the sequencer links them into the hash chain, so writers never wait on
@@ -26,6 +48,7 @@ export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async record(event: AuditRecord, em?: EntityManager): Promise<void> {
+    assertDetailsAreCoded(event.details);
     const manager = em ?? this.dataSource.manager;
     await manager.insert(AuditQueueEntry, {
       occurredAt: new Date(),
