@@ -15,7 +15,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule, AuthModule],
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule],
       providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand],
     };
   }

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { ConfigError, loadConfig } from '@amani/config';
 import { prepareDatabase } from '@amani/database';
-import { CliModule } from './cli.module';
 
 async function main() {
   let config;
@@ -21,6 +20,8 @@ async function main() {
     process.stdout.write(ran.length ? `applied migrations: ${ran.join(', ')}\n` : 'database is up to date\n');
     return;
   }
+  // Loaded late so db:prepare needs nothing but the database library.
+  const { CliModule } = await import('./cli.module');
   await CommandFactory.run(CliModule.forRoot(config), { logger: ['error', 'warn'], errorHandler: (err) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@amani/config';
-import { WorkerModule } from './worker.module';
+import { createWorker } from './create-worker';
 
 async function bootstrap() {
   let config;
@@ -15,12 +14,8 @@ async function bootstrap() {
     }
     throw e;
   }
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
-  const logger = app.get(Logger);
-  app.useLogger(logger);
-  app.enableShutdownHooks();
-  await app.init();
-  logger.log({ event: 'worker.ready' }, 'worker ready');
+  const app = await createWorker(config);
+  app.get(Logger).log({ event: 'worker.ready' }, 'worker ready');
 }
 
 void bootstrap();

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
-import { AuditModule, AuditCheckpointJob } from '@amani/audit';
+import { AuditModule, AuditCheckpointJob, AuditCheckpointScheduler } from '@amani/audit';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { loggerParams } from '@amani/http';
@@ -21,7 +21,7 @@ export class WorkerModule {
         JobsModule.forWorker(),
         AuditModule,
       ],
-      providers: [AuditCheckpointJob],
+      providers: [AuditCheckpointJob, AuditCheckpointScheduler],
     };
   }
 }

@@ -29,75 +29,75 @@ export class EnvVars {
   NODE_ENV: NodeEnv = NodeEnv.Development;
 
   @IsInt() @Min(1) @Max(65535)
-  PORT = 3000;
+  PORT: number = 3000;
 
   @IsString()
-  HOST = '127.0.0.1';
+  HOST: string = '127.0.0.1';
 
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
-  DATABASE_URL = 'postgres://amani_app@127.0.0.1:5432/amani';
+  DATABASE_URL: string = 'postgres://amani_app@127.0.0.1:5432/amani';
 
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
-  DATABASE_OWNER_URL = 'postgres://postgres@127.0.0.1:5432/amani';
+  DATABASE_OWNER_URL: string = 'postgres://postgres@127.0.0.1:5432/amani';
 
   @IsInt() @Min(1) @Max(200)
-  DATABASE_POOL_SIZE = 10;
+  DATABASE_POOL_SIZE: number = 10;
 
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
-  REDIS_URL = 'redis://127.0.0.1:6379';
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   @Matches(/^[a-zA-Z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, _ or -' })
-  REDIS_PREFIX = 'amani';
+  REDIS_PREFIX: string = 'amani';
 
   /** Secrets (JWT_SECRET, MASTER_KEYS, …) are read and checked by secrets.ts. */
   @IsOptional() @IsString()
   SECRETS_FILE?: string;
 
   @IsInt() @Min(60) @Max(3600)
-  JWT_ACCESS_TTL_SECONDS = 900;
+  JWT_ACCESS_TTL_SECONDS: number = 900;
 
   @IsInt() @Min(300) @Max(60 * 60 * 24 * 30)
-  JWT_REFRESH_TTL_SECONDS = 60 * 60 * 24;
+  JWT_REFRESH_TTL_SECONDS: number = 60 * 60 * 24;
 
   @Matches(/^\d+(kb|mb)$/, { message: 'must look like 100kb or 1mb' })
-  BODY_LIMIT = '100kb';
+  BODY_LIMIT: string = '100kb';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL: string = 'info';
 
   @IsOptional() @IsString()
   LOG_FILE?: string;
 
   @IsInt() @Min(1)
-  THROTTLE_TTL_SECONDS = 60;
+  THROTTLE_TTL_SECONDS: number = 60;
 
   @IsInt() @Min(1)
-  THROTTLE_LIMIT = 300;
+  THROTTLE_LIMIT: number = 300;
 
   @IsInt() @Min(1)
-  THROTTLE_AUTH_LIMIT = 10;
+  THROTTLE_AUTH_LIMIT: number = 10;
 
   @IsInt() @Min(1)
-  THROTTLE_PUBLIC_LIMIT = 20;
+  THROTTLE_PUBLIC_LIMIT: number = 20;
 
   @IsInt() @Min(1) @Max(100)
-  LOGIN_MAX_FAILURES = 5;
+  LOGIN_MAX_FAILURES: number = 5;
 
   @IsInt() @Min(1)
-  LOGIN_LOCKOUT_SECONDS = 300;
+  LOGIN_LOCKOUT_SECONDS: number = 300;
 
   @Transform(toBool) @IsBoolean()
-  TRUST_PROXY = false;
+  TRUST_PROXY: boolean = false;
 
   @IsInt() @Min(50)
-  OUTBOX_POLL_MS = 500;
+  OUTBOX_POLL_MS: number = 500;
 
   @IsInt() @Min(50)
-  AUDIT_SEQUENCER_MS = 1000;
+  AUDIT_SEQUENCER_MS: number = 1000;
 
   @IsInt() @Min(1) @Max(64)
-  WORKER_CONCURRENCY = 4;
+  WORKER_CONCURRENCY: number = 4;
 
   @Transform(toBool) @IsBoolean()
-  RUN_MIGRATIONS = false;
+  RUN_MIGRATIONS: boolean = false;
 }

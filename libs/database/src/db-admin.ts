@@ -68,17 +68,3 @@ async function ensureRole(client: Client, role: string, kind: 'LOGIN' | 'NOLOGIN
     if (code !== '42710' && code !== '23505') throw e;
   }
 }
-
-/** Drops a database (tests only). */
-export async function dropDatabase(ownerUrl: string): Promise<void> {
-  const url = new URL(ownerUrl);
-  const dbName = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = '/postgres';
-  const admin = new Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${ident(dbName)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}

@@ -2,6 +2,14 @@ import { AuditCheckpoint, AuditEvent, AuditQueueEntry } from '../../audit/src/au
 import { AuthSession, RefreshToken } from '../../auth/src/sessions/session.entity';
 import { User } from '../../auth/src/users/user.entity';
 import { Agency } from '../../domain/src/agencies/agency.entity';
+import { CaseActionPlanItem } from '../../domain/src/cases/case-action-plan-item.entity';
+import { CaseConsent } from '../../domain/src/cases/case-consent.entity';
+import { CaseIncident } from '../../domain/src/cases/case-incident.entity';
+import { CaseKey } from '../../domain/src/cases/case-key.entity';
+import { CaseNote } from '../../domain/src/cases/case-note.entity';
+import { CaseShare } from '../../domain/src/cases/case-share.entity';
+import { Case } from '../../domain/src/cases/case.entity';
+import { ReportingIncident } from '../../domain/src/cases/reporting-incident.entity';
 import { OutboxMessage } from '../../jobs/src/outbox/outbox.entity';
 
 /**
@@ -17,4 +25,12 @@ export const ALL_ENTITIES: Function[] = [
   AuditEvent,
   AuditCheckpoint,
   OutboxMessage,
+  Case,
+  CaseKey,
+  CaseShare,
+  CaseIncident,
+  CaseNote,
+  CaseActionPlanItem,
+  CaseConsent,
+  ReportingIncident,
 ];

@@ -1,3 +1,4 @@
 export * from './database.module';
 export * from './data-source-options';
 export * from './db-admin';
+export * from './db-drop';

@@ -36,7 +36,7 @@ export class JobsModule {
           // Fail fast while Redis is down so the relay leaves rows for the next pass.
           useFactory: (config: AppConfig) => ({
             prefix: config.redis.prefix,
-            connection: { ...redisOptionsFromUrl(config.redis.url), enableOfflineQueue: false, maxRetriesPerRequest: 1 } as RedisOptions,
+            connection: { ...redisOptionsFromUrl(config.redis.url), enableOfflineQueue: false } as RedisOptions,
           }),
         }),
       ],

@@ -1,0 +1,79 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@amani/config';
+import { createWorker } from '../../apps/worker/src/create-worker';
+import { createTestApp, TestApp } from '../support/app';
+import { DisposableRedis } from '../support/redis-server';
+import { loginAs } from '../support/users';
+
+const until = async (what: string, check: () => Promise<boolean>, ms = 20000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+/**
+ * DESIGN §7: Redis being down fails no request and loses no job. This test runs its own
+ * redis-server so it can stop "Redis" without disturbing anything else.
+ */
+describe('transactional outbox with Redis down', () => {
+  let redis: DisposableRedis;
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    redis = await DisposableRedis.create();
+    const env = { REDIS_URL: redis.url };
+    t = await createTestApp(env);
+    worker = await createWorker(loadConfig({ ...process.env, ...env }));
+    db = t.app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('accepts the write while Redis is down, then runs the job exactly once when it returns', async () => {
+    const admin = await loginAs(t, { role: 'admin' });
+    await redis.stop();
+
+    const res = await t
+      .http()
+      .post('/audit/checkpoints')
+      .set('Authorization', `Bearer ${admin.accessToken}`)
+      .send({});
+    expect(res.status).toBe(202);
+    const outboxId = String(res.body.outboxId);
+
+    // The relay tries, fails, and keeps the row.
+    await until('a failed relay attempt', async () => {
+      const [row] = await db.query('SELECT attempts, published_at FROM outbox WHERE id = $1', [outboxId]);
+      return row.attempts >= 1;
+    });
+    const [pending] = await db.query('SELECT published_at FROM outbox WHERE id = $1', [outboxId]);
+    expect(pending.published_at).toBeNull();
+
+    await redis.start();
+    await until('the relay to publish', async () => {
+      const [row] = await db.query('SELECT published_at FROM outbox WHERE id = $1', [outboxId]);
+      return row.published_at !== null;
+    });
+    const jobDone = () =>
+      readFileSync(process.env.LOG_FILE!, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(`"jobId":"outbox-${outboxId}"`) && l.includes('job done')).length;
+    await until('the job to run', async () => jobDone() >= 1);
+    // Give a duplicate every chance to appear before counting.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(jobDone()).toBe(1);
+    const checkpoints: unknown[] = await db.query('SELECT seq FROM audit_checkpoints');
+    expect(checkpoints.length).toBeGreaterThanOrEqual(1);
+  });
+});
