@@ -25,3 +25,9 @@ describe('nothing secret or identifying leaked during the run', () => {
     expect(leaked(await redisDump(), secrets)).toEqual([]);
   });
 });
+
+describe('the sentinel of the 500 test', () => {
+  it('never reached the logs', () => {
+    expect(capturedLogs()).not.toContain('Amina Haroun');
+  });
+});
