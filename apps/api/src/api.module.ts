@@ -12,6 +12,7 @@ import { JobsModule } from '@amani/jobs';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
+import { CasesApiModule } from './cases/cases-api.module';
 import { HealthModule } from './health/health.module';
 import { AmaniThrottlerGuard, throttlerOptions } from './throttling/throttling';
 import { UsersController } from './users/users.controller';
@@ -32,6 +33,7 @@ export class ApiModule {
         AuditModule,
         AuthModule,
         HealthModule,
+        CasesApiModule,
       ],
       controllers: [AuthController, UsersController, AgenciesController, AuditController],
       providers: [

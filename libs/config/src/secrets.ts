@@ -19,16 +19,14 @@ export interface Secrets {
 }
 
 type RawSecrets = Partial<Record<SecretName, string | number>>;
-const SECRET_NAMES = [
-  'JWT_SECRET',
-  'MASTER_KEYS',
-  'MASTER_KEY_CURRENT',
-  'BLIND_INDEX_KEY',
-  'AUDIT_SIGNING_KEY',
-  'TRACKER_KEY',
-  'RECEIPT_PEPPER',
-] as const;
-type SecretName = (typeof SECRET_NAMES)[number];
+type SecretName =
+  | 'JWT_SECRET'
+  | 'MASTER_KEYS'
+  | 'MASTER_KEY_CURRENT'
+  | 'BLIND_INDEX_KEY'
+  | 'AUDIT_SIGNING_KEY'
+  | 'TRACKER_KEY'
+  | 'RECEIPT_PEPPER';
 
 export const DEV_SECRETS_FILE = '.keys/dev-secrets.json';
 

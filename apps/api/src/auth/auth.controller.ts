@@ -1,0 +1,96 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  AllowMfaPending,
+  AuthUser,
+  CurrentUser,
+  LoginService,
+  MfaService,
+  Public,
+  RequestId,
+  SessionService,
+  UsersService,
+} from '@amani/auth';
+import { AuditService } from '@amani/audit';
+import { StrictThrottle } from '../throttling/throttling';
+import { LoginDto, LoginResponseDto, MfaEnrolmentDto, MfaVerifyDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly login: LoginService,
+    private readonly mfa: MfaService,
+    private readonly sessions: SessionService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Password login. Roles that need MFA get a session limited to enrolment/verification. */
+  @Post('auth/login')
+  @Public()
+  @StrictThrottle('auth')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: LoginResponseDto })
+  signIn(@Body() body: LoginDto, @RequestId() requestId?: string): Promise<LoginResponseDto> {
+    return this.login.login(body.email, body.password, requestId);
+  }
+
+  /** Rotates the refresh token. Presenting a used token revokes the whole session. */
+  @Post('auth/refresh')
+  @Public()
+  @StrictThrottle('auth')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: TokenPairDto })
+  refresh(@Body() body: RefreshDto, @RequestId() requestId?: string): Promise<TokenPairDto> {
+    return this.sessions.refresh(body.refreshToken, requestId);
+  }
+
+  @Post('auth/logout')
+  @AllowMfaPending()
+  @ApiBearerAuth()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse()
+  async logout(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<void> {
+    await this.sessions.revoke(user.sessionId, 'logout');
+    await this.audit.record({
+      action: 'auth.logout',
+      outcome: 'success',
+      actorId: user.id,
+      actorRole: user.role,
+      agencyId: user.agencyId,
+      targetType: 'session',
+      targetId: user.sessionId,
+      requestId: requestId ?? null,
+    });
+  }
+
+  /** Starts TOTP enrolment; the secret is shown once. Refused once MFA is active. */
+  @Post('auth/mfa/enrol')
+  @AllowMfaPending()
+  @StrictThrottle('auth')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: MfaEnrolmentDto })
+  enrol(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<MfaEnrolmentDto> {
+    return this.mfa.enrol(user, requestId);
+  }
+
+  /** Checks a TOTP code (the first activates MFA) and returns a full-stage token pair. */
+  @Post('auth/mfa/verify')
+  @AllowMfaPending()
+  @StrictThrottle('auth')
+  @ApiBearerAuth()
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: TokenPairDto })
+  verify(@CurrentUser() user: AuthUser, @Body() body: MfaVerifyDto, @RequestId() requestId?: string): Promise<TokenPairDto> {
+    return this.mfa.verify(user, body.code, requestId);
+  }
+
+  @Get('me')
+  @AllowMfaPending()
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: ProfileDto })
+  me(@CurrentUser() user: AuthUser): Promise<ProfileDto> {
+    return this.users.profile(user.id);
+  }
+}

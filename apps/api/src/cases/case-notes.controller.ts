@@ -1,0 +1,27 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
+import { CaseNotesService, toCaseActor } from '@amani/domain/cases';
+import { IdParam } from '../common/id-param';
+import { PageQueryDto } from '../common/page-query.dto';
+import { CreateNoteDto, NoteDto, NotePageDto } from './case-notes.dto';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Roles('caseworker', 'supervisor')
+@Controller('cases/:id/notes')
+export class CaseNotesController {
+  constructor(private readonly notes: CaseNotesService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: NoteDto })
+  create(@IdParam() id: string, @Body() body: CreateNoteDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<NoteDto> {
+    return this.notes.create(toCaseActor(user, requestId), id, body.body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: NotePageDto, description: 'Newest first.' })
+  list(@IdParam() id: string, @Query() query: PageQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<NotePageDto> {
+    return this.notes.list(toCaseActor(user, requestId), id, query.page, query.pageSize);
+  }
+}

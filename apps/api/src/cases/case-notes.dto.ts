@@ -1,0 +1,23 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsText, TEXT_LONG } from './case-validators';
+
+export class CreateNoteDto {
+  @ApiProperty({ maxLength: TEXT_LONG, description: 'Encrypted at rest.' })
+  @IsText(TEXT_LONG)
+  body: string;
+}
+
+export class NoteDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) caseId: string;
+  @ApiProperty({ format: 'uuid' }) authorId: string;
+  @ApiProperty() body: string;
+  @ApiProperty() createdAt: Date;
+}
+
+export class NotePageDto {
+  @ApiProperty({ type: [NoteDto] }) items: NoteDto[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '@amani/domain/cases';
+import { CaseActionPlanController } from './case-action-plan.controller';
+import { CaseConsentsController } from './case-consents.controller';
+import { CaseIncidentsController } from './case-incidents.controller';
+import { CaseNotesController } from './case-notes.controller';
+import { CasesController } from './cases.controller';
+
+/** HTTP routes of the case store. */
+@Module({
+  imports: [CasesModule],
+  controllers: [CasesController, CaseIncidentsController, CaseNotesController, CaseConsentsController, CaseActionPlanController],
+})
+export class CasesApiModule {}

@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, RequestId, Roles, UsersService } from '@amani/auth';
+import { IdParam } from '../common/id-param';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserDto, UserPageDto } from './users.dto';
+
+/** Staff accounts: administrators only. */
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: UserDto })
+  create(@Body() body: CreateUserDto, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<UserDto> {
+    return this.users.create(body, { actor, requestId });
+  }
+
+  @Get()
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
+    return this.users.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserDto })
+  get(@IdParam() id: string): Promise<UserDto> {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: UserDto })
+  update(
+    @IdParam() id: string,
+    @Body() body: UpdateUserDto,
+    @CurrentUser() actor: AuthUser,
+    @RequestId() requestId?: string,
+  ): Promise<UserDto> {
+    return this.users.update(id, body, { actor, requestId });
+  }
+
+  /** Ends every session of the user; their live access tokens fail on the next request. */
+  @Post(':id/disable')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: UserDto })
+  disable(@IdParam() id: string, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<UserDto> {
+    return this.users.disable(id, { actor, requestId });
+  }
+
+  @Post(':id/enable')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: UserDto })
+  enable(@IdParam() id: string, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<UserDto> {
+    return this.users.enable(id, { actor, requestId });
+  }
+}

@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { ROLES, Role } from '@amani/domain';
+import { PageQueryDto } from '../common/page-query.dto';
+import { IsPlainText } from '../common/plain-text.validator';
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'caseworker@agency.example' })
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ example: 'A. Caseworker' })
+  @IsString()
+  @Length(1, 200)
+  @IsPlainText()
+  displayName: string;
+
+  @ApiProperty({ format: 'password', description: '12 to 128 characters; common passwords are refused.' })
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role: Role;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Required for every role but admin and protection_officer.' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
+}
+
+export class UpdateUserDto {
+  @ApiProperty({ description: 'The version you read; a stale one is refused with 409.' })
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @IsPlainText()
+  displayName?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null removes the agency.' })
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsUUID()
+  agencyId?: string | null;
+
+  @ApiPropertyOptional({ format: 'password', description: 'Resets the password; ends the user’s sessions.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  password?: string;
+}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
+
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+}
+
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  email: string;
+
+  @ApiProperty()
+  displayName: string;
+
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  agencyId: string | null;
+
+  @ApiProperty()
+  disabled: boolean;
+
+  @ApiProperty()
+  mfaEnabled: boolean;
+
+  @ApiProperty()
+  createdAt: Date;
+
+  @ApiProperty()
+  updatedAt: Date;
+
+  @ApiProperty()
+  version: number;
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: [UserDto] })
+  items: UserDto[];
+
+  @ApiProperty()
+  page: number;
+
+  @ApiProperty()
+  pageSize: number;
+
+  @ApiProperty()
+  total: number;
+}

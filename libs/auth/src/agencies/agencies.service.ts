@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { AuditService } from '@amani/audit';
+import { Agency, AgencyType, ServiceType } from '@amani/domain';
+import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@amani/http';
+import type { ActorContext } from '../users/users.service';
+import type { Page } from '../users/user-view';
+
+export interface CreateAgencyInput {
+  name: string;
+  type: AgencyType;
+  serviceTypes?: ServiceType[];
+  regionCodes?: string[];
+}
+
+export interface AgencyView {
+  id: string;
+  name: string;
+  type: AgencyType;
+  serviceTypes: ServiceType[];
+  regionCodes: string[];
+  /** X25519 public key for referral packets, base64; null until the agency's key ceremony. */
+  publicKey: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function toAgencyView(a: Agency): AgencyView {
+  return {
+    id: a.id,
+    name: a.name,
+    type: a.type,
+    serviceTypes: a.serviceTypes,
+    regionCodes: a.regionCodes,
+    publicKey: a.publicKey ? a.publicKey.toString('base64') : null,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+  };
+}
+
+@Injectable()
+export class AgenciesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(input: CreateAgencyInput, ctx: ActorContext): Promise<AgencyView> {
+    const name = input.name.trim();
+    if (!name) throw new ValidationProblem([{ field: 'name', message: 'must be non-empty text' }]);
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const agency = await em.save(
+          em.create(Agency, {
+            name,
+            type: input.type,
+            serviceTypes: [...new Set(input.serviceTypes ?? [])],
+            regionCodes: [...new Set(input.regionCodes ?? [])],
+            publicKey: null,
+          }),
+        );
+        await this.audit.record(
+          {
+            action: 'agency.create',
+            outcome: 'success',
+            actorId: ctx.actor?.id ?? null,
+            actorRole: ctx.actor?.role ?? null,
+            agencyId: agency.id,
+            targetType: 'agency',
+            targetId: agency.id,
+            details: { type: agency.type, ...(ctx.via ? { via: ctx.via } : {}) },
+            requestId: ctx.requestId ?? null,
+          },
+          em,
+        );
+        return toAgencyView(agency);
+      });
+    } catch (e) {
+      const driver = e instanceof QueryFailedError ? (e.driverError as { code?: string }) : undefined;
+      if (driver?.code === '23505') throw new ConflictProblem('agency_name_taken', 'An agency with this name already exists.');
+      throw e;
+    }
+  }
+
+  async list(page: number, pageSize: number): Promise<Page<AgencyView>> {
+    const [agencies, total] = await this.dataSource.getRepository(Agency).findAndCount({
+      order: { name: 'ASC', id: 'ASC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    return { items: agencies.map(toAgencyView), page, pageSize, total };
+  }
+
+  async get(id: string): Promise<AgencyView> {
+    const agency = await this.dataSource.getRepository(Agency).findOneBy({ id });
+    if (!agency) throw new NotFoundProblem('agency');
+    return toAgencyView(agency);
+  }
+
+  /** For the demo seed: the agency with this exact name, if any. */
+  async findByName(name: string): Promise<AgencyView | null> {
+    const agency = await this.dataSource.getRepository(Agency).findOneBy({ name });
+    return agency ? toAgencyView(agency) : null;
+  }
+}

@@ -1,0 +1,61 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@amani/config';
+import { Agency } from '@amani/domain';
+import { AgenciesService } from './agencies/agencies.service';
+import { JWT_AUDIENCE, JWT_ISSUER } from './auth-user';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { RolesGuard } from './guards/roles.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { LockoutService } from './login/lockout.service';
+import { LoginService } from './login/login.service';
+import { MfaService } from './mfa/mfa.service';
+import { PasswordHasher } from './passwords/password-hasher.service';
+import { AuthSession, RefreshToken } from './sessions/session.entity';
+import { SessionService } from './sessions/session.service';
+import { User } from './users/user.entity';
+import { UsersService } from './users/users.service';
+
+const SERVICES = [
+  PasswordHasher,
+  LockoutService,
+  SessionService,
+  LoginService,
+  MfaService,
+  UsersService,
+  AgenciesService,
+  JwtStrategy,
+  JwtAuthGuard,
+  RolesGuard,
+];
+
+/**
+ * Identity and access: staff accounts, agencies, password + TOTP login, sessions with
+ * rotating refresh tokens, and the global guards. Needs AmaniConfigModule, DatabaseModule,
+ * CryptoModule and AuditModule. The guards are registered as APP_GUARD by the API module.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, AuthSession, RefreshToken, Agency]),
+    PassportModule.register({ session: false }),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.secrets.jwtSecret,
+        signOptions: {
+          algorithm: 'HS256',
+          expiresIn: config.auth.accessTtlSeconds,
+          issuer: JWT_ISSUER,
+          audience: JWT_AUDIENCE,
+        },
+        verifyOptions: { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+      }),
+    }),
+  ],
+  providers: SERVICES,
+  exports: [...SERVICES, PassportModule, JwtModule],
+})
+export class AuthModule {}

@@ -1,0 +1,54 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { AuditService } from '@amani/audit';
+import { DomainException } from '@amani/http';
+import { AuthenticatedRequest, AuthUser } from '../auth-user';
+import { ALLOW_MFA_PENDING_KEY, IS_PUBLIC_KEY } from '../auth.decorators';
+import { MfaRequiredProblem, UnauthenticatedProblem } from '../auth.exceptions';
+import { routeCode } from './route-code';
+
+/**
+ * Global: every route needs a valid access token unless marked @Public(). A session still
+ * waiting for its second factor reaches only routes marked @AllowMfaPending().
+ */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets)) return true;
+    await super.canActivate(context);
+    const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (req.authStage !== 'full' && !this.reflector.getAllAndOverride<boolean>(ALLOW_MFA_PENDING_KEY, targets)) {
+      const user = req.user as AuthUser;
+      await this.audit.record({
+        action: 'access.denied',
+        outcome: 'denied',
+        actorId: user.id,
+        actorRole: user.role,
+        agencyId: user.agencyId,
+        details: { reason: 'mfa_required', route: routeCode(req) },
+        requestId: typeof req.id === 'string' ? req.id : null,
+      });
+      throw new MfaRequiredProblem();
+    }
+    return true;
+  }
+
+  override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false, info: unknown): TUser {
+    if (err instanceof DomainException) throw err;
+    if (err || !user) {
+      const expired = info instanceof Error && info.name === 'TokenExpiredError';
+      throw new UnauthenticatedProblem(expired ? 'token_expired' : 'unauthenticated');
+    }
+    return user;
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { DataSource } from 'typeorm';
+import { AppConfig, InjectConfig } from '@amani/config';
+import { MFA_REQUIRED_ROLES, Role } from '@amani/domain';
+import { AccessClaims, AuthenticatedRequest, AuthUser, JWT_AUDIENCE, JWT_ISSUER, SessionStage } from './auth-user';
+import { UnauthenticatedProblem } from './auth.exceptions';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface SessionRow {
+  user_id: string;
+  role: Role;
+  agency_id: string | null;
+  stage: SessionStage;
+  mfa_enabled: boolean;
+}
+
+/**
+ * Verifies the access token (HS256, issuer, audience, expiry), then loads its session with
+ * its user in one query on every request: a revoked or expired session or a disabled user
+ * is refused at once, and role and agency come from the database, not from the token.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @InjectConfig() config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.secrets.jwtSecret,
+      algorithms: ['HS256'],
+      issuer: JWT_ISSUER,
+      audience: JWT_AUDIENCE,
+      ignoreExpiration: false,
+      passReqToCallback: true,
+    });
+  }
+
+  async validate(req: AuthenticatedRequest, claims: Partial<AccessClaims>): Promise<AuthUser> {
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !UUID.test(claims.sid) || !UUID.test(claims.sub)) {
+      throw new UnauthenticatedProblem();
+    }
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT u.id AS user_id, u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled
+         FROM auth_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = $1 AND s.user_id = $2
+          AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
+      [claims.sid, claims.sub],
+    );
+    const row = rows[0];
+    if (!row) throw new UnauthenticatedProblem();
+    // A token minted before the second factor stays limited even after the session upgrades,
+    // and a role that needs MFA never gets a full stage without it.
+    const full = row.stage === 'full' && claims.stage === 'full' && (row.mfa_enabled || !MFA_REQUIRED_ROLES.includes(row.role));
+    req.authStage = full ? 'full' : 'mfa_pending';
+    return { id: row.user_id, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
+  }
+}

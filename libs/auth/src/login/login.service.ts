@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '@amani/audit';
+import { MFA_REQUIRED_ROLES, Role } from '@amani/domain';
+import { InvalidCredentialsProblem } from '../auth.exceptions';
+import { PasswordHasher } from '../passwords/password-hasher.service';
+import { SessionService, TokenPair } from '../sessions/session.service';
+import { normaliseEmail } from '../users/email';
+import { LockoutService } from './lockout.service';
+
+export type MfaStep = 'enrol' | 'verify';
+
+export interface LoginResult extends TokenPair {
+  /** Present when the session still needs its second factor. */
+  mfa?: MfaStep;
+}
+
+interface LoginRow {
+  id: string;
+  role: Role;
+  agency_id: string | null;
+  password_hash: string;
+  disabled: boolean;
+  locked: boolean;
+  mfa_enabled: boolean;
+}
+
+/** Whether this user must give a second factor: by role, or because they enabled one. */
+export function mfaRequiredFor(role: Role, mfaEnabled: boolean): boolean {
+  return mfaEnabled || MFA_REQUIRED_ROLES.includes(role);
+}
+
+@Injectable()
+export class LoginService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly lockout: LockoutService,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Password login. Unknown emails, wrong passwords, locked and disabled accounts all cost
+   * one Argon2 verification and give the same answer.
+   */
+  async login(email: string, password: string, requestId?: string): Promise<LoginResult> {
+    const rows: LoginRow[] = await this.dataSource.query(
+      `SELECT id, role, agency_id, password_hash, disabled_at IS NOT NULL AS disabled,
+              (locked_until IS NOT NULL AND locked_until > now()) AS locked,
+              mfa_enabled_at IS NOT NULL AS mfa_enabled
+         FROM users WHERE email = $1`,
+      [normaliseEmail(email)],
+    );
+    const user = rows[0];
+    const audit = (outcome: 'success' | 'failure' | 'denied', reason: string | null, extra: Record<string, string> = {}) =>
+      this.audit.record({
+        action: 'auth.login',
+        outcome,
+        actorId: user?.id ?? null,
+        actorRole: user?.role ?? null,
+        agencyId: user?.agency_id ?? null,
+        targetType: user ? 'user' : null,
+        targetId: user?.id ?? null,
+        details: { ...(reason ? { reason } : {}), ...extra },
+        requestId: requestId ?? null,
+      });
+
+    if (!user) {
+      await this.hasher.verifyDummy(password);
+      await audit('failure', 'unknown_account');
+      throw new InvalidCredentialsProblem();
+    }
+    const passwordOk = await this.hasher.verify(user.password_hash, password);
+    if (user.locked) {
+      await audit('denied', 'locked');
+      throw new InvalidCredentialsProblem();
+    }
+    if (!passwordOk) {
+      const outcome = await this.lockout.recordFailure(user.id);
+      await audit('failure', 'wrong_password');
+      if (outcome.locked) await this.auditLockout(user, outcome.failures, 'password', requestId);
+      throw new InvalidCredentialsProblem();
+    }
+    if (user.disabled) {
+      await audit('denied', 'disabled');
+      throw new InvalidCredentialsProblem();
+    }
+
+    const subject = { id: user.id, role: user.role, agencyId: user.agency_id };
+    const needsMfa = mfaRequiredFor(user.role, user.mfa_enabled);
+    return this.dataSource.transaction(async (em) => {
+      await this.lockout.reset(user.id, em);
+      const pair = await this.sessions.start(subject, needsMfa ? 'mfa_pending' : 'full', em);
+      const mfa: MfaStep | undefined = needsMfa ? (user.mfa_enabled ? 'verify' : 'enrol') : undefined;
+      await this.audit.record(
+        {
+          action: 'auth.login',
+          outcome: 'success',
+          actorId: user.id,
+          actorRole: user.role,
+          agencyId: user.agency_id,
+          targetType: 'user',
+          targetId: user.id,
+          details: { stage: pair.stage, ...(mfa ? { mfa } : {}) },
+          requestId: requestId ?? null,
+        },
+        em,
+      );
+      return mfa ? { ...pair, mfa } : pair;
+    });
+  }
+
+  async auditLockout(
+    user: { id: string; role: Role; agency_id: string | null },
+    failures: number,
+    factor: 'password' | 'totp',
+    requestId?: string,
+  ): Promise<void> {
+    await this.audit.record({
+      action: 'auth.lockout',
+      outcome: 'denied',
+      actorId: user.id,
+      actorRole: user.role,
+      agencyId: user.agency_id,
+      targetType: 'user',
+      targetId: user.id,
+      details: { failures, factor },
+      requestId: requestId ?? null,
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import type { Role } from '@amani/domain';
+import type { User } from './user.entity';
+
+/** What the API shows of a staff account: never the hash, the TOTP secret or counters. */
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  agencyId: string | null;
+  disabled: boolean;
+  mfaEnabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export function toUserView(u: User): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    agencyId: u.agencyId,
+    disabled: u.disabledAt !== null,
+    mfaEnabled: u.mfaEnabledAt !== null,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+    version: u.version,
+  };
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}

@@ -1,0 +1,320 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, QueryFailedError } from 'typeorm';
+import { AuditRecord, AuditService } from '@amani/audit';
+import { EnvelopeCrypto } from '@amani/crypto';
+import { AGENCYLESS_ROLES, Agency, Role } from '@amani/domain';
+import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
+import type { AuthUser } from '../auth-user';
+import { mfaSecretContext } from '../mfa/mfa.service';
+import { newTotpSecret } from '../mfa/totp';
+import { PasswordHasher } from '../passwords/password-hasher.service';
+import { assertPasswordPolicy } from '../passwords/password-policy';
+import { SessionService } from '../sessions/session.service';
+import { normaliseEmail } from './email';
+import { User } from './user.entity';
+import { Page, toUserView, UserView } from './user-view';
+
+export interface CreateUserInput {
+  email: string;
+  displayName: string;
+  password: string;
+  role: Role;
+  agencyId?: string | null;
+}
+
+export interface UpdateUserInput {
+  version: number;
+  displayName?: string;
+  role?: Role;
+  agencyId?: string | null;
+  password?: string;
+}
+
+export interface Profile {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  agencyId: string | null;
+  mfaEnabled: boolean;
+}
+
+export interface ListUsersInput {
+  page: number;
+  pageSize: number;
+  agencyId?: string;
+  role?: Role;
+}
+
+/** Who is acting: an admin over HTTP (with the request's id), or the operator CLI (null). */
+export interface ActorContext {
+  actor: AuthUser | null;
+  requestId?: string;
+  /** Where a change came from when there is no actor, e.g. 'cli' or 'seed'. */
+  via?: string;
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Deliberately loose (the DTO checks the format); also guards the CLI path. */
+function isPlausibleEmail(email: string): boolean {
+  return email.length <= 320 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && !CONTROL.test(email);
+}
+
+/** Every role but admin and protection_officer belongs to exactly one agency. */
+export function agencyRuleViolation(role: Role, agencyId: string | null | undefined): string | null {
+  const agencyless = AGENCYLESS_ROLES.includes(role);
+  if (agencyless && agencyId) return 'must be empty for this role';
+  if (!agencyless && !agencyId) return 'is required for this role';
+  return null;
+}
+
+/** Admin management of staff accounts. Every change is audited with ids and field names only. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+    private readonly crypto: EnvelopeCrypto,
+  ) {}
+
+  async create(input: CreateUserInput, ctx: ActorContext): Promise<UserView> {
+    const email = normaliseEmail(input.email);
+    const displayName = input.displayName.trim();
+    const agencyId = input.agencyId ?? null;
+    const problems = [
+      ...(isPlausibleEmail(email) ? [] : [{ field: 'email', message: 'must be an email address' }]),
+      ...(displayName && !CONTROL.test(displayName) ? [] : [{ field: 'displayName', message: 'must be non-empty text' }]),
+    ];
+    const rule = agencyRuleViolation(input.role, agencyId);
+    if (rule) problems.push({ field: 'agencyId', message: rule });
+    if (problems.length) throw new ValidationProblem(problems);
+    assertPasswordPolicy(input.password, { email, displayName: input.displayName });
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        if (agencyId) await this.requireAgency(agencyId, em);
+        const user = await em.save(
+          em.create(User, {
+            email,
+            displayName,
+            passwordHash,
+            role: input.role,
+            agencyId,
+            disabledAt: null,
+            mfaSecret: null,
+            mfaEnabledAt: null,
+            mfaLastStep: null,
+            failedLogins: 0,
+            lockedUntil: null,
+          }),
+        );
+        await this.record(ctx, 'user.create', user, { role: user.role }, em);
+        return toUserView(user);
+      });
+    } catch (e) {
+      throw translateUniqueViolation(e);
+    }
+  }
+
+  async list(input: ListUsersInput): Promise<Page<UserView>> {
+    const where: FindOptionsWhere<User> = {};
+    if (input.agencyId) where.agencyId = input.agencyId;
+    if (input.role) where.role = input.role;
+    const [users, total] = await this.dataSource.getRepository(User).findAndCount({
+      where,
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (input.page - 1) * input.pageSize,
+      take: input.pageSize,
+    });
+    return { items: users.map(toUserView), page: input.page, pageSize: input.pageSize, total };
+  }
+
+  async get(id: string): Promise<UserView> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw new NotFoundProblem('user');
+    return toUserView(user);
+  }
+
+  /**
+   * Optimistic concurrency: the caller names the version it read; a stale version is a 409.
+   * A change of role, agency or password ends the user's sessions.
+   */
+  async update(id: string, input: UpdateUserInput, ctx: ActorContext): Promise<UserView> {
+    const changed = (['displayName', 'role', 'agencyId', 'password'] as const).filter((k) => input[k] !== undefined);
+    if (ctx.actor?.id === id && (input.role !== undefined || input.agencyId !== undefined)) {
+      throw new ConflictProblem('cannot_change_own_role', 'An administrator cannot change their own role or agency.');
+    }
+    const passwordHash = input.password !== undefined ? await this.preparePassword(id, input.password) : undefined;
+    return this.dataSource.transaction(async (em) => {
+      const current = await em.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!current) throw new NotFoundProblem('user');
+      if (current.version !== input.version) throw staleVersion();
+      const role = input.role ?? current.role;
+      const agencyId = input.agencyId !== undefined ? input.agencyId : current.agencyId;
+      const rule = agencyRuleViolation(role, agencyId);
+      if (rule) throw new ValidationProblem([{ field: 'agencyId', message: rule }]);
+      if (input.agencyId) await this.requireAgency(input.agencyId, em);
+
+      const set: Partial<User> = {};
+      if (input.displayName !== undefined) {
+        set.displayName = input.displayName.trim();
+        if (!set.displayName) throw new ValidationProblem([{ field: 'displayName', message: 'must be non-empty text' }]);
+      }
+      if (input.role !== undefined) set.role = input.role;
+      if (input.agencyId !== undefined) set.agencyId = input.agencyId;
+      if (passwordHash !== undefined) Object.assign(set, { passwordHash, failedLogins: 0, lockedUntil: null });
+      if (changed.length > 0) {
+        // The builder adds version = version + 1 and updated_at itself.
+        const res = await em
+          .createQueryBuilder()
+          .update(User)
+          .set(set)
+          .where('id = :id AND version = :version', { id, version: input.version })
+          .execute();
+        if (res.affected !== 1) throw staleVersion();
+      }
+      const endsSessions = input.password !== undefined || role !== current.role || agencyId !== current.agencyId;
+      if (endsSessions) {
+        await this.sessions.revokeAllForUser(id, input.password !== undefined ? 'password_reset' : 'user_changed', em);
+      }
+      const updated = await em.getRepository(User).findOneByOrFail({ id });
+      await this.record(ctx, 'user.update', updated, Object.fromEntries(changed.map((k) => [k, true])), em);
+      return toUserView(updated);
+    });
+  }
+
+  /** Disabling ends every session at once; the user's live access tokens fail on their next request. */
+  async disable(id: string, ctx: ActorContext): Promise<UserView> {
+    if (ctx.actor?.id === id) throw new ConflictProblem('cannot_disable_self', 'An administrator cannot disable their own account.');
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.lockedUser(id, em);
+      if (user.disabledAt === null) {
+        await em.createQueryBuilder().update(User).set({ disabledAt: () => 'now()' }).where('id = :id', { id }).execute();
+      }
+      const revoked = await this.sessions.revokeAllForUser(id, 'user_disabled', em);
+      const updated = await em.getRepository(User).findOneByOrFail({ id });
+      await this.record(ctx, 'user.disable', updated, { sessionsRevoked: revoked }, em);
+      return toUserView(updated);
+    });
+  }
+
+  async enable(id: string, ctx: ActorContext): Promise<UserView> {
+    return this.dataSource.transaction(async (em) => {
+      const user = await this.lockedUser(id, em);
+      if (user.disabledAt !== null) {
+        await em
+          .createQueryBuilder()
+          .update(User)
+          .set({ disabledAt: null, failedLogins: 0, lockedUntil: null })
+          .where('id = :id', { id })
+          .execute();
+      }
+      const updated = await em.getRepository(User).findOneByOrFail({ id });
+      await this.record(ctx, 'user.enable', updated, {}, em);
+      return toUserView(updated);
+    });
+  }
+
+  /** GET /me. */
+  async profile(id: string): Promise<Profile> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw new NotFoundProblem('user');
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      role: user.role,
+      agencyId: user.agencyId,
+      mfaEnabled: user.mfaEnabledAt !== null,
+    };
+  }
+
+  /** For the CLI and the demo seed: the user with this email, if any. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOneBy({ email: normaliseEmail(email) });
+  }
+
+  /**
+   * Demo seed only: sets a new password and an already-active TOTP secret, ending every
+   * session. Returns the TOTP secret (base32).
+   */
+  async resetCredentialsWithMfa(id: string, password: string, ctx: ActorContext): Promise<string> {
+    const passwordHash = await this.preparePassword(id, password);
+    const secret = newTotpSecret();
+    const encrypted = this.crypto.encryptSystem(secret, mfaSecretContext(id));
+    await this.dataSource.transaction(async (em) => {
+      const user = await this.lockedUser(id, em);
+      await em.query(
+        `UPDATE users SET password_hash = $2, mfa_secret = $3, mfa_enabled_at = now(), mfa_last_step = NULL,
+                failed_logins = 0, locked_until = NULL, disabled_at = NULL
+          WHERE id = $1`,
+        [id, passwordHash, encrypted],
+      );
+      await this.sessions.revokeAllForUser(id, 'credentials_reset', em);
+      await this.record(ctx, 'user.credentials_reset', user, { password: true, mfa: true }, em);
+    });
+    return secret;
+  }
+
+  private async preparePassword(id: string, password: string): Promise<string> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw new NotFoundProblem('user');
+    assertPasswordPolicy(password, { email: user.email, displayName: user.displayName });
+    return this.hasher.hash(password);
+  }
+
+  private async lockedUser(id: string, em: EntityManager): Promise<User> {
+    const user = await em.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!user) throw new NotFoundProblem('user');
+    return user;
+  }
+
+  private async requireAgency(agencyId: string, em: EntityManager): Promise<void> {
+    const exists = await em.getRepository(Agency).exists({ where: { id: agencyId } });
+    if (!exists) {
+      throw new UnprocessableProblem('unknown_agency', 'The agency does not exist.', [
+        { field: 'agencyId', message: 'does not exist' },
+      ]);
+    }
+  }
+
+  private record(
+    ctx: ActorContext,
+    action: string,
+    target: User,
+    details: NonNullable<AuditRecord['details']>,
+    em: EntityManager,
+  ): Promise<void> {
+    return this.audit.record(
+      {
+        action,
+        outcome: 'success',
+        actorId: ctx.actor?.id ?? null,
+        actorRole: ctx.actor?.role ?? null,
+        agencyId: target.agencyId,
+        targetType: 'user',
+        targetId: target.id,
+        details: { ...details, ...(ctx.via ? { via: ctx.via } : {}) },
+        requestId: ctx.requestId ?? null,
+      },
+      em,
+    );
+  }
+}
+
+function staleVersion(): ConflictProblem {
+  return new ConflictProblem('stale_version', 'The user was changed by someone else; reload it and try again.');
+}
+
+function translateUniqueViolation(e: unknown): unknown {
+  const driver = e instanceof QueryFailedError ? (e.driverError as { code?: string; constraint?: string }) : undefined;
+  if (driver?.code === '23505' && driver.constraint === 'users_email_key') {
+    return new ConflictProblem('email_taken', 'A user with this email already exists.');
+  }
+  return e;
+}

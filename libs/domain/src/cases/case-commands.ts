@@ -1,0 +1,106 @@
+import type { ServiceType } from '../roles';
+import type {
+  ActionPlanStatus,
+  AgeBand,
+  CaseStage,
+  ClosureReason,
+  ConsentGiver,
+  ConsentPurpose,
+  GbvType,
+  LocationType,
+  PriorIncidents,
+  ShareableField,
+  Sex,
+  TimeOfDay,
+  DisplacementStatus,
+  NationalityStatus,
+} from './case-codes';
+import type { CaregiverDetails, CaseCodedFields, ContactDetails, PerpetratorView } from './case-views';
+import type { ClassificationAnswers, ContextAnswers } from './gbvims-classification';
+
+export interface CreateCaseCommand extends CaseCodedFields {
+  survivorName: string;
+  aliases?: string[] | null;
+  contactDetails?: ContactDetails | null;
+  address?: string | null;
+  dateOfBirth?: string | null;
+  caregiverDetails?: CaregiverDetails | null;
+  narrative?: string | null;
+  /** Supervisor only; a caseworker's new case is assigned to them. */
+  assignedCaseworkerId?: string | null;
+}
+
+/** Absent = unchanged; null = cleared. */
+export interface UpdateCaseCommand extends Partial<CaseCodedFields> {
+  version: number;
+  survivorName?: string;
+  aliases?: string[] | null;
+  contactDetails?: ContactDetails | null;
+  address?: string | null;
+  dateOfBirth?: string | null;
+  caregiverDetails?: CaregiverDetails | null;
+  narrative?: string | null;
+}
+
+export interface ChangeStageCommand {
+  to: CaseStage;
+  version: number;
+  closureReason?: ClosureReason | null;
+}
+
+export interface AssignCaseCommand {
+  caseworkerId: string;
+  version: number;
+}
+
+export interface CaseListQuery {
+  page: number;
+  pageSize: number;
+  stage?: CaseStage;
+  sex?: Sex;
+  ageBand?: AgeBand;
+  regionCode?: string;
+  displacementStatus?: DisplacementStatus;
+  nationalityStatus?: NationalityStatus;
+  assignedCaseworkerId?: string;
+  gbvType?: GbvType;
+}
+
+export interface CreateIncidentCommand {
+  incidentDate: string;
+  /** Defaults to today (UTC). */
+  reportDate?: string | null;
+  answers: ClassificationAnswers;
+  contextAnswers: ContextAnswers;
+  timeOfDay: TimeOfDay;
+  locationType: LocationType;
+  regionCode?: string | null;
+  exactLocation?: string | null;
+  narrative?: string | null;
+  /** Survivor's age band at the incident; defaults to the case's. */
+  survivorAgeBand?: AgeBand | null;
+  perpetrator: PerpetratorView;
+  priorIncidents: PriorIncidents;
+}
+
+export interface CreateConsentCommand {
+  purpose: ConsentPurpose;
+  givenBy: ConsentGiver;
+  serviceType?: ServiceType | null;
+  recipientAgencyId?: string | null;
+  shareableFields?: ShareableField[] | null;
+}
+
+export interface CreateActionPlanItemCommand {
+  description: string;
+  serviceType?: ServiceType | null;
+  dueDate?: string | null;
+}
+
+export interface UpdateActionPlanItemCommand {
+  version: number;
+  description?: string;
+  serviceType?: ServiceType | null;
+  status?: ActionPlanStatus;
+  dueDate?: string | null;
+}

@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
+import { Agency } from '../agencies/agency.entity';
+import type { ServiceType } from '../roles';
+import type { CaseActor } from './case-actor';
+import { CaseAuditor, CaseAuditTarget } from './case-auditor';
+import type { CreateConsentCommand } from './case-commands';
+import { CaseConsent } from './case-consent.entity';
+import { RecordNotVisibleError } from './case-errors';
+import { CaseScope } from './case-scope';
+import type { ConsentView } from './case-views';
+import { ReportingProjection } from './reporting-projection';
+
+export function toConsentView(k: CaseConsent): ConsentView {
+  return {
+    id: k.id,
+    caseId: k.caseId,
+    purpose: k.purpose,
+    givenBy: k.givenBy,
+    serviceType: k.serviceType,
+    recipientAgencyId: k.recipientAgencyId,
+    shareableFields: k.shareableFields,
+    takenById: k.takenById,
+    takenAt: k.takenAt,
+    withdrawnAt: k.withdrawnAt,
+    withdrawnById: k.withdrawnById,
+    active: k.withdrawnAt === null,
+  };
+}
+
+/**
+ * Consent per case and purpose. A statistics consent puts the case's incidents in the
+ * reporting projection; its withdrawal takes them out, in the same transaction.
+ */
+@Injectable()
+export class CaseConsentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scope: CaseScope,
+    private readonly auditor: CaseAuditor,
+    private readonly projection: ReportingProjection,
+  ) {}
+
+  create(actor: CaseActor, caseId: string, cmd: CreateConsentCommand): Promise<ConsentView> {
+    const target: CaseAuditTarget = { action: 'case.consent.create', targetType: 'case', targetId: caseId };
+    return this.auditor.run(actor, target, () =>
+      this.dataSource.transaction(async (em) => {
+        const c = await this.scope.load(em, actor, caseId);
+        this.checkShape(cmd);
+        if (cmd.recipientAgencyId && !(await em.exists(Agency, { where: { id: cmd.recipientAgencyId } }))) {
+          throw new UnprocessableProblem('unknown_agency', 'The receiving agency does not exist.', [
+            { field: 'recipientAgencyId', message: 'is not a known agency' },
+          ]);
+        }
+        if (cmd.purpose !== 'referral' && (await em.exists(CaseConsent, { where: { caseId, purpose: cmd.purpose, withdrawnAt: IsNull() } }))) {
+          throw new ConflictProblem('consent_already_active', 'An active consent for this purpose exists; withdraw it first.');
+        }
+        const referral = cmd.purpose === 'referral';
+        const inserted = await this.insertConsent(em, {
+          caseId,
+          agencyId: c.agencyId,
+          purpose: cmd.purpose,
+          givenBy: cmd.givenBy,
+          serviceType: referral ? (cmd.serviceType ?? null) : null,
+          recipientAgencyId: referral ? (cmd.recipientAgencyId ?? null) : null,
+          shareableFields: referral ? [...new Set(cmd.shareableFields ?? [])] : [],
+          takenById: actor.id,
+          takenAt: new Date(),
+        });
+        const id = (inserted.identifiers[0] as { id: string }).id;
+        if (cmd.purpose === 'statistics') await this.projection.refreshCase(em, caseId);
+        await this.auditor.success(actor, { ...target, targetType: 'case_consent', targetId: id }, { case: caseId, purpose: cmd.purpose }, em);
+        return toConsentView(await em.findOneByOrFail(CaseConsent, { id }));
+      }),
+    );
+  }
+
+  list(actor: CaseActor, caseId: string): Promise<ConsentView[]> {
+    const target: CaseAuditTarget = { action: 'case.consent.list', targetType: 'case', targetId: caseId };
+    return this.auditor.run(actor, target, async () => {
+      const em = this.dataSource.manager;
+      await this.scope.load(em, actor, caseId);
+      const rows = await em.find(CaseConsent, { where: { caseId }, order: { takenAt: 'ASC', id: 'ASC' } });
+      await this.auditor.success(actor, target, { count: rows.length });
+      return rows.map(toConsentView);
+    });
+  }
+
+  withdraw(actor: CaseActor, caseId: string, consentId: string): Promise<ConsentView> {
+    const target: CaseAuditTarget = { action: 'case.consent.withdraw', targetType: 'case', targetId: caseId };
+    return this.auditor.run(actor, target, () =>
+      this.dataSource.transaction(async (em) => {
+        await this.scope.load(em, actor, caseId);
+        const consent = await em.findOne(CaseConsent, { where: { id: consentId, caseId }, lock: { mode: 'pessimistic_write' } });
+        if (!consent) throw new RecordNotVisibleError('not_found', 'consent');
+        if (consent.withdrawnAt) throw new ConflictProblem('consent_already_withdrawn', 'The consent was already withdrawn.');
+        await em.update(CaseConsent, { id: consentId }, { withdrawnAt: () => 'now()', withdrawnById: actor.id });
+        if (consent.purpose === 'statistics') await this.projection.refreshCase(em, caseId);
+        await this.auditor.success(actor, { ...target, targetType: 'case_consent', targetId: consentId }, { case: caseId, purpose: consent.purpose }, em);
+        return toConsentView(await em.findOneByOrFail(CaseConsent, { id: consentId }));
+      }),
+    );
+  }
+
+  /**
+   * For the referral feature: the active referral consent of a case that covers a service type
+   * (and, when the consent named one, the receiving agency), or null. Scope is the caller's job.
+   */
+  async activeReferralConsent(
+    em: EntityManager,
+    caseId: string,
+    serviceType: ServiceType,
+    recipientAgencyId: string,
+  ): Promise<ConsentView | null> {
+    const row = await em
+      .getRepository(CaseConsent)
+      .createQueryBuilder('k')
+      .where(`k.case_id = :caseId AND k.purpose = 'referral' AND k.withdrawn_at IS NULL`, { caseId })
+      .andWhere('(k.service_type IS NULL OR k.service_type = :serviceType)', { serviceType })
+      .andWhere('(k.recipient_agency_id IS NULL OR k.recipient_agency_id = :recipientAgencyId)', { recipientAgencyId })
+      .orderBy('k.taken_at', 'DESC')
+      .getOne();
+    return row ? toConsentView(row) : null;
+  }
+
+  // The partial unique index settles a race between two first consents for one purpose.
+  private async insertConsent(em: EntityManager, values: Partial<CaseConsent>) {
+    try {
+      return await em.insert(CaseConsent, values);
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') {
+        throw new ConflictProblem('consent_already_active', 'An active consent for this purpose exists; withdraw it first.');
+      }
+      throw e;
+    }
+  }
+
+  private checkShape(cmd: CreateConsentCommand): void {
+    if (cmd.purpose === 'referral') {
+      const problems = [];
+      if (!cmd.serviceType && !cmd.recipientAgencyId) {
+        problems.push({ field: 'serviceType', message: 'or recipientAgencyId is required for a referral consent' });
+      }
+      if (!cmd.shareableFields?.length) problems.push({ field: 'shareableFields', message: 'must list at least one field' });
+      if (problems.length) throw new ValidationProblem(problems);
+      return;
+    }
+    const extra = (['serviceType', 'recipientAgencyId', 'shareableFields'] as const).filter((f) => cmd[f] !== undefined && cmd[f] !== null);
+    if (extra.length) throw new ValidationProblem(extra.map((field) => ({ field, message: 'is only accepted for a referral consent' })));
+  }
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { CaseActor } from './case-actor';
+import { CaseAuditor, CaseAuditTarget } from './case-auditor';
+import { CaseNote } from './case-note.entity';
+import { CaseScope } from './case-scope';
+import { CaseVault } from './case-vault';
+import type { NoteView, Page } from './case-views';
+
+/** Append-only, encrypted case notes. Notes may still be added to a closed case. */
+@Injectable()
+export class CaseNotesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly vault: CaseVault,
+    private readonly scope: CaseScope,
+    private readonly auditor: CaseAuditor,
+  ) {}
+
+  create(actor: CaseActor, caseId: string, body: string): Promise<NoteView> {
+    const id = randomUUID();
+    const target: CaseAuditTarget = { action: 'case.note.create', targetType: 'case', targetId: caseId };
+    return this.auditor.run(actor, target, () =>
+      this.dataSource.transaction(async (em) => {
+        const c = await this.scope.load(em, actor, caseId);
+        const sealed = await this.vault.withKey(em, c, (key) => this.vault.seal(key, 'case_notes', 'body', id, body));
+        await em.insert(CaseNote, { id, caseId, agencyId: c.agencyId, authorId: actor.id, body: sealed });
+        const saved = await em.findOneByOrFail(CaseNote, { id });
+        await this.auditor.success(actor, { ...target, targetType: 'case_note', targetId: id }, { case: caseId }, em);
+        return { id, caseId, authorId: actor.id, body, createdAt: saved.createdAt };
+      }),
+    );
+  }
+
+  list(actor: CaseActor, caseId: string, page: number, pageSize: number): Promise<Page<NoteView>> {
+    const target: CaseAuditTarget = { action: 'case.note.list', targetType: 'case', targetId: caseId };
+    return this.auditor.run(actor, target, async () => {
+      const em = this.dataSource.manager;
+      const c = await this.scope.load(em, actor, caseId);
+      const [rows, total] = await em.findAndCount(CaseNote, {
+        where: { caseId },
+        order: { createdAt: 'DESC', id: 'DESC' },
+        skip: (page - 1) * pageSize,
+        take: pageSize,
+      });
+      const items = await this.vault.withKey(em, c, (key) =>
+        rows.map((n) => ({
+          id: n.id,
+          caseId: n.caseId,
+          authorId: n.authorId,
+          body: this.vault.open(key, 'case_notes', 'body', n.id, n.body),
+          createdAt: n.createdAt,
+        })),
+      );
+      await this.auditor.success(actor, target, { count: items.length });
+      return { items, page, pageSize, total };
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import type { ServiceType } from '../roles';
+import type {
+  ActionPlanStatus,
+  AgeBand,
+  CaseStage,
+  ClosureReason,
+  ConsentGiver,
+  ConsentPurpose,
+  DisabilityStatus,
+  DisplacementStatus,
+  GbvContext,
+  GbvType,
+  LocationType,
+  NationalityStatus,
+  PerpetratorAgeGroup,
+  PerpetratorCount,
+  PerpetratorOccupation,
+  PerpetratorRelationship,
+  PerpetratorSex,
+  PriorIncidents,
+  ReportDelayBucket,
+  Sex,
+  ShareableField,
+  TimeOfDay,
+  Vulnerability,
+} from './case-codes';
+import type { ClassificationAnswers, ContextAnswers } from './gbvims-classification';
+
+/** Structured contact details, encrypted as one value. */
+export interface ContactDetails {
+  phone?: string | null;
+  email?: string | null;
+  /** How and when it is safe to contact the survivor. */
+  safeContactInstructions?: string | null;
+}
+
+export interface CaregiverDetails {
+  name?: string | null;
+  relationship?: string | null;
+  contact?: string | null;
+}
+
+export interface CaseCodedFields {
+  sex: Sex;
+  ageBand: AgeBand;
+  nationalityStatus: NationalityStatus;
+  displacementStatus: DisplacementStatus;
+  disability: DisabilityStatus;
+  vulnerabilities: Vulnerability[];
+  regionCode: string;
+}
+
+export interface CaseIdentifyingFields {
+  survivorName: string;
+  aliases: string[];
+  contactDetails: ContactDetails | null;
+  address: string | null;
+  dateOfBirth: string | null;
+  caregiverDetails: CaregiverDetails | null;
+  narrative: string | null;
+}
+
+/** What a list shows: coded facts only, never identifying fields. */
+export interface CaseSummaryView extends CaseCodedFields {
+  id: string;
+  stage: CaseStage;
+  closureReason: ClosureReason | null;
+  assignedCaseworkerId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  version: number;
+}
+
+export interface CaseDetailView extends CaseSummaryView, CaseIdentifyingFields {
+  survivorCode: string;
+  createdById: string;
+}
+
+export interface CasePage {
+  items: CaseSummaryView[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface PerpetratorView {
+  count: PerpetratorCount;
+  sex: PerpetratorSex;
+  ageGroup: PerpetratorAgeGroup;
+  relationship: PerpetratorRelationship;
+  occupation: PerpetratorOccupation;
+}
+
+export interface IncidentView {
+  id: string;
+  caseId: string;
+  gbvType: GbvType;
+  contexts: GbvContext[];
+  answers: ClassificationAnswers;
+  contextAnswers: ContextAnswers;
+  incidentDate: string;
+  reportDate: string;
+  incidentMonth: string;
+  reportMonth: string;
+  reportDelayBucket: ReportDelayBucket;
+  timeOfDay: TimeOfDay;
+  locationType: LocationType;
+  regionCode: string | null;
+  exactLocation: string | null;
+  narrative: string | null;
+  survivorAgeBand: AgeBand;
+  perpetrator: PerpetratorView;
+  priorIncidents: PriorIncidents;
+  recordedById: string;
+  createdAt: Date;
+}
+
+export interface NoteView {
+  id: string;
+  caseId: string;
+  authorId: string;
+  body: string;
+  createdAt: Date;
+}
+
+export interface ConsentView {
+  id: string;
+  caseId: string;
+  purpose: ConsentPurpose;
+  givenBy: ConsentGiver;
+  serviceType: ServiceType | null;
+  recipientAgencyId: string | null;
+  shareableFields: ShareableField[];
+  takenById: string;
+  takenAt: Date;
+  withdrawnAt: Date | null;
+  withdrawnById: string | null;
+  active: boolean;
+}
+
+export interface ActionPlanItemView {
+  id: string;
+  caseId: string;
+  description: string;
+  serviceType: ServiceType | null;
+  status: ActionPlanStatus;
+  dueDate: string | null;
+  createdById: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface ShareView {
+  caseId: string;
+  userId: string;
+  sharedById: string;
+  createdAt: Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}

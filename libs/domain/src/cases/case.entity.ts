@@ -1,0 +1,144 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { User } from '../../../auth/src/users/user.entity';
+import { Agency } from '../agencies/agency.entity';
+import {
+  AGE_BANDS,
+  AgeBand,
+  CASE_STAGES,
+  CaseStage,
+  CLOSURE_REASONS,
+  ClosureReason,
+  DISABILITY_STATUSES,
+  DisabilityStatus,
+  DISPLACEMENT_STATUSES,
+  DisplacementStatus,
+  NATIONALITY_STATUSES,
+  NationalityStatus,
+  REGION_CODE_SQL_PATTERN,
+  SEXES,
+  Sex,
+  sqlArrayWithin,
+  sqlIn,
+  Vulnerability,
+  VULNERABILITIES,
+} from './case-codes';
+
+/**
+ * One survivor's case. Coded facts are plain columns (filterable, countable); every
+ * identifying or narrative field is a bytea ciphertext under the case's data key, bound by
+ * its associated data to (table, column, row id, agency id, key version). Only CaseVault
+ * reads or writes those columns.
+ */
+@Entity({ name: 'cases' })
+@Check('cases_stage_check', sqlIn('stage', CASE_STAGES))
+@Check('cases_closure_check', `(stage = 'closed') = (closure_reason IS NOT NULL AND closed_at IS NOT NULL)`)
+@Check('cases_closure_reason_check', sqlIn('closure_reason', CLOSURE_REASONS))
+@Check('cases_sex_check', sqlIn('sex', SEXES))
+@Check('cases_age_band_check', sqlIn('age_band', AGE_BANDS))
+@Check('cases_nationality_status_check', sqlIn('nationality_status', NATIONALITY_STATUSES))
+@Check('cases_displacement_status_check', sqlIn('displacement_status', DISPLACEMENT_STATUSES))
+@Check('cases_disability_check', sqlIn('disability', DISABILITY_STATUSES))
+@Check('cases_vulnerabilities_check', sqlArrayWithin('vulnerabilities', VULNERABILITIES))
+@Check('cases_region_code_check', `region_code ~ '${REGION_CODE_SQL_PATTERN}'`)
+@Index('cases_agency_created_idx', ['agencyId', 'createdAt'])
+export class Case {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'agency_id', type: 'uuid' })
+  agencyId: string;
+
+  @ManyToOne(() => Agency, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'agency_id', foreignKeyConstraintName: 'cases_agency_id_fkey' })
+  agency?: Agency;
+
+  @Column({ name: 'created_by', type: 'uuid' })
+  createdById: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'cases_created_by_fkey' })
+  createdBy?: User;
+
+  @Index('cases_assigned_caseworker_idx')
+  @Column({ name: 'assigned_caseworker_id', type: 'uuid', nullable: true })
+  assignedCaseworkerId: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'assigned_caseworker_id', foreignKeyConstraintName: 'cases_assigned_caseworker_id_fkey' })
+  assignedCaseworker?: User | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'intake' })
+  stage: CaseStage;
+
+  @Column({ name: 'closure_reason', type: 'varchar', length: 32, nullable: true })
+  closureReason: ClosureReason | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  sex: Sex;
+
+  @Column({ name: 'age_band', type: 'varchar', length: 16 })
+  ageBand: AgeBand;
+
+  @Column({ name: 'nationality_status', type: 'varchar', length: 32 })
+  nationalityStatus: NationalityStatus;
+
+  @Column({ name: 'displacement_status', type: 'varchar', length: 32 })
+  displacementStatus: DisplacementStatus;
+
+  @Column({ type: 'varchar', length: 32 })
+  disability: DisabilityStatus;
+
+  @Column({ type: 'varchar', length: 32, array: true, default: () => "'{}'" })
+  vulnerabilities: Vulnerability[];
+
+  @Column({ name: 'region_code', type: 'varchar', length: 32 })
+  regionCode: string;
+
+  /** Keyed BLAKE2b of the normalised survivor code (truncated: false matches are expected). */
+  @Index('cases_survivor_code_index_idx')
+  @Column({ name: 'survivor_code_index', type: 'bytea' })
+  survivorCodeIndex: Buffer;
+
+  /** Keyed BLAKE2b of the normalised phone number, for de-duplication. */
+  @Index('cases_phone_index_idx')
+  @Column({ name: 'phone_index', type: 'bytea', nullable: true })
+  phoneIndex: Buffer | null;
+
+  // Encrypted columns.
+  @Column({ name: 'survivor_code', type: 'bytea' })
+  survivorCode: Buffer;
+
+  @Column({ name: 'survivor_name', type: 'bytea' })
+  survivorName: Buffer;
+
+  @Column({ name: 'survivor_aliases', type: 'bytea', nullable: true })
+  survivorAliases: Buffer | null;
+
+  @Column({ name: 'contact_details', type: 'bytea', nullable: true })
+  contactDetails: Buffer | null;
+
+  @Column({ type: 'bytea', nullable: true })
+  address: Buffer | null;
+
+  @Column({ name: 'date_of_birth', type: 'bytea', nullable: true })
+  dateOfBirth: Buffer | null;
+
+  @Column({ name: 'caregiver_details', type: 'bytea', nullable: true })
+  caregiverDetails: Buffer | null;
+
+  @Column({ type: 'bytea', nullable: true })
+  narrative: Buffer | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  /** Optimistic concurrency: every change is a conditional UPDATE ... WHERE version = $n. */
+  @Column({ type: 'int', default: 1 })
+  version: number;
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { CaseActionPlanService } from './case-action-plan.service';
+import { CaseAuditor } from './case-auditor';
+import { CaseConsentsService } from './case-consents.service';
+import { CaseIncidentsService } from './case-incidents.service';
+import { CaseNotesService } from './case-notes.service';
+import { CaseReferralSource } from './case-referral-source.service';
+import { CaseScope } from './case-scope';
+import { CaseVault } from './case-vault';
+import { CasesService } from './cases.service';
+import { ReportingProjection } from './reporting-projection';
+
+/**
+ * The case store. Needs the global CryptoModule, AuditModule and a TypeORM data source.
+ * CaseVault is deliberately not exported: nothing outside this module encrypts or decrypts
+ * case fields.
+ */
+@Module({
+  providers: [
+    CaseVault,
+    CaseScope,
+    CaseAuditor,
+    ReportingProjection,
+    CasesService,
+    CaseIncidentsService,
+    CaseNotesService,
+    CaseConsentsService,
+    CaseActionPlanService,
+    CaseReferralSource,
+  ],
+  exports: [
+    CasesService,
+    CaseIncidentsService,
+    CaseNotesService,
+    CaseConsentsService,
+    CaseActionPlanService,
+    CaseReferralSource,
+    CaseScope,
+    ReportingProjection,
+  ],
+})
+export class CasesModule {}
