@@ -20,7 +20,9 @@ async function main() {
   const { NestFactory } = require('@nestjs/core');
   const { ApiModule } = require(join(root, 'dist/apps/api/src/api.module'));
   const { configureApp } = require(join(root, 'dist/libs/http/src'));
-  const { AgenciesService, UsersService, SessionService } = require(join(root, 'dist/libs/auth/src'));
+  const { AgenciesService, UsersService, SessionService, mfaSecretContext, newTotpSecret } = require(join(root, 'dist/libs/auth/src'));
+  const { EnvelopeCrypto } = require(join(root, 'dist/libs/crypto/src'));
+  const { DataSource } = require('typeorm');
   const app = await NestFactory.create(ApiModule.forRoot(config), { bodyParser: false, bufferLogs: true });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
@@ -30,6 +32,11 @@ async function main() {
   const agency = await app.get(AgenciesService).create({ name: 'Bench agency', type: 'national_ngo', serviceTypes: ['psychosocial'], regionCodes: ['BN-01'] }, ctx);
   const password = `Bench ${randomBytes(12).toString('base64url')}`;
   const user = await app.get(UsersService).create({ email: 'bench-supervisor@example.org', password, role: 'supervisor', agencyId: agency.id, displayName: 'Bench' }, ctx);
+  // Supervisors must have a second factor before they reach case data.
+  await app.get(DataSource).query('UPDATE users SET mfa_secret = $2, mfa_enabled_at = now() WHERE id = $1', [
+    user.id,
+    app.get(EnvelopeCrypto).encryptSystem(newTotpSecret(), mfaSecretContext(user.id)),
+  ]);
   const { accessToken } = await app.get(SessionService).start({ id: user.id, role: user.role, agencyId: user.agencyId }, 'full');
   const headers = { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' };
 
@@ -64,7 +71,6 @@ async function main() {
   });
 
   // Raw baseline: the same number of rows of the same stored size, straight through pg.
-  const { DataSource } = require('typeorm');
   const ds = app.get(DataSource);
   const [{ size }] = await ds.query('SELECT avg(pg_column_size(c.*))::int AS size FROM cases c');
   const { Pool } = require('pg');

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -10,6 +11,7 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { LockoutService } from './login/lockout.service';
+import { LoginHooks } from './login/login-hooks';
 import { LoginService } from './login/login.service';
 import { MfaService } from './mfa/mfa.service';
 import { PasswordHasher } from './passwords/password-hasher.service';
@@ -21,6 +23,7 @@ import { UsersService } from './users/users.service';
 const SERVICES = [
   PasswordHasher,
   LockoutService,
+  LoginHooks,
   SessionService,
   LoginService,
   MfaService,
@@ -44,7 +47,7 @@ const SERVICES = [
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        secret: config.secrets.jwtSecret,
+        secret: createSecretKey(config.secrets.jwtSecret) as unknown as Buffer,
         signOptions: {
           algorithm: 'HS256',
           expiresIn: config.auth.accessTtlSeconds,
