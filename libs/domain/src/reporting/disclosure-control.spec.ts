@@ -1,0 +1,269 @@
+import fc from 'fast-check';
+import {
+  DisclosureControlError,
+  MIN_CELL_COUNT,
+  publish,
+  PublishedTable,
+  solvableByLinearAlgebra,
+  solveBySingleUnknowns,
+  suppress,
+  SuppressedTable,
+  suppressLinked,
+} from './disclosure-control';
+
+/** 'p' primary, 'c' complementary, '.' published: the table's marks as strings, totals last. */
+function marks(t: SuppressedTable): string[] {
+  const m = (e: { suppressed: string | null }) => (e.suppressed === 'primary' ? 'p' : e.suppressed ? 'c' : '.');
+  return [
+    ...t.cells.map((row, i) => row.map(m).join('') + '|' + m(t.rowTotals[i])),
+    t.columnTotals.map(m).join('') + '|' + m(t.grandTotal),
+  ];
+}
+
+/**
+ * Independent of the implementation's graph argument: Gaussian elimination over the
+ * published equations. An unknown is determined exactly when its unit vector lies in the
+ * row space, i.e. some row of the reduced echelon form is that unit vector.
+ */
+function determinedByElimination(t: PublishedTable): [number, number][] {
+  const n = t.cells.length;
+  const m = t.columnTotals.length;
+  const at = (i: number, j: number) =>
+    i < n ? (j < m ? t.cells[i][j] : t.rowTotals[i]) : j < m ? t.columnTotals[j] : t.grandTotal;
+  const unknowns: [number, number][] = [];
+  const index = new Map<string, number>();
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      if (at(i, j) === null) {
+        index.set(`${i},${j}`, unknowns.length);
+        unknowns.push([i, j]);
+      }
+    }
+  }
+  const rows: number[][] = [];
+  const line = (entries: [number, number][]) => {
+    const r = new Array<number>(unknowns.length).fill(0);
+    entries.forEach(([i, j], idx) => {
+      const u = index.get(`${i},${j}`);
+      if (u !== undefined) r[u] = idx === entries.length - 1 ? -1 : 1;
+    });
+    rows.push(r);
+  };
+  for (let i = 0; i <= n; i++) line(Array.from({ length: m + 1 }, (_, j) => [i, j] as [number, number]));
+  for (let j = 0; j <= m; j++) line(Array.from({ length: n + 1 }, (_, i) => [i, j] as [number, number]));
+  const eps = 1e-9;
+  let pivotRow = 0;
+  const pivots: number[] = [];
+  for (let col = 0; col < unknowns.length && pivotRow < rows.length; col++) {
+    let best = pivotRow;
+    for (let r = pivotRow; r < rows.length; r++) if (Math.abs(rows[r][col]) > Math.abs(rows[best][col])) best = r;
+    if (Math.abs(rows[best][col]) < eps) continue;
+    [rows[pivotRow], rows[best]] = [rows[best], rows[pivotRow]];
+    const p = rows[pivotRow][col];
+    rows[pivotRow] = rows[pivotRow].map((x) => x / p);
+    for (let r = 0; r < rows.length; r++) {
+      if (r === pivotRow || Math.abs(rows[r][col]) < eps) continue;
+      const f = rows[r][col];
+      rows[r] = rows[r].map((x, c) => x - f * rows[pivotRow][c]);
+    }
+    pivots.push(col);
+    pivotRow++;
+  }
+  const out: [number, number][] = [];
+  pivots.forEach((col, r) => {
+    if (rows[r].every((x, c) => c === col || Math.abs(x) < eps)) out.push(unknowns[col]);
+  });
+  return out;
+}
+
+describe('suppress (hand-computed fixtures)', () => {
+  it('suppresses 1..k-1, then complements until no line has a single unknown', () => {
+    //            F   M   U   | total
+    // A         20   3   0   |  23
+    // B         12   8   6   |  26
+    // C          7   0   9   |  16
+    // total     39  11  15   |  65
+    // Primary: A/M = 3. Row A needs a second: A/F 20 (the total comes last). Column F then
+    // needs one: C/F 7 (smaller than B/F 12). Column M: B/M 8. Row B now has one: B/U 6 (its
+    // column had none, and 6 < 12). Row C has one: C/U 9, which also mends column U.
+    const t = suppress(
+      [
+        [20, 3, 0],
+        [12, 8, 6],
+        [7, 0, 9],
+      ],
+      5,
+    );
+    expect(marks(t)).toEqual(['cp.|.', '.cc|.', 'c.c|.', '...|.']);
+    expect(publish(t)).toEqual({
+      cells: [
+        [null, null, 0],
+        [12, null, null],
+        [null, 0, null],
+      ],
+      rowTotals: [23, 26, 16],
+      columnTotals: [39, 11, 15],
+      grandTotal: 65,
+    });
+    expect(solveBySingleUnknowns(publish(t))).toEqual([]);
+    expect(solvableByLinearAlgebra(publish(t))).toEqual([]);
+  });
+
+  it('closes a cycle through a bridge that the single-unknown attack misses', () => {
+    // Two blocks of primary cells joined by r1/c2: every line holds 0 or >= 2 unknowns, yet
+    // rows r0+r1 minus columns c0+c1 give r1/c2 = 2 exactly. The fix suppresses the smallest
+    // entry joining the two sides of that bridge: r0/c2 = 10.
+    const counts = [
+      [2, 3, 10, 11, 50],
+      [4, 1, 2, 12, 40],
+      [13, 14, 3, 4, 60],
+      [15, 16, 1, 2, 70],
+    ];
+    const primaryOnly: PublishedTable = {
+      cells: counts.map((row) => row.map((v) => (v < 5 ? null : v))),
+      rowTotals: counts.map((row) => row.reduce((a, b) => a + b, 0)),
+      columnTotals: counts[0].map((_, j) => counts.reduce((a, row) => a + row[j], 0)),
+      grandTotal: 353,
+    };
+    expect(solveBySingleUnknowns(primaryOnly)).toEqual([]);
+    expect(solvableByLinearAlgebra(primaryOnly)).toEqual([[1, 2]]);
+    expect(determinedByElimination(primaryOnly)).toEqual([[1, 2]]);
+
+    const t = suppress(counts);
+    expect(marks(t)).toEqual(['ppc..|.', 'ppp..|.', '..pp.|.', '..pp.|.', '.....|.']);
+    expect(determinedByElimination(publish(t))).toEqual([]);
+  });
+
+  it('suppresses small totals and their lines, and publishes zeros', () => {
+    //          x   y  | total
+    // a        2   0  |  2     row total 2 is primary too
+    // b        9   6  | 15
+    // total   11   6  | 17
+    const t = suppress([
+      [2, 0],
+      [9, 6],
+    ]);
+    // Row a: cell and total unknown. Column x: a/x alone -> b/x 9. Totals column: a's total
+    // alone -> b's total 15 (no inner entry: the grand total is that line's own total).
+    // Row b then has b/x and its total: two. Column y and the totals row are untouched.
+    expect(marks(t)).toEqual(['p.|p', 'c.|c', '..|.']);
+    expect(publish(t).cells).toEqual([
+      [null, 0],
+      [null, 6],
+    ]);
+    expect(solvableByLinearAlgebra(publish(t))).toEqual([]);
+  });
+
+  it('suppresses everything non-zero when the whole table is below k', () => {
+    const t = suppress([[1, 0, 3]], 5);
+    expect(publish(t)).toEqual({ cells: [[null, 0, null]], rowTotals: [null], columnTotals: [null, 0, null], grandTotal: null });
+  });
+
+  it('publishes a table without small counts untouched', () => {
+    const t = suppress([
+      [5, 0],
+      [7, 12],
+    ]);
+    expect(marks(t)).toEqual(['..|.', '..|.', '..|.']);
+  });
+
+  it('honours a larger k, and refuses k below the minimum or bad counts', () => {
+    expect(marks(suppress([[7, 20]], { k: 10 }))).toEqual(['pc|.', 'pc|.']);
+    expect(() => suppress([[1]], 4)).toThrow(DisclosureControlError);
+    expect(() => suppress([[1]], 5.5)).toThrow(DisclosureControlError);
+    expect(() => suppress([[-1]])).toThrow(DisclosureControlError);
+    expect(() => suppress([[1, 2], [3]])).toThrow(DisclosureControlError);
+    expect(MIN_CELL_COUNT).toBe(5);
+  });
+
+  it('handles an empty table', () => {
+    expect(publish(suppress([]))).toEqual({ cells: [], rowTotals: [], columnTotals: [], grandTotal: 0 });
+  });
+
+  it('a forced grand total gets complements of its own', () => {
+    // Totals row: 8, 6, [14] -> column total 6 (smaller). Totals column: row total 14.
+    // Row 0 then holds one unknown (its total) -> the 6 cell, which also mends column 1.
+    const t = suppress([[8, 6]], { forceGrandTotal: true });
+    expect(marks(t)).toEqual(['.c|c', '.c|c']);
+    expect(solvableByLinearAlgebra(publish(t))).toEqual([]);
+  });
+
+  it('linked tables agree on the shared grand total', () => {
+    const [t1, t2] = suppressLinked([[[8, 6]], [[2, 12]]]);
+    expect([t1.grandTotal.suppressed, t2.grandTotal.suppressed]).toEqual([null, null]);
+    const [u1, u2] = suppressLinked([[[3, 0]], [[1, 2]]]);
+    expect([u1.grandTotal.suppressed, u2.grandTotal.suppressed]).toEqual(['primary', 'primary']);
+    expect(() => suppressLinked([[[1]], [[2]]])).toThrow(DisclosureControlError);
+  });
+});
+
+describe('suppress (properties)', () => {
+  const count = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(0) },
+    { weight: 4, arbitrary: fc.integer({ min: 1, max: 9 }) },
+    { weight: 3, arbitrary: fc.integer({ min: 10, max: 200 }) },
+  );
+  const table = fc
+    .tuple(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }))
+    .chain(([n, m]) => fc.array(fc.array(count, { minLength: m, maxLength: m }), { minLength: n, maxLength: n }));
+  const k = fc.integer({ min: MIN_CELL_COUNT, max: 12 });
+
+  const entries = (p: PublishedTable) => [...p.cells.flat(), ...p.rowTotals, ...p.columnTotals, p.grandTotal];
+
+  it('publishes no count from 1 to k-1, and every published count is the true count', () => {
+    fc.assert(
+      fc.property(table, k, (counts, kk) => {
+        const t = suppress(counts, kk);
+        const p = publish(t);
+        for (const v of entries(p)) if (v !== null) expect(v === 0 || v >= kk).toBe(true);
+        counts.forEach((row, i) => row.forEach((v, j) => p.cells[i][j] !== null && expect(p.cells[i][j]).toBe(v)));
+        expect(t.grandTotal.value).toBe(counts.flat().reduce((a, b) => a + b, 0));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the single-unknown attacker solves no suppressed entry', () => {
+    fc.assert(
+      fc.property(table, k, (counts, kk) => {
+        expect(solveBySingleUnknowns(publish(suppress(counts, kk)))).toEqual([]);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('no linear combination of the published totals determines a suppressed entry', () => {
+    fc.assert(
+      fc.property(table, k, (counts, kk) => {
+        expect(determinedByElimination(publish(suppress(counts, kk)))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('linked tables keep their protection and agree on the grand total', () => {
+    const linked = fc
+      .tuple(table, fc.integer({ min: 1, max: 6 }))
+      .chain(([first, m]) => {
+        const total = first.flat().reduce((a, b) => a + b, 0);
+        // A second table over the same population: split the total over m cells.
+        return fc
+          .array(fc.integer({ min: 0, max: Math.max(0, total) }), { minLength: m - 1, maxLength: m - 1 })
+          .map((cuts) => {
+            const sorted = [0, ...cuts.sort((a, b) => a - b), total];
+            return [first, [sorted.slice(1).map((c, i) => c - sorted[i])]];
+          });
+      });
+    fc.assert(
+      fc.property(linked, k, (tables, kk) => {
+        const out = suppressLinked(tables, kk);
+        expect(new Set(out.map((t) => t.grandTotal.suppressed === null)).size).toBe(1);
+        for (const t of out) {
+          expect(solveBySingleUnknowns(publish(t))).toEqual([]);
+          expect(determinedByElimination(publish(t))).toEqual([]);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

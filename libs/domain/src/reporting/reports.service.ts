@@ -1,0 +1,281 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditService } from '@amani/audit';
+import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
+import { OutboxService } from '@amani/jobs';
+import type { Role } from '../roles';
+import { reportToCsv } from './report-csv';
+import { parsePeriod, periodHasEnded, ReportPeriod } from './report-period';
+import type { ReportResult, ReportScope } from './report-tables';
+import { REPORT_TEMPLATE_IDS, templateSpec, TemplateSpec, UNAVAILABLE_TEMPLATES } from './report-templates';
+import { Report, ReportOrigin, ReportStatus } from './report.entity';
+
+export const REPORT_BUILD_JOB = 'report.build' as const;
+export const REPORT_SCHEDULE_JOB = 'report.schedule' as const;
+
+/** A report not done and untouched for this long is queued again by the next request. */
+export const STALE_BUILD_MINUTES = 15;
+
+/** Who asks. Protection officers see inter-agency reports; supervisors their agency's only. */
+export interface ReportActor {
+  id: string;
+  role: Role;
+  agencyId: string | null;
+}
+
+export interface ReportSummary {
+  id: string;
+  template: string;
+  period: string;
+  scope: ReportScope;
+  status: ReportStatus;
+  progress: number;
+  minCellCount: number | null;
+  errorCode: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface ReportView extends ReportSummary {
+  result: ReportResult | null;
+}
+
+export interface ReportPage {
+  items: ReportSummary[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface ReportFile {
+  filename: string;
+  body: string;
+}
+
+export class ReportNotReadyProblem extends ConflictProblem {
+  constructor() {
+    super('report_not_ready', 'The report has not been built yet.');
+  }
+}
+
+class ReportScopeForbidden extends DomainException {
+  constructor() {
+    super(403, 'forbidden', 'Your role may not use this route.');
+  }
+}
+
+function summary(r: Report): ReportSummary {
+  return {
+    id: r.id,
+    template: r.template,
+    period: r.period,
+    scope: r.agencyId ? 'agency' : 'inter_agency',
+    status: r.status,
+    progress: r.progress,
+    minCellCount: r.minCellCount,
+    errorCode: r.errorCode,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+  };
+}
+
+/** Resolves a template id and a period code, or throws the 400/422 the API answers with. */
+export function resolveReportRequest(template: string, periodCode: string, now: Date): { spec: TemplateSpec; period: ReportPeriod } {
+  if (!(REPORT_TEMPLATE_IDS as readonly string[]).includes(template)) {
+    throw new ValidationProblem([{ field: 'template', message: `must be one of: ${REPORT_TEMPLATE_IDS.join(', ')}` }]);
+  }
+  const spec = templateSpec(template);
+  if (!spec) {
+    throw new UnprocessableProblem('template_unavailable', 'This report template cannot be built yet.', [
+      { field: 'template', message: UNAVAILABLE_TEMPLATES[template as keyof typeof UNAVAILABLE_TEMPLATES] ?? 'unavailable' },
+    ]);
+  }
+  const period = parsePeriod(periodCode, spec.periodKind);
+  if (!period) {
+    const shape = spec.periodKind === 'month' ? 'a calendar month, YYYY-MM' : 'a calendar quarter, YYYY-Qn';
+    throw new ValidationProblem([{ field: 'period', message: `must be ${shape}, for this template` }]);
+  }
+  if (!periodHasEnded(period, now)) {
+    throw new UnprocessableProblem('period_not_ended', 'A report can only cover a period that has ended.', [
+      { field: 'period', message: 'must have ended' },
+    ]);
+  }
+  return { spec, period };
+}
+
+/**
+ * Creates the report row of (template, period, scope) if it does not exist, and in the same
+ * transaction the outbox row of its build job. Returns the row and whether a build was queued
+ * (a new row, or a failed one queued again). Shared by the API and the scheduled job.
+ */
+export async function ensureReport(
+  em: EntityManager,
+  outbox: OutboxService,
+  key: { template: string; period: string; agencyId: string | null; origin: ReportOrigin },
+): Promise<{ report: Report; queued: boolean }> {
+  const conflict = key.agencyId
+    ? 'ON CONFLICT (template, period, agency_id) WHERE agency_id IS NOT NULL DO NOTHING'
+    : 'ON CONFLICT (template, period) WHERE agency_id IS NULL DO NOTHING';
+  const inserted: { id: string }[] = await em.query(
+    `INSERT INTO reports (template, period, agency_id, origin) VALUES ($1, $2, $3, $4) ${conflict} RETURNING id`,
+    [key.template, key.period, key.agencyId, key.origin],
+  );
+  let id = inserted[0]?.id;
+  let queued = id !== undefined;
+  if (!queued) {
+    const existing = await em.getRepository(Report).findOneOrFail({
+      where: { template: key.template as Report['template'], period: key.period, agencyId: key.agencyId ?? IsNull() },
+    });
+    id = existing.id;
+    // A failed build, or one that no worker has touched for a long time (its job was lost,
+    // e.g. killed again after a stall), is queued again; the build lock keeps a live one safe.
+    const retried: { id: string }[] = await em.query(
+      `WITH requeued AS (
+         UPDATE reports SET status = 'queued', progress = 0, error_code = NULL, updated_at = now()
+         WHERE id = $1 AND (status = 'failed' OR (status <> 'done' AND updated_at < now() - interval '${STALE_BUILD_MINUTES} minutes'))
+         RETURNING id)
+       SELECT id FROM requeued`,
+      [id],
+    );
+    queued = retried.length === 1;
+  }
+  if (queued) await outbox.enqueue(REPORT_BUILD_JOB, { reportId: id }, em);
+  return { report: await em.getRepository(Report).findOneByOrFail({ id }), queued };
+}
+
+/** Requests, lists and serves reports within the caller's scope. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The agency whose reports the actor sees: null for inter-agency. */
+  private scopeOf(actor: ReportActor): string | null {
+    if (actor.role === 'protection_officer') return null;
+    if (actor.role === 'supervisor' && actor.agencyId) return actor.agencyId;
+    throw new ReportScopeForbidden();
+  }
+
+  async request(
+    actor: ReportActor,
+    input: { template: string; period: string },
+    requestId?: string,
+    now = new Date(),
+  ): Promise<{ report: ReportView; queued: boolean }> {
+    const agencyId = this.scopeOf(actor);
+    const { spec, period } = resolveReportRequest(input.template, input.period, now);
+    return this.dataSource.transaction(async (em) => {
+      const { report, queued } = await ensureReport(em, this.outbox, {
+        template: spec.id,
+        period: period.code,
+        agencyId,
+        origin: 'request',
+      });
+      await this.audit.record(
+        {
+          action: 'report.request',
+          outcome: 'success',
+          actorId: actor.id,
+          actorRole: actor.role,
+          agencyId: actor.agencyId,
+          targetType: 'report',
+          targetId: report.id,
+          details: { template: spec.id, period: period.code, queued },
+          requestId: requestId ?? null,
+        },
+        em,
+      );
+      return { report: { ...summary(report), result: report.result }, queued };
+    });
+  }
+
+  async list(actor: ReportActor, page: number, pageSize: number): Promise<ReportPage> {
+    const agencyId = this.scopeOf(actor);
+    const [rows, total] = await this.dataSource.getRepository(Report).findAndCount({
+      where: { agencyId: agencyId ?? IsNull() },
+      select: {
+        id: true,
+        template: true,
+        period: true,
+        agencyId: true,
+        status: true,
+        progress: true,
+        minCellCount: true,
+        errorCode: true,
+        createdAt: true,
+        startedAt: true,
+        finishedAt: true,
+      },
+      order: { period: 'DESC', template: 'ASC', createdAt: 'DESC' },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    });
+    return { items: rows.map(summary), page, pageSize, total };
+  }
+
+  async get(actor: ReportActor, id: string, requestId?: string): Promise<ReportView> {
+    const report = await this.findInScope(actor, id, 'report.read', requestId);
+    // Polling a report in progress reads no figures; reading a built one is audited.
+    if (report.result) await this.recordRead(actor, report, 'report.read', { format: 'json' }, requestId);
+    return { ...summary(report), result: report.result };
+  }
+
+  async exportCsv(actor: ReportActor, id: string, requestId?: string): Promise<ReportFile> {
+    const report = await this.findInScope(actor, id, 'report.export', requestId);
+    if (report.status !== 'done' || !report.result) throw new ReportNotReadyProblem();
+    await this.recordRead(actor, report, 'report.export', { format: 'csv' }, requestId);
+    return { filename: `amani-${report.template}-${report.period}.csv`, body: reportToCsv(report.result) };
+  }
+
+  async chartSvg(actor: ReportActor, id: string, requestId?: string): Promise<ReportFile> {
+    const report = await this.findInScope(actor, id, 'report.export', requestId);
+    if (report.status !== 'done' || !report.chartSvg) throw new ReportNotReadyProblem();
+    await this.recordRead(actor, report, 'report.export', { format: 'svg' }, requestId);
+    return { filename: `amani-${report.template}-${report.period}.svg`, body: report.chartSvg };
+  }
+
+  /** Outside the caller's scope answers exactly like a missing report, and is audited. */
+  private async findInScope(actor: ReportActor, id: string, action: string, requestId?: string): Promise<Report> {
+    const agencyId = this.scopeOf(actor);
+    const report = await this.dataSource.getRepository(Report).findOneBy({ id });
+    if (report && report.agencyId === agencyId) return report;
+    await this.audit.record({
+      action,
+      outcome: 'denied',
+      actorId: actor.id,
+      actorRole: actor.role,
+      agencyId: actor.agencyId,
+      targetType: 'report',
+      targetId: id,
+      details: { reason: report ? 'out_of_scope' : 'not_found' },
+      requestId: requestId ?? null,
+    });
+    throw new NotFoundProblem('report');
+  }
+
+  private recordRead(
+    actor: ReportActor,
+    report: Report,
+    action: string,
+    details: Record<string, string>,
+    requestId?: string,
+  ): Promise<void> {
+    return this.audit.record({
+      action,
+      outcome: 'success',
+      actorId: actor.id,
+      actorRole: actor.role,
+      agencyId: actor.agencyId,
+      targetType: 'report',
+      targetId: report.id,
+      details: { template: report.template, period: report.period, ...details },
+      requestId: requestId ?? null,
+    });
+  }
+}

@@ -1,0 +1,311 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { loadConfig } from '@amani/config';
+import { MAIN_QUEUE } from '@amani/jobs';
+import { ReportScheduleJob } from '../../libs/domain/src/reporting/report-schedule.job';
+import { reportSchedulerId } from '../../libs/domain/src/reporting/report.scheduler';
+import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '../../libs/domain/src/reporting/testing/report-fixture';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { createTestApp, TestApp } from '../support/app';
+import { redisDump } from '../support/canary';
+import { bearer, createAgency, LoggedIn, sessionAs } from '../support/users';
+import { seedCase, until, withdrawStatisticsConsent } from './report-seed';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('reports: API, worker, disclosure control and access', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let db: DataSource;
+  let officer: LoggedIn;
+  let supervisorA: LoggedIn;
+  let supervisorB: LoggedIn;
+  let others: LoggedIn[];
+  let agencyA: string;
+  let agencyB: string;
+  let interAgencyId: string;
+  let agencyReportId: string;
+
+  const http = () => t.http();
+  const waitDone = async (token: string, id: string) => {
+    let body: Record<string, unknown> = {};
+    await until(`report ${id} to be built`, async () => {
+      const res = await http().get(`/reports/${id}`).set(bearer(token));
+      body = res.body;
+      return res.body.status === 'done' || res.body.status === 'failed';
+    });
+    expect(body.status).toBe('done');
+    return body;
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(loadConfig(process.env)), { logger: false });
+    await worker.init();
+    db = t.app.get(DataSource);
+    agencyA = (await createAgency(t)).id;
+    agencyB = (await createAgency(t)).id;
+    officer = await sessionAs(t, { role: 'protection_officer' });
+    supervisorA = await sessionAs(t, { role: 'supervisor', agencyId: agencyA });
+    supervisorB = await sessionAs(t, { role: 'supervisor', agencyId: agencyB });
+    others = [];
+    for (const role of ['admin', 'caseworker', 'provider', 'psea_focal_point'] as const) {
+      others.push(await sessionAs(t, { role, agencyId: role === 'admin' ? null : agencyA }));
+    }
+    // The fixture's 31 consenting incidents, split over two agencies; the inter-agency
+    // report must be exactly the hand-computed one. A case without statistics consent in
+    // the same month must not count at all.
+    const incidents = fixtureIncidents();
+    await seedCase(db, { agencyId: agencyA, userId: supervisorA.user.id, month: FIXTURE_MONTH, incidents: incidents.slice(0, 20), statisticsConsent: true });
+    await seedCase(db, { agencyId: agencyB, userId: supervisorB.user.id, month: FIXTURE_MONTH, incidents: incidents.slice(20), statisticsConsent: true });
+    await seedCase(db, { agencyId: agencyA, userId: supervisorA.user.id, month: FIXTURE_MONTH, incidents: incidents.slice(0, 9), statisticsConsent: false });
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  it('a protection officer requests the inter-agency report; a second request returns the same one', async () => {
+    const first = await http().post('/reports').set(bearer(officer.accessToken)).send({ template: 'gbvims_monthly', period: FIXTURE_MONTH });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ template: 'gbvims_monthly', period: FIXTURE_MONTH, scope: 'inter_agency' });
+    expect(first.body.id).toMatch(UUID);
+    interAgencyId = first.body.id;
+
+    const again = await http().post('/reports').set(bearer(officer.accessToken)).send({ template: 'gbvims_monthly', period: FIXTURE_MONTH });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(interAgencyId);
+    const rows = await db.query(`SELECT count(*)::int AS n FROM reports WHERE template = 'gbvims_monthly' AND period = $1 AND agency_id IS NULL`, [FIXTURE_MONTH]);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('the worker builds exactly the hand-computed report, suppression included, with no agency identity', async () => {
+    const body = await waitDone(officer.accessToken, interAgencyId);
+    expect(body).toMatchObject({ progress: 100, minCellCount: 5, errorCode: null });
+    const result = body.result as { sections: unknown; scope: string; omittedSections: unknown };
+    expect(result.sections).toEqual(FIXTURE_SECTIONS);
+    expect(result.scope).toBe('inter_agency');
+    expect(result.omittedSections).toEqual([{ id: 'services_referred', reason: 'referrals_not_available' }]);
+    const text = JSON.stringify(body.result);
+    for (const id of [agencyA, agencyB, supervisorA.user.id, supervisorB.user.id]) expect(text).not.toContain(id);
+  });
+
+  it('exports CSV with an HXL row, and an SVG chart', async () => {
+    const csv = await http().get(`/reports/${interAgencyId}/export.csv`).set(bearer(officer.accessToken));
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="amani-gbvims_monthly-${FIXTURE_MONTH}.csv"`);
+    const lines = csv.text.trimEnd().split('\r\n');
+    expect(lines[1].split(',')[0]).toBe('#meta+section');
+    expect(lines[1]).toContain('#event+num');
+    expect(lines).toContain(`incidents,${FIXTURE_MONTH},rape,ZZ-01,26_40,female,,,,,true`);
+    expect(lines).toContain(`incidents,${FIXTURE_MONTH},total,total,total,total,,,,31,false`);
+    // No published count from 1 to 4 anywhere.
+    for (const l of lines.slice(2)) {
+      const n = l.split(',')[9];
+      if (n !== '') expect(Number(n) === 0 || Number(n) >= 5).toBe(true);
+    }
+
+    const svg = await http().get(`/reports/${interAgencyId}/chart.svg`).set(bearer(officer.accessToken)).buffer(true);
+    expect(svg.status).toBe(200);
+    expect(svg.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(svg.headers['content-security-policy']).toContain("default-src 'none'");
+    const text = svg.body instanceof Buffer ? svg.body.toString('utf8') : String(svg.text);
+    expect(text.startsWith('<svg')).toBe(true);
+    expect(text).toContain(`Incidents by GBV type, ${FIXTURE_MONTH}`);
+    expect(text).toContain('suppressed');
+
+    const audits = await db.query(
+      `SELECT action, outcome, details FROM audit_queue WHERE target_id = $1 AND action = 'report.export'
+       UNION ALL SELECT action, outcome, details FROM audit_events WHERE target_id = $1 AND action = 'report.export'`,
+      [interAgencyId],
+    );
+    expect(audits.map((a: { details: { format: string } }) => a.details.format).sort()).toEqual(['csv', 'svg']);
+  });
+
+  it("a supervisor gets the same template over their own agency only, still suppressed", async () => {
+    const res = await http().post('/reports').set(bearer(supervisorA.accessToken)).send({ template: 'gbvims_monthly', period: FIXTURE_MONTH });
+    expect(res.status).toBe(202);
+    expect(res.body.scope).toBe('agency');
+    expect(res.body.id).not.toBe(interAgencyId);
+    agencyReportId = res.body.id;
+    const body = await waitDone(supervisorA.accessToken, agencyReportId);
+    const sections = (body.result as { sections: { grandTotal: number | null; cells: (number | null)[][] }[] }).sections;
+    expect(sections.map((s) => s.grandTotal)).toEqual([20, 20, 20]);
+    for (const s of sections) for (const v of s.cells.flat()) if (v !== null) expect(v === 0 || v >= 5).toBe(true);
+  });
+
+  it('each scope sees only its own reports; anything else is an audited 404', async () => {
+    const officerList = await http().get('/reports').set(bearer(officer.accessToken));
+    expect(officerList.status).toBe(200);
+    expect(officerList.body.items.map((r: { id: string }) => r.id)).toContain(interAgencyId);
+    expect(officerList.body.items.every((r: { scope: string }) => r.scope === 'inter_agency')).toBe(true);
+    expect(officerList.body.items[0].result).toBeUndefined();
+
+    const aList = await http().get('/reports').set(bearer(supervisorA.accessToken));
+    expect(aList.body.items.map((r: { id: string }) => r.id)).toEqual([agencyReportId]);
+    const bList = await http().get('/reports').set(bearer(supervisorB.accessToken));
+    expect(bList.body.items).toEqual([]);
+
+    const refused: [LoggedIn, string][] = [
+      [supervisorA, interAgencyId],
+      [supervisorB, agencyReportId],
+      [officer, agencyReportId],
+    ];
+    for (const [who, id] of refused) {
+      for (const path of [`/reports/${id}`, `/reports/${id}/export.csv`, `/reports/${id}/chart.svg`]) {
+        const res = await http().get(path).set(bearer(who.accessToken));
+        expect(res.status).toBe(404);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
+    }
+    const missing = await http().get('/reports/5d1f9a2e-8c4b-4e61-9f3a-2b7c0d9e1a44').set(bearer(officer.accessToken));
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('not_found');
+    const denied = await db.query(
+      `SELECT count(*)::int AS n FROM (SELECT actor_id FROM audit_queue WHERE action LIKE 'report.%' AND outcome = 'denied' AND actor_id = $1
+       UNION ALL SELECT actor_id FROM audit_events WHERE action LIKE 'report.%' AND outcome = 'denied' AND actor_id = $1) d`,
+      [supervisorB.user.id],
+    );
+    expect(denied[0].n).toBe(3);
+  });
+
+  it('every other role is refused every report route with 403', async () => {
+    for (const who of others) {
+      const calls = [
+        http().post('/reports').set(bearer(who.accessToken)).send({ template: 'gbvims_monthly', period: FIXTURE_MONTH }),
+        http().get('/reports').set(bearer(who.accessToken)),
+        http().get(`/reports/${interAgencyId}`).set(bearer(who.accessToken)),
+        http().get(`/reports/${interAgencyId}/export.csv`).set(bearer(who.accessToken)),
+        http().get(`/reports/${interAgencyId}/chart.svg`).set(bearer(who.accessToken)),
+      ];
+      for (const res of await Promise.all(calls)) {
+        expect(res.status).toBe(403);
+        expect(res.body.code).toBe('forbidden');
+      }
+    }
+    const anonymous = await http().get('/reports');
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('answers bad input with a 400 or 422 naming the field, and writes nothing', async () => {
+    const before = (await db.query(`SELECT count(*)::int AS n FROM reports`))[0].n;
+    const post = (body: unknown) => http().post('/reports').set(bearer(officer.accessToken)).send(body as object);
+    const cases: [unknown, number, string][] = [
+      [{ template: 'everything', period: FIXTURE_MONTH }, 400, 'template'],
+      [{ period: FIXTURE_MONTH }, 400, 'template'],
+      [{ template: 'gbvims_monthly', period: '2025-13' }, 400, 'period'],
+      [{ template: 'gbvims_monthly', period: '2025-Q1' }, 400, 'period'],
+      [{ template: 'gbvims_monthly', period: '2099-01' }, 422, 'period'],
+      [{ template: 'gbvims_monthly', period: '2999-01' }, 400, 'period'],
+      [{ template: 'sea_quarterly', period: '2025-Q1' }, 422, 'template'],
+      [{ template: 'referral_performance', period: '2025-01' }, 422, 'template'],
+      [{ template: 'gbvims_monthly', period: FIXTURE_MONTH, agencyId: agencyA }, 400, 'agencyId'],
+    ];
+    for (const [body, status, field] of cases) {
+      const res = await post(body);
+      expect([res.status, res.body.errors?.map((e: { field: string }) => e.field)]).toEqual([status, expect.arrayContaining([field])]);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    }
+    const notUuid = await http().get('/reports/abc').set(bearer(officer.accessToken));
+    expect(notUuid.status).toBe(400);
+    const current = new Date();
+    const thisMonth = `${current.getUTCFullYear()}-${String(current.getUTCMonth() + 1).padStart(2, '0')}`;
+    expect((await post({ template: 'gbvims_monthly', period: thisMonth })).body.code).toBe('period_not_ended');
+    expect((await db.query(`SELECT count(*)::int AS n FROM reports`))[0].n).toBe(before);
+  });
+
+  it('a report that is not built yet cannot be exported', async () => {
+    const [{ id }] = await db.query(
+      `INSERT INTO reports (template, period, agency_id, origin) VALUES ('gbvims_monthly', '2001-01', NULL, 'request') RETURNING id`,
+    );
+    const res = await http().get(`/reports/${id}/export.csv`).set(bearer(officer.accessToken));
+    expect([res.status, res.body.code]).toEqual([409, 'report_not_ready']);
+  });
+
+  it('a failed build, or one abandoned long ago, is queued again by the next request', async () => {
+    const [failed] = await db.query(
+      `INSERT INTO reports (template, period, agency_id, origin, status, error_code) VALUES ('gbvims_monthly', '2025-01', NULL, 'request', 'failed', 'build_error') RETURNING id`,
+    );
+    const [stale] = await db.query(
+      `INSERT INTO reports (template, period, agency_id, origin, status, progress, updated_at) VALUES ('gbvims_monthly', '2024-12', NULL, 'schedule', 'running', 60, now() - interval '1 hour') RETURNING id`,
+    );
+    const [fresh] = await db.query(
+      `INSERT INTO reports (template, period, agency_id, origin, status, progress) VALUES ('gbvims_monthly', '2024-11', NULL, 'schedule', 'running', 60) RETURNING id`,
+    );
+    for (const [row, period, status] of [[failed, '2025-01', 202], [stale, '2024-12', 202], [fresh, '2024-11', 200]] as const) {
+      const res = await http().post('/reports').set(bearer(officer.accessToken)).send({ template: 'gbvims_monthly', period });
+      expect([period, res.status, res.body.id]).toEqual([period, status, row.id]);
+    }
+    await waitDone(officer.accessToken, failed.id);
+    await waitDone(officer.accessToken, stale.id);
+    expect((await db.query(`SELECT status FROM reports WHERE id = $1`, [fresh.id]))[0].status).toBe('running');
+  });
+
+  it('a withdrawn statistics consent no longer counts in the next report', async () => {
+    const month = '2025-05';
+    const six = fixtureIncidents().slice(0, 6);
+    await seedCase(db, { agencyId: agencyA, userId: supervisorA.user.id, month, incidents: six, statisticsConsent: true });
+    const leaving = await seedCase(db, { agencyId: agencyA, userId: supervisorA.user.id, month, incidents: six, statisticsConsent: true });
+    await withdrawStatisticsConsent(db, leaving, supervisorA.user.id);
+    const res = await http().post('/reports').set(bearer(officer.accessToken)).send({ template: 'gbvims_monthly', period: month });
+    const body = await waitDone(officer.accessToken, res.body.id);
+    expect((body.result as { sections: { grandTotal: number }[] }).sections[0].grandTotal).toBe(6);
+  });
+
+  it('the schedule creates the previous month once, through the same build job', async () => {
+    const queue = worker.get<Queue>(getQueueToken(MAIN_QUEUE));
+    await until('the report scheduler', async () => (await queue.getJobScheduler(reportSchedulerId('gbvims_monthly'))) !== undefined);
+    const scheduler = await queue.getJobScheduler(reportSchedulerId('gbvims_monthly'));
+    expect(scheduler).toMatchObject({ pattern: '0 2 5 * *', tz: 'UTC' });
+
+    const job = worker.get(ReportScheduleJob);
+    // On 5 April the schedule builds March: the officer's report already exists, nothing is added.
+    await job.handle({ template: 'gbvims_monthly' }, undefined, new Date('2025-04-05T02:00:00Z'));
+    await job.handle({ template: 'gbvims_monthly' }, undefined, new Date('2025-04-05T02:00:00Z'));
+    const march = await db.query(`SELECT id FROM reports WHERE period = $1 AND agency_id IS NULL`, [FIXTURE_MONTH]);
+    expect(march.map((r: { id: string }) => r.id)).toEqual([interAgencyId]);
+    // On 5 July it builds June, once.
+    await Promise.all([0, 1, 2].map(() => job.handle({ template: 'gbvims_monthly' }, undefined, new Date('2025-07-05T02:00:00Z'))));
+    const june = await db.query(`SELECT id, origin FROM reports WHERE period = '2025-06' AND agency_id IS NULL`);
+    expect(june).toHaveLength(1);
+    expect(june[0].origin).toBe('schedule');
+    await waitDone(officer.accessToken, june[0].id);
+  });
+
+  it('job payloads in Redis hold only ids and parameters', async () => {
+    const redis = new Redis(process.env.REDIS_URL!);
+    const payloads: { name: string; data: Record<string, unknown> }[] = [];
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${process.env.REDIS_PREFIX}*`, 'COUNT', 500);
+        cursor = next;
+        for (const key of keys) {
+          if ((await redis.type(key)) !== 'hash') continue;
+          const h = await redis.hgetall(key);
+          if (h.name?.startsWith('report.') && h.data) payloads.push({ name: h.name, data: JSON.parse(h.data) });
+        }
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    expect(payloads.some((p) => p.name === 'report.build')).toBe(true);
+    for (const p of payloads) {
+      if (p.name === 'report.build') {
+        expect(Object.keys(p.data)).toEqual(['reportId']);
+        expect(p.data.reportId).toMatch(UUID);
+      } else {
+        expect(p.data).toEqual({ template: 'gbvims_monthly' });
+      }
+    }
+    // Nothing of the seeded data travels through Redis.
+    const dump = await redisDump();
+    for (const s of ['ZZ-01', agencyA, agencyB]) expect(dump).not.toContain(s);
+  });
+});
