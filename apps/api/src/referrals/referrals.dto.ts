@@ -1,0 +1,174 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { SHAREABLE_FIELDS, ShareableField } from '@amani/domain/cases';
+import {
+  DECLINE_REASONS,
+  DeclineReason,
+  NOTE_MAX_LENGTH,
+  NOTIFICATION_KINDS,
+  NotificationKind,
+  OVERRIDE_REASON_MAX_LENGTH,
+  PACKET_DESTROY_REASONS,
+  PacketDestroyReason,
+  REFERRAL_STATES,
+  ReferralState,
+  SERVICE_OUTCOMES,
+  ServiceOutcome,
+} from '@amani/domain/referrals';
+import { IsText } from '../cases/case-validators';
+import { PageQueryDto } from '../common/page-query.dto';
+
+export class CreateReferralDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  recipientAgencyId: string;
+
+  @ApiProperty({ enum: SERVICE_TYPES })
+  @IsIn(SERVICE_TYPES)
+  serviceType: ServiceType;
+
+  @ApiProperty({ format: 'date-time', description: 'Follow-up deadline, between one hour and one year ahead.' })
+  @IsISO8601({ strict: true })
+  followUpDueAt: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "A directory entry of the receiving agency; else any of its open entries of the type." })
+  @IsOptional()
+  @IsUUID()
+  serviceId?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The referral consent to share under; else the active one that covers the referral.' })
+  @IsOptional()
+  @IsUUID()
+  consentId?: string | null;
+
+  @ApiPropertyOptional({
+    maxLength: OVERRIDE_REASON_MAX_LENGTH,
+    nullable: true,
+    description: 'Supervisors only, when no consent covers the referral: the written reason (encrypted; audited by code). The packet then holds no case field.',
+  })
+  @IsOptional()
+  @IsText(OVERRIDE_REASON_MAX_LENGTH)
+  overrideReason?: string | null;
+}
+
+export class DeclineReferralDto {
+  @ApiProperty({ enum: DECLINE_REASONS })
+  @IsIn(DECLINE_REASONS)
+  reason: DeclineReason;
+
+  @ApiPropertyOptional({ maxLength: NOTE_MAX_LENGTH, nullable: true, description: 'A short note to the referrer (encrypted).' })
+  @IsOptional()
+  @IsText(NOTE_MAX_LENGTH)
+  note?: string | null;
+}
+
+export class CompleteReferralDto {
+  @ApiProperty({ enum: SERVICE_OUTCOMES, description: "GBVIMS outcome; it updates the case's service record." })
+  @IsIn(SERVICE_OUTCOMES)
+  outcome: ServiceOutcome;
+
+  @ApiPropertyOptional({ maxLength: NOTE_MAX_LENGTH, nullable: true, description: 'A short note to the referrer (encrypted).' })
+  @IsOptional()
+  @IsText(NOTE_MAX_LENGTH)
+  note?: string | null;
+}
+
+export class CreateReferralNoteDto {
+  @ApiProperty({ maxLength: NOTE_MAX_LENGTH, description: 'Encrypted at rest.' })
+  @IsText(NOTE_MAX_LENGTH)
+  body: string;
+}
+
+export class ReferralListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: REFERRAL_STATES })
+  @IsOptional()
+  @IsIn(REFERRAL_STATES)
+  state?: ReferralState;
+}
+
+export class ReferralDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Referring side only.' }) caseId: string | null;
+  @ApiProperty({ format: 'uuid' }) referringAgencyId: string;
+  @ApiProperty({ format: 'uuid' }) recipientAgencyId: string;
+  @ApiProperty({ enum: SERVICE_TYPES }) serviceType: ServiceType;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) serviceId: string | null;
+  @ApiProperty({ enum: REFERRAL_STATES }) state: ReferralState;
+  @ApiProperty({ enum: DECLINE_REASONS, nullable: true }) declineReason: DeclineReason | null;
+  @ApiProperty({ enum: SERVICE_OUTCOMES, nullable: true }) outcome: ServiceOutcome | null;
+  @ApiProperty() followUpDueAt: Date;
+  @ApiProperty() overdue: boolean;
+  @ApiProperty({ nullable: true, type: Date }) overdueAt: Date | null;
+  @ApiProperty() consentOverride: boolean;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Referring side only.' }) consentId: string | null;
+  @ApiProperty({ enum: SHAREABLE_FIELDS, isArray: true, description: 'Names of the fields in the packet.' }) packetFields: ShareableField[];
+  @ApiProperty() packetAvailable: boolean;
+  @ApiProperty({ enum: PACKET_DESTROY_REASONS, nullable: true }) packetDestroyedReason: PacketDestroyReason | null;
+  @ApiProperty({ format: 'uuid' }) referredById: string;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) acceptedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) declinedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) completedAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) revokedAt: Date | null;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class ReferralNoteDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty({ format: 'uuid' }) authorId: string;
+  @ApiProperty({ format: 'uuid' }) authorAgencyId: string;
+  @ApiProperty() body: string;
+  @ApiProperty() createdAt: Date;
+}
+
+export class ReferralDetailDto extends ReferralDto {
+  @ApiProperty({ nullable: true, type: String, description: 'Referring side only, for an override.' }) overrideReason: string | null;
+  @ApiProperty({ type: [ReferralNoteDto] }) notes: ReferralNoteDto[];
+}
+
+export class ReferralPacketDto {
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty({ enum: SERVICE_TYPES }) serviceType: ServiceType;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Exactly the fields the survivor consented to share (named as in shareableFields); an unconsented field is absent.',
+  })
+  fields: Record<string, unknown>;
+}
+
+export class ReferralPageDto {
+  @ApiProperty({ type: [ReferralDto] }) items: ReferralDto[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}
+
+export class ServiceRecordDto {
+  @ApiProperty({ enum: SERVICE_TYPES }) serviceType: ServiceType;
+  @ApiProperty({ enum: SERVICE_OUTCOMES }) outcome: ServiceOutcome;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) referralId: string | null;
+  @ApiProperty({ enum: REFERRAL_STATES, nullable: true }) referralState: ReferralState | null;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class ServiceRecordListDto {
+  @ApiProperty({ type: [ServiceRecordDto] }) items: ServiceRecordDto[];
+}
+
+export class NotificationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: NotificationKind;
+  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) readAt: Date | null;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] }) items: NotificationDto[];
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+  @ApiProperty() total: number;
+}

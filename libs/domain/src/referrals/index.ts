@@ -1,0 +1,17 @@
+export * from './referral-codes';
+export * from './referral-actor';
+export * from './referral-commands';
+export * from './referral-errors';
+export * from './referral-views';
+export * from './referral.entity';
+export * from './referral-keys.entity';
+export * from './referral-note.entity';
+export * from './case-service-record.entity';
+export * from './notification.entity';
+export { referralKeyContext } from './referral-vault';
+export * from './referrals.service';
+export * from './notifications.service';
+export * from './referral-overdue.job';
+export * from './referral-overdue.scheduler';
+export * from './referrals.module';
+export * from './demo-referrals';

@@ -1,0 +1,13 @@
+import { Injectable } from '@nestjs/common';
+import { RecurringJob, RecurringJobScheduler } from '@amani/jobs';
+import { REFERRAL_OVERDUE_JOB } from './referral-overdue.job';
+
+export const REFERRAL_OVERDUE_EVERY_MS = 300_000;
+
+/** Worker only: the referral follow-up scan, every five minutes. */
+@Injectable()
+export class ReferralOverdueScheduler extends RecurringJobScheduler {
+  protected recurringJobs(): RecurringJob[] {
+    return [{ id: REFERRAL_OVERDUE_JOB, job: REFERRAL_OVERDUE_JOB, repeat: { every: REFERRAL_OVERDUE_EVERY_MS } }];
+  }
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { ServicesDirectoryModule } from '../services-directory/services-directory.module';
+import { NotificationsService } from './notifications.service';
+import { ReferralAuditor } from './referral-auditor';
+import { ReferralPacketShredder } from './referral-packet-shredder';
+import { ReferralVault } from './referral-vault';
+import { ReferralsService } from './referrals.service';
+
+/**
+ * Referrals. Needs the global CryptoModule and AuditModule and a TypeORM data source.
+ * Importing it registers the packet shredder on consent withdrawal; the referral vault stays
+ * private to this module.
+ */
+@Module({
+  imports: [CasesModule, ServicesDirectoryModule],
+  providers: [ReferralVault, ReferralAuditor, ReferralPacketShredder, ReferralsService, NotificationsService],
+  exports: [ReferralsService, NotificationsService, ServicesDirectoryModule],
+})
+export class ReferralsModule {}
