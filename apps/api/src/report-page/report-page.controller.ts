@@ -1,0 +1,106 @@
+import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import type { Request, Response } from 'express';
+import { Public } from '@amani/auth';
+import { DomainException } from '@amani/http';
+import { MESSAGE_MAX, questionnaire, Question, SeaIntakeService } from '@amani/domain/sea';
+import { toSubmitCommand } from '../sea/sea-public.controller';
+import { SubmitComplaintDto } from '../sea/sea-public.dto';
+import { StrictThrottle } from '../throttling/throttling';
+import { ReportPageFilter } from './report-page.filter';
+import { pageLanguage, sendPage } from './report-page.response';
+import { FieldErrors, FormValues, followUpPage, formPage, receiptPage, statusPage, textsFor } from './report-page.views';
+
+type FormBody = Record<string, unknown>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const bool = (v: unknown): boolean | undefined => (v === 'true' ? true : v === 'false' ? false : undefined);
+
+/** Only the pages' own forms post here; anything else (JSON, multipart) is a 415 problem. */
+function assertForm(req: Request): FormBody {
+  if (!req.is('application/x-www-form-urlencoded')) {
+    throw new DomainException(415, 'unsupported_media_type', 'These pages accept only their own HTML forms.');
+  }
+  return (req.body ?? {}) as FormBody;
+}
+
+/**
+ * The complainant pages under /report: a form, a receipt page, a follow-up page. They work
+ * without JavaScript (SecureDrop advises sources to disable it), set no cookie and load
+ * nothing from elsewhere. The receipt travels only in POST bodies, never in a URL.
+ */
+@ApiExcludeController()
+@Public()
+@StrictThrottle('public')
+@UseFilters(ReportPageFilter)
+@Controller('report')
+export class ReportPageController {
+  constructor(private readonly intake: SeaIntakeService) {}
+
+  @Get()
+  async form(@Query('lang') lang: unknown, @Res() res: Response): Promise<void> {
+    sendPage(res, 200, formPage(questionnaire(pageLanguage(lang), await this.intake.regionCodes())));
+  }
+
+  @Post()
+  async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const body = assertForm(req);
+    const lang = pageLanguage(body.lang);
+    const q = questionnaire(lang, await this.intake.regionCodes());
+    const values: FormValues = {};
+    for (const question of q.questions) values[question.name] = str(body[question.name]);
+    const dto = plainToInstance(SubmitComplaintDto, {
+      category: values.category,
+      entityType: values.entityType,
+      victimSex: values.victimSex,
+      victimAgeBand: values.victimAgeBand,
+      dateBand: values.dateBand,
+      complainantIsVictim: bool(values.complainantIsVictim),
+      wantsAssistance: bool(values.wantsAssistance),
+      regionCode: values.regionCode || null,
+      narrative: values.narrative ?? '',
+      contact: values.contact?.trim() ? values.contact : null,
+      language: lang,
+    });
+    const errors: FieldErrors = {};
+    const t = textsFor(lang);
+    for (const e of await validate(dto, { forbidUnknownValues: true })) {
+      const name = e.property as Question['name'];
+      const value = values[name];
+      errors[name] = value === undefined || value.trim() === '' ? t.fieldRequired : e.constraints?.maxLength ? t.fieldTooLong : t.fieldInvalid;
+    }
+    if (Object.keys(errors).length > 0) return sendPage(res, 400, formPage(q, values, errors));
+    const { receipt } = await this.intake.submit(toSubmitCommand(dto));
+    sendPage(res, 200, receiptPage(lang, receipt));
+  }
+
+  @Get('follow-up')
+  followUp(@Query('lang') lang: unknown, @Res() res: Response): void {
+    sendPage(res, 200, followUpPage(pageLanguage(lang)));
+  }
+
+  @Post('follow-up')
+  async status(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const body = assertForm(req);
+    const lang = pageLanguage(body.lang);
+    const receipt = str(body.receipt) ?? '';
+    sendPage(res, 200, statusPage(lang, receipt, await this.intake.access(receipt)));
+  }
+
+  @Post('follow-up/messages')
+  async message(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const body = assertForm(req);
+    const lang = pageLanguage(body.lang);
+    const receipt = str(body.receipt) ?? '';
+    const text = str(body.body) ?? '';
+    // eslint-disable-next-line no-control-regex
+    const valid = /\S/.test(text) && text.length <= MESSAGE_MAX && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
+    if (!valid) {
+      const t = textsFor(lang);
+      return sendPage(res, 400, statusPage(lang, receipt, await this.intake.access(receipt), text.length > MESSAGE_MAX ? t.fieldTooLong : t.fieldRequired));
+    }
+    sendPage(res, 200, statusPage(lang, receipt, await this.intake.sendMessage(receipt, text)));
+  }
+}

@@ -1,0 +1,234 @@
+import type { SeaLanguage, SeaOutcome, SeaStatus } from '@amani/domain/sea';
+
+/** Interface text of the complainant pages; the questions themselves come from the questionnaire. */
+export interface PageTexts {
+  languageName: string;
+  siteName: string;
+  safety: string;
+  required: string;
+  optional: string;
+  send: string;
+  followUpLink: string;
+  newReportLink: string;
+  checkErrors: string;
+  fieldRequired: string;
+  fieldInvalid: string;
+  fieldTooLong: string;
+  receiptTitle: string;
+  receiptLead: string;
+  receiptLabel: string;
+  receiptKeepSafe: string;
+  followUpTitle: string;
+  followUpLead: string;
+  receiptInput: string;
+  check: string;
+  statusTitle: string;
+  statusLabel: string;
+  outcomeLabel: string;
+  receivedLabel: string;
+  messagesTitle: string;
+  noMessages: string;
+  fromYou: string;
+  fromTeam: string;
+  replyLabel: string;
+  sendMessage: string;
+  leaveNote: string;
+  unknownReceipt: string;
+  tooMany: string;
+  unavailable: string;
+  failed: string;
+  statuses: Record<SeaStatus, string>;
+  outcomes: Record<SeaOutcome, string>;
+}
+
+export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
+  en: {
+    languageName: 'English',
+    siteName: 'Confidential reporting',
+    safety: 'If you are in danger now, go to a safe place first. Use a device you trust, and close this page when you are done.',
+    required: 'required',
+    optional: 'optional',
+    send: 'Send report',
+    followUpLink: 'Follow up on a report',
+    newReportLink: 'Make a new report',
+    checkErrors: 'Please check the answers marked below.',
+    fieldRequired: 'Please answer this question.',
+    fieldInvalid: 'Please choose one of the answers.',
+    fieldTooLong: 'This text is too long.',
+    receiptTitle: 'Your report was received',
+    receiptLead: 'Thank you. A focal point will review your report.',
+    receiptLabel: 'Your receipt code',
+    receiptKeepSafe:
+      'Write this code down now and keep it somewhere safe. It is shown only once: nobody can show it again or recover it. With it you can see replies and answer them. Do not share it.',
+    followUpTitle: 'Follow up on your report',
+    followUpLead: 'Enter the receipt code you were given when you sent your report.',
+    receiptInput: 'Receipt code (20 digits)',
+    check: 'Check my report',
+    statusTitle: 'Your report',
+    statusLabel: 'Status',
+    outcomeLabel: 'Outcome',
+    receivedLabel: 'Received on',
+    messagesTitle: 'Messages',
+    noMessages: 'No messages yet.',
+    fromYou: 'You',
+    fromTeam: 'Focal point',
+    replyLabel: 'Write a message to the focal point',
+    sendMessage: 'Send message',
+    leaveNote: 'Nothing is saved on this device. Close this page when you are done.',
+    unknownReceipt: 'No report matches this receipt code. Check the code and try again.',
+    tooMany: 'Too many attempts. Please wait a few minutes and try again.',
+    unavailable: 'Reports cannot be received at the moment. Please try again later.',
+    failed: 'Something went wrong. Please try again later.',
+    statuses: { received: 'Received', assessment: 'Being assessed', referred_for_investigation: 'Referred for investigation', closed: 'Closed' },
+    outcomes: {
+      under_investigation: 'Under investigation',
+      substantiated: 'Substantiated',
+      unsubstantiated: 'Not substantiated',
+      insufficient_information: 'Not enough information',
+      referred_to_entity: 'Referred to the organisation concerned',
+      withdrawn: 'Withdrawn',
+    },
+  },
+  fr: {
+    languageName: 'Français',
+    siteName: 'Signalement confidentiel',
+    safety:
+      "Si vous êtes en danger maintenant, mettez-vous d'abord en sécurité. Utilisez un appareil de confiance et fermez cette page lorsque vous avez terminé.",
+    required: 'obligatoire',
+    optional: 'facultatif',
+    send: 'Envoyer le signalement',
+    followUpLink: 'Suivre un signalement',
+    newReportLink: 'Faire un nouveau signalement',
+    checkErrors: 'Veuillez vérifier les réponses signalées ci-dessous.',
+    fieldRequired: 'Veuillez répondre à cette question.',
+    fieldInvalid: 'Veuillez choisir une des réponses.',
+    fieldTooLong: 'Ce texte est trop long.',
+    receiptTitle: 'Votre signalement a été reçu',
+    receiptLead: 'Merci. Un point focal examinera votre signalement.',
+    receiptLabel: 'Votre code de reçu',
+    receiptKeepSafe:
+      "Notez ce code maintenant et gardez-le en lieu sûr. Il n'est affiché qu'une seule fois : personne ne peut l'afficher à nouveau ni le retrouver. Il vous permet de voir les réponses et d'y répondre. Ne le partagez pas.",
+    followUpTitle: 'Suivre votre signalement',
+    followUpLead: "Saisissez le code de reçu qui vous a été remis lors de l'envoi de votre signalement.",
+    receiptInput: 'Code de reçu (20 chiffres)',
+    check: 'Voir mon signalement',
+    statusTitle: 'Votre signalement',
+    statusLabel: 'Statut',
+    outcomeLabel: 'Résultat',
+    receivedLabel: 'Reçu le',
+    messagesTitle: 'Messages',
+    noMessages: "Pas encore de message.",
+    fromYou: 'Vous',
+    fromTeam: 'Point focal',
+    replyLabel: 'Écrire un message au point focal',
+    sendMessage: 'Envoyer le message',
+    leaveNote: "Rien n'est enregistré sur cet appareil. Fermez cette page lorsque vous avez terminé.",
+    unknownReceipt: 'Aucun signalement ne correspond à ce code de reçu. Vérifiez le code et réessayez.',
+    tooMany: 'Trop de tentatives. Veuillez patienter quelques minutes et réessayer.',
+    unavailable: 'Les signalements ne peuvent pas être reçus pour le moment. Veuillez réessayer plus tard.',
+    failed: 'Une erreur est survenue. Veuillez réessayer plus tard.',
+    statuses: { received: 'Reçu', assessment: 'En cours d’évaluation', referred_for_investigation: 'Transmis pour enquête', closed: 'Clos' },
+    outcomes: {
+      under_investigation: 'Enquête en cours',
+      substantiated: 'Fondé',
+      unsubstantiated: 'Non fondé',
+      insufficient_information: 'Informations insuffisantes',
+      referred_to_entity: "Transmis à l'organisation concernée",
+      withdrawn: 'Retiré',
+    },
+  },
+  ar: {
+    languageName: 'العربية',
+    siteName: 'الإبلاغ السري',
+    safety: 'إذا كنت في خطر الآن، فاذهب أولًا إلى مكان آمن. استخدم جهازًا تثق به، وأغلق هذه الصفحة عند الانتهاء.',
+    required: 'إلزامي',
+    optional: 'اختياري',
+    send: 'إرسال البلاغ',
+    followUpLink: 'متابعة بلاغ',
+    newReportLink: 'تقديم بلاغ جديد',
+    checkErrors: 'يرجى مراجعة الإجابات المشار إليها أدناه.',
+    fieldRequired: 'يرجى الإجابة عن هذا السؤال.',
+    fieldInvalid: 'يرجى اختيار إحدى الإجابات.',
+    fieldTooLong: 'هذا النص طويل جدًا.',
+    receiptTitle: 'تم استلام بلاغك',
+    receiptLead: 'شكرًا لك. ستراجع جهة الاتصال المعنية بلاغك.',
+    receiptLabel: 'رمز الإيصال الخاص بك',
+    receiptKeepSafe:
+      'اكتب هذا الرمز الآن واحتفظ به في مكان آمن. لا يُعرض إلا مرة واحدة: لا يمكن لأحد عرضه مرة أخرى أو استرجاعه. به يمكنك رؤية الردود والإجابة عليها. لا تشاركه مع أحد.',
+    followUpTitle: 'متابعة بلاغك',
+    followUpLead: 'أدخل رمز الإيصال الذي حصلت عليه عند إرسال بلاغك.',
+    receiptInput: 'رمز الإيصال (20 رقمًا)',
+    check: 'عرض بلاغي',
+    statusTitle: 'بلاغك',
+    statusLabel: 'الحالة',
+    outcomeLabel: 'النتيجة',
+    receivedLabel: 'تاريخ الاستلام',
+    messagesTitle: 'الرسائل',
+    noMessages: 'لا توجد رسائل بعد.',
+    fromYou: 'أنت',
+    fromTeam: 'جهة الاتصال',
+    replyLabel: 'اكتب رسالة إلى جهة الاتصال',
+    sendMessage: 'إرسال الرسالة',
+    leaveNote: 'لا يُحفظ أي شيء على هذا الجهاز. أغلق هذه الصفحة عند الانتهاء.',
+    unknownReceipt: 'لا يوجد بلاغ يطابق رمز الإيصال هذا. تحقق من الرمز وحاول مرة أخرى.',
+    tooMany: 'محاولات كثيرة جدًا. يرجى الانتظار بضع دقائق ثم المحاولة مرة أخرى.',
+    unavailable: 'لا يمكن استلام البلاغات في الوقت الحالي. يرجى المحاولة لاحقًا.',
+    failed: 'حدث خطأ ما. يرجى المحاولة لاحقًا.',
+    statuses: { received: 'تم الاستلام', assessment: 'قيد التقييم', referred_for_investigation: 'أُحيل للتحقيق', closed: 'مغلق' },
+    outcomes: {
+      under_investigation: 'قيد التحقيق',
+      substantiated: 'ثبتت صحته',
+      unsubstantiated: 'لم تثبت صحته',
+      insufficient_information: 'معلومات غير كافية',
+      referred_to_entity: 'أُحيل إلى الجهة المعنية',
+      withdrawn: 'مسحوب',
+    },
+  },
+  es: {
+    languageName: 'Español',
+    siteName: 'Denuncia confidencial',
+    safety: 'Si está en peligro ahora, vaya primero a un lugar seguro. Use un dispositivo de confianza y cierre esta página cuando termine.',
+    required: 'obligatorio',
+    optional: 'opcional',
+    send: 'Enviar denuncia',
+    followUpLink: 'Dar seguimiento a una denuncia',
+    newReportLink: 'Hacer una nueva denuncia',
+    checkErrors: 'Revise las respuestas señaladas abajo.',
+    fieldRequired: 'Por favor responda esta pregunta.',
+    fieldInvalid: 'Por favor elija una de las respuestas.',
+    fieldTooLong: 'Este texto es demasiado largo.',
+    receiptTitle: 'Su denuncia fue recibida',
+    receiptLead: 'Gracias. Un punto focal revisará su denuncia.',
+    receiptLabel: 'Su código de recibo',
+    receiptKeepSafe:
+      'Anote este código ahora y guárdelo en un lugar seguro. Se muestra una sola vez: nadie puede mostrarlo de nuevo ni recuperarlo. Con él puede ver las respuestas y contestarlas. No lo comparta.',
+    followUpTitle: 'Dar seguimiento a su denuncia',
+    followUpLead: 'Introduzca el código de recibo que recibió al enviar su denuncia.',
+    receiptInput: 'Código de recibo (20 dígitos)',
+    check: 'Ver mi denuncia',
+    statusTitle: 'Su denuncia',
+    statusLabel: 'Estado',
+    outcomeLabel: 'Resultado',
+    receivedLabel: 'Recibida el',
+    messagesTitle: 'Mensajes',
+    noMessages: 'Todavía no hay mensajes.',
+    fromYou: 'Usted',
+    fromTeam: 'Punto focal',
+    replyLabel: 'Escriba un mensaje al punto focal',
+    sendMessage: 'Enviar mensaje',
+    leaveNote: 'No se guarda nada en este dispositivo. Cierre esta página cuando termine.',
+    unknownReceipt: 'Ninguna denuncia corresponde a este código de recibo. Revise el código e inténtelo de nuevo.',
+    tooMany: 'Demasiados intentos. Espere unos minutos e inténtelo de nuevo.',
+    unavailable: 'No se pueden recibir denuncias en este momento. Inténtelo más tarde.',
+    failed: 'Algo salió mal. Inténtelo más tarde.',
+    statuses: { received: 'Recibida', assessment: 'En evaluación', referred_for_investigation: 'Remitida para investigación', closed: 'Cerrada' },
+    outcomes: {
+      under_investigation: 'En investigación',
+      substantiated: 'Fundada',
+      unsubstantiated: 'No fundada',
+      insufficient_information: 'Información insuficiente',
+      referred_to_entity: 'Remitida a la organización correspondiente',
+      withdrawn: 'Retirada',
+    },
+  },
+};

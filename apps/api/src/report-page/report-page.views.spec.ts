@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { isAnonymousIntake } from '@amani/http';
+import { questionnaire } from '@amani/domain/sea';
+import { esc, followUpPage, formPage, receiptPage, REPORT_PAGE_CSP, statusPage } from './report-page.views';
+
+describe('complainant pages', () => {
+  const pages = [
+    formPage(questionnaire('ar', ['DEMO-NORTH'])),
+    receiptPage('fr', '0123-4567-8901-2345-6789'),
+    followUpPage('es'),
+    statusPage('en', '0123-4567-8901-2345-6789', { status: 'assessment', outcome: null, receivedOn: '2025-11-28', language: 'en', messages: [{ from: 'focal_point', body: '<b>hi</b>', sentOn: '2025-11-28' }] }),
+  ];
+
+  it('carry no script and only the inline style the CSP allows by hash', () => {
+    for (const html of pages) {
+      expect(html).not.toMatch(/<script|\son[a-z]+=|javascript:/i);
+      const style = /<style>([\s\S]*?)<\/style>/.exec(html)![1];
+      expect(REPORT_PAGE_CSP).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    }
+    expect(REPORT_PAGE_CSP).toMatch(/^default-src 'none';/);
+  });
+
+  it('sets language and direction, Arabic right to left', () => {
+    expect(pages[0]).toContain('<html lang="ar" dir="rtl">');
+    expect(pages[1]).toContain('<html lang="fr" dir="ltr">');
+  });
+
+  it('escapes what people wrote', () => {
+    expect(esc(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(pages[3]).toContain('&lt;b&gt;hi&lt;/b&gt;');
+  });
+});
+
+describe('request log exclusion of the anonymous intake', () => {
+  it('covers the complainant routes and pages, not the focal point workspace', () => {
+    for (const [method, url] of [
+      ['GET', '/report?lang=ar'],
+      ['POST', '/report'],
+      ['POST', '/report/follow-up/messages'],
+      ['GET', '/sea/questionnaire?lang=fr'],
+      ['POST', '/sea/complaints'],
+      ['POST', '/SEA/Complaints/'],
+      ['POST', '/sea/complaints/access'],
+      ['POST', '/sea/complaints/messages'],
+    ]) {
+      expect([method, url, isAnonymousIntake(method, url)]).toEqual([method, url, true]);
+    }
+    for (const [method, url] of [
+      ['GET', '/sea/complaints'],
+      ['GET', '/sea/complaints/5d1f9a2e-8c4b-4e61-9f3a-2b7c0d9e1a44'],
+      ['POST', '/sea/complaints/5d1f9a2e-8c4b-4e61-9f3a-2b7c0d9e1a44/messages'],
+      ['POST', '/auth/login'],
+      ['GET', '/reports'],
+    ]) {
+      expect([method, url, isAnonymousIntake(method, url)]).toEqual([method, url, false]);
+    }
+  });
+});

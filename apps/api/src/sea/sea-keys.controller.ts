@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
+import { parseRecoveryKey, SeaKeysService, toSeaActor } from '@amani/domain/sea';
+import { IdParam } from '../common/id-param';
+import { StrictThrottle } from '../throttling/throttling';
+import { ApiSeaUnlock, SeaUnlock } from './sea-unlock.decorator';
+import { FocalPointDto, GrantDto, GrantResultDto, KeyIssueDto, KeyStatusDto, RecoverKeysDto, SetupKeysDto } from './sea-workspace.dto';
+
+/** A focal point's complaint key: set-up, status, recovery, and granting colleagues access. */
+@ApiTags('sea (focal points)')
+@ApiBearerAuth()
+@Roles('psea_focal_point')
+@Controller('sea')
+export class SeaKeysController {
+  constructor(private readonly keys: SeaKeysService) {}
+
+  @Get('keys')
+  @ApiSeaUnlock()
+  @ApiOkResponse({ type: KeyStatusDto })
+  status(@SeaUnlock() unlock: string | undefined, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyStatusDto> {
+    return this.keys.status(toSeaActor(user, requestId), unlock);
+  }
+
+  @Post('keys')
+  @StrictThrottle('auth')
+  @ApiCreatedResponse({ type: KeyIssueDto, description: 'Creates your key pair; the recovery key is shown once.' })
+  setup(@Body() body: SetupKeysDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyIssueDto> {
+    return this.keys.setup(toSeaActor(user, requestId), body.password, body.replace ?? false);
+  }
+
+  @Post('keys/recover')
+  @StrictThrottle('auth')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: KeyIssueDto, description: 'After a password reset: re-wraps your key under the new password; a new recovery key is shown once.' })
+  recover(@Body() body: RecoverKeysDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyIssueDto> {
+    return this.keys.recover(toSeaActor(user, requestId), parseRecoveryKey(body.recoveryKey), body.password);
+  }
+
+  @Get('focal-points')
+  @ApiOkResponse({ type: [FocalPointDto] })
+  focalPoints(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<FocalPointDto[]> {
+    return this.keys.focalPoints(toSeaActor(user, requestId));
+  }
+
+  @Post('focal-points/:userId/grants')
+  @HttpCode(HttpStatus.OK)
+  @ApiSeaUnlock()
+  @ApiOkResponse({ type: GrantResultDto, description: 'Re-seals the complaint keys you hold to a colleague’s public key.' })
+  grant(
+    @IdParam('userId') userId: string,
+    @Body() body: GrantDto,
+    @SeaUnlock() unlock: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId?: string,
+  ): Promise<GrantResultDto> {
+    return this.keys.grant(toSeaActor(user, requestId), unlock, userId, body.complaintId);
+  }
+}

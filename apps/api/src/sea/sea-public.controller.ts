@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '@amani/auth';
+import { questionnaire, Questionnaire, SeaIntakeService } from '@amani/domain/sea';
+import { StrictThrottle } from '../throttling/throttling';
+import {
+  ComplainantMessageDto,
+  ComplainantViewDto,
+  QuestionnaireQueryDto,
+  ReceiptDto,
+  ReceiptIssuedDto,
+  SubmitComplaintDto,
+} from './sea-public.dto';
+
+/**
+ * Anonymous complainants: no account, no cookie. Nothing about the caller is read: the
+ * throttler keys on a keyed hash of the address, and these routes are left out of the
+ * request log (see libs/http logging).
+ */
+@ApiTags('sea (complainants)')
+@Public()
+@StrictThrottle('public')
+@Controller('sea')
+export class SeaPublicController {
+  constructor(private readonly intake: SeaIntakeService) {}
+
+  @Get('questionnaire')
+  @ApiOkResponse({ description: 'Labels and options in en, fr, ar (dir rtl) or es.' })
+  async questionnaire(@Query() query: QuestionnaireQueryDto): Promise<Questionnaire> {
+    return questionnaire(query.lang ?? 'en', await this.intake.regionCodes());
+  }
+
+  @Post('complaints')
+  @ApiCreatedResponse({ type: ReceiptIssuedDto })
+  submit(@Body() body: SubmitComplaintDto): Promise<ReceiptIssuedDto> {
+    return this.intake.submit(toSubmitCommand(body));
+  }
+
+  @Post('complaints/access')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ComplainantViewDto, description: 'A wrong receipt answers 404 after the same work as a right one.' })
+  access(@Body() body: ReceiptDto): Promise<ComplainantViewDto> {
+    return this.intake.access(body.receipt);
+  }
+
+  @Post('complaints/messages')
+  @ApiCreatedResponse({ type: ComplainantViewDto })
+  message(@Body() body: ComplainantMessageDto): Promise<ComplainantViewDto> {
+    return this.intake.sendMessage(body.receipt, body.body);
+  }
+}
+
+export function toSubmitCommand(body: SubmitComplaintDto) {
+  return {
+    category: body.category,
+    entityType: body.entityType,
+    victimSex: body.victimSex,
+    victimAgeBand: body.victimAgeBand,
+    complainantIsVictim: body.complainantIsVictim,
+    dateBand: body.dateBand,
+    regionCode: body.regionCode || null,
+    narrative: body.narrative,
+    contact: body.contact?.trim() ? body.contact : null,
+    wantsAssistance: body.wantsAssistance,
+    language: body.language ?? 'en',
+  };
+}

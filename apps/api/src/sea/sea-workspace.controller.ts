@@ -1,0 +1,101 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
+import { SeaAssistanceService, SeaWorkspaceService, toSeaActor } from '@amani/domain/sea';
+import { IdParam } from '../common/id-param';
+import { ApiSeaUnlock, SeaUnlock } from './sea-unlock.decorator';
+import {
+  AssistanceRequestDto,
+  ComplaintDetailDto,
+  ComplaintListQueryDto,
+  ComplaintMessageDto,
+  ComplaintNoteDto,
+  ComplaintPageDto,
+  ComplaintSummaryDto,
+  CreateAssistanceDto,
+  OutcomeDto,
+  StatusChangeDto,
+  WrittenBodyDto,
+} from './sea-workspace.dto';
+
+/** The PSEA focal point workspace. No other role reaches a complaint. */
+@ApiTags('sea (focal points)')
+@ApiBearerAuth()
+@Roles('psea_focal_point')
+@Controller('sea/complaints')
+export class SeaWorkspaceController {
+  constructor(
+    private readonly workspace: SeaWorkspaceService,
+    private readonly assistance: SeaAssistanceService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: ComplaintPageDto, description: 'Coded fields only.' })
+  list(@Query() q: ComplaintListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintPageDto> {
+    return this.workspace.list(toSeaActor(user, requestId), { page: q.page, pageSize: q.pageSize, status: q.status });
+  }
+
+  @Get(':id')
+  @ApiSeaUnlock()
+  @ApiOkResponse({ type: ComplaintDetailDto, description: '423 while your key is locked; 403 until a colleague grants you this complaint.' })
+  get(@IdParam() id: string, @SeaUnlock() unlock: string | undefined, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintDetailDto> {
+    return this.workspace.get(toSeaActor(user, requestId), id, unlock);
+  }
+
+  @Post(':id/messages')
+  @ApiSeaUnlock()
+  @ApiCreatedResponse({ type: ComplaintMessageDto, description: 'A message the complainant sees with their receipt.' })
+  reply(
+    @IdParam() id: string,
+    @Body() body: WrittenBodyDto,
+    @SeaUnlock() unlock: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId?: string,
+  ): Promise<ComplaintMessageDto> {
+    return this.workspace.reply(toSeaActor(user, requestId), id, unlock, body.body);
+  }
+
+  @Post(':id/notes')
+  @ApiSeaUnlock()
+  @ApiCreatedResponse({ type: ComplaintNoteDto, description: 'Internal; never shown to the complainant.' })
+  note(
+    @IdParam() id: string,
+    @Body() body: WrittenBodyDto,
+    @SeaUnlock() unlock: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId?: string,
+  ): Promise<ComplaintNoteDto> {
+    return this.workspace.addNote(toSeaActor(user, requestId), id, unlock, body.body);
+  }
+
+  @Post(':id/status')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ComplaintSummaryDto })
+  status(@IdParam() id: string, @Body() body: StatusChangeDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintSummaryDto> {
+    return this.workspace.changeStatus(toSeaActor(user, requestId), id, body.to, body.outcome);
+  }
+
+  @Post(':id/outcome')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: ComplaintSummaryDto })
+  outcome(@IdParam() id: string, @Body() body: OutcomeDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintSummaryDto> {
+    return this.workspace.setOutcome(toSeaActor(user, requestId), id, body.outcome);
+  }
+
+  @Post(':id/assistance')
+  @ApiCreatedResponse({ type: AssistanceRequestDto, description: 'With the victim’s consent: asks a GBV agency to open an intake case with the shared fields only.' })
+  requestAssistance(
+    @IdParam() id: string,
+    @Body() body: CreateAssistanceDto,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId?: string,
+  ): Promise<AssistanceRequestDto> {
+    return this.assistance.create(toSeaActor(user, requestId), id, {
+      agencyId: body.agencyId,
+      serviceType: body.serviceType,
+      survivorName: body.survivorName,
+      contact: body.contact ?? null,
+      summary: body.summary ?? null,
+    });
+  }
+}

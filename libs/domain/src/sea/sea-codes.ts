@@ -1,0 +1,80 @@
+import { AGE_BANDS, AgeBand, SEXES, Sex } from '../cases/case-codes';
+
+/**
+ * Coded, non-identifying vocabularies of SEA complaints. Only these values sit in plain
+ * columns (CHECK-constrained to the same lists), so the quarterly SEA statistics can count
+ * them; everything a complainant writes is encrypted.
+ */
+
+export const SEA_CATEGORIES = ['sexual_exploitation', 'sexual_abuse', 'unknown'] as const;
+export type SeaCategory = (typeof SEA_CATEGORIES)[number];
+
+/** Entity of the alleged perpetrator (UN SEA data categories). */
+export const SEA_ENTITY_TYPES = ['peacekeeping', 'un_agency_fund_programme', 'implementing_partner', 'non_un_force', 'other', 'unknown'] as const;
+export type SeaEntityType = (typeof SEA_ENTITY_TYPES)[number];
+
+/** When the incident happened, relative to the complaint: a band, never a date. */
+export const SEA_DATE_BANDS = ['last_month', 'one_to_six_months', 'six_to_twelve_months', 'over_a_year', 'unknown'] as const;
+export type SeaDateBand = (typeof SEA_DATE_BANDS)[number];
+
+export const SEA_VICTIM_SEXES = SEXES;
+export type SeaVictimSex = Sex;
+export const SEA_VICTIM_AGE_BANDS = AGE_BANDS;
+export type SeaVictimAgeBand = AgeBand;
+
+export const SEA_STATUSES = ['received', 'assessment', 'referred_for_investigation', 'closed'] as const;
+export type SeaStatus = (typeof SEA_STATUSES)[number];
+
+export const SEA_OUTCOMES = [
+  'under_investigation',
+  'substantiated',
+  'unsubstantiated',
+  'insufficient_information',
+  'referred_to_entity',
+  'withdrawn',
+] as const;
+export type SeaOutcome = (typeof SEA_OUTCOMES)[number];
+
+export const SEA_LANGUAGES = ['en', 'fr', 'ar', 'es'] as const;
+export type SeaLanguage = (typeof SEA_LANGUAGES)[number];
+
+export const SEA_MESSAGE_AUTHORS = ['complainant', 'focal_point'] as const;
+export type SeaMessageAuthor = (typeof SEA_MESSAGE_AUTHORS)[number];
+
+export const SEA_ASSISTANCE_STATUSES = ['pending', 'accepted'] as const;
+export type SeaAssistanceStatus = (typeof SEA_ASSISTANCE_STATUSES)[number];
+
+/** received → assessment → referred_for_investigation | closed; an investigation ends closed. */
+const TRANSITIONS: Record<SeaStatus, readonly SeaStatus[]> = {
+  received: ['assessment'],
+  assessment: ['referred_for_investigation', 'closed'],
+  referred_for_investigation: ['closed'],
+  closed: [],
+};
+
+export function seaTransitionAllowed(from: SeaStatus, to: SeaStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/**
+ * Days a complaint is kept after its last status change before the retention job
+ * crypto-shreds it (its coded fields stay for statistics). Open complaints are kept longer
+ * than closed ones; one referred for investigation longest, as investigations are slow.
+ */
+export const SEA_RETENTION_DAYS: Record<SeaStatus, number> = {
+  received: 730,
+  assessment: 730,
+  referred_for_investigation: 1825,
+  closed: 365,
+};
+
+/** `2025-Q4` for a `YYYY-MM-DD` date. */
+export function quarterOf(isoDate: string): string {
+  const [year, month] = isoDate.split('-').map(Number);
+  return `${year}-Q${Math.floor((month - 1) / 3) + 1}`;
+}
+
+/** Today's date in UTC as `YYYY-MM-DD`: the finest time the SEA tables hold about a complainant. */
+export function utcToday(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { CasesModule } from '../cases/cases.module';
+import { SeaAssistanceService } from './sea-assistance.service';
+import { SeaAuditor } from './sea-auditor';
+import { SeaCrypto } from './sea-crypto';
+import { SeaIntakeThrottle } from './sea-intake-throttle';
+import { SeaIntakeService } from './sea-intake.service';
+import { SeaKeysService } from './sea-keys.service';
+import { SeaLoginHook } from './sea-login.hook';
+import { SeaRetentionJob } from './sea-retention.job';
+import { SeaRetentionScheduler } from './sea-retention.scheduler';
+import { SeaRetentionService } from './sea-retention.service';
+import { SeaWorkspaceService } from './sea-workspace.service';
+
+/**
+ * SEA complaints for the API and the CLI. Needs the global Config, Crypto, Audit and Auth
+ * modules and a TypeORM data source. SeaCrypto is not exported: only these services touch
+ * complaint ciphertexts.
+ */
+@Module({
+  imports: [CasesModule],
+  providers: [SeaCrypto, SeaAuditor, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  exports: [SeaKeysService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+})
+export class SeaModule {}
+
+/** The worker's share: the daily retention job and its scheduler (the worker module lists these providers). */
+export const SEA_WORKER_PROVIDERS = [SeaIntakeThrottle, SeaRetentionService, SeaRetentionJob, SeaRetentionScheduler];
