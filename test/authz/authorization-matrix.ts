@@ -71,4 +71,59 @@ export const MATRIX: Record<string, Row> = {
   'POST /cases/:id/action-plan': only(...CASE_ROLES),
   'GET /cases/:id/action-plan': only(...CASE_ROLES),
   'PATCH /cases/:id/action-plan/:itemId': only(...CASE_ROLES),
+  // De-identified reports: protection officers (inter-agency), supervisors (their own agency).
+  'POST /reports': only('protection_officer', 'supervisor'),
+  'GET /reports': only('protection_officer', 'supervisor'),
+  'GET /reports/:id': only('protection_officer', 'supervisor'),
+  'GET /reports/:id/export.csv': only('protection_officer', 'supervisor'),
+  'GET /reports/:id/chart.svg': only('protection_officer', 'supervisor'),
+  // Service directory (organisations' services, no survivor data): supervisors and admins
+  // manage; every staff role that refers may search; protection officers work on aggregates only.
+  'GET /services': only('supervisor', 'admin'),
+  'POST /services': only('supervisor', 'admin'),
+  'PATCH /services/:id': only('supervisor', 'admin'),
+  'GET /services/search': only('caseworker', 'supervisor', 'provider', 'psea_focal_point', 'admin'),
+  // Referrals: the referring side within its case scope; the receiving provider for referrals
+  // addressed to their agency (anything else is a 404 in the service, not a 403 here).
+  'POST /cases/:id/referrals': only(...CASE_ROLES),
+  'GET /cases/:id/referrals': only(...CASE_ROLES),
+  'GET /cases/:id/service-record': only(...CASE_ROLES),
+  'GET /referrals/incoming': only('provider'),
+  'GET /referrals/:id': only(...CASE_ROLES, 'provider'),
+  'GET /referrals/:id/packet': only(...CASE_ROLES, 'provider'),
+  'POST /referrals/:id/accept': only('provider'),
+  'POST /referrals/:id/decline': only('provider'),
+  'POST /referrals/:id/complete': only('provider'),
+  'POST /referrals/:id/revoke': only(...CASE_ROLES),
+  'POST /referrals/:id/notes': only('provider'),
+  // Own notifications (ids only).
+  'GET /notifications': { roles: STAFF },
+  // SEA complaints. Complainants are anonymous (public, strictly throttled); only PSEA focal
+  // points reach complaints (admin, caseworker, supervisor, provider, protection officer: 403).
+  'GET /sea/questionnaire': pub,
+  'POST /sea/complaints': pub,
+  'POST /sea/complaints/access': pub,
+  'POST /sea/complaints/messages': pub,
+  'GET /sea/complaints': only('psea_focal_point'),
+  'GET /sea/complaints/:id': only('psea_focal_point'),
+  'POST /sea/complaints/:id/messages': only('psea_focal_point'),
+  'POST /sea/complaints/:id/notes': only('psea_focal_point'),
+  'POST /sea/complaints/:id/status': only('psea_focal_point'),
+  'POST /sea/complaints/:id/outcome': only('psea_focal_point'),
+  'POST /sea/complaints/:id/assistance': only('psea_focal_point'),
+  'GET /sea/keys': only('psea_focal_point'),
+  'POST /sea/keys': only('psea_focal_point'),
+  'POST /sea/keys/recover': only('psea_focal_point'),
+  'GET /sea/focal-points': only('psea_focal_point'),
+  'POST /sea/focal-points/:userId/grants': only('psea_focal_point'),
+  // Victim assistance, receiving side: the agency's caseworkers and supervisors see requests
+  // addressed to their agency (another agency's request is a 404), never the complaint.
+  'GET /sea/assistance-requests': only(...CASE_ROLES),
+  'POST /sea/assistance-requests/:id/accept': only(...CASE_ROLES),
+  // Complainant web pages (HTML, no JavaScript, no cookies).
+  'GET /report': pub,
+  'POST /report': pub,
+  'GET /report/follow-up': pub,
+  'POST /report/follow-up': pub,
+  'POST /report/follow-up/messages': pub,
 };

@@ -23,6 +23,8 @@ function validBody(method: string, path: string, ids: { caseworkerId: string }):
   if (path === '/cases/:id/consents/:consentId/withdraw') return {};
   if (path === '/cases/:id/action-plan') return { description: 'item' };
   if (path === '/cases/:id/action-plan/:itemId') return { version: 1, status: 'done' };
+  // Referral routes (test/referrals covers them fully); scope is checked before the body's ids.
+  if (path === '/cases/:id/referrals') return { recipientAgencyId: MISSING_ID, serviceType: 'legal', followUpDueAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
   throw new Error(`no body for ${method} ${path}: add the new route to this test`);
 }
 

@@ -9,11 +9,17 @@ import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
+import { ReportsService } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { CasesApiModule } from './cases/cases-api.module';
 import { HealthModule } from './health/health.module';
+import { ReferralsApiModule } from './referrals/referrals-api.module';
+import { ReportPageModule } from './report-page/report-page.module';
+import { ReportsController } from './reports/reports.controller';
+import { SeaApiModule } from './sea/sea-api.module';
+import { ServicesDirectoryApiModule } from './services-directory/services-directory-api.module';
 import { AmaniThrottlerGuard, throttlerOptions } from './throttling/throttling';
 import { UsersController } from './users/users.controller';
 
@@ -34,9 +40,14 @@ export class ApiModule {
         AuthModule,
         HealthModule,
         CasesApiModule,
+        ServicesDirectoryApiModule,
+        ReferralsApiModule,
+        SeaApiModule,
+        ReportPageModule,
       ],
-      controllers: [AuthController, UsersController, AgenciesController, AuditController],
+      controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController],
       providers: [
+        ReportsService,
         { provide: APP_GUARD, useClass: AmaniThrottlerGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

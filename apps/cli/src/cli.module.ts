@@ -3,6 +3,9 @@ import { AmaniConfigModule, AppConfig } from '@amani/config';
 import { AuditModule } from '@amani/audit';
 import { AuthModule } from '@amani/auth';
 import { CryptoModule } from '@amani/crypto';
+import { CasesModule } from '@amani/domain/cases';
+import { ReferralsModule } from '@amani/domain/referrals';
+import { SeaModule } from '@amani/domain/sea';
 import { DatabaseModule } from '@amani/database';
 import { JobsModule } from '@amani/jobs';
 import { AdminCreateCommand } from './commands/admin-create.command';
@@ -15,7 +18,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule],
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule],
       providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand],
     };
   }

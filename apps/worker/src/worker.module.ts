@@ -6,6 +6,12 @@ import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
+import { ReferralOverdueJob, ReferralOverdueScheduler } from '@amani/domain/referrals';
+import { ReportBuilder } from '@amani/domain/reporting/report-builder.service';
+import { ReportBuildJob } from '@amani/domain/reporting/report-build.job';
+import { ReportScheduleJob } from '@amani/domain/reporting/report-schedule.job';
+import { ReportScheduler } from '@amani/domain/reporting/report.scheduler';
+import { SEA_WORKER_PROVIDERS } from '@amani/domain/sea/sea.module';
 
 /** The queue worker: BullMQ processors, the outbox relay and scheduled jobs; no HTTP. */
 @Module({})
@@ -21,7 +27,7 @@ export class WorkerModule {
         JobsModule.forWorker(),
         AuditModule,
       ],
-      providers: [AuditCheckpointJob, AuditCheckpointScheduler],
+      providers: [AuditCheckpointJob, AuditCheckpointScheduler, ReportBuilder, ReportBuildJob, ReportScheduleJob, ReportScheduler, ...SEA_WORKER_PROVIDERS, ReferralOverdueJob, ReferralOverdueScheduler],
     };
   }
 }

@@ -76,6 +76,9 @@ export class AuditSequencer implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async runOnce(opts: { wait?: boolean } = {}): Promise<number | null> {
     return this.dataSource.transaction('READ COMMITTED', async (em) => {
+      // A process that stalls mid-pass must not hold the chain's lock for ever: the server
+      // ends the session and the next pass takes over.
+      await em.query(`SET LOCAL idle_in_transaction_session_timeout = '10s'`);
       if (opts.wait) {
         await em.query(`SET LOCAL lock_timeout = '30s'`);
         await em.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_SEQUENCER_LOCK_KEY]);

@@ -8,3 +8,4 @@ export * from './audit-checkpoint.service';
 export * from './audit-checkpoint.job';
 export * from './audit-checkpoint.scheduler';
 export * from './audit-verifier.service';
+export * from './operation-auditor';

@@ -11,6 +11,7 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { LockoutService } from './login/lockout.service';
+import { LoginHooks } from './login/login-hooks';
 import { LoginService } from './login/login.service';
 import { MfaService } from './mfa/mfa.service';
 import { PasswordHasher } from './passwords/password-hasher.service';
@@ -22,6 +23,7 @@ import { UsersService } from './users/users.service';
 const SERVICES = [
   PasswordHasher,
   LockoutService,
+  LoginHooks,
   SessionService,
   LoginService,
   MfaService,

@@ -8,6 +8,7 @@ export * from './guards/route-code';
 export * from './jwt.strategy';
 export * from './agencies/agencies.service';
 export * from './login/lockout.service';
+export * from './login/login-hooks';
 export * from './login/login.service';
 export * from './mfa/mfa.service';
 export * from './mfa/totp';

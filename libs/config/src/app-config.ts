@@ -24,6 +24,8 @@ export interface AppConfig {
   outbox: { pollMs: number };
   audit: { sequencerMs: number };
   worker: { concurrency: number };
+  reporting: { minCellCount: number };
+  sea: { receiptFailureLimit: number };
   secrets: Secrets;
 }
 
@@ -66,6 +68,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outbox: { pollMs: vars.OUTBOX_POLL_MS },
     audit: { sequencerMs: vars.AUDIT_SEQUENCER_MS },
     worker: { concurrency: vars.WORKER_CONCURRENCY },
+    reporting: { minCellCount: vars.REPORT_MIN_CELL_COUNT },
+    sea: { receiptFailureLimit: vars.SEA_RECEIPT_FAILURE_LIMIT },
     secrets,
   });
 }

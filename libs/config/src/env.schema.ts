@@ -99,6 +99,14 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
+  /** Disclosure control: report counts from 1 to this minus one are suppressed (5 at least). */
+  @IsInt() @Min(5) @Max(1000)
+  REPORT_MIN_CELL_COUNT: number = 5;
+
+  /** SEA: failed receipt attempts from all sources together per THROTTLE_TTL_SECONDS window. */
+  @IsInt() @Min(1)
+  SEA_RECEIPT_FAILURE_LIMIT: number = 300;
+
   @Transform(toBool) @IsBoolean()
   RUN_MIGRATIONS: boolean = false;
 }

@@ -10,6 +10,21 @@ import { CaseNote } from '../../domain/src/cases/case-note.entity';
 import { CaseShare } from '../../domain/src/cases/case-share.entity';
 import { Case } from '../../domain/src/cases/case.entity';
 import { ReportingIncident } from '../../domain/src/cases/reporting-incident.entity';
+import { Report } from '../../domain/src/reporting/report.entity';
+import { SeaAssistanceRequest } from '../../domain/src/sea/sea-assistance-request.entity';
+import { SeaAuditDay } from '../../domain/src/sea/sea-audit-day.entity';
+import { SeaComplaintGrant } from '../../domain/src/sea/sea-complaint-grant.entity';
+import { SeaComplaintMessage } from '../../domain/src/sea/sea-complaint-message.entity';
+import { SeaComplaintNote } from '../../domain/src/sea/sea-complaint-note.entity';
+import { SeaComplaint } from '../../domain/src/sea/sea-complaint.entity';
+import { SeaFocalPointKey } from '../../domain/src/sea/sea-focal-point-key.entity';
+import { SeaSessionKey } from '../../domain/src/sea/sea-session-key.entity';
+import { CaseServiceRecord } from '../../domain/src/referrals/case-service-record.entity';
+import { Notification } from '../../domain/src/referrals/notification.entity';
+import { ReferralKey, ReferralPacketKey } from '../../domain/src/referrals/referral-keys.entity';
+import { ReferralNote } from '../../domain/src/referrals/referral-note.entity';
+import { Referral } from '../../domain/src/referrals/referral.entity';
+import { ServiceOffering } from '../../domain/src/services-directory/service-offering.entity';
 import { OutboxMessage } from '../../jobs/src/outbox/outbox.entity';
 
 /**
@@ -33,4 +48,20 @@ export const ALL_ENTITIES: Function[] = [
   CaseActionPlanItem,
   CaseConsent,
   ReportingIncident,
+  Report,
+  ServiceOffering,
+  Referral,
+  ReferralPacketKey,
+  ReferralKey,
+  ReferralNote,
+  CaseServiceRecord,
+  Notification,
+  SeaComplaint,
+  SeaComplaintGrant,
+  SeaComplaintMessage,
+  SeaComplaintNote,
+  SeaFocalPointKey,
+  SeaSessionKey,
+  SeaAssistanceRequest,
+  SeaAuditDay,
 ];

@@ -39,3 +39,10 @@ export class ValidationProblem extends DomainException {
     super(400, 'validation_failed', 'The request has invalid or unknown fields.', errors);
   }
 }
+
+/** A stored record failed its integrity check (decryption failed): fail closed, say nothing more. */
+export class IntegrityProblem extends DomainException {
+  constructor() {
+    super(500, 'integrity_error', 'A stored record failed its integrity check; quote the correlation id.');
+  }
+}

@@ -23,6 +23,17 @@ function redactPaths(): string[] {
 }
 
 /**
+ * Anonymous SEA intake (the /report pages and the complainant routes) leaves no request line
+ * at all: a line carries an exact time, and on a quiet day that time would date the only
+ * complaint received (DESIGN §4).
+ */
+export function isAnonymousIntake(method: string | undefined, url: string | undefined): boolean {
+  const path = String(url ?? '').split('?')[0].toLowerCase().replace(/\/+$/, '');
+  if (path === '/report' || path.startsWith('/report/') || path === '/sea/questionnaire') return true;
+  return method === 'POST' && ['/sea/complaints', '/sea/complaints/access', '/sea/complaints/messages'].includes(path);
+}
+
+/**
  * Structured JSON logs. Requests are logged by id, method, path and status only:
  * never bodies, query strings, client addresses or user agents.
  */
@@ -52,6 +63,8 @@ export function loggerParams(config: AppConfig): Params {
         },
         customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
         quietReqLogger: true,
+        // Middleware mounted by path sees a shortened req.url; originalUrl is the request's own.
+        autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => isAnonymousIntake(req.method, req.originalUrl ?? req.url) },
       },
       destination,
     ],

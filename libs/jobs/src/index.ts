@@ -5,4 +5,5 @@ export * from './outbox/outbox.entity';
 export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay.service';
 export * from './jobs.module';
+export * from './recurring-job.scheduler';
 export * from './redis-options';

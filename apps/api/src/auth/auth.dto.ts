@@ -56,6 +56,13 @@ export class LoginResponseDto extends TokenPairDto {
     description: 'Present when the second factor is still needed: enrol one, or verify a code.',
   })
   mfa?: 'enrol' | 'verify';
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Per-session secrets for the client only, returned once (e.g. `sea`: the X-Sea-Unlock value of a PSEA focal point).',
+  })
+  sessionSecrets?: Record<string, string>;
 }
 
 export class MfaEnrolmentDto {

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Command, CommandRunner } from 'nest-commander';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditSequencer } from '@amani/audit';
 import { AgenciesService, passwordPolicyViolation, UsersService } from '@amani/auth';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService, seedDemoCases } from '@amani/domain/cases';
+import { DemoReferralRoute, ReferralActor, ReferralsService, seedDemoReferrals, seedDemoServices } from '@amani/domain/referrals';
+import { ServicesDirectoryService } from '@amani/domain/services-directory';
+import { SeaIntakeService, SeaKeysService, seedDemoSea } from '@amani/domain/sea';
 
 interface DemoAgency {
   key: string;
@@ -29,22 +36,52 @@ const DEMO_USERS: { role: Role; agency: string | null; name: string }[] = [
   { role: 'psea_focal_point', agency: 'psea', name: 'Demo PSEA Focal Point' },
 ];
 
+/**
+ * Seed-only staff, so demo cases span agencies and every referral route has a provider at its
+ * end. Their passwords are random and never printed, and the accounts are disabled: they only
+ * own synthetic records (log in as the demo users above to see them from the other side).
+ */
+const SEED_ONLY_STAFF: { role: 'caseworker' | 'provider'; agency: string; name: string }[] = [
+  { role: 'caseworker', agency: 'clinic', name: 'Demo Clinic Caseworker' },
+  { role: 'caseworker', agency: 'protection', name: 'Demo Protection Caseworker' },
+  { role: 'provider', agency: 'safe_space', name: 'Demo Safe Space Provider' },
+  { role: 'provider', agency: 'protection', name: 'Demo Protection Provider' },
+];
+
+const DEMO_CASE_COUNT = 200;
+const DEMO_REGIONS = ['DEMO-NORTH', 'DEMO-SOUTH'];
+
 export function demoEmail(role: Role): string {
   return `${role.replace(/_/g, '-')}@demo.amani.test`;
 }
 
+function seedOnlyEmail(role: Role, agencyKey: string): string {
+  return `seed-${role.replace(/_/g, '-')}-${agencyKey.replace(/_/g, '-')}@demo.amani.test`;
+}
+
 /**
- * `npm run seed:demo` (development only): demo agencies covering every service type and one
- * user of every role with MFA already enrolled. Safe to run again: existing demo agencies
- * are kept, and the demo users get fresh credentials (old sessions end). This is the only
- * place Amani prints passwords or TOTP secrets.
+ * `npm run seed:demo` (development only): demo agencies covering every service type, one user
+ * of every role with MFA already enrolled (plus disabled seed-only staff), a directory entry
+ * for every service type, a few hundred synthetic cases with incidents across agencies, and
+ * referrals in every state. Safe to run again: existing demo agencies, services and cases are kept, and
+ * the demo users get fresh credentials (old sessions end). This is the only place Amani
+ * prints passwords or TOTP secrets.
  */
-@Command({ name: 'seed:demo', description: 'Create demo agencies and one user per role (never in production)' })
+@Command({ name: 'seed:demo', description: 'Create demo agencies, one user per role, services, cases and referrals (never in production)' })
 export class SeedDemoCommand extends CommandRunner {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly agencies: AgenciesService,
     private readonly users: UsersService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly directory: ServicesDirectoryService,
+    private readonly cases: CasesService,
+    private readonly incidents: CaseIncidentsService,
+    private readonly consents: CaseConsentsService,
+    private readonly referrals: ReferralsService,
+    private readonly sequencer: AuditSequencer,
+    private readonly seaKeys: SeaKeysService,
+    private readonly seaIntake: SeaIntakeService,
   ) {
     super();
   }
@@ -68,6 +105,8 @@ export class SeedDemoCommand extends CommandRunner {
     }
 
     const lines: string[] = [];
+    let seaFocalPoint: { id: string; agencyId: string | null; password: string } | undefined;
+    const staff = new Map<string, { id: string; role: Role; agencyId: string | null }>();
     for (const u of DEMO_USERS) {
       const email = demoEmail(u.role);
       const password = demoPassword(email);
@@ -76,8 +115,20 @@ export class SeedDemoCommand extends CommandRunner {
       const id =
         existing?.id ?? (await this.users.create({ email, displayName: u.name, password, role: u.role, agencyId }, ctx)).id;
       const totpSecret = await this.users.resetCredentialsWithMfa(id, password, ctx);
+      staff.set(`${u.role}@${u.agency ?? ''}`, { id, role: u.role, agencyId });
+      if (u.role === 'psea_focal_point') seaFocalPoint = { id, agencyId, password };
       lines.push([u.role.padEnd(19), email.padEnd(38), password.padEnd(26), totpSecret].join(' '));
     }
+    for (const u of SEED_ONLY_STAFF) {
+      const email = seedOnlyEmail(u.role, u.agency);
+      const agencyId = agencyIds.get(u.agency)!;
+      const existing = await this.users.findByEmail(email);
+      const id = existing?.id ?? (await this.users.create({ email, displayName: u.name, password: demoPassword(email), role: u.role, agencyId }, ctx)).id;
+      if (!existing) await this.users.disable(id, ctx);
+      staff.set(`${u.role}@${u.agency}`, { id, role: u.role, agencyId });
+    }
+    const seeded = await this.seedCasesAndReferrals(agencyIds, staff);
+    seeded.push('', ...(await seedDemoSea({ keys: this.seaKeys, intake: this.seaIntake }, seaFocalPoint!)));
 
     process.stdout.write(
       [
@@ -88,8 +139,56 @@ export class SeedDemoCommand extends CommandRunner {
         `${'role'.padEnd(19)} ${'email'.padEnd(38)} ${'password'.padEnd(26)} TOTP secret (base32, add to an authenticator app)`,
         ...lines,
         '',
+        ...seeded,
+        '',
       ].join('\n'),
     );
+  }
+
+  /**
+   * Directory entries, cases with incidents, and referrals in every state, through the real
+   * services (encrypted, audited). Each part is skipped when the demo agencies already have it.
+   */
+  private async seedCasesAndReferrals(
+    agencyIds: Map<string, string>,
+    staff: Map<string, { id: string; role: Role; agencyId: string | null }>,
+  ): Promise<string[]> {
+    const agency = (key: string) => agencyIds.get(key)!;
+    const user = (role: Role, agencyKey = '') => staff.get(`${role}@${agencyKey}`)!;
+    const caseActor = (role: 'caseworker' | 'supervisor', agencyKey: string): CaseActor => ({ id: user(role, agencyKey).id, role, agencyId: agency(agencyKey) });
+    const provider = (agencyKey: string): ReferralActor => ({ id: user('provider', agencyKey).id, role: 'provider', agencyId: agency(agencyKey) });
+    const demoAgencyIds = [...agencyIds.values()];
+    const out: string[] = [];
+
+    const [{ services }] = await this.dataSource.query(`SELECT count(*)::int AS services FROM services WHERE agency_id = ANY($1)`, [demoAgencyIds]);
+    if (services === 0) {
+      const admin = user('admin');
+      const offering = DEMO_AGENCIES.filter((a) => a.serviceTypes.length).map((a) => ({ agencyId: agency(a.key), serviceTypes: a.serviceTypes, regionCodes: a.regionCodes }));
+      out.push(`service directory: ${await seedDemoServices(this.directory, { id: admin.id, role: 'admin', agencyId: null }, offering)} entries`);
+    } else {
+      out.push(`service directory: kept ${services} existing entries`);
+    }
+
+    const [{ cases }] = await this.dataSource.query(`SELECT count(*)::int AS cases FROM cases WHERE agency_id = ANY($1)`, [demoAgencyIds]);
+    if (cases > 0) {
+      out.push(`cases: kept ${cases} existing demo cases (and their referrals)`);
+      return out;
+    }
+    const actors = [caseActor('caseworker', 'safe_space'), caseActor('supervisor', 'safe_space'), caseActor('caseworker', 'clinic'), caseActor('caseworker', 'protection')];
+    const ids = await seedDemoCases({ cases: this.cases, incidents: this.incidents, consents: this.consents }, actors, DEMO_CASE_COUNT, DEMO_REGIONS);
+    out.push(`cases: ${ids.length} synthetic cases with incidents across ${new Set(actors.map((a) => a.agencyId)).size} agencies`);
+    const casesOf = (actorIndex: number) => ids.filter((_, n) => n % actors.length === actorIndex).slice(0, 12);
+    const routes: DemoReferralRoute[] = [
+      { referrer: actors[0], supervisor: actors[1], provider: provider('clinic'), recipientAgencyId: agency('clinic'), serviceTypes: ['medical', 'reproductive_health'], caseIds: casesOf(0) },
+      { referrer: actors[1], supervisor: actors[1], provider: provider('protection'), recipientAgencyId: agency('protection'), serviceTypes: ['police_justice', 'child_protection'], caseIds: casesOf(1) },
+      { referrer: actors[3], supervisor: null, provider: provider('safe_space'), recipientAgencyId: agency('safe_space'), serviceTypes: ['psychosocial', 'legal', 'economic'], caseIds: casesOf(3) },
+    ];
+    for (const route of routes) {
+      const counts = await seedDemoReferrals({ referrals: this.referrals, consents: this.consents }, route);
+      out.push(`referrals to ${route.serviceTypes.join('/')}: ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+    }
+    await this.sequencer.flush();
+    return out;
   }
 }
 

@@ -1,19 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { MFA_REQUIRED_ROLES, Role } from '@amani/domain';
+import type { AccessClaims } from '../auth-user';
 import { InvalidCredentialsProblem } from '../auth.exceptions';
 import { PasswordHasher } from '../passwords/password-hasher.service';
 import { SessionService, TokenPair } from '../sessions/session.service';
 import { normaliseEmail } from '../users/email';
 import { LockoutService } from './lockout.service';
+import { LoginHooks } from './login-hooks';
 
 export type MfaStep = 'enrol' | 'verify';
 
 export interface LoginResult extends TokenPair {
   /** Present when the session still needs its second factor. */
   mfa?: MfaStep;
+  /** Per-session values from login hooks, for the client only (never stored in clear). */
+  sessionSecrets?: Record<string, string>;
 }
 
 interface LoginRow {
@@ -39,6 +44,8 @@ export class LoginService {
     private readonly lockout: LockoutService,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
+    private readonly hooks: LoginHooks,
+    private readonly jwt: JwtService,
   ) {}
 
   /**
@@ -94,6 +101,10 @@ export class LoginService {
       await this.lockout.reset(user.id, em);
       const pair = await this.sessions.start(subject, needsMfa ? 'mfa_pending' : 'full', em);
       const mfa: MfaStep | undefined = needsMfa ? (user.mfa_enabled ? 'verify' : 'enrol') : undefined;
+      const sessionSecrets = await this.hooks.run(
+        { userId: user.id, role: user.role, agencyId: user.agency_id, sessionId: this.jwt.decode<AccessClaims>(pair.accessToken).sid, password, requestId: requestId ?? null },
+        em,
+      );
       await this.audit.record(
         {
           action: 'auth.login',
@@ -108,7 +119,7 @@ export class LoginService {
         },
         em,
       );
-      return mfa ? { ...pair, mfa } : pair;
+      return { ...pair, ...(mfa ? { mfa } : {}), ...(Object.keys(sessionSecrets).length ? { sessionSecrets } : {}) };
     });
   }
 

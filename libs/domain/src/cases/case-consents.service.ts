@@ -10,6 +10,7 @@ import type { CreateConsentCommand } from './case-commands';
 import { CaseConsent } from './case-consent.entity';
 import { RecordNotVisibleError } from './case-errors';
 import { CaseScope } from './case-scope';
+import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
 import type { ConsentView } from './case-views';
 import { ReportingProjection } from './reporting-projection';
 
@@ -41,6 +42,7 @@ export class CaseConsentsService {
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
     private readonly projection: ReportingProjection,
+    private readonly withdrawalHooks: ConsentWithdrawalHooks,
   ) {}
 
   create(actor: CaseActor, caseId: string, cmd: CreateConsentCommand): Promise<ConsentView> {
@@ -98,6 +100,7 @@ export class CaseConsentsService {
         if (consent.withdrawnAt) throw new ConflictProblem('consent_already_withdrawn', 'The consent was already withdrawn.');
         await em.update(CaseConsent, { id: consentId }, { withdrawnAt: () => 'now()', withdrawnById: actor.id });
         if (consent.purpose === 'statistics') await this.projection.refreshCase(em, caseId);
+        await this.withdrawalHooks.notify(em, { caseId, consentId, purpose: consent.purpose, actor });
         await this.auditor.success(actor, { ...target, targetType: 'case_consent', targetId: consentId }, { case: caseId, purpose: consent.purpose }, em);
         return toConsentView(await em.findOneByOrFail(CaseConsent, { id: consentId }));
       }),

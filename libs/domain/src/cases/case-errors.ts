@@ -33,12 +33,6 @@ export class CaseShreddedError extends Error {
 }
 
 /** Fail closed: no partial data, no detail beyond the correlation id. */
-export class IntegrityProblem extends DomainException {
-  constructor() {
-    super(500, 'integrity_error', 'A stored record failed its integrity check; quote the correlation id.');
-  }
-}
-
 export class CaseShreddedProblem extends DomainException {
   constructor() {
     super(410, 'case_shredded', 'The case was erased and can no longer be read.');
@@ -62,3 +56,5 @@ export class CaseForbiddenProblem extends DomainException {
     super(403, code, message);
   }
 }
+
+export { IntegrityProblem } from '@amani/http';

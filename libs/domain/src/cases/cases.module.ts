@@ -7,6 +7,7 @@ import { CaseNotesService } from './case-notes.service';
 import { CaseReferralSource } from './case-referral-source.service';
 import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
+import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
 import { CasesService } from './cases.service';
 import { ReportingProjection } from './reporting-projection';
 
@@ -27,6 +28,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseConsentsService,
     CaseActionPlanService,
     CaseReferralSource,
+    ConsentWithdrawalHooks,
   ],
   exports: [
     CasesService,
@@ -37,6 +39,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseReferralSource,
     CaseScope,
     ReportingProjection,
+    ConsentWithdrawalHooks,
   ],
 })
 export class CasesModule {}

@@ -23,5 +23,6 @@ export * from './case-notes.service';
 export * from './case-consents.service';
 export * from './case-action-plan.service';
 export * from './case-referral-source.service';
+export * from './consent-withdrawal-hooks';
 export * from './cases.module';
 export * from './demo-cases';
