@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ReportingProjection } from '../../libs/domain/src/cases/reporting-projection';
+import type { FixtureReferral } from '../../libs/domain/src/reporting/testing/referral-fixture';
 import type { FixtureIncident } from '../../libs/domain/src/reporting/testing/report-fixture';
+import type { FixtureComplaint } from '../../libs/domain/src/reporting/testing/sea-fixture';
 
 const bytes = () => randomBytes(24);
 
@@ -68,6 +70,69 @@ export async function withdrawStatisticsConsent(db: DataSource, caseId: string, 
       [caseId, userId],
     );
     await new ReportingProjection().refreshCase(em, caseId);
+  });
+}
+
+/** Hours from referral to acceptance used for each bucket (null: never accepted). */
+const ACCEPT_HOURS: Record<FixtureReferral['timeToAccept'], number | null> = {
+  not_accepted: null,
+  within_24h: 2,
+  '1_to_3_days': 30,
+  '3_to_7_days': 100,
+  over_7_days: 200,
+};
+
+/**
+ * Referrals of one case, written straight to the table with the timestamps their lifecycle
+ * would leave (the override reason gets random bytes: reports never read it).
+ */
+export async function seedReferrals(
+  db: DataSource,
+  opts: { caseId: string; referringAgencyId: string; recipientAgencyId: string; userId: string; createdAt: string; referrals: FixtureReferral[] },
+): Promise<void> {
+  await db.transaction(async (em) => {
+    for (const r of opts.referrals) {
+      await em.query(
+        `INSERT INTO referrals (case_id, referring_agency_id, recipient_agency_id, service_type, consent_override, override_reason,
+           referred_by, state, decline_reason, outcome, created_at, follow_up_due_at, overdue_at, accepted_at, declined_at,
+           completed_at)
+         VALUES ($1, $2, $3, $4, true, $5, $6, $7::varchar, CASE WHEN $7::varchar = 'declined' THEN 'no_capacity' END, $8,
+           $9::timestamptz, $9::timestamptz + interval '7 days', CASE WHEN $10::boolean THEN $9::timestamptz + interval '8 days' END,
+           $9::timestamptz + make_interval(hours => $11::int), CASE WHEN $7::varchar = 'declined' THEN $9::timestamptz + interval '1 day' END,
+           CASE WHEN $7::varchar = 'completed' THEN $9::timestamptz + interval '20 days' END)`,
+        [
+          opts.caseId,
+          opts.referringAgencyId,
+          opts.recipientAgencyId,
+          r.serviceType,
+          bytes(),
+          opts.userId,
+          r.state,
+          r.outcome,
+          opts.createdAt,
+          r.overdue,
+          ACCEPT_HOURS[r.timeToAccept],
+        ],
+      );
+    }
+  });
+}
+
+/** SEA complaints received on a day; a shredded one keeps only its coded columns, as retention leaves it. */
+export async function seedComplaints(db: DataSource, receivedOn: string, complaints: FixtureComplaint[]): Promise<void> {
+  await db.transaction(async (em) => {
+    for (const c of complaints) {
+      const cipher = c.shredded ? null : bytes();
+      await em.query(
+        `INSERT INTO sea_complaints (id, category, entity_type, victim_sex, victim_age_band, date_band, region_code,
+           complainant_is_victim, wants_assistance, language, status, outcome, received_on, received_quarter, status_changed_on,
+           receipt_tag, receipt_verifier, receipt_wrapped_key, narrative, contact, shredded_on)
+         VALUES (gen_random_uuid(), $1, $2, $3, $4, 'unknown', NULL, true, false, 'en', $5, $6, $7::date,
+           to_char($7::date, 'YYYY') || '-Q' || to_char($7::date, 'Q'), $7::date, $8, $8, $8, $8, NULL,
+           CASE WHEN $9::boolean THEN $7::date + 400 END)`,
+        [c.category, c.entityType, c.victimSex, c.victimAgeBand, c.status, c.outcome, receivedOn, cipher, c.shredded],
+      );
+    }
   });
 }
 

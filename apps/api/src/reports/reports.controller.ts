@@ -9,7 +9,8 @@ import { CreateReportDto, ReportDto, ReportPageDto } from './reports.dto';
 
 /**
  * De-identified aggregate reports. Protection officers request and read inter-agency
- * reports; supervisors the same templates over their own agency; every other role gets 403.
+ * reports; supervisors the GBVIMS and referral templates over their own agency (SEA statistics
+ * are for protection officers only); every other role gets 403.
  * A report outside the caller's scope is a 404, audited.
  */
 @ApiTags('reports')

@@ -3,7 +3,7 @@ import { IsIn, IsString, Matches } from 'class-validator';
 import { REPORT_STATUSES, REPORT_TEMPLATE_IDS, ReportResult } from '@amani/domain/reporting';
 
 export class CreateReportDto {
-  @ApiProperty({ enum: REPORT_TEMPLATE_IDS, description: 'A fixed template; only gbvims_monthly can be built today.' })
+  @ApiProperty({ enum: REPORT_TEMPLATE_IDS, description: 'A fixed template. sea_quarterly is for protection officers only (403 for supervisors).' })
   @IsString()
   @IsIn(REPORT_TEMPLATE_IDS)
   template: string;

@@ -20,6 +20,9 @@
  *       of that graph). Each bridge gets a complementary suppression that closes a cycle through
  *       it: an entry joining the two sides of the bridge, smallest non-zero value first.
  *
+ * 3. Tables published side by side over one population are suppressed together: sharing only
+ *    the grand total (suppressLinked), or sharing every row total too (suppressRowLinked).
+ *
  * Zeros are published. In these tables a zero is a structural or observed absence of
  * incidents; it describes nobody, and suppressing zeros would hide the shape of the data
  * without protecting anyone. A suppressed entry is therefore known to be at least 1. Only
@@ -253,15 +256,28 @@ export function suppress(counts: readonly (readonly number[])[], options: Suppre
   const opts = typeof options === 'number' ? { k: options } : options;
   const k = checkThreshold(opts.k ?? MIN_CELL_COUNT);
   const a = augment(counts);
+  markPrimary(a, k);
+  if (opts.forceGrandTotal && a.value[a.n][a.m] > 0 && !a.mark[a.n][a.m]) a.mark[a.n][a.m] = 'complementary';
+  complete(a);
+  return toTable(a, k);
+}
+
+function markPrimary(a: Augmented, k: number): void {
   for (let i = 0; i <= a.n; i++) {
     for (let j = 0; j <= a.m; j++) if (a.value[i][j] >= 1 && a.value[i][j] < k) a.mark[i][j] = 'primary';
   }
-  if (opts.forceGrandTotal && a.value[a.n][a.m] > 0 && !a.mark[a.n][a.m]) a.mark[a.n][a.m] = 'complementary';
+}
+
+/** Step 2 to its fixed point. Only ever adds marks. */
+function complete(a: Augmented): void {
   for (;;) {
     if (fixSingletons(a)) continue;
     if (fixBridges(a)) continue;
     break;
   }
+}
+
+function toTable(a: Augmented, k: number): SuppressedTable {
   const entry = (i: number, j: number): TableEntry => ({ value: a.value[i][j], suppressed: a.mark[i][j] });
   return {
     k,
@@ -285,6 +301,101 @@ export function suppressLinked(tables: readonly (readonly (readonly number[])[])
     out = tables.map((t) => suppress(t, { k, forceGrandTotal: true }));
   }
   return out;
+}
+
+/**
+ * Suppresses tables that share their rows: the same population broken down by the same row
+ * categories and by different columns (referrals by service type and status, by service type
+ * and time to accept, …). They share every row total and the grand total, so an attacker
+ * reads one system of equations in which those margins are common unknowns. Each table is
+ * suppressed as above, and then, to a fixed point (marks only ever grow, so it ends):
+ *
+ * - a row total or grand total suppressed in one table is suppressed in all;
+ * - in every table, the rows whose totals are suppressed (the grand total counting as the
+ *   column-totals row) are joined by suppressed entries that avoid the totals column.
+ *
+ * Why that is enough: a table's homogeneous solutions are the cycles of its suppression graph
+ * (see the header). The totals-column equation (suppressed row totals minus a suppressed
+ * grand total) is the same in every table; beyond it, a table constrains the shared unknowns
+ * only when its suppressed margins fall into separate components once the totals column is
+ * removed. With one component, every combination of shared values allowed by that common
+ * equation extends to a solution of every table, so any solution of one table extends to all
+ * of them, and an entry undetermined in its own table stays undetermined in the family.
+ * `solvableInLinkedTables` checks the outcome independently, by exact elimination.
+ */
+export function suppressRowLinked(tables: readonly (readonly (readonly number[])[])[], k = MIN_CELL_COUNT): SuppressedTable[] {
+  checkThreshold(k);
+  const aug = tables.map(augment);
+  if (aug.length === 0) return [];
+  const first = aug[0];
+  for (const a of aug) {
+    if (a.n !== first.n) throw new DisclosureControlError('row-linked tables must have the same rows');
+    for (let i = 0; i <= a.n; i++) {
+      if (a.value[i][a.m] !== first.value[i][first.m]) throw new DisclosureControlError('row-linked tables must share their row totals');
+    }
+  }
+  for (const a of aug) markPrimary(a, k);
+  for (;;) {
+    for (const a of aug) complete(a);
+    if (shareMarginMarks(aug)) continue;
+    let joined = false;
+    for (const a of aug) joined = joinSuppressedMargins(a) || joined;
+    if (joined) continue;
+    break;
+  }
+  return aug.map((a) => toTable(a, k));
+}
+
+/** Marks in every table the margins (row totals, grand total) suppressed in any. */
+function shareMarginMarks(aug: Augmented[]): boolean {
+  let changed = false;
+  const n = aug[0].n;
+  for (let i = 0; i <= n; i++) {
+    if (!aug.some((a) => a.mark[i][a.m])) continue;
+    for (const a of aug) {
+      if (!a.mark[i][a.m]) {
+        a.mark[i][a.m] = 'complementary';
+        changed = true;
+      }
+    }
+  }
+  return changed;
+}
+
+/**
+ * Joins, with one more suppressed entry outside the totals column, two components that each
+ * hold a row with a suppressed margin. Returns whether it suppressed anything.
+ */
+function joinSuppressedMargins(a: Augmented): boolean {
+  const marginRows: number[] = [];
+  for (let i = 0; i <= a.n; i++) if (a.mark[i][a.m]) marginRows.push(i);
+  if (marginRows.length < 2) return false;
+  // Union-find over row nodes 0..n and column nodes n+1..n+m (the totals column left out).
+  const parent = Array.from({ length: a.n + 1 + a.m }, (_, x) => x);
+  const find = (x: number): number => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (let i = 0; i <= a.n; i++) {
+    for (let j = 0; j < a.m; j++) if (a.mark[i][j]) parent[find(i)] = find(a.n + 1 + j);
+  }
+  const holding = new Set(marginRows.map(find));
+  if (holding.size < 2) return false;
+  let best: { i: number; j: number; rank: number[] } | null = null;
+  for (let i = 0; i <= a.n; i++) {
+    for (let j = 0; j < a.m; j++) {
+      if (a.mark[i][j]) continue;
+      const ci = find(i);
+      const cj = find(a.n + 1 + j);
+      if (ci === cj || !holding.has(ci) || !holding.has(cj)) continue;
+      const rank = [a.value[i][j] === 0 ? 1 : 0, a.value[i][j], i, j];
+      if (!best || lexLess(rank, best.rank)) best = { i, j, rank };
+    }
+  }
+  // Row a of one component and a column holding a suppressed entry of another always qualify.
+  if (!best) throw new DisclosureControlError('no entry joins the suppressed margins');
+  a.mark[best.i][best.j] = 'complementary';
+  return true;
 }
 
 /** A published entry: the count, or null when suppressed (never why). */
@@ -361,4 +472,105 @@ export function solvableByLinearAlgebra(t: PublishedTable): [number, number][] {
     }
   }
   return findBridges(n + m + 2, edges, adj).map((e) => [edges[e].i, edges[e].j]);
+}
+
+/**
+ * Exact check of published tables read together: `linkage` 'grand_total' when they share
+ * only the grand total, 'rows' when they also share every row total. Every suppressed entry
+ * is an unknown (a shared margin is one unknown for all tables; a shared margin published in
+ * one table and suppressed in another is solved at once); every line of every table is an
+ * equation. Returns [table, row, column] (augmented coordinates) of each unknown that some
+ * combination of the equations determines, by fraction-free Gaussian elimination over the
+ * integers, so no rounding can hide one. Meant for families of a few small tables.
+ */
+export function solvableInLinkedTables(tables: readonly PublishedTable[], linkage: 'grand_total' | 'rows'): [number, number, number][] {
+  if (tables.length === 0) return [];
+  const n = tables[0].cells.length;
+  const dims = tables.map((t) => ({ n: t.cells.length, m: t.columnTotals.length }));
+  if (linkage === 'rows' && dims.some((d) => d.n !== n)) throw new DisclosureControlError('row-linked tables must have the same rows');
+  const at = (t: PublishedTable, i: number, j: number): PublishedValue => {
+    const tn = t.cells.length;
+    const m = t.columnTotals.length;
+    return i < tn ? (j < m ? t.cells[i][j] : t.rowTotals[i]) : j < m ? t.columnTotals[j] : t.grandTotal;
+  };
+  const shared = (ti: number, i: number, j: number): string | null => {
+    const { n: tn, m } = dims[ti];
+    if (j !== m) return null;
+    if (i === tn) return 'grand';
+    return linkage === 'rows' ? `row${i}` : null;
+  };
+  // A shared margin published in any table is known in all: its suppressed copies are solved.
+  const known = new Set<string>();
+  tables.forEach((t, ti) => {
+    for (let i = 0; i <= dims[ti].n; i++) {
+      const key = shared(ti, i, dims[ti].m);
+      if (key && at(t, i, dims[ti].m) !== null) known.add(key);
+    }
+  });
+  const solved: [number, number, number][] = [];
+  const index = new Map<string, number>();
+  const owners: [number, number, number][][] = [];
+  const keyOf = (ti: number, i: number, j: number) => shared(ti, i, j) ?? `${ti}:${i}:${j}`;
+  tables.forEach((t, ti) => {
+    for (let i = 0; i <= dims[ti].n; i++) {
+      for (let j = 0; j <= dims[ti].m; j++) {
+        if (at(t, i, j) !== null) continue;
+        const key = keyOf(ti, i, j);
+        if (known.has(key)) {
+          solved.push([ti, i, j]);
+          continue;
+        }
+        if (!index.has(key)) {
+          index.set(key, owners.length);
+          owners.push([]);
+        }
+        owners[index.get(key)!].push([ti, i, j]);
+      }
+    }
+  });
+  const rows: bigint[][] = [];
+  const equation = (ti: number, entries: [number, number][]) => {
+    const r = new Array<bigint>(owners.length).fill(0n);
+    entries.forEach(([i, j], idx) => {
+      const u = at(tables[ti], i, j) === null ? index.get(keyOf(ti, i, j)) : undefined;
+      if (u !== undefined) r[u] += idx === entries.length - 1 ? -1n : 1n;
+    });
+    if (r.some((x) => x !== 0n)) rows.push(r);
+  };
+  tables.forEach((_, ti) => {
+    const { n: tn, m } = dims[ti];
+    for (let i = 0; i <= tn; i++) equation(ti, Array.from({ length: m + 1 }, (_, j) => [i, j] as [number, number]));
+    for (let j = 0; j <= m; j++) equation(ti, Array.from({ length: tn + 1 }, (_, i) => [i, j] as [number, number]));
+  });
+  for (const u of determinedByIntegerElimination(rows, owners.length)) solved.push(...owners[u]);
+  return solved.sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
+}
+
+const gcd = (x: bigint, y: bigint): bigint => {
+  x = x < 0n ? -x : x;
+  y = y < 0n ? -y : y;
+  while (y !== 0n) [x, y] = [y, x % y];
+  return x;
+};
+
+/** Unknowns whose unit vector lies in the row space: pivot rows with no other non-zero entry. */
+function determinedByIntegerElimination(rows: bigint[][], unknowns: number): number[] {
+  const pivots: [number, number][] = [];
+  let next = 0;
+  for (let c = 0; c < unknowns && next < rows.length; c++) {
+    const p = rows.findIndex((r, idx) => idx >= next && r[c] !== 0n);
+    if (p < 0) continue;
+    [rows[next], rows[p]] = [rows[p], rows[next]];
+    const pivot = rows[next];
+    for (let r = 0; r < rows.length; r++) {
+      if (r === next || rows[r][c] === 0n) continue;
+      const b = rows[r][c];
+      const reduced = rows[r].map((x, idx) => pivot[c] * x - b * pivot[idx]);
+      const g = reduced.reduce((acc, x) => gcd(acc, x), 0n);
+      rows[r] = g > 1n ? reduced.map((x) => x / g) : reduced;
+    }
+    pivots.push([next, c]);
+    next++;
+  }
+  return pivots.filter(([r, c]) => rows[r].every((x, idx) => idx === c || x === 0n)).map(([, c]) => c);
 }

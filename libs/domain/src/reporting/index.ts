@@ -2,6 +2,7 @@ export * from './disclosure-control';
 export * from './report-period';
 export * from './report-templates';
 export * from './report-tables';
+export * from './report-indicators';
 export * from './report-csv';
 export * from './report.entity';
 export * from './reports.service';

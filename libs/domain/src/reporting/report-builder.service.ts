@@ -4,9 +4,9 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { AppConfig, InjectConfig, NodeEnv } from '@amani/config';
 import { DisclosureControlError } from './disclosure-control';
 import { renderChartSvg } from './report-chart';
-import { parsePeriod } from './report-period';
-import { aggregationQuery, buildReportResult, readAggregation } from './report-tables';
-import { templateSpec } from './report-templates';
+import { parsePeriod, ReportPeriod } from './report-period';
+import { AggregateRow, aggregationQuery, buildReportResult, readAggregation } from './report-tables';
+import { TemplateSpec, templateFamilies, templateSpec } from './report-templates';
 import { Report } from './report.entity';
 
 export type BuildOutcome = 'built' | 'already_done' | 'missing';
@@ -29,7 +29,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *   the job to another worker, which starts the build again;
  * - a done report is final (never rebuilt: two versions of one period could be subtracted);
  *   a report not yet done is overwritten in place, so there is always exactly one row;
- * - PostgreSQL does the counting (one GROUPING SETS statement); only groups reach Node.
+ * - PostgreSQL does the counting (one GROUPING SETS statement per family of tables, in one
+ *   snapshot); only groups reach Node.
  */
 @Injectable()
 export class ReportBuilder {
@@ -68,6 +69,7 @@ export class ReportBuilder {
       const spec = templateSpec(report.template);
       const period = spec ? parsePeriod(report.period, spec.periodKind) : null;
       if (!spec || !period) throw new DisclosureControlError('the stored template or period is not buildable');
+      if (report.agencyId && !spec.scopes.includes('agency')) throw new DisclosureControlError('the template has no agency scope');
       await qr.query(
         `UPDATE reports SET status = 'running', progress = 5, runs = runs + 1, started_at = now(), error_code = NULL,
          updated_at = now() WHERE id = $1`,
@@ -75,10 +77,10 @@ export class ReportBuilder {
       );
       await onProgress(5);
       const k = this.config.reporting.minCellCount;
-      const raw: Record<string, unknown>[] = await qr.query(aggregationQuery(spec).sql, [period.months, report.agencyId]);
+      const groups = await this.aggregate(qr, spec, period, report.agencyId);
       await progress(60);
       await this.testOnlyPause();
-      const result = buildReportResult(spec, period, report.agencyId ? 'agency' : 'inter_agency', k, readAggregation(spec, raw));
+      const result = buildReportResult(spec, period, report.agencyId ? 'agency' : 'inter_agency', k, groups);
       await progress(80);
       const svg = await renderChartSvg(result);
       await qr.query(
@@ -86,7 +88,7 @@ export class ReportBuilder {
          finished_at = now(), updated_at = now() WHERE id = $1 AND status <> 'done'`,
         [report.id, JSON.stringify(result), svg, k],
       );
-      this.logger.log({ reportId: report.id, template: spec.id, period: period.code, groups: raw.length }, 'report built');
+      this.logger.log({ reportId: report.id, template: spec.id, period: period.code, groups: groups.length }, 'report built');
       return 'built';
     } catch (e) {
       const code = e instanceof DisclosureControlError ? 'disclosure_control' : 'build_error';
@@ -97,6 +99,28 @@ export class ReportBuilder {
           code,
         ])
         .catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
+   * Every family's aggregation in one read-only REPEATABLE READ transaction: one snapshot, so
+   * two families never disagree because a write landed between their statements.
+   */
+  private async aggregate(qr: QueryRunner, spec: TemplateSpec, period: ReportPeriod, agencyId: string | null): Promise<AggregateRow[]> {
+    await qr.startTransaction('REPEATABLE READ');
+    try {
+      await qr.query('SET TRANSACTION READ ONLY');
+      const groups: AggregateRow[] = [];
+      for (const family of templateFamilies(spec)) {
+        if (agencyId && !family.source.agencyScoped) throw new DisclosureControlError('the source has no agency scope');
+        const raw: Record<string, unknown>[] = await qr.query(aggregationQuery(family).sql, family.source.params(period, agencyId));
+        groups.push(...readAggregation(family, raw));
+      }
+      await qr.commitTransaction();
+      return groups;
+    } catch (e) {
+      await qr.rollbackTransaction().catch(() => undefined);
       throw e;
     }
   }

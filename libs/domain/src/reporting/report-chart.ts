@@ -12,9 +12,11 @@ export const SUPPRESSED_LABEL = 'suppressed';
 export function chartSpec(result: ReportResult): TopLevelSpec {
   const section = result.sections.find((s) => s.id === result.chart.section);
   if (!section) throw new Error('the chart section is missing from the result');
+  // Results stored before sections carried a unit counted incidents.
+  const unit = section.unit ?? 'incidents';
   const values = section.rows.map((r, i) => ({
     category: r.join(' / '),
-    incidents: section.rowTotals[i],
+    count: section.rowTotals[i],
     label: section.rowTotals[i] === null ? SUPPRESSED_LABEL : String(section.rowTotals[i]),
   }));
   // An explicit domain keeps the template's order, suppressed (barless) categories included.
@@ -37,12 +39,12 @@ export function chartSpec(result: ReportResult): TopLevelSpec {
     layer: [
       {
         mark: { type: 'bar', color: '#4c78a8' },
-        encoding: { y, x: { field: 'incidents', type: 'quantitative', title: 'incidents' } },
+        encoding: { y, x: { field: 'count', type: 'quantitative', title: unit } },
       },
       {
         mark: { type: 'text', align: 'left', dx: 4 },
-        encoding: { y, x: { field: 'incidents', type: 'quantitative' }, text: { field: 'label' } },
-        transform: [{ calculate: 'datum.incidents === null ? 0 : datum.incidents', as: 'incidents' }],
+        encoding: { y, x: { field: 'count', type: 'quantitative' }, text: { field: 'label' } },
+        transform: [{ calculate: 'datum.count === null ? 0 : datum.count', as: 'count' }],
       },
     ],
     config: { font: 'sans-serif', view: { stroke: null } },

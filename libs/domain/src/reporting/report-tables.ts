@@ -1,27 +1,41 @@
 import {
   DisclosureControlError,
   publish,
+  PublishedTable,
   PublishedValue,
   solvableByLinearAlgebra,
+  solvableInLinkedTables,
   solveBySingleUnknowns,
+  SuppressedTable,
   suppressLinked,
+  suppressRowLinked,
 } from './disclosure-control';
+import { deriveIndicators, ReportIndicatorTable } from './report-indicators';
 import type { ReportPeriod } from './report-period';
-import type { Dimension, OmittedSection, SectionSpec, TemplateSpec } from './report-templates';
+import {
+  CountUnit,
+  Dimension,
+  FamilySpec,
+  familyDimensions,
+  ReportScope,
+  SectionSpec,
+  TemplateSpec,
+  templateFamilies,
+} from './report-templates';
 
-/** One group of the aggregation: a section's categories and how many incidents fall in it. */
+/** One group of an aggregation: a section's categories and how many rows fall in it. */
 export interface AggregateRow {
   section: string;
   dims: Record<string, string>;
   n: number;
 }
 
-export type ReportScope = 'inter_agency' | 'agency';
-
 /** A published section: categories, and counts with null where suppressed. */
 export interface ReportSection {
   id: string;
   title: string;
+  /** What the counts count. */
+  unit: CountUnit;
   rowDimensions: string[];
   columnDimensions: string[];
   rows: string[][];
@@ -43,56 +57,48 @@ export interface ReportResult {
   /** Counts from 1 to minCellCount-1 are never published. */
   minCellCount: number;
   sections: ReportSection[];
-  omittedSections: OmittedSection[];
+  /** Figures derived from the published counts only (rates, median bucket); null where not publishable. */
+  indicators: ReportIndicatorTable[];
   chart: { section: string; title: string };
 }
 
+const alias = (dims: Dimension[], d: Dimension) => `d${dims.findIndex((x) => x.key === d.key)}`;
+
 /**
- * The one aggregation of a report: every section of the template in a single GROUP BY
- * GROUPING SETS statement, so PostgreSQL scans the period's rows once and returns only the
- * groups (never the rows), all from one snapshot, so sections agree on their grand total.
- * $1: the period's months; $2: an agency id, or null for every agency.
+ * The one aggregation of a family: all its sections in a single GROUP BY GROUPING SETS
+ * statement, so PostgreSQL scans the period's rows once and returns only the groups (never
+ * the rows). The builder runs the statements of a report's families in one snapshot, so
+ * sections agree on their totals. Parameters: the family source's params().
  */
-export function aggregationQuery(spec: TemplateSpec): { sql: string; sectionByGrouping: Map<number, SectionSpec> } {
-  const dims: Dimension[] = [];
-  for (const s of spec.sections) {
-    for (const d of [...s.rows, ...s.columns]) if (!dims.some((x) => x.key === d.key)) dims.push(d);
-  }
-  const alias = (d: Dimension) => `d${dims.findIndex((x) => x.key === d.key)}`;
-  const all = dims.map(alias);
+export function aggregationQuery(family: FamilySpec): { sql: string; sectionByGrouping: Map<number, SectionSpec> } {
+  const dims = familyDimensions(family);
+  const all = dims.map((d) => alias(dims, d));
   const sectionByGrouping = new Map<number, SectionSpec>();
   const sets: string[] = [];
-  for (const s of spec.sections) {
-    const used = new Set([...s.rows, ...s.columns].map(alias));
+  for (const s of family.sections) {
+    const used = new Set([...s.rows, ...s.columns].map((d) => alias(dims, d)));
     // GROUPING(a, b, …) sets the bit of each argument left out of the grouping set, first argument highest.
     const mask = all.reduce((acc, a, i) => acc | (used.has(a) ? 0 : 1 << (all.length - 1 - i)), 0);
-    if (sectionByGrouping.has(mask)) throw new Error(`sections of ${spec.id} group by the same dimensions`);
+    if (sectionByGrouping.has(mask)) throw new Error(`sections of ${family.id} group by the same dimensions`);
     sectionByGrouping.set(mask, s);
     sets.push(`(${[...used].join(', ')})`);
   }
   const sql =
     `SELECT ${all.join(', ')}, GROUPING(${all.join(', ')}) AS g, count(*)::int AS n ` +
-    `FROM (SELECT ${dims.map((d) => `${d.sql} AS ${alias(d)}`).join(', ')} FROM reporting_incidents ` +
-    `WHERE report_month = ANY($1::varchar[]) AND ($2::uuid IS NULL OR agency_id = $2::uuid)) s ` +
+    `FROM (SELECT ${dims.map((d) => `${d.sql} AS ${alias(dims, d)}`).join(', ')} ${family.source.from}) s ` +
     `GROUP BY GROUPING SETS (${sets.join(', ')})`;
   return { sql, sectionByGrouping };
 }
 
 /** Rows of aggregationQuery as AggregateRows. */
-export function readAggregation(
-  spec: TemplateSpec,
-  raw: Record<string, unknown>[],
-): AggregateRow[] {
-  const { sectionByGrouping } = aggregationQuery(spec);
-  const dims: Dimension[] = [];
-  for (const s of spec.sections) {
-    for (const d of [...s.rows, ...s.columns]) if (!dims.some((x) => x.key === d.key)) dims.push(d);
-  }
+export function readAggregation(family: FamilySpec, raw: Record<string, unknown>[]): AggregateRow[] {
+  const { sectionByGrouping } = aggregationQuery(family);
+  const dims = familyDimensions(family);
   return raw.map((r) => {
     const section = sectionByGrouping.get(Number(r.g));
     if (!section) throw new Error('unexpected grouping in the aggregation');
     const out: Record<string, string> = {};
-    for (const d of [...section.rows, ...section.columns]) out[d.key] = String(r[`d${dims.findIndex((x) => x.key === d.key)}`]);
+    for (const d of [...section.rows, ...section.columns]) out[d.key] = String(r[alias(dims, d)]);
     return { section: section.id, dims: out, n: Number(r.n) };
   });
 }
@@ -117,7 +123,7 @@ interface Crosstab {
 
 /** Flattens a section's groups into a two-way table (rows and columns are category tuples). */
 export function crossTabulate(spec: SectionSpec, groups: AggregateRow[]): Crosstab {
-  const rows = product(spec.rows.map((d) => categories(d, groups)));
+  let rows = product(spec.rows.map((d) => categories(d, groups)));
   let columns = product(spec.columns.map((d) => categories(d, groups)));
   const rowIndex = new Map(rows.map((r, i) => [r.join('\u0000'), i]));
   const colIndex = new Map(columns.map((c, j) => [c.join('\u0000'), j]));
@@ -134,12 +140,46 @@ export function crossTabulate(spec: SectionSpec, groups: AggregateRow[]): Crosst
     columns = columns.filter((_, j) => keep[j]);
     counts = counts.map((row) => row.filter((_, j) => keep[j]));
   }
+  if (spec.dropEmptyRows) {
+    const keep = counts.map((row) => row.some((v) => v > 0));
+    rows = rows.filter((_, i) => keep[i]);
+    counts = counts.filter((_, i) => keep[i]);
+  }
   return { spec, rows, columns, counts };
 }
 
+const entriesOf = (p: PublishedTable) => [...p.cells.flat(), ...p.rowTotals, ...p.columnTotals, p.grandTotal];
+
 /**
- * Builds the publishable result: cross-tabulates every section, suppresses them as linked
- * tables, and checks the output once more with both attackers before anything is stored.
+ * Suppresses a family's tables together and checks the output with every attacker before
+ * anything leaves: no count from 1 to k-1; no entry solved by the single-unknown attacker or
+ * by linear algebra within its table; and, for row-linked tables, none solved by exact
+ * elimination over all the family's equations together. For tables sharing only the grand
+ * total, the per-table checks plus one grand total suppressed in all or none are the whole
+ * argument (see suppressLinked).
+ */
+export function suppressFamily(family: FamilySpec, counts: number[][][], k: number): PublishedTable[] {
+  const suppressed: SuppressedTable[] = family.linkage === 'rows' ? suppressRowLinked(counts, k) : suppressLinked(counts, k);
+  const published = suppressed.map(publish);
+  for (const p of published) {
+    if (entriesOf(p).some((v) => v !== null && v > 0 && v < k)) throw new DisclosureControlError('a small count survived suppression');
+    if (solveBySingleUnknowns(p).length || solvableByLinearAlgebra(p).length) {
+      throw new DisclosureControlError('a suppressed count could be recovered');
+    }
+  }
+  if (new Set(published.map((p) => p.grandTotal === null)).size > 1) {
+    throw new DisclosureControlError('linked tables disagree on the grand total');
+  }
+  if (family.linkage === 'rows' && solvableInLinkedTables(published, 'rows').length) {
+    throw new DisclosureControlError('a suppressed count could be recovered from the linked tables');
+  }
+  return published;
+}
+
+/**
+ * Builds the publishable result: cross-tabulates every section of every family the template
+ * reads, suppresses each family as linked tables, keeps the sections the template publishes,
+ * and derives its indicators from those published figures only.
  */
 export function buildReportResult(
   spec: TemplateSpec,
@@ -148,28 +188,29 @@ export function buildReportResult(
   k: number,
   groups: AggregateRow[],
 ): ReportResult {
-  const tabs = spec.sections.map((s) => crossTabulate(s, groups.filter((g) => g.section === s.id)));
-  const suppressed = suppressLinked(
-    tabs.map((t) => t.counts),
-    k,
-  );
-  const sections = tabs.map((t, idx): ReportSection => {
-    const p = publish(suppressed[idx]);
-    const values = [...p.cells.flat(), ...p.rowTotals, ...p.columnTotals, p.grandTotal];
-    if (values.some((v) => v !== null && v > 0 && v < k)) throw new DisclosureControlError('a small count survived suppression');
-    if (solveBySingleUnknowns(p).length || solvableByLinearAlgebra(p).length) {
-      throw new DisclosureControlError('a suppressed count could be recovered');
-    }
-    return {
-      id: t.spec.id,
-      title: t.spec.title,
-      rowDimensions: t.spec.rows.map((d) => d.key),
-      columnDimensions: t.spec.columns.map((d) => d.key),
-      rows: t.rows,
-      columns: t.columns,
-      ...p,
-    };
-  });
+  const sections: ReportSection[] = [];
+  templateFamilies(spec);
+  for (const { family, publish: published } of spec.families) {
+    const tabs = family.sections.map((s) => crossTabulate(s, groups.filter((g) => g.section === s.id)));
+    const tables = suppressFamily(
+      family,
+      tabs.map((t) => t.counts),
+      k,
+    );
+    tabs.forEach((t, idx) => {
+      if (!published.includes(t.spec.id)) return;
+      sections.push({
+        id: t.spec.id,
+        title: t.spec.title,
+        unit: family.source.unit,
+        rowDimensions: t.spec.rows.map((d) => d.key),
+        columnDimensions: t.spec.columns.map((d) => d.key),
+        rows: t.rows,
+        columns: t.columns,
+        ...tables[idx],
+      });
+    });
+  }
   return {
     template: spec.id,
     templateVersion: spec.version,
@@ -179,7 +220,7 @@ export function buildReportResult(
     scope,
     minCellCount: k,
     sections,
-    omittedSections: spec.omitted,
+    indicators: spec.indicators ? deriveIndicators(spec.indicators, sections, k) : [],
     chart: spec.chart,
   };
 }

@@ -6,26 +6,48 @@ import {
   REPORT_DELAY_BUCKETS,
   SEXES,
 } from '../cases/case-codes';
-import type { PeriodKind } from './report-period';
+import { REFERRAL_STATES, SERVICE_OUTCOMES } from '../referrals/referral-codes';
+import { SERVICE_TYPES } from '../roles';
+import { SEA_CATEGORIES, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_SEXES } from '../sea/sea-codes';
+import type { PeriodKind, ReportPeriod } from './report-period';
 
 /**
  * The fixed report templates. Nobody composes a query: a report is one of these, over one
- * period of the template's kind. Every SQL expression here is a constant over the reporting
- * projection (coded columns only); no request value ever reaches it.
+ * period of the template's kind. Every SQL expression here is a constant over coded columns;
+ * no request value ever reaches it (period bounds and the agency id travel as parameters).
  */
 
 /** Every template id the reports table accepts (the CHECK constraint's list). */
 export const REPORT_TEMPLATE_IDS = ['gbvims_monthly', 'referral_performance', 'sea_quarterly'] as const;
 export type ReportTemplateId = (typeof REPORT_TEMPLATE_IDS)[number];
 
+/** inter_agency: every agency, no agency identity (protection officers); agency: one agency (its supervisors). */
+export type ReportScope = 'inter_agency' | 'agency';
+
+/** What a section counts. */
+export type CountUnit = 'incidents' | 'referrals' | 'allegations';
+
 export interface Dimension {
   key: string;
-  /** Expression over reporting_incidents; a constant of this file. */
+  /** Expression over the family's source; a constant of this file. */
   sql: string;
   /** Its categories in order, or 'observed' for codes taken from the data (regions). */
   values: readonly string[] | 'observed';
   /** HXL hashtag of the column holding this dimension in the CSV export. */
   hxl: string;
+}
+
+/**
+ * Where a family's rows come from. `from` is a FROM … WHERE … clause over coded columns only;
+ * `params` gives its $-parameters. Sources are the only places that decide who counts.
+ */
+export interface ReportSource {
+  id: 'incidents' | 'referrals' | 'sea_complaints';
+  unit: CountUnit;
+  from: string;
+  params(period: ReportPeriod, agencyId: string | null): unknown[];
+  /** Whether the source can be restricted to one agency (a supervisor's report). */
+  agencyScoped: boolean;
 }
 
 export interface SectionSpec {
@@ -34,15 +56,24 @@ export interface SectionSpec {
   rows: Dimension[];
   columns: Dimension[];
   /**
-   * Leave out columns whose total is zero (a cross product of regions, age bands and sexes is
-   * mostly empty). Leaving a zero column out says nothing a published zero would not.
+   * Leave out columns (rows) whose total is zero (a cross product of regions, age bands and
+   * sexes is mostly empty). Leaving a zero line out says nothing a published zero would not.
    */
   dropEmptyColumns?: boolean;
+  dropEmptyRows?: boolean;
 }
 
-export interface OmittedSection {
+/**
+ * Tables over one population (one source), aggregated in one statement and suppressed
+ * together. 'grand_total': the sections have pairwise disjoint dimensions and share only the
+ * grand total (suppressLinked). 'rows': every section has the same row dimensions and
+ * disjoint column dimensions, so they share every row total too (suppressRowLinked).
+ */
+export interface FamilySpec {
   id: string;
-  reason: string;
+  source: ReportSource;
+  linkage: 'grand_total' | 'rows';
+  sections: SectionSpec[];
 }
 
 export interface TemplateSpec {
@@ -52,11 +83,15 @@ export interface TemplateSpec {
   title: string;
   periodKind: PeriodKind;
   /**
-   * Sections share nothing but their grand total (all incidents of the period), so
-   * suppressing them as linked tables is enough; see suppressLinked.
+   * The families the template reads and which of their sections it publishes. A family is
+   * always suppressed whole, even when only some sections are published, so two templates
+   * publishing sections of one family publish the same figures for the same data.
    */
-  sections: SectionSpec[];
-  omitted: OmittedSection[];
+  families: { family: FamilySpec; publish: string[] }[];
+  /** Who may have one: a template without 'agency' is for protection officers only. */
+  scopes: readonly ReportScope[];
+  /** Indicators derived from the published counts (see report-indicators). */
+  indicators?: 'referral_performance';
   /** The main breakdown drawn by the chart: row totals of this section. */
   chart: { section: string; title: string };
   /** BullMQ cron pattern (UTC) of the scheduled run; it builds the previous period. */
@@ -64,6 +99,55 @@ export interface TemplateSpec {
 }
 
 const UNKNOWN = 'unknown';
+
+// Sources ------------------------------------------------------------------------------------
+
+/** The case store's projection: incidents of cases consenting to statistics, coded fields only. */
+const INCIDENTS: ReportSource = {
+  id: 'incidents',
+  unit: 'incidents',
+  from: `FROM reporting_incidents WHERE report_month = ANY($1::varchar[]) AND ($2::uuid IS NULL OR agency_id = $2::uuid)`,
+  params: (period, agencyId) => [period.months, agencyId],
+  agencyScoped: true,
+};
+
+/**
+ * Referrals made in the period (created_at, UTC) whose case has an active statistics consent
+ * now, read when the report is built: a withdrawn consent stops counting from the next report,
+ * as the incident projection does. An agency's report holds the referrals it made (the
+ * referring agency owns the case), like its incidents.
+ */
+const REFERRALS: ReportSource = {
+  id: 'referrals',
+  unit: 'referrals',
+  from:
+    `FROM referrals r WHERE r.created_at >= $1::timestamptz AND r.created_at < $2::timestamptz ` +
+    `AND ($3::uuid IS NULL OR r.referring_agency_id = $3::uuid) ` +
+    `AND EXISTS (SELECT 1 FROM case_consents k WHERE k.case_id = r.case_id AND k.purpose = 'statistics' AND k.withdrawn_at IS NULL)`,
+  params: (period, agencyId) => [period.start, period.end, agencyId],
+  agencyScoped: true,
+};
+
+/**
+ * SEA complaints received in the quarter. Allegations need no survivor consent (coded facts
+ * of a complaint, no case behind them); crypto-shredded complaints keep their coded columns
+ * and still count. Complaints belong to no agency: there is no agency scope.
+ */
+const SEA_COMPLAINTS: ReportSource = {
+  id: 'sea_complaints',
+  unit: 'allegations',
+  from: `FROM sea_complaints WHERE received_quarter = $1::varchar`,
+  params: (period) => [period.code],
+  agencyScoped: false,
+};
+
+// Dimensions ---------------------------------------------------------------------------------
+
+/** Hours from a referral to its acceptance, in buckets (an exact time is never published). */
+export const TIME_TO_ACCEPT_BUCKETS = ['not_accepted', 'within_24h', '1_to_3_days', '3_to_7_days', 'over_7_days'] as const;
+export const FOLLOW_UP_STATES = ['not_overdue', 'overdue'] as const;
+/** service_outcome of a referral not (yet) completed: only completed referrals carry an outcome. */
+export const NO_OUTCOME = 'none';
 
 export const DIMENSIONS = {
   gbvType: { key: 'gbv_type', sql: 'gbv_type', values: GBV_TYPES, hxl: '#event+type+gbv' },
@@ -89,16 +173,55 @@ export const DIMENSIONS = {
     values: PERPETRATOR_AGE_GROUPS,
     hxl: '#actor+age_group',
   },
+  serviceType: { key: 'service_type', sql: 'r.service_type', values: SERVICE_TYPES, hxl: '#service+type' },
+  referralState: { key: 'referral_state', sql: 'r.state', values: REFERRAL_STATES, hxl: '#status+referral' },
+  serviceOutcome: {
+    key: 'service_outcome',
+    sql: `COALESCE(r.outcome, '${NO_OUTCOME}')`,
+    values: [NO_OUTCOME, ...SERVICE_OUTCOMES],
+    hxl: '#status+outcome',
+  },
+  timeToAccept: {
+    key: 'time_to_accept',
+    sql:
+      `CASE WHEN r.accepted_at IS NULL THEN 'not_accepted' ` +
+      `WHEN r.accepted_at - r.created_at < interval '24 hours' THEN 'within_24h' ` +
+      `WHEN r.accepted_at - r.created_at < interval '72 hours' THEN '1_to_3_days' ` +
+      `WHEN r.accepted_at - r.created_at < interval '7 days' THEN '3_to_7_days' ELSE 'over_7_days' END`,
+    values: TIME_TO_ACCEPT_BUCKETS,
+    hxl: '#status+time_to_accept',
+  },
+  followUp: {
+    key: 'follow_up',
+    // Set once by the follow-up job when the deadline passed with the referral still open.
+    sql: `CASE WHEN r.overdue_at IS NULL THEN 'not_overdue' ELSE 'overdue' END`,
+    values: FOLLOW_UP_STATES,
+    hxl: '#status+follow_up',
+  },
+  seaCategory: { key: 'category', sql: 'category', values: SEA_CATEGORIES, hxl: '#event+type+sea' },
+  seaEntityType: { key: 'entity_type', sql: 'entity_type', values: SEA_ENTITY_TYPES, hxl: '#org+type+alleged' },
+  victimSex: { key: 'victim_sex', sql: 'victim_sex', values: SEA_VICTIM_SEXES, hxl: '#affected+sex' },
+  victimAgeBand: { key: 'victim_age_band', sql: 'victim_age_band', values: SEA_VICTIM_AGE_BANDS, hxl: '#affected+age_band' },
+  seaStatus: { key: 'status', sql: 'status', values: SEA_STATUSES, hxl: '#status+code' },
+  seaOutcome: { key: 'outcome', sql: `COALESCE(outcome, '${NO_OUTCOME}')`, values: [NO_OUTCOME, ...SEA_OUTCOMES], hxl: '#status+outcome' },
 } satisfies Record<string, Dimension>;
 
-/** The count column of every section (incidents). */
-export const COUNT_HXL = '#event+num';
+/** Every dimension by key (CSV columns of stored results are looked up here). */
+export const DIMENSION_BY_KEY: ReadonlyMap<string, Dimension> = new Map(Object.values(DIMENSIONS).map((d) => [d.key, d]));
 
-export const GBVIMS_MONTHLY: TemplateSpec = {
-  id: 'gbvims_monthly',
-  version: 1,
-  title: 'GBVIMS monthly statistics',
-  periodKind: 'month',
+/** The count column of each unit in the CSV export. */
+export const COUNT_HXL: Record<CountUnit, string> = {
+  incidents: '#event+num',
+  referrals: '#indicator+num+referrals',
+  allegations: '#event+num+sea',
+};
+
+// Families -----------------------------------------------------------------------------------
+
+export const INCIDENT_FAMILY: FamilySpec = {
+  id: 'incidents',
+  source: INCIDENTS,
+  linkage: 'grand_total',
   sections: [
     {
       id: 'incidents',
@@ -120,27 +243,165 @@ export const GBVIMS_MONTHLY: TemplateSpec = {
       columns: [DIMENSIONS.perpetratorAgeGroup],
     },
   ],
-  omitted: [
-    // The referrals feature and its projection do not exist yet.
-    { id: 'services_referred', reason: 'referrals_not_available' },
+};
+
+/**
+ * Referrals made in the month, by service type, three ways. The GBVIMS monthly report
+ * publishes the first, referral performance all three; both suppress all three together, so
+ * the same month's table reads the same in both.
+ */
+export const REFERRAL_FAMILY: FamilySpec = {
+  id: 'referrals',
+  source: REFERRALS,
+  linkage: 'rows',
+  sections: [
+    {
+      id: 'services_referred',
+      title: 'Referrals made in the month by service type, and their status or outcome',
+      rows: [DIMENSIONS.serviceType],
+      // Only completed referrals carry an outcome: impossible pairs are always empty and dropped.
+      columns: [DIMENSIONS.referralState, DIMENSIONS.serviceOutcome],
+      dropEmptyColumns: true,
+    },
+    {
+      id: 'time_to_accept',
+      title: 'Referrals made in the month by service type, and time to acceptance',
+      rows: [DIMENSIONS.serviceType],
+      columns: [DIMENSIONS.timeToAccept],
+    },
+    {
+      id: 'follow_up',
+      title: 'Referrals made in the month by service type, and whether the follow-up deadline passed',
+      rows: [DIMENSIONS.serviceType],
+      columns: [DIMENSIONS.followUp],
+    },
   ],
+};
+
+export const SEA_FAMILY: FamilySpec = {
+  id: 'sea_complaints',
+  source: SEA_COMPLAINTS,
+  linkage: 'grand_total',
+  sections: [
+    {
+      id: 'allegations',
+      title: 'SEA allegations received in the quarter by category, entity type of the alleged perpetrator, victim sex and age band, and status',
+      rows: [DIMENSIONS.seaCategory, DIMENSIONS.seaEntityType],
+      columns: [DIMENSIONS.victimSex, DIMENSIONS.victimAgeBand, DIMENSIONS.seaStatus],
+      dropEmptyRows: true,
+      dropEmptyColumns: true,
+    },
+    {
+      id: 'outcomes',
+      title: 'SEA allegations received in the quarter by outcome',
+      rows: [DIMENSIONS.seaOutcome],
+      columns: [],
+    },
+  ],
+};
+
+// Templates ----------------------------------------------------------------------------------
+
+export const GBVIMS_MONTHLY: TemplateSpec = {
+  id: 'gbvims_monthly',
+  version: 2,
+  title: 'GBVIMS monthly statistics',
+  periodKind: 'month',
+  families: [
+    { family: INCIDENT_FAMILY, publish: ['incidents', 'report_delay', 'perpetrators'] },
+    { family: REFERRAL_FAMILY, publish: ['services_referred'] },
+  ],
+  scopes: ['inter_agency', 'agency'],
   chart: { section: 'incidents', title: 'Incidents by GBV type' },
   // 02:00 UTC on the 5th: the previous month, after late data entry has mostly caught up.
   schedule: '0 2 5 * *',
 };
 
-/** Templates that can be built now. Referral performance and SEA statistics wait for their features. */
-export const AVAILABLE_TEMPLATES: Partial<Record<ReportTemplateId, TemplateSpec>> = {
-  gbvims_monthly: GBVIMS_MONTHLY,
+export const REFERRAL_PERFORMANCE: TemplateSpec = {
+  id: 'referral_performance',
+  version: 1,
+  title: 'Referral performance',
+  periodKind: 'month',
+  families: [{ family: REFERRAL_FAMILY, publish: ['services_referred', 'time_to_accept', 'follow_up'] }],
+  scopes: ['inter_agency', 'agency'],
+  indicators: 'referral_performance',
+  chart: { section: 'services_referred', title: 'Referrals made by service type' },
+  // With the GBVIMS report of the same month, so both read the referrals' states at one time.
+  schedule: '0 2 5 * *',
 };
 
-export const UNAVAILABLE_TEMPLATES: Partial<Record<ReportTemplateId, string>> = {
-  referral_performance: 'referrals_not_available',
-  sea_quarterly: 'sea_complaints_not_available',
+export const SEA_QUARTERLY: TemplateSpec = {
+  id: 'sea_quarterly',
+  version: 1,
+  title: 'Quarterly SEA statistics',
+  periodKind: 'quarter',
+  families: [{ family: SEA_FAMILY, publish: ['allegations', 'outcomes'] }],
+  // Inter-agency only: complaints belong to no agency, so there is no agency report to give a supervisor.
+  scopes: ['inter_agency'],
+  chart: { section: 'allegations', title: 'SEA allegations by category and entity type' },
+  // 03:00 UTC on the 10th of January, April, July and October: the quarter just ended.
+  schedule: '0 3 10 1,4,7,10 *',
+};
+
+export const REPORT_TEMPLATES: Record<ReportTemplateId, TemplateSpec> = {
+  gbvims_monthly: GBVIMS_MONTHLY,
+  referral_performance: REFERRAL_PERFORMANCE,
+  sea_quarterly: SEA_QUARTERLY,
 };
 
 export function templateSpec(id: string): TemplateSpec | undefined {
-  return Object.prototype.hasOwnProperty.call(AVAILABLE_TEMPLATES, id)
-    ? AVAILABLE_TEMPLATES[id as ReportTemplateId]
-    : undefined;
+  return Object.prototype.hasOwnProperty.call(REPORT_TEMPLATES, id) ? REPORT_TEMPLATES[id as ReportTemplateId] : undefined;
+}
+
+/** Every dimension of a family, in first-use order. */
+export function familyDimensions(family: FamilySpec): Dimension[] {
+  const dims: Dimension[] = [];
+  for (const s of family.sections) {
+    for (const d of [...s.rows, ...s.columns]) if (!dims.some((x) => x.key === d.key)) dims.push(d);
+  }
+  return dims;
+}
+
+/**
+ * Refuses a family whose sections would be linked in ways its suppression does not cover
+ * (two sections sharing a dimension other than the rows of a row-linked family).
+ */
+export function checkFamily(family: FamilySpec): void {
+  const keys = (ds: Dimension[]) => ds.map((d) => d.key);
+  const fail = (why: string) => {
+    throw new Error(`report family ${family.id}: ${why}`);
+  };
+  if (family.sections.length === 0) fail('has no section');
+  const seenColumns = new Set<string>();
+  const rowKey = keys(family.sections[0].rows).join(',');
+  const seenAll = new Set<string>();
+  for (const s of family.sections) {
+    if (family.linkage === 'rows') {
+      if (keys(s.rows).join(',') !== rowKey) fail('row-linked sections must share their row dimensions');
+      if (s.dropEmptyRows) fail('row-linked sections keep every row');
+      for (const k of keys(s.columns)) {
+        if (seenColumns.has(k) || rowKey.split(',').includes(k)) fail(`dimension ${k} appears twice`);
+        seenColumns.add(k);
+      }
+    } else {
+      for (const k of keys([...s.rows, ...s.columns])) {
+        if (seenAll.has(k)) fail(`dimension ${k} appears in two sections`);
+        seenAll.add(k);
+      }
+    }
+  }
+}
+
+/** Every family a template reads, checked; section ids are unique across the template. */
+export function templateFamilies(spec: TemplateSpec): FamilySpec[] {
+  const ids = new Set<string>();
+  for (const { family, publish } of spec.families) {
+    checkFamily(family);
+    for (const s of family.sections) {
+      if (ids.has(s.id)) throw new Error(`section ${s.id} appears twice in ${spec.id}`);
+      ids.add(s.id);
+    }
+    for (const p of publish) if (!family.sections.some((s) => s.id === p)) throw new Error(`${spec.id} publishes unknown section ${p}`);
+  }
+  return spec.families.map((f) => f.family);
 }

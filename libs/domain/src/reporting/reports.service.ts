@@ -7,8 +7,8 @@ import { OutboxService } from '@amani/jobs';
 import type { Role } from '../roles';
 import { reportToCsv } from './report-csv';
 import { parsePeriod, periodHasEnded, ReportPeriod } from './report-period';
-import type { ReportResult, ReportScope } from './report-tables';
-import { REPORT_TEMPLATE_IDS, templateSpec, TemplateSpec, UNAVAILABLE_TEMPLATES } from './report-templates';
+import type { ReportResult } from './report-tables';
+import { REPORT_TEMPLATE_IDS, ReportScope, templateSpec, TemplateSpec } from './report-templates';
 import { Report, ReportOrigin, ReportStatus } from './report.entity';
 
 export const REPORT_BUILD_JOB = 'report.build' as const;
@@ -66,6 +66,12 @@ class ReportScopeForbidden extends DomainException {
   }
 }
 
+class ReportTemplateForbidden extends DomainException {
+  constructor() {
+    super(403, 'forbidden', 'Your role may not request this report template.');
+  }
+}
+
 function summary(r: Report): ReportSummary {
   return {
     id: r.id,
@@ -82,17 +88,15 @@ function summary(r: Report): ReportSummary {
   };
 }
 
-/** Resolves a template id and a period code, or throws the 400/422 the API answers with. */
-export function resolveReportRequest(template: string, periodCode: string, now: Date): { spec: TemplateSpec; period: ReportPeriod } {
-  if (!(REPORT_TEMPLATE_IDS as readonly string[]).includes(template)) {
-    throw new ValidationProblem([{ field: 'template', message: `must be one of: ${REPORT_TEMPLATE_IDS.join(', ')}` }]);
-  }
+/** Resolves a template id, or throws the 400 the API answers with. */
+export function resolveTemplate(template: string): TemplateSpec {
   const spec = templateSpec(template);
-  if (!spec) {
-    throw new UnprocessableProblem('template_unavailable', 'This report template cannot be built yet.', [
-      { field: 'template', message: UNAVAILABLE_TEMPLATES[template as keyof typeof UNAVAILABLE_TEMPLATES] ?? 'unavailable' },
-    ]);
-  }
+  if (!spec) throw new ValidationProblem([{ field: 'template', message: `must be one of: ${REPORT_TEMPLATE_IDS.join(', ')}` }]);
+  return spec;
+}
+
+/** Resolves a period code of the template's kind, or throws the 400/422 the API answers with. */
+export function resolvePeriod(spec: TemplateSpec, periodCode: string, now: Date): ReportPeriod {
   const period = parsePeriod(periodCode, spec.periodKind);
   if (!period) {
     const shape = spec.periodKind === 'month' ? 'a calendar month, YYYY-MM' : 'a calendar quarter, YYYY-Qn';
@@ -103,7 +107,13 @@ export function resolveReportRequest(template: string, periodCode: string, now: 
       { field: 'period', message: 'must have ended' },
     ]);
   }
-  return { spec, period };
+  return period;
+}
+
+/** Resolves a template id and a period code, or throws the 400/422 the API answers with. */
+export function resolveReportRequest(template: string, periodCode: string, now: Date): { spec: TemplateSpec; period: ReportPeriod } {
+  const spec = resolveTemplate(template);
+  return { spec, period: resolvePeriod(spec, periodCode, now) };
 }
 
 /**
@@ -169,7 +179,24 @@ export class ReportsService {
     now = new Date(),
   ): Promise<{ report: ReportView; queued: boolean }> {
     const agencyId = this.scopeOf(actor);
-    const { spec, period } = resolveReportRequest(input.template, input.period, now);
+    const spec = resolveTemplate(input.template);
+    // SEA statistics cover complaints, which belong to no agency: there is no supervisor's
+    // version of them, and the template id is public, so the refusal is a 403, audited.
+    if (!spec.scopes.includes(agencyId ? 'agency' : 'inter_agency')) {
+      await this.audit.record({
+        action: 'report.request',
+        outcome: 'denied',
+        actorId: actor.id,
+        actorRole: actor.role,
+        agencyId: actor.agencyId,
+        targetType: 'report',
+        targetId: null,
+        details: { template: spec.id, reason: 'template_not_in_scope' },
+        requestId: requestId ?? null,
+      });
+      throw new ReportTemplateForbidden();
+    }
+    const period = resolvePeriod(spec, input.period, now);
     return this.dataSource.transaction(async (em) => {
       const { report, queued } = await ensureReport(em, this.outbox, {
         template: spec.id,

@@ -2,8 +2,9 @@ import type { ReportSection } from '../report-tables';
 
 /**
  * A small hand-computed dataset (31 incidents reported in one month) and the exact published
- * GBVIMS monthly sections it must give with k = 5. Shared by the unit test (from aggregated
- * groups) and the end-to-end test (seeded into the projection and built by the worker).
+ * incident sections of the GBVIMS monthly report it must give with k = 5 (its referral
+ * section comes from referral-fixture). Shared by the unit test (from aggregated groups) and
+ * the end-to-end test (seeded into the projection and built by the worker).
  */
 export interface FixtureIncident {
   gbvType: string;
@@ -73,6 +74,7 @@ export const FIXTURE_SECTIONS: ReportSection[] = [
   {
     id: 'incidents',
     title: 'Incidents reported in the month by GBV type, region, survivor age band and sex',
+    unit: 'incidents',
     rowDimensions: ['gbv_type'],
     columnDimensions: ['region', 'survivor_age_band', 'survivor_sex'],
     rows: [
@@ -97,6 +99,7 @@ export const FIXTURE_SECTIONS: ReportSection[] = [
   {
     id: 'report_delay',
     title: 'Days from incident to report',
+    unit: 'incidents',
     rowDimensions: ['report_delay_days'],
     columnDimensions: [],
     rows: [['0_3'], ['4_5'], ['6_14'], ['15_30'], ['over_30']],
@@ -109,6 +112,7 @@ export const FIXTURE_SECTIONS: ReportSection[] = [
   {
     id: 'perpetrators',
     title: 'Alleged perpetrator: relationship to the survivor by age group',
+    unit: 'incidents',
     rowDimensions: ['perpetrator_relationship'],
     columnDimensions: ['perpetrator_age_group'],
     rows: [
