@@ -38,6 +38,7 @@ import {
 @Index('referrals_case_idx', ['caseId', 'createdAt'])
 @Index('referrals_recipient_idx', ['recipientAgencyId', 'state', 'createdAt'])
 @Index('referrals_consent_idx', ['consentId'])
+@Index('referrals_created_at_idx', ['createdAt'])
 @Index('referrals_follow_up_idx', ['followUpDueAt'], { where: `state IN ('pending','accepted') AND overdue_at IS NULL` })
 export class Referral {
   @PrimaryGeneratedColumn('uuid')
