@@ -1,19 +1,10 @@
 import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
-import { ConfigError, loadConfig } from '@amani/config';
+import { loadConfigOrExit } from '@amani/config';
 import { prepareDatabase } from '@amani/database';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   // Runs before Nest: the database and the application role may not exist yet.
   if (process.argv[2] === 'db:prepare') {
     const ran = await prepareDatabase(config);

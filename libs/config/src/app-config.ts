@@ -73,3 +73,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secrets,
   });
 }
+
+/**
+ * For process entry points: the validated configuration, or a message naming every variable
+ * at fault and exit code 78 (EX_CONFIG).
+ */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+}
