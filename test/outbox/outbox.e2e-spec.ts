@@ -16,6 +16,14 @@ const until = async (what: string, check: () => Promise<boolean>, ms = 20000) =>
   throw new Error(`timed out waiting for ${what}`);
 };
 
+/** CPU time this process used over a wait: a busy loop shows as most of the wall time. */
+const cpuMsOver = async (ms: number) => {
+  const before = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, ms));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+};
+
 /**
  * DESIGN §7: Redis being down fails no request and loses no job. This test runs its own
  * redis-server so it can stop "Redis" without disturbing anything else.
@@ -60,6 +68,9 @@ describe('transactional outbox with Redis down', () => {
     const [pending] = await db.query('SELECT published_at FROM outbox WHERE id = $1', [outboxId]);
     expect(pending.published_at).toBeNull();
 
+    // While Redis stays down the API and the worker wait; they must not spin.
+    expect(await cpuMsOver(2000)).toBeLessThan(1000);
+
     await redis.start();
     await until('the relay to publish', async () => {
       const [row] = await db.query('SELECT published_at FROM outbox WHERE id = $1', [outboxId]);
@@ -70,8 +81,8 @@ describe('transactional outbox with Redis down', () => {
         .split('\n')
         .filter((l) => l.includes(`"jobId":"outbox-${outboxId}"`) && l.includes('job done')).length;
     await until('the job to run', async () => jobDone() >= 1);
-    // Give a duplicate every chance to appear before counting.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Give a duplicate every chance to appear before counting; the process is idle again.
+    expect(await cpuMsOver(2000)).toBeLessThan(1000);
     expect(jobDone()).toBe(1);
     const checkpoints: unknown[] = await db.query('SELECT seq FROM audit_checkpoints');
     expect(checkpoints.length).toBeGreaterThanOrEqual(1);

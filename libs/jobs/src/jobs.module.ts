@@ -30,13 +30,14 @@ export class JobsModule {
             connection: { ...redisOptionsFromUrl(config.redis.url), maxRetriesPerRequest: null } as RedisOptions,
           }),
         }),
+        // The processor's Worker takes this queue's connection: it must keep BullMQ's required
+        // settings (offline queue on, no retry limit), or a Redis outage makes it spin.
         BullModule.registerQueueAsync({
           name: MAIN_QUEUE,
           inject: [APP_CONFIG],
-          // Fail fast while Redis is down so the relay leaves rows for the next pass.
           useFactory: (config: AppConfig) => ({
             prefix: config.redis.prefix,
-            connection: { ...redisOptionsFromUrl(config.redis.url), enableOfflineQueue: false } as RedisOptions,
+            connection: { ...redisOptionsFromUrl(config.redis.url), maxRetriesPerRequest: null } as RedisOptions,
           }),
         }),
       ],

@@ -1,10 +1,10 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
+import { Queue, RedisOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { MAIN_QUEUE } from '../queues';
+import { redisOptionsFromUrl } from '../redis-options';
 import { OutboxMessage } from './outbox.entity';
 
 const BATCH = 100;
@@ -20,11 +20,22 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private running?: Promise<number>;
   private stopped = false;
 
+  /**
+   * Its own publisher, failing fast while Redis is down (no offline queue) so a pass ends
+   * and leaves the rows for the next one instead of waiting on a dead connection.
+   */
+  private readonly queue: Queue;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @InjectQueue(MAIN_QUEUE) private readonly queue: Queue,
     @InjectConfig() private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.queue = new Queue(MAIN_QUEUE, {
+      prefix: config.redis.prefix,
+      connection: { ...redisOptionsFromUrl(config.redis.url), enableOfflineQueue: false, maxRetriesPerRequest: 1 } as RedisOptions,
+    });
+    this.queue.on('error', () => undefined); // reported by the failed pass
+  }
 
   onApplicationBootstrap(): void {
     this.schedule();
@@ -34,6 +45,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
+    await this.queue.close();
   }
 
   private schedule(): void {
