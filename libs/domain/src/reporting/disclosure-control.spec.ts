@@ -22,64 +22,13 @@ function marks(t: SuppressedTable): string[] {
   ];
 }
 
-/**
- * Independent of the implementation's graph argument: Gaussian elimination over the
- * published equations. An unknown is determined exactly when its unit vector lies in the
- * row space, i.e. some row of the reduced echelon form is that unit vector.
- */
+/** Floating-point elimination over one table: every suppressed entry that some combination of published lines determines. */
 function determinedByElimination(t: PublishedTable): [number, number][] {
-  const n = t.cells.length;
-  const m = t.columnTotals.length;
-  const at = (i: number, j: number) =>
-    i < n ? (j < m ? t.cells[i][j] : t.rowTotals[i]) : j < m ? t.columnTotals[j] : t.grandTotal;
-  const unknowns: [number, number][] = [];
-  const index = new Map<string, number>();
-  for (let i = 0; i <= n; i++) {
-    for (let j = 0; j <= m; j++) {
-      if (at(i, j) === null) {
-        index.set(`${i},${j}`, unknowns.length);
-        unknowns.push([i, j]);
-      }
-    }
-  }
-  const rows: number[][] = [];
-  const line = (entries: [number, number][]) => {
-    const r = new Array<number>(unknowns.length).fill(0);
-    entries.forEach(([i, j], idx) => {
-      const u = index.get(`${i},${j}`);
-      if (u !== undefined) r[u] = idx === entries.length - 1 ? -1 : 1;
-    });
-    rows.push(r);
-  };
-  for (let i = 0; i <= n; i++) line(Array.from({ length: m + 1 }, (_, j) => [i, j] as [number, number]));
-  for (let j = 0; j <= m; j++) line(Array.from({ length: n + 1 }, (_, i) => [i, j] as [number, number]));
-  const eps = 1e-9;
-  let pivotRow = 0;
-  const pivots: number[] = [];
-  for (let col = 0; col < unknowns.length && pivotRow < rows.length; col++) {
-    let best = pivotRow;
-    for (let r = pivotRow; r < rows.length; r++) if (Math.abs(rows[r][col]) > Math.abs(rows[best][col])) best = r;
-    if (Math.abs(rows[best][col]) < eps) continue;
-    [rows[pivotRow], rows[best]] = [rows[best], rows[pivotRow]];
-    const p = rows[pivotRow][col];
-    rows[pivotRow] = rows[pivotRow].map((x) => x / p);
-    for (let r = 0; r < rows.length; r++) {
-      if (r === pivotRow || Math.abs(rows[r][col]) < eps) continue;
-      const f = rows[r][col];
-      rows[r] = rows[r].map((x, c) => x - f * rows[pivotRow][c]);
-    }
-    pivots.push(col);
-    pivotRow++;
-  }
-  const out: [number, number][] = [];
-  pivots.forEach((col, r) => {
-    if (rows[r].every((x, c) => c === col || Math.abs(x) < eps)) out.push(unknowns[col]);
-  });
-  return out;
+  return determinedInFamily([t], 'grand_total').map(([, i, j]) => [i, j]);
 }
 
 /**
- * The same elimination over several tables read together: a row total (linkage 'rows') and
+ * Elimination over several tables read together: a row total (linkage 'rows') and
  * the grand total are one unknown for every table that suppresses them; a margin published in
  * one table is known in all. Returns [table, row, column] of every unknown determined.
  */
