@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { TransactionHost } from '@amani/database/transaction-host';
 import { AuditOutcome, AuditQueueEntry } from './audit-event.entity';
 
 /** One audit event: who, what, which record, outcome. Never the data itself. */
@@ -47,11 +48,21 @@ function assertDetailsAreCoded(details: AuditRecord['details']): void {
 export class AuditService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * With `em`, the event commits or rolls back with that transaction. Without it, the event is
+   * written on its own, after the transaction open in this context (if any) has ended: a
+   * refusal stays audited when the refused operation rolls back.
+   */
   async record(event: AuditRecord, em?: EntityManager): Promise<void> {
     assertDetailsAreCoded(event.details);
-    const manager = em ?? this.dataSource.manager;
+    const occurredAt = new Date();
+    if (em) return this.insert(em, event, occurredAt);
+    await TransactionHost.afterEnd(() => this.insert(this.dataSource.manager, event, occurredAt));
+  }
+
+  private async insert(manager: EntityManager, event: AuditRecord, occurredAt: Date): Promise<void> {
     await manager.insert(AuditQueueEntry, {
-      occurredAt: new Date(),
+      occurredAt,
       action: event.action,
       outcome: event.outcome,
       actorId: event.actorId ?? null,

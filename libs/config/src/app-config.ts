@@ -11,7 +11,16 @@ export interface AppConfig {
   env: NodeEnv;
   isProduction: boolean;
   http: { host: string; port: number; bodyLimit: string; trustProxy: boolean };
-  database: { url: string; ownerUrl: string; poolSize: number; runMigrations: boolean };
+  database: {
+    url: string;
+    ownerUrl: string;
+    poolSize: number;
+    acquireTimeoutMs: number;
+    statementTimeoutMs: number;
+    idleInTransactionTimeoutMs: number;
+    poolStuckMs: number;
+    runMigrations: boolean;
+  };
   redis: { url: string; prefix: string };
   auth: {
     accessTtlSeconds: number;
@@ -49,6 +58,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       url: vars.DATABASE_URL,
       ownerUrl: vars.DATABASE_OWNER_URL,
       poolSize: vars.DATABASE_POOL_SIZE,
+      acquireTimeoutMs: vars.DATABASE_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: vars.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      poolStuckMs: vars.DATABASE_POOL_STUCK_MS,
       runMigrations: vars.RUN_MIGRATIONS,
     },
     redis: { url: vars.REDIS_URL, prefix: vars.REDIS_PREFIX },

@@ -44,6 +44,22 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
+  /** How long a request waits for a pooled connection before it answers 503. */
+  @IsInt() @Min(100) @Max(60000)
+  DATABASE_ACQUIRE_TIMEOUT_MS: number = 3000;
+
+  /** PostgreSQL cancels a statement that runs longer (jobs that need more set their own, per transaction). */
+  @IsInt() @Min(100) @Max(3600000)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 30000;
+
+  /** PostgreSQL ends a session that sits idle inside an open transaction this long, releasing its locks. */
+  @IsInt() @Min(100) @Max(3600000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number = 15000;
+
+  /** Liveness fails once requests have waited for a connection this long with none handed out. */
+  @IsInt() @Min(1000) @Max(3600000)
+  DATABASE_POOL_STUCK_MS: number = 20000;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 

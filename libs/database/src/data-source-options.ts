@@ -15,7 +15,14 @@ export function appDataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsRun: false,
     logging: false,
     poolSize: config.database.poolSize,
-    extra: { application_name: 'amani' },
+    extra: {
+      application_name: 'amani',
+      // Waiting for a connection ends in a 503, never a hang; a statement or a transaction left
+      // idle cannot hold a connection (and its locks) for ever.
+      connectionTimeoutMillis: config.database.acquireTimeoutMs,
+      statement_timeout: config.database.statementTimeoutMs,
+      idle_in_transaction_session_timeout: config.database.idleInTransactionTimeoutMs,
+    },
   };
 }
 

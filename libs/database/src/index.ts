@@ -2,3 +2,6 @@ export * from './database.module';
 export * from './data-source-options';
 export * from './db-admin';
 export * from './db-drop';
+export * from './pool';
+export * from './pool-monitor';
+export * from './transaction-host';

@@ -4,3 +4,4 @@ export * from './problem.filter';
 export * from './validation';
 export * from './logging';
 export * from './configure-app';
+export * from './unavailable';

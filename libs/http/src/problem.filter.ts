@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainException } from './domain.exception';
 import { FieldProblem, Problem, PROBLEM_CONTENT_TYPE, problemType, titleFor } from './problem';
+import { isDependencyUnavailable, RETRY_AFTER_SECONDS, ServiceUnavailableProblem } from './unavailable';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -20,6 +21,9 @@ const CODES: Record<number, string> = {
 
 /** Builds the problem for any thrown value. Unknown errors become a bare 500. */
 export function toProblem(exception: unknown, correlationId: string | undefined): Problem {
+  if (!(exception instanceof DomainException) && isDependencyUnavailable(exception)) {
+    exception = new ServiceUnavailableProblem();
+  }
   if (exception instanceof DomainException) {
     return {
       type: problemType(exception.code),
@@ -86,6 +90,7 @@ export function correlationIdOf(req: Request): string | undefined {
 
 export function sendProblem(res: Response, problem: Problem): void {
   if (res.headersSent) return;
+  if (problem.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 }
 
@@ -98,7 +103,9 @@ export class ProblemFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const problem = toProblem(exception, correlationIdOf(req));
-    if (problem.status >= 500) {
+    if (problem.status === 503) {
+      this.logger.warn({ event: 'dependency.unavailable', err: { type: exception instanceof Error ? exception.name : 'unknown' }, correlationId: problem.correlationId }, 'dependency unavailable');
+    } else if (problem.status >= 500) {
       // Log the error class and stack frames only; messages may quote data (e.g. driver errors).
       const err = exception instanceof Error ? exception : undefined;
       this.logger.error({ err: { type: err?.name, stack: err?.stack?.split('\n').slice(1, 8).join('\n') }, correlationId: problem.correlationId }, 'unhandled error');

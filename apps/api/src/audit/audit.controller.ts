@@ -6,6 +6,7 @@ import { AuditSequencer, AuditService, AuditVerifier, AuditVerifyResult } from '
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { OutboxService } from '@amani/jobs';
 import { AuditCheckpointAcceptedDto, AuditVerifyResponseDto } from './audit.dto';
+import { TransactionHost } from '@amani/database';
 
 /** Admin-only: verify the audit chain, ask for a signed checkpoint. Both are audited. */
 @ApiTags('audit')
@@ -14,6 +15,7 @@ import { AuditCheckpointAcceptedDto, AuditVerifyResponseDto } from './audit.dto'
 export class AuditController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly audit: AuditService,
     private readonly sequencer: AuditSequencer,
     private readonly verifier: AuditVerifier,
@@ -46,7 +48,7 @@ export class AuditController {
     @CurrentUser() user: AuthUser,
     @RequestId() requestId: string | undefined,
   ): Promise<AuditCheckpointAcceptedDto> {
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const message = await this.outbox.enqueue('audit.checkpoint', {}, em);
       await this.audit.record(
         {

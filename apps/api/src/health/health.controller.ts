@@ -3,6 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@amani/auth';
+import { PoolMonitor } from '@amani/database';
+import { ServiceUnavailableProblem } from '@amani/http';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
@@ -14,11 +16,17 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly pool: PoolMonitor,
   ) {}
 
-  /** The process is up; says nothing about its dependencies. */
+  /**
+   * The process can make progress. Fails when requests have waited for a database connection
+   * for DATABASE_POOL_STUCK_MS with none handed out (a wedged pool), so an orchestrator
+   * restarts the process; a database that is simply down fails readiness, not liveness.
+   */
   @Get('live')
   live() {
+    if (this.pool.isStuck()) throw new ServiceUnavailableProblem();
     return { status: 'ok' };
   }
 

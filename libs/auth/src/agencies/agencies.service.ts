@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { Agency, AgencyType, ServiceType } from '@amani/domain';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@amani/http';
 import type { ActorContext } from '../users/users.service';
 import type { Page } from '../users/user-view';
+import { TransactionHost } from '@amani/database';
 
 export interface CreateAgencyInput {
   name: string;
@@ -42,7 +42,7 @@ export function toAgencyView(a: Agency): AgencyView {
 @Injectable()
 export class AgenciesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly audit: AuditService,
   ) {}
 
@@ -50,7 +50,7 @@ export class AgenciesService {
     const name = input.name.trim();
     if (!name) throw new ValidationProblem([{ field: 'name', message: 'must be non-empty text' }]);
     try {
-      return await this.dataSource.transaction(async (em) => {
+      return await this.tx.run(async (em) => {
         const agency = await em.save(
           em.create(Agency, {
             name,
@@ -84,7 +84,7 @@ export class AgenciesService {
   }
 
   async list(page: number, pageSize: number): Promise<Page<AgencyView>> {
-    const [agencies, total] = await this.dataSource.getRepository(Agency).findAndCount({
+    const [agencies, total] = await this.tx.manager.getRepository(Agency).findAndCount({
       order: { name: 'ASC', id: 'ASC' },
       skip: (page - 1) * pageSize,
       take: pageSize,
@@ -93,14 +93,14 @@ export class AgenciesService {
   }
 
   async get(id: string): Promise<AgencyView> {
-    const agency = await this.dataSource.getRepository(Agency).findOneBy({ id });
+    const agency = await this.tx.manager.getRepository(Agency).findOneBy({ id });
     if (!agency) throw new NotFoundProblem('agency');
     return toAgencyView(agency);
   }
 
   /** For the demo seed: the agency with this exact name, if any. */
   async findByName(name: string): Promise<AgencyView | null> {
-    const agency = await this.dataSource.getRepository(Agency).findOneBy({ name });
+    const agency = await this.tx.manager.getRepository(Agency).findOneBy({ name });
     return agency ? toAgencyView(agency) : null;
   }
 }

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AuditService } from '@amani/audit';
-import { DomainException } from '@amani/http';
+import { DomainException, isDependencyUnavailable, ServiceUnavailableProblem } from '@amani/http';
 import { AuthenticatedRequest, AuthUser } from '../auth-user';
 import { ALLOW_MFA_PENDING_KEY, IS_PUBLIC_KEY } from '../auth.decorators';
 import { MfaRequiredProblem, UnauthenticatedProblem } from '../auth.exceptions';
@@ -45,6 +45,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false, info: unknown): TUser {
     if (err instanceof DomainException) throw err;
+    // "Cannot reach the database" is not "no such session": a 401 would make every client
+    // discard its tokens during a database blip.
+    if (isDependencyUnavailable(err)) throw new ServiceUnavailableProblem();
     if (err || !user) {
       const expired = info instanceof Error && info.name === 'TokenExpiredError';
       throw new UnauthenticatedProblem(expired ? 'token_expired' : 'unauthenticated');

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { MFA_REQUIRED_ROLES, Role } from '@amani/domain';
 import type { AccessClaims } from '../auth-user';
@@ -11,6 +9,7 @@ import { SessionService, TokenPair } from '../sessions/session.service';
 import { normaliseEmail } from '../users/email';
 import { LockoutService } from './lockout.service';
 import { LoginHooks } from './login-hooks';
+import { TransactionHost } from '@amani/database';
 
 export type MfaStep = 'enrol' | 'verify';
 
@@ -39,7 +38,7 @@ export function mfaRequiredFor(role: Role, mfaEnabled: boolean): boolean {
 @Injectable()
 export class LoginService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
     private readonly sessions: SessionService,
@@ -53,7 +52,7 @@ export class LoginService {
    * one Argon2 verification and give the same answer.
    */
   async login(email: string, password: string, requestId?: string): Promise<LoginResult> {
-    const rows: LoginRow[] = await this.dataSource.query(
+    const rows: LoginRow[] = await this.tx.manager.query(
       `SELECT id, role, agency_id, password_hash, disabled_at IS NOT NULL AS disabled,
               (locked_until IS NOT NULL AND locked_until > now()) AS locked,
               mfa_enabled_at IS NOT NULL AS mfa_enabled
@@ -97,7 +96,7 @@ export class LoginService {
 
     const subject = { id: user.id, role: user.role, agencyId: user.agency_id };
     const needsMfa = mfaRequiredFor(user.role, user.mfa_enabled);
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       await this.lockout.reset(user.id, em);
       const pair = await this.sessions.start(subject, needsMfa ? 'mfa_pending' : 'full', em);
       const mfa: MfaStep | undefined = needsMfa ? (user.mfa_enabled ? 'verify' : 'enrol') : undefined;

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { EnvelopeCrypto, SystemContext } from '@amani/crypto';
 import type { Role } from '@amani/domain';
@@ -11,6 +10,7 @@ import { LockoutService } from '../login/lockout.service';
 import { SessionService, TokenPair } from '../sessions/session.service';
 import { returnedRows } from '../sql';
 import { acceptTotp, newTotpSecret, totpUri } from './totp';
+import { TransactionHost } from '@amani/database';
 
 export interface MfaEnrolment {
   /** Base32 TOTP secret, shown once. */
@@ -34,7 +34,7 @@ export function mfaSecretContext(userId: string): SystemContext {
 @Injectable()
 export class MfaService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly crypto: EnvelopeCrypto,
     private readonly lockout: LockoutService,
     private readonly sessions: SessionService,
@@ -48,7 +48,7 @@ export class MfaService {
   async enrol(actor: AuthUser, requestId?: string): Promise<MfaEnrolment> {
     const secret = newTotpSecret();
     const encrypted = this.crypto.encryptSystem(secret, mfaSecretContext(actor.id));
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const rows = returnedRows<{ email: string }>(
         await em.query(
           `UPDATE users SET mfa_secret = $2, mfa_last_step = NULL
@@ -80,7 +80,7 @@ export class MfaService {
    * compare-and-set, so a code is accepted at most once even under concurrent requests.
    */
   async verify(actor: AuthUser, code: string, requestId?: string): Promise<TokenPair> {
-    const rows: MfaRow[] = await this.dataSource.query(
+    const rows: MfaRow[] = await this.tx.manager.query(
       `SELECT role, agency_id, mfa_secret, mfa_last_step::text AS mfa_last_step,
               (locked_until IS NOT NULL AND locked_until > now()) AS locked
          FROM users WHERE id = $1 AND disabled_at IS NULL`,
@@ -118,7 +118,7 @@ export class MfaService {
     const step = await acceptTotp(secret, code, lastStep);
     if (step === null) return fail(lastStep !== null && (await acceptTotp(secret, code, null)) !== null ? 'replayed_code' : 'wrong_code');
 
-    const result = await this.dataSource.transaction(async (em) => {
+    const result = await this.tx.run(async (em) => {
       const accepted = returnedRows<{ activated: boolean }>(
         await em.query(
           `UPDATE users SET mfa_last_step = $2, mfa_enabled_at = COALESCE(mfa_enabled_at, now()),

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { AppConfig, InjectConfig } from '@amani/config';
 import type { Role } from '@amani/domain';
@@ -10,6 +9,7 @@ import type { AccessClaims, SessionStage } from '../auth-user';
 import { InvalidRefreshTokenProblem, RefreshTokenReusedProblem } from '../auth.exceptions';
 import { returnedRows } from '../sql';
 import { AuthSession, RefreshToken } from './session.entity';
+import { TransactionHost } from '@amani/database';
 
 /** A session waiting for its second factor lives only this long. */
 export const MFA_PENDING_TTL_SECONDS = 600;
@@ -64,14 +64,14 @@ function sha256(bytes: Buffer): Buffer {
 @Injectable()
 export class SessionService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   async start(user: SessionSubject, stage: SessionStage, em?: EntityManager): Promise<TokenPair> {
-    const manager = em ?? this.dataSource.manager;
+    const manager = em ?? this.tx.manager;
     const ttl = stage === 'full' ? this.config.auth.refreshTtlSeconds : MFA_PENDING_TTL_SECONDS;
     const session = await manager.save(
       manager.create(AuthSession, {
@@ -108,7 +108,7 @@ export class SessionService {
     const m = REFRESH_TOKEN.exec(token);
     if (!m) throw new InvalidRefreshTokenProblem();
     const [, tokenId, secret] = m;
-    const rows: RefreshRow[] = await this.dataSource.query(
+    const rows: RefreshRow[] = await this.tx.manager.query(
       `SELECT t.id AS token_id, t.token_hash, t.used_at, s.id AS session_id, s.stage,
               (s.revoked_at IS NULL AND s.expires_at > now()) AS session_live,
               u.id AS user_id, u.role, u.agency_id, u.disabled_at
@@ -125,7 +125,7 @@ export class SessionService {
     if (row.used_at !== null) return this.reuseDetected(row, requestId);
 
     const subject: SessionSubject = { id: row.user_id, role: row.role, agencyId: row.agency_id };
-    const pair = await this.dataSource.transaction(async (em) => {
+    const pair = await this.tx.run(async (em) => {
       const spent: unknown = await em.query(
         `UPDATE refresh_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`,
         [row.token_id],
@@ -139,7 +139,7 @@ export class SessionService {
   }
 
   async revoke(sessionId: string, reason: RevokeReason, em?: EntityManager): Promise<boolean> {
-    const manager = em ?? this.dataSource.manager;
+    const manager = em ?? this.tx.manager;
     const rows: unknown = await manager.query(
       `UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
         WHERE id = $1 AND revoked_at IS NULL RETURNING id`,
@@ -149,7 +149,7 @@ export class SessionService {
   }
 
   async revokeAllForUser(userId: string, reason: RevokeReason, em?: EntityManager): Promise<number> {
-    const manager = em ?? this.dataSource.manager;
+    const manager = em ?? this.tx.manager;
     const rows: unknown = await manager.query(
       `UPDATE auth_sessions SET revoked_at = now(), revoke_reason = $2
         WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
@@ -159,7 +159,7 @@ export class SessionService {
   }
 
   private async reuseDetected(row: RefreshRow, requestId?: string): Promise<never> {
-    await this.dataSource.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       await this.revoke(row.session_id, 'token_reuse', em);
       await this.audit.record(
         {

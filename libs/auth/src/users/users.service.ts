@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, QueryFailedError } from 'typeorm';
+import { EntityManager, FindOptionsWhere, QueryFailedError } from 'typeorm';
 import { AuditRecord, AuditService } from '@amani/audit';
 import { EnvelopeCrypto } from '@amani/crypto';
 import { AGENCYLESS_ROLES, Agency, Role } from '@amani/domain';
@@ -14,6 +13,7 @@ import { SessionService } from '../sessions/session.service';
 import { normaliseEmail } from './email';
 import { User } from './user.entity';
 import { Page, toUserView, UserView } from './user-view';
+import { TransactionHost } from '@amani/database';
 
 export interface CreateUserInput {
   email: string;
@@ -75,7 +75,7 @@ export function agencyRuleViolation(role: Role, agencyId: string | null | undefi
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
@@ -96,7 +96,7 @@ export class UsersService {
     assertPasswordPolicy(input.password, { email, displayName: input.displayName });
     const passwordHash = await this.hasher.hash(input.password);
     try {
-      return await this.dataSource.transaction(async (em) => {
+      return await this.tx.run(async (em) => {
         if (agencyId) await this.requireAgency(agencyId, em);
         const user = await em.save(
           em.create(User, {
@@ -125,7 +125,7 @@ export class UsersService {
     const where: FindOptionsWhere<User> = {};
     if (input.agencyId) where.agencyId = input.agencyId;
     if (input.role) where.role = input.role;
-    const [users, total] = await this.dataSource.getRepository(User).findAndCount({
+    const [users, total] = await this.tx.manager.getRepository(User).findAndCount({
       where,
       order: { createdAt: 'ASC', id: 'ASC' },
       skip: (input.page - 1) * input.pageSize,
@@ -135,7 +135,7 @@ export class UsersService {
   }
 
   async get(id: string): Promise<UserView> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    const user = await this.tx.manager.getRepository(User).findOneBy({ id });
     if (!user) throw new NotFoundProblem('user');
     return toUserView(user);
   }
@@ -150,7 +150,7 @@ export class UsersService {
       throw new ConflictProblem('cannot_change_own_role', 'An administrator cannot change their own role or agency.');
     }
     const passwordHash = input.password !== undefined ? await this.preparePassword(id, input.password) : undefined;
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const current = await em.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw new NotFoundProblem('user');
       if (current.version !== input.version) throw staleVersion();
@@ -191,7 +191,7 @@ export class UsersService {
   /** Disabling ends every session at once; the user's live access tokens fail on their next request. */
   async disable(id: string, ctx: ActorContext): Promise<UserView> {
     if (ctx.actor?.id === id) throw new ConflictProblem('cannot_disable_self', 'An administrator cannot disable their own account.');
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const user = await this.lockedUser(id, em);
       if (user.disabledAt === null) {
         await em.createQueryBuilder().update(User).set({ disabledAt: () => 'now()' }).where('id = :id', { id }).execute();
@@ -204,7 +204,7 @@ export class UsersService {
   }
 
   async enable(id: string, ctx: ActorContext): Promise<UserView> {
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const user = await this.lockedUser(id, em);
       if (user.disabledAt !== null) {
         await em
@@ -222,7 +222,7 @@ export class UsersService {
 
   /** GET /me. */
   async profile(id: string): Promise<Profile> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    const user = await this.tx.manager.getRepository(User).findOneBy({ id });
     if (!user) throw new NotFoundProblem('user');
     return {
       id: user.id,
@@ -236,7 +236,7 @@ export class UsersService {
 
   /** For the CLI and the demo seed: the user with this email, if any. */
   findByEmail(email: string): Promise<User | null> {
-    return this.dataSource.getRepository(User).findOneBy({ email: normaliseEmail(email) });
+    return this.tx.manager.getRepository(User).findOneBy({ email: normaliseEmail(email) });
   }
 
   /**
@@ -247,7 +247,7 @@ export class UsersService {
     const passwordHash = await this.preparePassword(id, password);
     const secret = newTotpSecret();
     const encrypted = this.crypto.encryptSystem(secret, mfaSecretContext(id));
-    await this.dataSource.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       const user = await this.lockedUser(id, em);
       await em.query(
         `UPDATE users SET password_hash = $2, mfa_secret = $3, mfa_enabled_at = now(), mfa_last_step = NULL,
@@ -262,7 +262,7 @@ export class UsersService {
   }
 
   private async preparePassword(id: string, password: string): Promise<string> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    const user = await this.tx.manager.getRepository(User).findOneBy({ id });
     if (!user) throw new NotFoundProblem('user');
     assertPasswordPolicy(password, { email: user.email, displayName: user.displayName });
     return this.hasher.hash(password);

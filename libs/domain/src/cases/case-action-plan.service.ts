@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ValidationProblem } from '@amani/http';
 import type { CaseActor } from './case-actor';
 import { CaseActionPlanItem } from './case-action-plan-item.entity';
@@ -11,12 +9,13 @@ import { CaseClosedProblem, RecordNotVisibleError, StaleVersionProblem } from '.
 import { CaseScope } from './case-scope';
 import { CaseKeyHandle, CaseVault } from './case-vault';
 import type { ActionPlanItemView } from './case-views';
+import { TransactionHost } from '@amani/database';
 
 /** Action plan items: encrypted description, coded service type and status. */
 @Injectable()
 export class CaseActionPlanService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
@@ -26,7 +25,7 @@ export class CaseActionPlanService {
     const id = randomUUID();
     const target: CaseAuditTarget = { action: 'case.action_plan.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         if (c.stage === 'closed') throw new CaseClosedProblem();
         return this.vault.withKey(em, c, async (key) => {
@@ -50,7 +49,7 @@ export class CaseActionPlanService {
   list(actor: CaseActor, caseId: string): Promise<ActionPlanItemView[]> {
     const target: CaseAuditTarget = { action: 'case.action_plan.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const c = await this.scope.load(em, actor, caseId);
       const rows = await em.find(CaseActionPlanItem, { where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
       const items = await this.vault.withKey(em, c, (key) => rows.map((r) => this.decrypt(key, r)));
@@ -62,7 +61,7 @@ export class CaseActionPlanService {
   update(actor: CaseActor, caseId: string, itemId: string, cmd: UpdateActionPlanItemCommand): Promise<ActionPlanItemView> {
     const target: CaseAuditTarget = { action: 'case.action_plan.update', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         const item = await em.findOne(CaseActionPlanItem, { where: { id: itemId, caseId } });
         if (!item) throw new RecordNotVisibleError('not_found', 'action_plan_item');

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { Agency } from '../agencies/agency.entity';
 import type { ServiceType } from '../roles';
@@ -13,6 +12,7 @@ import { CaseScope } from './case-scope';
 import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
 import type { ConsentView } from './case-views';
 import { ReportingProjection } from './reporting-projection';
+import { TransactionHost } from '@amani/database';
 
 export function toConsentView(k: CaseConsent): ConsentView {
   return {
@@ -38,7 +38,7 @@ export function toConsentView(k: CaseConsent): ConsentView {
 @Injectable()
 export class CaseConsentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
     private readonly projection: ReportingProjection,
@@ -48,7 +48,7 @@ export class CaseConsentsService {
   create(actor: CaseActor, caseId: string, cmd: CreateConsentCommand): Promise<ConsentView> {
     const target: CaseAuditTarget = { action: 'case.consent.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         this.checkShape(cmd);
         if (cmd.recipientAgencyId && !(await em.exists(Agency, { where: { id: cmd.recipientAgencyId } }))) {
@@ -82,7 +82,7 @@ export class CaseConsentsService {
   list(actor: CaseActor, caseId: string): Promise<ConsentView[]> {
     const target: CaseAuditTarget = { action: 'case.consent.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       await this.scope.load(em, actor, caseId);
       const rows = await em.find(CaseConsent, { where: { caseId }, order: { takenAt: 'ASC', id: 'ASC' } });
       await this.auditor.success(actor, target, { count: rows.length });
@@ -93,7 +93,7 @@ export class CaseConsentsService {
   withdraw(actor: CaseActor, caseId: string, consentId: string): Promise<ConsentView> {
     const target: CaseAuditTarget = { action: 'case.consent.withdraw', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         await this.scope.load(em, actor, caseId);
         const consent = await em.findOne(CaseConsent, { where: { id: consentId, caseId }, lock: { mode: 'pessimistic_write' } });
         if (!consent) throw new RecordNotVisibleError('not_found', 'consent');

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ValidationProblem } from '@amani/http';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
@@ -13,6 +11,7 @@ import { CaseKeyHandle, CaseVault } from './case-vault';
 import type { IncidentView } from './case-views';
 import { classifyIncident, deriveContexts, epochDay, monthOf, reportDelayBucket, reportDelayDays } from './gbvims-classification';
 import { ReportingProjection } from './reporting-projection';
+import { TransactionHost } from '@amani/database';
 
 /** A day of slack for clients whose local date is ahead of UTC. */
 const FUTURE_TOLERANCE_DAYS = 1;
@@ -25,7 +24,7 @@ function todayUtc(): string {
 @Injectable()
 export class CaseIncidentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
@@ -36,7 +35,7 @@ export class CaseIncidentsService {
     const id = randomUUID();
     const target: CaseAuditTarget = { action: 'case.incident.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         if (c.stage === 'closed') throw new CaseClosedProblem();
         const reportDate = cmd.reportDate ?? todayUtc();
@@ -97,7 +96,7 @@ export class CaseIncidentsService {
   list(actor: CaseActor, caseId: string): Promise<IncidentView[]> {
     const target: CaseAuditTarget = { action: 'case.incident.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const c = await this.scope.load(em, actor, caseId);
       const rows = await em.find(CaseIncident, { where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
       const views = await this.vault.withKey(em, c, (key) => rows.map((r) => this.decrypt(key, r)));

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import { CaseNote } from './case-note.entity';
 import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
 import type { NoteView, Page } from './case-views';
+import { TransactionHost } from '@amani/database';
 
 /** Append-only, encrypted case notes. Notes may still be added to a closed case. */
 @Injectable()
 export class CaseNotesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
@@ -23,7 +22,7 @@ export class CaseNotesService {
     const id = randomUUID();
     const target: CaseAuditTarget = { action: 'case.note.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         const sealed = await this.vault.withKey(em, c, (key) => this.vault.seal(key, 'case_notes', 'body', id, body));
         await em.insert(CaseNote, { id, caseId, agencyId: c.agencyId, authorId: actor.id, body: sealed });
@@ -37,7 +36,7 @@ export class CaseNotesService {
   list(actor: CaseActor, caseId: string, page: number, pageSize: number): Promise<Page<NoteView>> {
     const target: CaseAuditTarget = { action: 'case.note.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const c = await this.scope.load(em, actor, caseId);
       const [rows, total] = await em.findAndCount(CaseNote, {
         where: { caseId },

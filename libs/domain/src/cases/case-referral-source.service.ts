@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { UnprocessableProblem } from '@amani/http';
 import type { ServiceType } from '../roles';
 import type { CaseActor } from './case-actor';
@@ -13,6 +12,7 @@ import { decryptCase } from './case-mapper';
 import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
 import type { CaseDetailView, ConsentView } from './case-views';
+import { TransactionHost } from '@amani/database';
 
 export type ReferralFieldValues = Partial<
   Pick<
@@ -47,7 +47,7 @@ export interface ReferralRequest {
 @Injectable()
 export class CaseReferralSource {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
@@ -62,7 +62,7 @@ export class CaseReferralSource {
     actor: CaseActor,
     caseId: string,
     request: ReferralRequest,
-    em: EntityManager = this.dataSource.manager,
+    em: EntityManager = this.tx.manager,
   ): Promise<{ consent: ConsentView; fields: ReferralFieldValues }> {
     const target: CaseAuditTarget = { action: 'case.referral_export', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {

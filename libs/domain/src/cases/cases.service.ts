@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { normalise } from '@amani/crypto';
 import { UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { User } from '../../../auth/src/users/user.entity';
@@ -23,6 +22,7 @@ import type { CaseDetailView, CasePage, CaseSummaryView, ShareView } from './cas
 import { Case } from './case.entity';
 import { ReportingProjection } from './reporting-projection';
 import { generateSurvivorCode } from './survivor-code';
+import { TransactionHost } from '@amani/database';
 
 const SUMMARY_COLUMNS: (keyof Case)[] = [
   'id', 'stage', 'closureReason', 'sex', 'ageBand', 'nationalityStatus', 'displacementStatus', 'disability',
@@ -36,7 +36,7 @@ const NORMALISED_SURVIVOR_CODE = /^[A-Z]{3}[0-9]{5}$/;
 @Injectable()
 export class CasesService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
@@ -47,7 +47,7 @@ export class CasesService {
     const id = randomUUID();
     const target: CaseAuditTarget = { action: 'case.create', targetType: 'case', targetId: id };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const assignee = await this.resolveNewCaseAssignee(em, actor, cmd.assignedCaseworkerId ?? null);
         const { code, index } = await this.newSurvivorCode(em);
         const key = this.vault.newKey(id, actor.agencyId);
@@ -93,7 +93,7 @@ export class CasesService {
   list(actor: CaseActor, q: CaseListQuery): Promise<CasePage> {
     const target: CaseAuditTarget = { action: 'case.list', targetType: 'case', targetId: null };
     return this.auditor.run(actor, target, async () => {
-      const qb = this.dataSource.getRepository(Case).createQueryBuilder('c').select(SUMMARY_COLUMNS.map((p) => `c.${p}`));
+      const qb = this.tx.manager.getRepository(Case).createQueryBuilder('c').select(SUMMARY_COLUMNS.map((p) => `c.${p}`));
       this.scope.restrict(qb, actor, 'c');
       const filters: [keyof CaseListQuery, string][] = [
         ['stage', 'stage'],
@@ -120,7 +120,7 @@ export class CasesService {
   get(actor: CaseActor, caseId: string): Promise<CaseDetailView> {
     const target: CaseAuditTarget = { action: 'case.read', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const c = await this.scope.load(em, actor, caseId);
       const view = await this.vault.withKey(em, c, (key) => decryptCase(this.vault, key, c));
       await this.auditor.success(actor, target);
@@ -131,7 +131,7 @@ export class CasesService {
   update(actor: CaseActor, caseId: string, cmd: UpdateCaseCommand): Promise<CaseDetailView> {
     const target: CaseAuditTarget = { action: 'case.update', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         if (c.version !== cmd.version) throw new StaleVersionProblem();
         if (c.stage === 'closed') throw new CaseClosedProblem();
@@ -154,7 +154,7 @@ export class CasesService {
   changeStage(actor: CaseActor, caseId: string, cmd: ChangeStageCommand): Promise<CaseSummaryView> {
     const target: CaseAuditTarget = { action: 'case.stage', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         if (c.version !== cmd.version) throw new StaleVersionProblem();
         const closing = cmd.to === 'closed';
@@ -187,7 +187,7 @@ export class CasesService {
   assign(actor: CaseActor, caseId: string, cmd: AssignCaseCommand): Promise<CaseSummaryView> {
     const target: CaseAuditTarget = { action: 'case.assign', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         if (actor.role !== 'supervisor') {
           throw new CaseForbiddenProblem('assignment_needs_supervisor', 'Only a supervisor may assign a case.');
         }
@@ -217,7 +217,7 @@ export class CasesService {
       if (!NORMALISED_SURVIVOR_CODE.test(wanted)) {
         throw new ValidationProblem([{ field: 'survivorCode', message: 'must look like ABC-23456' }]);
       }
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const index = this.vault.survivorCodeIndex(wanted);
       const qb = em.getRepository(Case).createQueryBuilder('c').where('c.survivor_code_index = :index', { index });
       for (const c of await this.scope.restrict(qb, actor, 'c').getMany()) {
@@ -240,11 +240,11 @@ export class CasesService {
       const index = this.vault.phoneIndex(phone);
       if (!index) throw new ValidationProblem([{ field: 'phone', message: 'must contain digits' }]);
       const wanted = normalise.phone(phone);
-      const qb = this.dataSource.getRepository(Case).createQueryBuilder('c').where('c.phone_index = :index', { index });
+      const qb = this.tx.manager.getRepository(Case).createQueryBuilder('c').where('c.phone_index = :index', { index });
       this.scope.restrict(qb, actor, 'c');
       const matches: CaseSummaryView[] = [];
       for (const c of await qb.orderBy('c.createdAt', 'DESC').take(50).getMany()) {
-        const contact = await this.vault.withKey(this.dataSource.manager, c, (key) =>
+        const contact = await this.vault.withKey(this.tx.manager, c, (key) =>
           this.vault.openJson(key, 'cases', 'contact_details', c.id, c.contactDetails, isContactDetails),
         );
         if (contact?.phone && normalise.phone(contact.phone) === wanted) matches.push(toCaseSummary(c));
@@ -257,7 +257,7 @@ export class CasesService {
   share(actor: CaseActor, caseId: string, userId: string): Promise<ShareView> {
     const target: CaseAuditTarget = { action: 'case.share', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         this.assertMayManageShares(actor, c);
         if (userId === c.assignedCaseworkerId || !(await this.isActiveCaseworker(em, actor.agencyId, userId))) {
@@ -276,7 +276,7 @@ export class CasesService {
   unshare(actor: CaseActor, caseId: string, userId: string): Promise<void> {
     const target: CaseAuditTarget = { action: 'case.unshare', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         this.assertMayManageShares(actor, c);
         await em.delete(CaseShare, { caseId, userId });
@@ -288,7 +288,7 @@ export class CasesService {
   listShares(actor: CaseActor, caseId: string): Promise<ShareView[]> {
     const target: CaseAuditTarget = { action: 'case.shares.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       await this.scope.load(em, actor, caseId);
       const rows = await em.find(CaseShare, { where: { caseId }, order: { createdAt: 'ASC' } });
       await this.auditor.success(actor, target, { count: rows.length });

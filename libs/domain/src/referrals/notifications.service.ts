@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Notification } from './notification.entity';
 import type { NotificationView } from './referral-views';
+import { TransactionHost } from '@amani/database';
 
 export interface NotificationPage {
   items: NotificationView[];
@@ -14,10 +13,12 @@ export interface NotificationPage {
 /** A staff member's own notifications (kinds and record ids only). */
 @Injectable()
 export class NotificationsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly tx: TransactionHost,
+  ) {}
 
   async listOwn(userId: string, page: number, pageSize: number): Promise<NotificationPage> {
-    const [rows, total] = await this.dataSource.manager.findAndCount(Notification, {
+    const [rows, total] = await this.tx.manager.findAndCount(Notification, {
       where: { userId },
       order: { createdAt: 'DESC', id: 'DESC' },
       skip: (page - 1) * pageSize,

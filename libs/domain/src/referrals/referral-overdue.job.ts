@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { JobHandler, JobHandlerFor } from '@amani/jobs';
+import { TransactionHost } from '@amani/database';
 
 export const REFERRAL_OVERDUE_JOB = 'referral.overdue_scan' as const;
 const BATCH = 200;
@@ -26,14 +25,14 @@ export class ReferralOverdueJob implements JobHandler {
   private readonly logger = new Logger(ReferralOverdueJob.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly audit: AuditService,
   ) {}
 
   async handle(): Promise<void> {
     let total = 0;
     for (;;) {
-      const batch = await this.dataSource.transaction(async (em) => {
+      const batch = await this.tx.run(async (em) => {
         const rows: Notified[] = await em.query(
           `WITH due AS (
              SELECT id FROM referrals

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, Not } from 'typeorm';
+import { EntityManager, IsNull, Not } from 'typeorm';
 import { UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { Agency } from '../agencies/agency.entity';
 import type { CaseActor } from '../cases/case-actor';
@@ -38,6 +37,7 @@ import {
   toReferralView,
 } from './referral-views';
 import { Referral } from './referral.entity';
+import { TransactionHost } from '@amani/database';
 
 type TransitionCommand = Partial<DeclineReferralCommand & CompleteReferralCommand>;
 
@@ -50,7 +50,7 @@ type TransitionCommand = Partial<DeclineReferralCommand & CompleteReferralComman
 @Injectable()
 export class ReferralsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly vault: ReferralVault,
     private readonly auditor: ReferralAuditor,
     private readonly scope: CaseScope,
@@ -63,7 +63,7 @@ export class ReferralsService {
   create(actor: CaseActor, caseId: string, cmd: CreateReferralCommand): Promise<ReferralDetailView> {
     const target: ReferralAuditTarget = { action: 'referral.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         if (c.stage === 'closed') throw new CaseClosedProblem();
         this.checkFollowUp(cmd.followUpDueAt);
@@ -120,7 +120,7 @@ export class ReferralsService {
   listForCase(actor: CaseActor, caseId: string, q: ReferralListQuery): Promise<ReferralPage> {
     const target: ReferralAuditTarget = { action: 'referral.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       await this.scope.load(em, actor, caseId);
       const [rows, total] = await em.findAndCount(Referral, {
         where: { caseId, ...(q.state ? { state: q.state } : {}) },
@@ -138,7 +138,7 @@ export class ReferralsService {
     const target: ReferralAuditTarget = { action: 'referral.incoming.list', targetType: 'referral', targetId: null };
     return this.auditor.run(actor, target, async () => {
       if (actor.role !== 'provider') throw new ReferralForbiddenProblem('forbidden', 'Only a provider has an inbox of incoming referrals.');
-      const [rows, total] = await this.dataSource.manager.findAndCount(Referral, {
+      const [rows, total] = await this.tx.manager.findAndCount(Referral, {
         where: { recipientAgencyId: actor.agencyId, ...(q.state ? { state: q.state } : {}) },
         order: { createdAt: 'DESC', id: 'DESC' },
         skip: (q.page - 1) * q.pageSize,
@@ -152,7 +152,7 @@ export class ReferralsService {
   get(actor: ReferralActor, referralId: string): Promise<ReferralDetailView> {
     const target: ReferralAuditTarget = { action: 'referral.read', targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const r = await this.loadVisible(em, actor, referralId);
       const side = isReferrer(actor) ? 'referrer' : 'recipient';
       const notes = await em.find(ReferralNote, { where: { referralId }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -178,12 +178,12 @@ export class ReferralsService {
   readPacket(actor: ReferralActor, referralId: string): Promise<ReferralPacketView> {
     const target: ReferralAuditTarget = { action: 'referral.packet.read', targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const r = await this.loadVisible(em, actor, referralId);
       if (r.packetDestroyedReason) throw new PacketDestroyedError(r.packetDestroyedReason);
       // Defence in depth behind the withdrawal hook: never serve a packet whose consent is gone.
       if (r.consentId && (await em.exists(CaseConsent, { where: { id: r.consentId, withdrawnAt: Not(IsNull()) } }))) {
-        await this.dataSource.transaction((tx) => this.shredder.destroy(tx, actor, r, 'consent_withdrawn'));
+        await this.tx.run((tx) => this.shredder.destroy(tx, actor, r, 'consent_withdrawn'));
         throw new PacketDestroyedError('consent_withdrawn');
       }
       const key = await this.vault.openKey(em, referralId, 'packet');
@@ -218,7 +218,7 @@ export class ReferralsService {
   addNote(actor: ReferralActor, referralId: string, body: string): Promise<ReferralNoteView> {
     const target: ReferralAuditTarget = { action: 'referral.note.create', targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const r = await this.loadVisible(em, actor, referralId, true);
         if (actor.role !== 'provider') throw new ReferralForbiddenProblem('recipient_only', 'Only the receiving agency sends notes on a referral.');
         if (r.state === 'revoked' || r.state === 'declined') throw new ReferralStateProblem();
@@ -233,7 +233,7 @@ export class ReferralsService {
   serviceRecord(actor: CaseActor, caseId: string): Promise<ServiceRecordView[]> {
     const target: ReferralAuditTarget = { action: 'case.service_record.read', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       await this.scope.load(em, actor, caseId);
       const rows = await em.find(CaseServiceRecord, { where: { caseId }, relations: { referral: true }, order: { serviceType: 'ASC' } });
       await this.auditor.success(actor, target, { count: rows.length });
@@ -250,7 +250,7 @@ export class ReferralsService {
   private transition(actor: ReferralActor, referralId: string, action: ReferralAction, cmd: TransitionCommand): Promise<ReferralView> {
     const target: ReferralAuditTarget = { action: `referral.${action}`, targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const r = await this.loadVisible(em, actor, referralId, true);
         const recipientStep = ACTION_SIDE[action] === 'recipient';
         if (recipientStep !== (actor.role === 'provider')) {

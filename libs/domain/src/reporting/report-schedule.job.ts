@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { JobHandler, JobHandlerFor, OutboxService } from '@amani/jobs';
 import { previousPeriod } from './report-period';
 import { templateSpec } from './report-templates';
 import { ensureReport } from './reports.service';
+import { TransactionHost } from '@amani/database';
 
 /** Payload of `report.schedule`: the template whose previous period is due. */
 export interface ReportSchedulePayload {
@@ -23,7 +22,7 @@ export class ReportScheduleJob implements JobHandler<ReportSchedulePayload> {
   private readonly logger = new Logger(ReportScheduleJob.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -31,7 +30,7 @@ export class ReportScheduleJob implements JobHandler<ReportSchedulePayload> {
     const spec = templateSpec(payload.template);
     if (!spec) throw new Error('report.schedule names no buildable template');
     const period = previousPeriod(spec.periodKind, now);
-    const { report, queued } = await this.dataSource.transaction((em) =>
+    const { report, queued } = await this.tx.run((em) =>
       ensureReport(em, this.outbox, { template: spec.id, period: period.code, agencyId: null, origin: 'schedule' }),
     );
     this.logger.log({ reportId: report.id, template: spec.id, period: period.code, queued }, 'scheduled report');

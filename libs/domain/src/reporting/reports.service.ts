@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { OutboxService } from '@amani/jobs';
@@ -10,6 +9,7 @@ import { parsePeriod, periodHasEnded, ReportPeriod } from './report-period';
 import type { ReportResult } from './report-tables';
 import { REPORT_TEMPLATE_IDS, ReportScope, templateSpec, TemplateSpec } from './report-templates';
 import { Report, ReportOrigin, ReportStatus } from './report.entity';
+import { TransactionHost } from '@amani/database';
 
 export const REPORT_BUILD_JOB = 'report.build' as const;
 export const REPORT_SCHEDULE_JOB = 'report.schedule' as const;
@@ -160,7 +160,7 @@ export async function ensureReport(
 @Injectable()
 export class ReportsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
   ) {}
@@ -197,7 +197,7 @@ export class ReportsService {
       throw new ReportTemplateForbidden();
     }
     const period = resolvePeriod(spec, input.period, now);
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const { report, queued } = await ensureReport(em, this.outbox, {
         template: spec.id,
         period: period.code,
@@ -224,7 +224,7 @@ export class ReportsService {
 
   async list(actor: ReportActor, page: number, pageSize: number): Promise<ReportPage> {
     const agencyId = this.scopeOf(actor);
-    const [rows, total] = await this.dataSource.getRepository(Report).findAndCount({
+    const [rows, total] = await this.tx.manager.getRepository(Report).findAndCount({
       where: { agencyId: agencyId ?? IsNull() },
       select: {
         id: true,
@@ -270,7 +270,7 @@ export class ReportsService {
   /** Outside the caller's scope answers exactly like a missing report, and is audited. */
   private async findInScope(actor: ReportActor, id: string, action: string, requestId?: string): Promise<Report> {
     const agencyId = this.scopeOf(actor);
-    const report = await this.dataSource.getRepository(Report).findOneBy({ id });
+    const report = await this.tx.manager.getRepository(Report).findOneBy({ id });
     if (report && report.agencyId === agencyId) return report;
     await this.audit.record({
       action,

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { EnvelopeCrypto } from '@amani/crypto';
 import { NotFoundProblem, UnprocessableProblem } from '@amani/http';
 import { Agency } from '../agencies/agency.entity';
@@ -15,6 +13,7 @@ import { SeaAssistanceStatus, SeaVictimAgeBand, SeaVictimSex, utcToday } from '.
 import { SeaComplaint } from './sea-complaint.entity';
 import { SeaIntegrityError } from './sea-errors';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { TransactionHost } from '@amani/database';
 
 /** What the victim agreed to share with the agency; the complaint narrative is never among it. */
 export interface SharedWithAgency {
@@ -72,7 +71,7 @@ function isShared(v: unknown): v is SharedWithAgency {
 @Injectable()
 export class SeaAssistanceService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly envelope: EnvelopeCrypto,
     private readonly workspace: SeaWorkspaceService,
     private readonly cases: CasesService,
@@ -82,7 +81,7 @@ export class SeaAssistanceService {
   create(actor: SeaActor, complaintId: string, cmd: CreateAssistanceCommand): Promise<AssistanceRequestView> {
     const target: SeaAuditTarget = { action: 'sea.assistance.create', targetType: 'sea_complaint', targetId: complaintId };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         await this.workspace.load(em, complaintId);
         await this.workspace.requireGrant(em, actor, complaintId);
         const agency = await em.findOneBy(Agency, { id: cmd.agencyId });
@@ -125,7 +124,7 @@ export class SeaAssistanceService {
   listIncoming(actor: CaseActor): Promise<IncomingAssistanceView[]> {
     const target: SeaAuditTarget = { action: 'sea.assistance.list', targetType: 'sea_assistance_request', targetId: null };
     return this.auditor.run(auditActor(actor), target, async () => {
-      const rows = await this.dataSource
+      const rows = await this.tx.manager
         .getRepository(SeaAssistanceRequest)
         .find({ where: { agencyId: actor.agencyId, status: 'pending' }, relations: { complaint: true }, order: { requestedOn: 'ASC', id: 'ASC' }, take: 200 });
       const out = rows.map((r) => ({
@@ -150,7 +149,7 @@ export class SeaAssistanceService {
   accept(actor: CaseActor, requestId: string): Promise<AssistanceRequestView> {
     const target: SeaAuditTarget = { action: 'sea.assistance.accept', targetType: 'sea_assistance_request', targetId: requestId };
     return this.auditor.run(auditActor(actor), target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const request = await em.findOne(SeaAssistanceRequest, {
           where: { id: requestId, agencyId: actor.agencyId, status: 'pending' },
           lock: { mode: 'pessimistic_write' },

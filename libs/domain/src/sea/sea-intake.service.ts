@@ -1,7 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ValidationProblem } from '@amani/http';
 import {
@@ -23,6 +22,7 @@ import { SeaComplaint } from './sea-complaint.entity';
 import { formatReceipt, normaliseReceipt, SeaCrypto } from './sea-crypto';
 import { ReceiptNotRecognisedProblem, SeaIntakeUnavailableProblem } from './sea-errors';
 import { SeaIntakeThrottle } from './sea-intake-throttle';
+import { TransactionHost } from '@amani/database';
 
 export interface SubmitComplaintCommand {
   category: SeaCategory;
@@ -69,7 +69,7 @@ export class SeaIntakeService {
   private readonly logger = new Logger(SeaIntakeService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly crypto: SeaCrypto,
     private readonly throttle: SeaIntakeThrottle,
     private readonly audit: AuditService,
@@ -77,7 +77,7 @@ export class SeaIntakeService {
 
   /** Region codes offered by the questionnaire: those the deployment's agencies serve. */
   async regionCodes(): Promise<string[]> {
-    const rows: { code: string }[] = await this.dataSource.query(
+    const rows: { code: string }[] = await this.tx.manager.query(
       `SELECT DISTINCT unnest(region_codes) AS code FROM agencies ORDER BY 1`,
     );
     return rows.map((r) => r.code);
@@ -85,7 +85,7 @@ export class SeaIntakeService {
 
   /** Returns the receipt, formatted; it exists nowhere else afterwards. */
   async submit(cmd: SubmitComplaintCommand): Promise<{ receipt: string }> {
-    const focalPoints: { user_id: string; public_key: Buffer }[] = await this.dataSource.query(
+    const focalPoints: { user_id: string; public_key: Buffer }[] = await this.tx.manager.query(
       `SELECT f.user_id, f.public_key FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id
         WHERE u.role = 'psea_focal_point' AND u.disabled_at IS NULL`,
     );
@@ -98,7 +98,7 @@ export class SeaIntakeService {
     const ck = this.crypto.newComplaintKey();
     try {
       const seal = (column: string, value: string) => this.crypto.encryptField(ck, 'sea_complaints', column, id, value);
-      await this.dataSource.transaction(async (em) => {
+      await this.tx.run(async (em) => {
         await em.insert(SeaComplaint, {
           id,
           category: cmd.category,
@@ -140,13 +140,13 @@ export class SeaIntakeService {
   }
 
   access(receipt: string): Promise<ComplainantView> {
-    return this.withReceipt(receipt, async (complaintId, ck) => this.view(this.dataSource.manager, complaintId, ck));
+    return this.withReceipt(receipt, async (complaintId, ck) => this.view(this.tx.manager, complaintId, ck));
   }
 
   /** A complainant's message; answers with the updated view. */
   sendMessage(receipt: string, body: string): Promise<ComplainantView> {
     return this.withReceipt(receipt, (complaintId, ck) =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const seq = await nextMessageSeq(em, complaintId);
         const messageId = randomUUID();
         await em.insert(SeaComplaintMessage, {
@@ -173,7 +173,7 @@ export class SeaIntakeService {
     await this.throttle.assertReceiptAttemptsOpen();
     const [secrets, rows] = await Promise.all([
       this.crypto.deriveReceipt(digits),
-      this.dataSource.query<ReceiptRow[]>(
+      this.tx.manager.query<ReceiptRow[]>(
         `SELECT id, receipt_verifier, receipt_wrapped_key FROM sea_complaints WHERE receipt_tag = $1 AND shredded_on IS NULL`,
         [this.crypto.receiptTag(digits)],
       ),

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { LockoutService, PasswordHasher, PasswordLoginEvent } from '@amani/auth';
 import { IntegrityError } from '@amani/crypto';
 import { UnprocessableProblem } from '@amani/http';
@@ -12,6 +11,7 @@ import { SeaCrypto } from './sea-crypto';
 import { SeaKeyLockedProblem, SeaKeysExistProblem, SeaKeysMissingProblem } from './sea-errors';
 import { SeaFocalPointKey } from './sea-focal-point-key.entity';
 import { SeaSessionKey } from './sea-session-key.entity';
+import { TransactionHost } from '@amani/database';
 
 export interface KeyIssue {
   /** Shown once; it alone can restore access after a password reset. */
@@ -50,7 +50,7 @@ interface SessionKeyRow {
 @Injectable()
 export class SeaKeysService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly crypto: SeaCrypto,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
@@ -58,7 +58,7 @@ export class SeaKeysService {
   ) {}
 
   async status(actor: SeaActor, unlockToken: string | undefined): Promise<KeyStatus> {
-    const key = await this.dataSource.getRepository(SeaFocalPointKey).findOneBy({ userId: actor.id });
+    const key = await this.tx.manager.getRepository(SeaFocalPointKey).findOneBy({ userId: actor.id });
     let unlocked = false;
     if (key && unlockToken) {
       try {
@@ -107,7 +107,7 @@ export class SeaKeysService {
       const pw = await this.crypto.wrapWithPassword(pair.privateKey, password, actor.id, pair.publicKey);
       const recoveryWrapped = this.crypto.wrapWithRecovery(pair.privateKey, recovery.bytes, actor.id, pair.publicKey);
       const session = actor.sessionId ? this.crypto.sealForSession(pair.privateKey, actor.sessionId, actor.id) : undefined;
-      await this.dataSource.transaction(async (em) => {
+      await this.tx.run(async (em) => {
         await em.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [actor.id]);
         const existing = await em.existsBy(SeaFocalPointKey, { userId: actor.id });
         if (existing && !replace) throw new SeaKeysExistProblem();
@@ -141,7 +141,7 @@ export class SeaKeysService {
     const target: SeaAuditTarget = { action: 'sea.keys.recover', targetType: 'sea_focal_point_key', targetId: actor.id };
     return this.auditor.run(actor, target, async () => {
       await this.verifyPassword(actor.id, password);
-      const key = await this.dataSource.getRepository(SeaFocalPointKey).findOneBy({ userId: actor.id });
+      const key = await this.tx.manager.getRepository(SeaFocalPointKey).findOneBy({ userId: actor.id });
       if (!key) throw new SeaKeysMissingProblem();
       let privateKey: Buffer;
       try {
@@ -158,7 +158,7 @@ export class SeaKeysService {
         const pw = await this.crypto.wrapWithPassword(privateKey, password, actor.id, key.publicKey);
         const recoveryWrapped = this.crypto.wrapWithRecovery(privateKey, recovery.bytes, actor.id, key.publicKey);
         const session = this.crypto.sealForSession(privateKey, actor.sessionId, actor.id);
-        await this.dataSource.transaction(async (em) => {
+        await this.tx.run(async (em) => {
           const res = await em.update(
             SeaFocalPointKey,
             { userId: actor.id, publicKey: key.publicKey },
@@ -215,7 +215,7 @@ export class SeaKeysService {
    */
   async unlocked(actor: SeaActor, unlockToken: string | undefined): Promise<UnlockedKey> {
     if (!unlockToken) throw new SeaKeyLockedProblem();
-    const rows: SessionKeyRow[] = await this.dataSource.query(
+    const rows: SessionKeyRow[] = await this.tx.manager.query(
       `SELECT k.sealed_private_key, f.public_key
          FROM sea_session_keys k
          JOIN auth_sessions s ON s.id = k.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
@@ -234,7 +234,7 @@ export class SeaKeysService {
 
   /** The team: every active focal point, whether they have a key, and how many complaints they can open. */
   async focalPoints(actor: SeaActor): Promise<FocalPointView[]> {
-    const rows: { id: string; display_name: string; has_keys: boolean; granted: string }[] = await this.dataSource.query(
+    const rows: { id: string; display_name: string; has_keys: boolean; granted: string }[] = await this.tx.manager.query(
       `SELECT u.id, u.display_name, f.user_id IS NOT NULL AS has_keys,
               (SELECT count(*) FROM sea_complaint_grants g JOIN sea_complaints c ON c.id = g.complaint_id
                 WHERE g.user_id = u.id AND c.shredded_on IS NULL) AS granted
@@ -253,7 +253,7 @@ export class SeaKeysService {
   grant(actor: SeaActor, unlockToken: string | undefined, granteeId: string, complaintId?: string): Promise<{ granted: number }> {
     const target: SeaAuditTarget = { action: 'sea.keys.grant', targetType: 'user', targetId: granteeId };
     return this.auditor.run(actor, target, async () => {
-      const grantee = await this.dataSource.query<{ public_key: Buffer }[]>(
+      const grantee = await this.tx.manager.query<{ public_key: Buffer }[]>(
         `SELECT f.public_key FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id
           WHERE f.user_id = $1 AND u.role = 'psea_focal_point' AND u.disabled_at IS NULL`,
         [granteeId],
@@ -265,7 +265,7 @@ export class SeaKeysService {
       }
       const mine = await this.unlocked(actor, unlockToken);
       try {
-        return await this.dataSource.transaction(async (em) => {
+        return await this.tx.run(async (em) => {
           const params: unknown[] = [actor.id, granteeId];
           let only = '';
           if (complaintId) {
@@ -315,7 +315,7 @@ export class SeaKeysService {
 
   /** A wrong password here counts towards the account lockout, as at login. */
   private async verifyPassword(userId: string, password: string): Promise<void> {
-    const rows: { password_hash: string }[] = await this.dataSource.query(
+    const rows: { password_hash: string }[] = await this.tx.manager.query(
       `SELECT password_hash FROM users WHERE id = $1 AND disabled_at IS NULL`,
       [userId],
     );

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { SEA_RETENTION_DAYS, SEA_STATUSES, utcToday } from './sea-codes';
 import { SeaIntakeThrottle } from './sea-intake-throttle';
+import { TransactionHost } from '@amani/database';
 
 const BATCH = 100;
 
@@ -33,7 +32,7 @@ export class SeaRetentionService {
   private readonly logger = new Logger(SeaRetentionService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly audit: AuditService,
     private readonly counters: SeaIntakeThrottle,
   ) {}
@@ -48,7 +47,7 @@ export class SeaRetentionService {
         if (n < BATCH) break;
       }
     }
-    const deleted: unknown[] = await this.dataSource.query(
+    const deleted: unknown[] = await this.tx.manager.query(
       `DELETE FROM sea_session_keys k USING auth_sessions s
         WHERE s.id = k.session_id AND (s.expires_at <= now() OR s.revoked_at IS NOT NULL) RETURNING k.session_id`,
     );
@@ -58,7 +57,7 @@ export class SeaRetentionService {
   }
 
   private shredBatch(status: string, cutoff: string, today: string): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const rows: { id: string }[] = await em.query(
         `SELECT id FROM sea_complaints WHERE shredded_on IS NULL AND status = $1 AND status_changed_on < $2
           ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
@@ -89,7 +88,7 @@ export class SeaRetentionService {
   /** Counts of the anonymous intake on one (finished) day, as one audit event. */
   private async summariseIntake(day: string): Promise<string | null> {
     const accesses = await this.counters.accessesOn(day);
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       const [counts]: { submitted: string; messages: string }[] = await em.query(
         `SELECT (SELECT count(*) FROM sea_complaints WHERE received_on = $1) AS submitted,
                 (SELECT count(*) FROM sea_complaint_messages WHERE sent_on = $1 AND author = 'complainant') AS messages`,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '@amani/http';
 import type { ServiceType } from '../roles';
 import type { SeaActor } from './sea-actor';
@@ -29,6 +28,7 @@ import { SeaCrypto } from './sea-crypto';
 import { SeaComplaintShreddedProblem, SeaNotGrantedProblem } from './sea-errors';
 import { nextMessageSeq } from './sea-intake.service';
 import { SeaKeysService } from './sea-keys.service';
+import { TransactionHost } from '@amani/database';
 
 export interface ComplaintSummaryView {
   id: string;
@@ -149,7 +149,7 @@ function toSummary(r: SummaryRow): ComplaintSummaryView {
 @Injectable()
 export class SeaWorkspaceService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly crypto: SeaCrypto,
     private readonly keys: SeaKeysService,
     private readonly auditor: SeaAuditor,
@@ -164,7 +164,7 @@ export class SeaWorkspaceService {
         params.push(q.status);
         filter = `AND c.status = $${params.length}`;
       }
-      const rows: (SummaryRow & { total: string })[] = await this.dataSource.query(
+      const rows: (SummaryRow & { total: string })[] = await this.tx.manager.query(
         `SELECT ${SUMMARY_SQL},
                 EXISTS (SELECT 1 FROM sea_complaint_grants g WHERE g.complaint_id = c.id AND g.user_id = $1) AS has_access,
                 count(*) OVER () AS total
@@ -183,7 +183,7 @@ export class SeaWorkspaceService {
   get(actor: SeaActor, id: string, unlockToken: string | undefined): Promise<ComplaintDetailView> {
     const target: SeaAuditTarget = { action: 'sea.complaint.read', targetType: 'sea_complaint', targetId: id };
     return this.auditor.run(actor, target, async () => {
-      const em = this.dataSource.manager;
+      const em = this.tx.manager;
       const c = await this.load(em, id);
       const view = await this.withKey(em, actor, c, unlockToken, async (ck) => {
         const open = (table: string, column: string, rowId: string, value: Buffer) => this.crypto.decryptField(ck, table, column, rowId, value);
@@ -217,7 +217,7 @@ export class SeaWorkspaceService {
   reply(actor: SeaActor, id: string, unlockToken: string | undefined, body: string): Promise<ComplaintMessageView> {
     const target: SeaAuditTarget = { action: 'sea.complaint.message', targetType: 'sea_complaint', targetId: id };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.load(em, id);
         return this.withKey(em, actor, c, unlockToken, async (ck) => {
           const seq = await nextMessageSeq(em, id);
@@ -242,7 +242,7 @@ export class SeaWorkspaceService {
   addNote(actor: SeaActor, id: string, unlockToken: string | undefined, body: string): Promise<ComplaintNoteView> {
     const target: SeaAuditTarget = { action: 'sea.complaint.note', targetType: 'sea_complaint', targetId: id };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.load(em, id);
         return this.withKey(em, actor, c, unlockToken, async (ck) => {
           const noteId = randomUUID();
@@ -264,7 +264,7 @@ export class SeaWorkspaceService {
   changeStatus(actor: SeaActor, id: string, to: SeaStatus, outcome?: SeaOutcome): Promise<ComplaintSummaryView> {
     const target: SeaAuditTarget = { action: 'sea.complaint.status', targetType: 'sea_complaint', targetId: id };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         const c = await this.load(em, id);
         await this.requireGrant(em, actor, id);
         if (!seaTransitionAllowed(c.status, to)) {
@@ -288,7 +288,7 @@ export class SeaWorkspaceService {
   setOutcome(actor: SeaActor, id: string, outcome: SeaOutcome): Promise<ComplaintSummaryView> {
     const target: SeaAuditTarget = { action: 'sea.complaint.outcome', targetType: 'sea_complaint', targetId: id };
     return this.auditor.run(actor, target, () =>
-      this.dataSource.transaction(async (em) => {
+      this.tx.run(async (em) => {
         await this.load(em, id);
         await this.requireGrant(em, actor, id);
         await em.update(SeaComplaint, { id }, { outcome });
@@ -339,7 +339,7 @@ export class SeaWorkspaceService {
   }
 
   private async count(status?: SeaStatus): Promise<number> {
-    const rows: { n: string }[] = await this.dataSource.query(
+    const rows: { n: string }[] = await this.tx.manager.query(
       `SELECT count(*) AS n FROM sea_complaints WHERE shredded_on IS NULL ${status ? 'AND status = $1' : ''}`,
       status ? [status] : [],
     );

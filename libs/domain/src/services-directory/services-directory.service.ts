@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { Agency } from '../agencies/agency.entity';
 import type { Role, ServiceType } from '../roles';
 import { ServiceOffering } from './service-offering.entity';
+import { TransactionHost } from '@amani/database';
 
 /** Who manages directory entries: a supervisor (own agency) or an administrator (any agency). */
 export interface DirectoryActor {
@@ -83,12 +83,12 @@ const EDITABLE = ['serviceType', 'name', 'regionCodes', 'languages', 'openingHou
 @Injectable()
 export class ServicesDirectoryService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly audit: AuditService,
   ) {}
 
   create(actor: DirectoryActor, cmd: CreateServiceCommand): Promise<ServiceView> {
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       this.assertManager(actor);
       const agencyId = await this.targetAgency(em, actor, cmd.agencyId ?? null);
       const inserted = await em.insert(ServiceOffering, {
@@ -110,7 +110,7 @@ export class ServicesDirectoryService {
   }
 
   update(actor: DirectoryActor, id: string, cmd: UpdateServiceCommand): Promise<ServiceView> {
-    return this.dataSource.transaction(async (em) => {
+    return this.tx.run(async (em) => {
       this.assertManager(actor);
       const row = await em.findOne(ServiceOffering, { where: { id } });
       if (!row || (actor.role !== 'admin' && row.agencyId !== actor.agencyId)) {
@@ -162,7 +162,7 @@ export class ServicesDirectoryService {
   }
 
   private baseQuery() {
-    return this.dataSource
+    return this.tx.manager
       .getRepository(ServiceOffering)
       .createQueryBuilder('s')
       .innerJoin(Agency, 'a', 'a.id = s.agency_id')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { TransactionHost } from '@amani/database';
 import { JobName, MAIN_QUEUE } from '../queues';
 import { JobPayload, assertPayloadIsCoded } from '../job-payload';
 import { OutboxMessage } from './outbox.entity';
@@ -15,7 +16,7 @@ export class OutboxService {
 
   async enqueue(name: JobName, payload: JobPayload, em?: EntityManager): Promise<OutboxMessage> {
     assertPayloadIsCoded(payload);
-    const manager = em ?? this.dataSource.manager;
+    const manager = em ?? TransactionHost.active() ?? this.dataSource.manager;
     return manager.getRepository(OutboxMessage).save(
       manager.getRepository(OutboxMessage).create({ queue: MAIN_QUEUE, name, payload, publishedAt: null }),
     );
