@@ -71,6 +71,16 @@ export const MATRIX: Record<string, Row> = {
   'POST /cases/:id/action-plan': only(...CASE_ROLES),
   'GET /cases/:id/action-plan': only(...CASE_ROLES),
   'PATCH /cases/:id/action-plan/:itemId': only(...CASE_ROLES),
+  'GET /cases/:id/assessment': only(...CASE_ROLES),
+  'PUT /cases/:id/assessment': only(...CASE_ROLES),
+  'GET /cases/:id/safety-plan': only(...CASE_ROLES),
+  'PUT /cases/:id/safety-plan': only(...CASE_ROLES),
+  'POST /cases/:id/approvals': only(...CASE_ROLES),
+  'GET /cases/:id/approvals': only(...CASE_ROLES),
+  'POST /cases/:id/reopen': only('supervisor'),
+  // The supervisor's approval work list and decisions (another agency's request is a 404).
+  'GET /approvals': only('supervisor'),
+  'POST /approvals/:id/decision': only('supervisor'),
   // De-identified reports: protection officers (inter-agency), supervisors (their own agency).
   'POST /reports': only('protection_officer', 'supervisor'),
   'GET /reports': only('protection_officer', 'supervisor'),

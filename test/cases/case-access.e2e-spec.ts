@@ -23,6 +23,10 @@ function validBody(method: string, path: string, ids: { caseworkerId: string }):
   if (path === '/cases/:id/consents/:consentId/withdraw') return {};
   if (path === '/cases/:id/action-plan') return { description: 'item' };
   if (path === '/cases/:id/action-plan/:itemId') return { version: 1, status: 'done' };
+  if (path === '/cases/:id/assessment') return { needs: [{ area: 'safety', level: 'high' }] };
+  if (path === '/cases/:id/safety-plan') return { risks: 'r' };
+  if (path === '/cases/:id/approvals') return { kind: 'closure', closureReason: 'needs_met' };
+  if (path === '/cases/:id/reopen') return { version: 1, reason: 'survivor_returned' };
   // Referral routes (test/referrals covers them fully); scope is checked before the body's ids.
   if (path === '/cases/:id/referrals') return { recipientAgencyId: MISSING_ID, serviceType: 'legal', followUpDueAt: new Date(Date.now() + 7 * 86_400_000).toISOString() };
   throw new Error(`no body for ${method} ${path}: add the new route to this test`);
@@ -83,6 +87,8 @@ describe('case store: need-to-know access', () => {
         return c.post(url, body);
       case 'PATCH':
         return c.patch(url, body ?? {});
+      case 'PUT':
+        return c.put(url, body ?? {});
       case 'DELETE':
         return c.delete(url);
       default:
@@ -127,7 +133,8 @@ describe('case store: need-to-know access', () => {
   });
 
   it('a caseworker gets the same 404 as for a missing record on every route of another agency’s case, audited as denied', async () => {
-    const routes = caseRoutes().filter((r) => r.path.startsWith('/cases/:id') && !r.path.endsWith('/assign'));
+    // Supervisor-only routes answer a caseworker 403 before any record is looked at.
+    const routes = caseRoutes().filter((r) => r.path.startsWith('/cases/:id') && !r.path.endsWith('/assign') && !r.path.endsWith('/reopen'));
     const notesBefore = await db.query(`SELECT count(*)::int AS n FROM case_notes WHERE case_id = $1`, [caseB.id]);
     for (const route of routes) {
       const body = validBody(route.method, route.path, { caseworkerId: cwA.user.id });

@@ -12,6 +12,7 @@ export function as(t: TestApp, token: string) {
     get: (url: string) => t.http().get(url).set(bearer(token)),
     post: (url: string, body: object = {}) => t.http().post(url).set(bearer(token)).send(body),
     patch: (url: string, body: object) => t.http().patch(url).set(bearer(token)).send(body),
+    put: (url: string, body: object) => t.http().put(url).set(bearer(token)).send(body),
     delete: (url: string) => t.http().delete(url).set(bearer(token)),
   };
 }

@@ -3,6 +3,9 @@ import { AuthSession, RefreshToken } from '../../auth/src/sessions/session.entit
 import { User } from '../../auth/src/users/user.entity';
 import { Agency } from '../../domain/src/agencies/agency.entity';
 import { CaseActionPlanItem } from '../../domain/src/cases/case-action-plan-item.entity';
+import { CaseApproval } from '../../domain/src/cases/case-approval.entity';
+import { CaseAssessmentNeed } from '../../domain/src/cases/case-assessment-need.entity';
+import { CaseSafetyPlan } from '../../domain/src/cases/case-safety-plan.entity';
 import { CaseConsent } from '../../domain/src/cases/case-consent.entity';
 import { CaseIncident } from '../../domain/src/cases/case-incident.entity';
 import { CaseKey } from '../../domain/src/cases/case-key.entity';
@@ -46,6 +49,9 @@ export const ALL_ENTITIES: Function[] = [
   CaseIncident,
   CaseNote,
   CaseActionPlanItem,
+  CaseAssessmentNeed,
+  CaseSafetyPlan,
+  CaseApproval,
   CaseConsent,
   ReportingIncident,
   Report,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Min, ValidateIf } from 'class-validator';
 import { SERVICE_TYPES, ServiceType } from '@amani/domain';
-import { ACTION_PLAN_STATUSES, ActionPlanStatus } from '@amani/domain/cases';
+import { ACTION_PLAN_STATUSES, ActionPlanStatus, GOAL_STATUSES, GoalStatus, NEED_AREAS, NeedArea } from '@amani/domain/cases';
 import { IsCalendarDate, IsText, TEXT_MEDIUM } from './case-validators';
 
 export class CreateActionPlanItemDto {
@@ -13,6 +13,11 @@ export class CreateActionPlanItemDto {
   @IsOptional()
   @IsIn(SERVICE_TYPES)
   serviceType?: ServiceType | null;
+
+  @ApiPropertyOptional({ enum: NEED_AREAS, nullable: true, description: 'The assessed need this goal answers.' })
+  @IsOptional()
+  @IsIn(NEED_AREAS)
+  needArea?: NeedArea | null;
 
   @ApiPropertyOptional({ nullable: true, example: '2025-04-30' })
   @IsOptional()
@@ -41,6 +46,16 @@ export class UpdateActionPlanItemDto {
   @IsIn(ACTION_PLAN_STATUSES)
   status?: ActionPlanStatus;
 
+  @ApiPropertyOptional({ enum: NEED_AREAS, nullable: true })
+  @IsOptional()
+  @IsIn(NEED_AREAS)
+  needArea?: NeedArea | null;
+
+  @ApiPropertyOptional({ enum: GOAL_STATUSES, nullable: true, description: 'Whether the goal was met, once reviewed; null clears it.' })
+  @IsOptional()
+  @IsIn(GOAL_STATUSES)
+  goalStatus?: GoalStatus | null;
+
   @ApiPropertyOptional({ nullable: true })
   @IsOptional()
   @IsCalendarDate()
@@ -53,6 +68,8 @@ export class ActionPlanItemDto {
   @ApiProperty() description: string;
   @ApiProperty({ enum: SERVICE_TYPES, nullable: true }) serviceType: ServiceType | null;
   @ApiProperty({ enum: ACTION_PLAN_STATUSES }) status: ActionPlanStatus;
+  @ApiProperty({ enum: NEED_AREAS, nullable: true }) needArea: NeedArea | null;
+  @ApiProperty({ enum: GOAL_STATUSES, nullable: true }) goalStatus: GoalStatus | null;
   @ApiProperty({ nullable: true, type: String }) dueDate: string | null;
   @ApiProperty({ format: 'uuid' }) createdById: string;
   @ApiProperty() createdAt: Date;

@@ -18,6 +18,7 @@ import {
   ShareDto,
   UpdateCaseDto,
 } from './cases.dto';
+import { ReopenCaseDto } from './case-care.dto';
 
 /**
  * Survivor cases. Caseworkers and supervisors only; a case outside the caller's scope answers
@@ -75,6 +76,14 @@ export class CasesController {
   @ApiOkResponse({ type: CaseSummaryDto })
   changeStage(@IdParam() id: string, @Body() body: ChangeStageDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryDto> {
     return this.cases.changeStage(toCaseActor(user, requestId), id, body);
+  }
+
+  @Post(':id/reopen')
+  @Roles('supervisor')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CaseSummaryDto, description: 'A closed case resumes at assessment; the reason is coded and audited.' })
+  reopen(@IdParam() id: string, @Body() body: ReopenCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryDto> {
+    return this.cases.reopen(toCaseActor(user, requestId), id, body);
   }
 
   @Post(':id/assign')

@@ -11,13 +11,15 @@ import {
 } from 'typeorm';
 import { User } from '../../../auth/src/users/user.entity';
 import { SERVICE_TYPES, ServiceType } from '../roles';
-import { ACTION_PLAN_STATUSES, ActionPlanStatus, sqlIn } from './case-codes';
+import { ACTION_PLAN_STATUSES, ActionPlanStatus, GOAL_STATUSES, GoalStatus, NEED_AREAS, NeedArea, sqlIn } from './case-codes';
 import { Case } from './case.entity';
 
 /** One item of a case action plan: the description is encrypted, the service type coded. */
 @Entity({ name: 'case_action_plan_items' })
 @Check('case_action_plan_items_status_check', sqlIn('status', ACTION_PLAN_STATUSES))
 @Check('case_action_plan_items_service_type_check', sqlIn('service_type', SERVICE_TYPES))
+@Check('case_action_plan_items_need_area_check', sqlIn('need_area', NEED_AREAS))
+@Check('case_action_plan_items_goal_status_check', sqlIn('goal_status', GOAL_STATUSES))
 @Index('case_action_plan_items_case_created_idx', ['caseId', 'createdAt'])
 export class CaseActionPlanItem {
   @PrimaryGeneratedColumn('uuid')
@@ -45,6 +47,14 @@ export class CaseActionPlanItem {
 
   @Column({ type: 'varchar', length: 16, default: 'planned' })
   status: ActionPlanStatus;
+
+  /** The assessed need this goal answers. */
+  @Column({ name: 'need_area', type: 'varchar', length: 16, nullable: true })
+  needArea: NeedArea | null;
+
+  /** Whether the goal was met, once reviewed. */
+  @Column({ name: 'goal_status', type: 'varchar', length: 16, nullable: true })
+  goalStatus: GoalStatus | null;
 
   @Column({ name: 'due_date', type: 'date', nullable: true })
   dueDate: string | null;

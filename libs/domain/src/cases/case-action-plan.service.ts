@@ -35,6 +35,7 @@ export class CaseActionPlanService {
             agencyId: c.agencyId,
             createdById: actor.id,
             serviceType: cmd.serviceType ?? null,
+            needArea: cmd.needArea ?? null,
             dueDate: cmd.dueDate ?? null,
             description: this.vault.seal(key, 'case_action_plan_items', 'description', id, cmd.description),
           });
@@ -71,6 +72,8 @@ export class CaseActionPlanService {
           const sets: Record<string, unknown> = {};
           if (cmd.status !== undefined) sets.status = cmd.status;
           if (cmd.serviceType !== undefined) sets.serviceType = cmd.serviceType;
+          if (cmd.needArea !== undefined) sets.needArea = cmd.needArea;
+          if (cmd.goalStatus !== undefined) sets.goalStatus = cmd.goalStatus;
           if (cmd.dueDate !== undefined) sets.dueDate = cmd.dueDate;
           if (cmd.description !== undefined) {
             sets.description = this.vault.seal(key, 'case_action_plan_items', 'description', itemId, cmd.description);
@@ -98,6 +101,8 @@ export class CaseActionPlanService {
       description: this.vault.open(key, 'case_action_plan_items', 'description', r.id, r.description),
       serviceType: r.serviceType,
       status: r.status,
+      needArea: r.needArea,
+      goalStatus: r.goalStatus,
       dueDate: r.dueDate,
       createdById: r.createdById,
       createdAt: r.createdAt,

@@ -193,6 +193,32 @@ export type ShareableField = (typeof SHAREABLE_FIELDS)[number];
 export const ACTION_PLAN_STATUSES = ['planned', 'in_progress', 'done', 'cancelled'] as const;
 export type ActionPlanStatus = (typeof ACTION_PLAN_STATUSES)[number];
 
+/** Areas a survivor assessment covers (inter-agency GBV case management guidelines). */
+export const NEED_AREAS = ['safety', 'health', 'psychosocial', 'legal_justice', 'economic', 'shelter', 'other'] as const;
+export type NeedArea = (typeof NEED_AREAS)[number];
+
+/** How pressing a need is; plain so that needs can be counted. */
+export const NEED_LEVELS = ['none', 'low', 'medium', 'high', 'urgent'] as const;
+export type NeedLevel = (typeof NEED_LEVELS)[number];
+
+/** Whether an action-plan goal was met, reviewed at follow-up. */
+export const GOAL_STATUSES = ['met', 'partly_met', 'not_met'] as const;
+export type GoalStatus = (typeof GOAL_STATUSES)[number];
+
+/** Steps a supervisor approves. */
+export const APPROVAL_KINDS = ['assessment', 'action_plan', 'closure'] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
+
+export const APPROVAL_STATUSES = ['pending', 'approved', 'returned'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+export const APPROVAL_DECISIONS = ['approve', 'return'] as const;
+export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
+
+/** Why a supervisor reopened a closed case. */
+export const REOPEN_REASONS = ['survivor_returned', 'new_incident', 'needs_not_met', 'closed_in_error', 'other'] as const;
+export type ReopenReason = (typeof REOPEN_REASONS)[number];
+
 /** Months as 'YYYY-MM'. */
 export const MONTH_SQL_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 

@@ -1,6 +1,12 @@
 import type { ServiceType } from '../roles';
 import type {
   ActionPlanStatus,
+  ApprovalDecision,
+  ApprovalKind,
+  GoalStatus,
+  NeedArea,
+  NeedLevel,
+  ReopenReason,
   AgeBand,
   CaseStage,
   ClosureReason,
@@ -94,6 +100,7 @@ export interface CreateConsentCommand {
 export interface CreateActionPlanItemCommand {
   description: string;
   serviceType?: ServiceType | null;
+  needArea?: NeedArea | null;
   dueDate?: string | null;
 }
 
@@ -102,5 +109,40 @@ export interface UpdateActionPlanItemCommand {
   description?: string;
   serviceType?: ServiceType | null;
   status?: ActionPlanStatus;
+  needArea?: NeedArea | null;
+  goalStatus?: GoalStatus | null;
   dueDate?: string | null;
+}
+
+/** Needs per area; each area given replaces that area's earlier assessment. */
+export interface RecordAssessmentCommand {
+  needs: { area: NeedArea; level: NeedLevel; notes?: string | null }[];
+}
+
+/** A whole safety plan; `version` is required once the case has one. Null clears a field. */
+export interface SaveSafetyPlanCommand {
+  version?: number;
+  risks?: string | null;
+  safeContacts?: string | null;
+  safePlaces?: string | null;
+  agreedActions?: string | null;
+  inPlaceOn?: string | null;
+}
+
+export interface RequestApprovalCommand {
+  kind: ApprovalKind;
+  comment?: string | null;
+  /** Required for a closure request. */
+  closureReason?: ClosureReason | null;
+}
+
+export interface DecideApprovalCommand {
+  version: number;
+  decision: ApprovalDecision;
+  comment?: string | null;
+}
+
+export interface ReopenCaseCommand {
+  version: number;
+  reason: ReopenReason;
 }

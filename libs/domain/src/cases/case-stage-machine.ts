@@ -13,8 +13,10 @@ import { CaseStage } from './case-codes';
  * | closed         | —              | —                                                 | —     |
  *
  * A survivor may end case management at any stage (survivor-centred approach), so every open
- * stage may close; closing needs a supervisor. Closed is final: a returning survivor is a new
- * intake.
+ * stage may close; closing needs a supervisor (a caseworker asks for it through a closure
+ * approval request). A closed case moves only by reopening (`checkReopen`): a supervisor,
+ * with a reason, sends it back to assessment, since a returning survivor's needs must be
+ * assessed again.
  */
 export const STAGE_TRANSITIONS: Readonly<Record<CaseStage, readonly CaseStage[]>> = {
   intake: ['assessment', 'closed'],
@@ -35,5 +37,16 @@ export function checkStageTransition(
   if (from === to) return 'same_stage';
   if (!STAGE_TRANSITIONS[from].includes(to)) return 'transition_not_allowed';
   if (to === 'closed' && actorRole !== 'supervisor') return 'closure_needs_supervisor';
+  return null;
+}
+
+/** Where a reopened case resumes. */
+export const REOPEN_STAGE: CaseStage = 'assessment';
+
+export type ReopenRefusal = 'case_not_closed' | 'reopen_needs_supervisor';
+
+export function checkReopen(from: CaseStage, actorRole: 'caseworker' | 'supervisor'): ReopenRefusal | null {
+  if (actorRole !== 'supervisor') return 'reopen_needs_supervisor';
+  if (from !== 'closed') return 'case_not_closed';
   return null;
 }

@@ -5,7 +5,14 @@ import { CaseKey } from './case-key.entity';
 import { CaseIntegrityError, CaseShreddedError } from './case-errors';
 
 /** Tables whose encrypted columns live under a case's data key. */
-export type CaseTable = 'cases' | 'case_incidents' | 'case_notes' | 'case_action_plan_items';
+export type CaseTable =
+  | 'cases'
+  | 'case_incidents'
+  | 'case_notes'
+  | 'case_action_plan_items'
+  | 'case_assessment_needs'
+  | 'case_safety_plans'
+  | 'case_approvals';
 
 const DATA_KEY_PURPOSE = 'case';
 

@@ -1,6 +1,11 @@
 import type { ServiceType } from '../roles';
 import type {
   ActionPlanStatus,
+  ApprovalKind,
+  ApprovalStatus,
+  GoalStatus,
+  NeedArea,
+  NeedLevel,
   AgeBand,
   CaseStage,
   ClosureReason,
@@ -145,6 +150,8 @@ export interface ActionPlanItemView {
   description: string;
   serviceType: ServiceType | null;
   status: ActionPlanStatus;
+  needArea: NeedArea | null;
+  goalStatus: GoalStatus | null;
   dueDate: string | null;
   createdById: string;
   createdAt: Date;
@@ -164,4 +171,57 @@ export interface Page<T> {
   page: number;
   pageSize: number;
   total: number;
+}
+
+export interface AssessmentNeedView {
+  area: NeedArea;
+  level: NeedLevel;
+  notes: string | null;
+  assessedById: string;
+  updatedAt: Date;
+}
+
+export interface AssessmentView {
+  caseId: string;
+  needs: AssessmentNeedView[];
+}
+
+export interface SafetyPlanView {
+  caseId: string;
+  risks: string | null;
+  safeContacts: string | null;
+  safePlaces: string | null;
+  agreedActions: string | null;
+  inPlaceOn: string | null;
+  updatedById: string;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+/** An approval as the case's own staff see it (comments decrypted). */
+export interface ApprovalView {
+  id: string;
+  caseId: string;
+  kind: ApprovalKind;
+  status: ApprovalStatus;
+  closureReason: ClosureReason | null;
+  requestComment: string | null;
+  requestedById: string;
+  requestedAt: Date;
+  decidedById: string | null;
+  decidedAt: Date | null;
+  decisionComment: string | null;
+  version: number;
+}
+
+/** A supervisor's work-list entry: codes and ids only, no case content. */
+export interface PendingApprovalView {
+  id: string;
+  caseId: string;
+  kind: ApprovalKind;
+  closureReason: ClosureReason | null;
+  requestedById: string;
+  requestedAt: Date;
+  version: number;
 }

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CaseActionPlanService } from './case-action-plan.service';
+import { CaseApprovalsService } from './case-approvals.service';
+import { CaseAssessmentService } from './case-assessment.service';
 import { CaseAuditor } from './case-auditor';
 import { CaseConsentsService } from './case-consents.service';
 import { CaseIncidentsService } from './case-incidents.service';
@@ -27,6 +29,8 @@ import { ReportingProjection } from './reporting-projection';
     CaseNotesService,
     CaseConsentsService,
     CaseActionPlanService,
+    CaseAssessmentService,
+    CaseApprovalsService,
     CaseReferralSource,
     ConsentWithdrawalHooks,
   ],
@@ -36,6 +40,8 @@ import { ReportingProjection } from './reporting-projection';
     CaseNotesService,
     CaseConsentsService,
     CaseActionPlanService,
+    CaseAssessmentService,
+    CaseApprovalsService,
     CaseReferralSource,
     CaseScope,
     ReportingProjection,

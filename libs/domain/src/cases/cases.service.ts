@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { normalise } from '@amani/crypto';
-import { UnprocessableProblem, ValidationProblem } from '@amani/http';
+import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { User } from '../../../auth/src/users/user.entity';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
-import type { AssignCaseCommand, CaseListQuery, ChangeStageCommand, CreateCaseCommand, UpdateCaseCommand } from './case-commands';
+import type { AssignCaseCommand, CaseListQuery, ChangeStageCommand, CreateCaseCommand, ReopenCaseCommand, UpdateCaseCommand } from './case-commands';
 import {
   CaseClosedProblem,
   CaseForbiddenProblem,
@@ -14,9 +14,10 @@ import {
   StaleVersionProblem,
 } from './case-errors';
 import { decryptCase, isContactDetails, toCaseSummary } from './case-mapper';
+import { updateCaseIfVersion } from './case-row';
 import { CaseScope } from './case-scope';
 import { CaseShare } from './case-share.entity';
-import { checkStageTransition } from './case-stage-machine';
+import { checkReopen, checkStageTransition, REOPEN_STAGE } from './case-stage-machine';
 import { CaseKeyHandle, CaseVault } from './case-vault';
 import type { CaseDetailView, CasePage, CaseSummaryView, ShareView } from './case-views';
 import { Case } from './case.entity';
@@ -166,7 +167,7 @@ export class CasesService {
         }
         const refusal = checkStageTransition(c.stage, cmd.to, actor.role);
         if (refusal === 'closure_needs_supervisor') {
-          throw new CaseForbiddenProblem('closure_needs_supervisor', 'Only a supervisor may close a case.');
+          throw new CaseForbiddenProblem('closure_needs_supervisor', 'Only a supervisor may close a case; request a closure approval instead.');
         }
         if (refusal) {
           throw new UnprocessableProblem('stage_transition_not_allowed', 'The case cannot move to that stage from its current stage.', [
@@ -179,6 +180,23 @@ export class CasesService {
           closedAt: closing ? () => 'now()' : null,
         });
         await this.auditor.success(actor, target, { from: c.stage, to: cmd.to }, em);
+        return toCaseSummary(await em.findOneByOrFail(Case, { id: caseId }));
+      }),
+    );
+  }
+
+  /** A supervisor reopens a closed case, with a coded reason; it resumes at assessment. */
+  reopen(actor: CaseActor, caseId: string, cmd: ReopenCaseCommand): Promise<CaseSummaryView> {
+    const target: CaseAuditTarget = { action: 'case.reopen', targetType: 'case', targetId: caseId };
+    return this.auditor.run(actor, target, () =>
+      this.tx.run(async (em) => {
+        const c = await this.scope.load(em, actor, caseId);
+        const refusal = checkReopen(c.stage, actor.role);
+        if (refusal === 'reopen_needs_supervisor') throw new CaseForbiddenProblem(refusal, 'Only a supervisor may reopen a case.');
+        if (c.version !== cmd.version) throw new StaleVersionProblem();
+        if (refusal === 'case_not_closed') throw new ConflictProblem(refusal, 'Only a closed case can be reopened.');
+        await this.conditionalUpdate(em, caseId, cmd.version, { stage: REOPEN_STAGE, closureReason: null, closedAt: null });
+        await this.auditor.success(actor, target, { reason: cmd.reason, from: c.closureReason, to: REOPEN_STAGE }, em);
         return toCaseSummary(await em.findOneByOrFail(Case, { id: caseId }));
       }),
     );
@@ -359,17 +377,8 @@ export class CasesService {
     return sets;
   }
 
-  /**
-   * UPDATE ... WHERE id = $1 AND version = $2: of two concurrent writers holding the same
-   * version, the second waits for the first's row lock, then matches no row and gets 409.
-   */
-  private async conditionalUpdate(em: EntityManager, caseId: string, version: number, sets: Record<string, unknown>): Promise<void> {
-    const result = await em
-      .createQueryBuilder()
-      .update(Case)
-      .set({ ...sets, version: () => 'version + 1' })
-      .where('id = :caseId AND version = :version', { caseId, version })
-      .execute();
-    if (result.affected !== 1) throw new StaleVersionProblem();
+  private conditionalUpdate(em: EntityManager, caseId: string, version: number, sets: Record<string, unknown>): Promise<void> {
+    return updateCaseIfVersion(em, caseId, version, sets);
   }
+
 }

@@ -1,0 +1,85 @@
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
+import { CaseApprovalsService, CaseAssessmentService, toCaseActor } from '@amani/domain/cases';
+import { IdParam } from '../common/id-param';
+import {
+  ApprovalDto,
+  AssessmentDto,
+  DecideApprovalDto,
+  PendingApprovalDto,
+  RecordAssessmentDto,
+  RequestApprovalDto,
+  SafetyPlanDto,
+  SaveSafetyPlanDto,
+} from './case-care.dto';
+
+/** A case's assessment, safety plan and approval requests, within the case scope. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Roles('caseworker', 'supervisor')
+@Controller('cases/:id')
+export class CaseCareController {
+  constructor(
+    private readonly assessment: CaseAssessmentService,
+    private readonly approvals: CaseApprovalsService,
+  ) {}
+
+  @Get('assessment')
+  @ApiOkResponse({ type: AssessmentDto })
+  getAssessment(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssessmentDto> {
+    return this.assessment.getAssessment(toCaseActor(user, requestId), id);
+  }
+
+  @Put('assessment')
+  @ApiOkResponse({ type: AssessmentDto })
+  recordAssessment(@IdParam() id: string, @Body() body: RecordAssessmentDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssessmentDto> {
+    return this.assessment.recordAssessment(toCaseActor(user, requestId), id, body);
+  }
+
+  @Get('safety-plan')
+  @ApiOkResponse({ type: SafetyPlanDto })
+  getSafetyPlan(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<SafetyPlanDto> {
+    return this.assessment.getSafetyPlan(toCaseActor(user, requestId), id);
+  }
+
+  @Put('safety-plan')
+  @ApiOkResponse({ type: SafetyPlanDto })
+  saveSafetyPlan(@IdParam() id: string, @Body() body: SaveSafetyPlanDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<SafetyPlanDto> {
+    return this.assessment.saveSafetyPlan(toCaseActor(user, requestId), id, body);
+  }
+
+  @Post('approvals')
+  @ApiCreatedResponse({ type: ApprovalDto })
+  requestApproval(@IdParam() id: string, @Body() body: RequestApprovalDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto> {
+    return this.approvals.request(toCaseActor(user, requestId), id, body);
+  }
+
+  @Get('approvals')
+  @ApiOkResponse({ type: [ApprovalDto] })
+  listApprovals(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto[]> {
+    return this.approvals.list(toCaseActor(user, requestId), id);
+  }
+}
+
+/** The supervisor's approval work list and decisions. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Roles('supervisor')
+@Controller('approvals')
+export class ApprovalsController {
+  constructor(private readonly approvals: CaseApprovalsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [PendingApprovalDto], description: "The agency's pending requests, oldest first (ids and codes only)." })
+  pending(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<PendingApprovalDto[]> {
+    return this.approvals.pending(toCaseActor(user, requestId));
+  }
+
+  @Post(':id/decision')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ApprovalDto })
+  decide(@IdParam() id: string, @Body() body: DecideApprovalDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto> {
+    return this.approvals.decide(toCaseActor(user, requestId), id, body);
+  }
+}
