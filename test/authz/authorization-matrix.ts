@@ -108,6 +108,8 @@ export const MATRIX: Record<string, Row> = {
   'POST /referrals/:id/notes': only('provider'),
   // Own notifications (ids only).
   'GET /notifications': { roles: STAFF },
+  'POST /notifications/read-all': { roles: STAFF },
+  'POST /notifications/:id/read': { roles: STAFF },
   // SEA complaints. Complainants are anonymous (public, strictly throttled); only PSEA focal
   // points reach complaints (admin, caseworker, supervisor, provider, protection officer: 403).
   'GET /sea/questionnaire': pub,

@@ -114,7 +114,10 @@ describe('referral follow-up: overdue notifications with two workers', () => {
     const mine = await as(t, x.cwA.accessToken).get('/notifications');
     expect(mine.status).toBe(200);
     expect(mine.body.total).toBe(2);
-    for (const n of mine.body.items) expect(Object.keys(n).sort()).toEqual(['createdAt', 'id', 'kind', 'readAt', 'referralId']);
+    for (const n of mine.body.items) {
+      expect(Object.keys(n).sort()).toEqual(['caseId', 'createdAt', 'id', 'itemCount', 'kind', 'readAt', 'referralId', 'targetId', 'targetType']);
+      expect(n).toMatchObject({ targetType: 'referral', targetId: n.referralId, caseId: kase.id, itemCount: null });
+    }
     expect((await as(t, x.supA.accessToken).get('/notifications')).body.total).toBe(0);
     expect((await as(t, x.provB.accessToken).get('/notifications')).body.total).toBe(0);
     const view = await as(t, x.cwA.accessToken).get(`/referrals/${due}`);

@@ -6,7 +6,7 @@ import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
-import { ReferralOverdueJob, ReferralOverdueScheduler } from '@amani/domain/referrals';
+import { DeadlineScanJob, ReferralOverdueJob, ReferralOverdueScheduler } from '@amani/domain/referrals';
 import { ReportBuilder } from '@amani/domain/reporting/report-builder.service';
 import { ReportBuildJob } from '@amani/domain/reporting/report-build.job';
 import { ReportScheduleJob } from '@amani/domain/reporting/report-schedule.job';
@@ -27,7 +27,7 @@ export class WorkerModule {
         JobsModule.forWorker(),
         AuditModule,
       ],
-      providers: [AuditCheckpointJob, AuditCheckpointScheduler, ReportBuilder, ReportBuildJob, ReportScheduleJob, ReportScheduler, ...SEA_WORKER_PROVIDERS, ReferralOverdueJob, ReferralOverdueScheduler],
+      providers: [AuditCheckpointJob, AuditCheckpointScheduler, ReportBuilder, ReportBuildJob, ReportScheduleJob, ReportScheduler, ...SEA_WORKER_PROVIDERS, ReferralOverdueJob, DeadlineScanJob, ReferralOverdueScheduler],
     };
   }
 }

@@ -35,6 +35,7 @@ export interface AppConfig {
   worker: { concurrency: number };
   reporting: { minCellCount: number };
   sea: { receiptFailureLimit: number };
+  deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
   secrets: Secrets;
 }
 
@@ -83,6 +84,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     worker: { concurrency: vars.WORKER_CONCURRENCY },
     reporting: { minCellCount: vars.REPORT_MIN_CELL_COUNT },
     sea: { receiptFailureLimit: vars.SEA_RECEIPT_FAILURE_LIMIT },
+    deadlines: {
+      referralAcceptHours: vars.DEADLINE_REFERRAL_ACCEPT_HOURS,
+      approvalHours: vars.DEADLINE_APPROVAL_HOURS,
+      escalationHours: vars.DEADLINE_ESCALATION_HOURS,
+    },
     secrets,
   });
 }

@@ -123,6 +123,18 @@ export class EnvVars {
   @IsInt() @Min(1)
   SEA_RECEIPT_FAILURE_LIMIT: number = 300;
 
+  /** Deadlines: a referral still pending this long notifies the receiving agency's providers. */
+  @IsInt() @Min(1) @Max(24 * 90)
+  DEADLINE_REFERRAL_ACCEPT_HOURS: number = 48;
+
+  /** Deadlines: an approval request waiting this long notifies the agency's supervisors. */
+  @IsInt() @Min(1) @Max(24 * 90)
+  DEADLINE_APPROVAL_HOURS: number = 72;
+
+  /** Deadlines: a missed deadline still open this long after its notification goes to the supervisors. */
+  @IsInt() @Min(1) @Max(24 * 90)
+  DEADLINE_ESCALATION_HOURS: number = 24;
+
   @Transform(toBool) @IsBoolean()
   RUN_MIGRATIONS: boolean = false;
 }

@@ -1,12 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '@amani/auth';
 import { ROLES } from '@amani/domain';
 import { NotificationsService } from '@amani/domain/referrals';
-import { PageQueryDto } from '../common/page-query.dto';
-import { NotificationPageDto } from './referrals.dto';
+import { IdParam } from '../common/id-param';
+import { MarkedReadDto, NotificationDto, NotificationPageDto, NotificationQueryDto } from './referrals.dto';
 
-/** The caller's own notifications: kinds and record ids, never content. */
+/** The caller's own notifications: kinds, record ids and counts, never content. */
 @ApiTags('notifications')
 @ApiBearerAuth()
 @Roles(...ROLES)
@@ -16,7 +16,21 @@ export class NotificationsController {
 
   @Get()
   @ApiOkResponse({ type: NotificationPageDto })
-  list(@Query() query: PageQueryDto, @CurrentUser() user: AuthUser): Promise<NotificationPageDto> {
-    return this.notifications.listOwn(user.id, query.page, query.pageSize);
+  list(@Query() query: NotificationQueryDto, @CurrentUser() user: AuthUser): Promise<NotificationPageDto> {
+    return this.notifications.listOwn(user.id, query.page, query.pageSize, query.unread === true);
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  @ApiOkResponse({ type: MarkedReadDto })
+  async markAllRead(@CurrentUser() user: AuthUser): Promise<MarkedReadDto> {
+    return { updated: await this.notifications.markAllRead(user.id) };
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOkResponse({ type: NotificationDto, description: "Someone else's notification answers 404, like a missing one." })
+  markRead(@IdParam() id: string, @CurrentUser() user: AuthUser): Promise<NotificationDto> {
+    return this.notifications.markRead(user.id, id);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { SERVICE_TYPES, ServiceType } from '@amani/domain';
 import { SHAREABLE_FIELDS, ShareableField } from '@amani/domain/cases';
 import {
@@ -7,7 +8,9 @@ import {
   DeclineReason,
   NOTE_MAX_LENGTH,
   NOTIFICATION_KINDS,
+  NOTIFICATION_TARGETS,
   NotificationKind,
+  NotificationTarget,
   OVERRIDE_REASON_MAX_LENGTH,
   PACKET_DESTROY_REASONS,
   PacketDestroyReason,
@@ -161,9 +164,25 @@ export class ServiceRecordListDto {
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: NotificationKind;
-  @ApiProperty({ format: 'uuid' }) referralId: string;
+  @ApiProperty({ enum: NOTIFICATION_TARGETS }) targetType: NotificationTarget;
+  @ApiProperty({ format: 'uuid', description: 'The record it is about (for a digest, an opaque id of that day’s digest).' }) targetId: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) referralId: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) caseId: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'A digest’s number of unread notifications.' }) itemCount: number | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Date }) readAt: Date | null;
+}
+
+export class NotificationQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only unread notifications.' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  unread?: boolean;
+}
+
+export class MarkedReadDto {
+  @ApiProperty({ description: 'How many notifications were marked read.' }) updated: number;
 }
 
 export class NotificationPageDto {

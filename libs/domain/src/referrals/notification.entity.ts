@@ -1,16 +1,20 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '../../../auth/src/users/user.entity';
 import { sqlIn } from '../cases/case-codes';
-import { NOTIFICATION_KINDS, NotificationKind } from './referral-codes';
+import { Case } from '../cases/case.entity';
+import { NOTIFICATION_KINDS, NOTIFICATION_TARGETS, NotificationKind, NotificationTarget } from './referral-codes';
 import { Referral } from './referral.entity';
 
 /**
- * A notification to one staff member: a kind and record ids, never content. The unique key
- * makes each notification exactly-once however many workers find the same due referral.
+ * A notification to one staff member: a kind and record ids (and, for a digest, a count),
+ * never content. The unique key makes each notification exactly-once however many workers
+ * find the same missed deadline. The referral and case references only make a notification
+ * go with the record it names when that record is erased.
  */
 @Entity({ name: 'notifications' })
 @Check('notifications_kind_check', sqlIn('kind', NOTIFICATION_KINDS))
-@Index('notifications_once_key', ['kind', 'referralId', 'userId'], { unique: true })
+@Check('notifications_target_type_check', sqlIn('target_type', NOTIFICATION_TARGETS))
+@Index('notifications_once_key', ['kind', 'targetId', 'userId'], { unique: true })
 @Index('notifications_user_idx', ['userId', 'createdAt'])
 export class Notification {
   @PrimaryGeneratedColumn('uuid')
@@ -26,12 +30,29 @@ export class Notification {
   @Column({ type: 'varchar', length: 32 })
   kind: NotificationKind;
 
-  @Column({ name: 'referral_id', type: 'uuid' })
-  referralId: string;
+  @Column({ name: 'target_type', type: 'varchar', length: 32 })
+  targetType: NotificationTarget;
+
+  @Column({ name: 'target_id', type: 'uuid' })
+  targetId: string;
+
+  @Column({ name: 'referral_id', type: 'uuid', nullable: true })
+  referralId: string | null;
 
   @ManyToOne(() => Referral, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'referral_id', foreignKeyConstraintName: 'notifications_referral_id_fkey' })
   referral?: Referral;
+
+  @Column({ name: 'case_id', type: 'uuid', nullable: true })
+  caseId: string | null;
+
+  @ManyToOne(() => Case, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'notifications_case_id_fkey' })
+  case?: Case;
+
+  /** A digest's number of unread notifications; null otherwise. */
+  @Column({ name: 'item_count', type: 'int', nullable: true })
+  itemCount: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -35,8 +35,25 @@ export type DeclineReason = (typeof DECLINE_REASONS)[number];
 export const PACKET_DESTROY_REASONS = ['consent_withdrawn', 'revoked', 'declined', 'case_erased'] as const;
 export type PacketDestroyReason = (typeof PACKET_DESTROY_REASONS)[number];
 
-export const NOTIFICATION_KINDS = ['referral_overdue'] as const;
+/**
+ * What a notification is about. Each missed deadline notifies the person responsible; the
+ * `_escalated` kind goes to the supervisors when it is still open after the grace period.
+ */
+export const NOTIFICATION_KINDS = [
+  'referral_overdue',
+  'referral_overdue_escalated',
+  'referral_unanswered',
+  'referral_unanswered_escalated',
+  'action_item_overdue',
+  'action_item_overdue_escalated',
+  'approval_waiting',
+  'daily_digest',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** The kind of record a notification's target id names (a digest names no record). */
+export const NOTIFICATION_TARGETS = ['referral', 'case_action_plan_item', 'case_approval', 'digest'] as const;
+export type NotificationTarget = (typeof NOTIFICATION_TARGETS)[number];
 
 export type ReferralAction = 'accept' | 'decline' | 'complete' | 'revoke';
 

@@ -42,11 +42,11 @@ export class ReferralOverdueJob implements JobHandler {
              FOR UPDATE SKIP LOCKED
            ), marked AS (
              UPDATE referrals r SET overdue_at = now() FROM due WHERE r.id = due.id
-             RETURNING r.id, r.referred_by, r.referring_agency_id
+             RETURNING r.id, r.case_id, r.referred_by, r.referring_agency_id
            ), inserted AS (
-             INSERT INTO notifications (user_id, kind, referral_id)
-             SELECT referred_by, 'referral_overdue', id FROM marked
-             ON CONFLICT (kind, referral_id, user_id) DO NOTHING
+             INSERT INTO notifications (user_id, kind, target_type, target_id, referral_id, case_id)
+             SELECT referred_by, 'referral_overdue', 'referral', id, id, case_id FROM marked
+             ON CONFLICT (kind, target_id, user_id) DO NOTHING
              RETURNING id, referral_id, user_id
            )
            SELECT i.id AS notification_id, i.referral_id, i.user_id, m.referring_agency_id AS agency_id

@@ -1,7 +1,7 @@
 import type { ShareableField } from '../cases/case-codes';
 import type { ReferralFieldValues } from '../cases/case-referral-source.service';
 import type { ServiceType } from '../roles';
-import type { DeclineReason, NotificationKind, PacketDestroyReason, ReferralState, ServiceOutcome } from './referral-codes';
+import type { DeclineReason, NotificationKind, NotificationTarget, PacketDestroyReason, ReferralState, ServiceOutcome } from './referral-codes';
 import type { Referral } from './referral.entity';
 
 /** Coded facts of a referral; never a survivor's data. */
@@ -74,7 +74,13 @@ export interface ServiceRecordView {
 export interface NotificationView {
   id: string;
   kind: NotificationKind;
-  referralId: string;
+  targetType: NotificationTarget;
+  /** The record the notification is about (for a digest, an opaque id of that day's digest). */
+  targetId: string;
+  referralId: string | null;
+  caseId: string | null;
+  /** A digest's number of unread notifications; null otherwise. */
+  itemCount: number | null;
   createdAt: Date;
   readAt: Date | null;
 }
