@@ -1,17 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { TransactionHost } from '@amani/database';
 import { DeadlineScanJob } from '@amani/domain/referrals';
-import { dropDatabase } from '../../libs/database/src/db-drop';
 import { as, auditEvents } from '../cases/case-fixtures';
 import { createTestApp, TestApp } from '../support/app';
+import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
 import { sessionAs, LoggedIn } from '../support/users';
 import { newCase, refer, referralConsent, ThreeAgencies, threeAgencies } from './referral-fixtures';
 
 const HOUR = 3_600_000;
-const root = resolve(__dirname, '../..');
 
 /**
  * Deadlines with a moved clock: a missed deadline notifies the person responsible once, then,
@@ -33,16 +30,14 @@ describe('deadlines: notifications and escalation', () => {
     db.query(`SELECT user_id, kind FROM notifications WHERE target_id = $1 ORDER BY kind, user_id`, [targetId]);
 
   const env: Record<string, string> = {
-    DATABASE_URL: `${process.env.DATABASE_URL}_ddl`,
-    DATABASE_OWNER_URL: `${process.env.DATABASE_OWNER_URL}_ddl`,
-    REDIS_PREFIX: `${process.env.REDIS_PREFIX}_ddl`,
+    ...isolatedEnv('ddl'),
     DEADLINE_REFERRAL_ACCEPT_HOURS: '48',
     DEADLINE_APPROVAL_HOURS: '72',
     DEADLINE_ESCALATION_HOURS: '24',
   };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), 'db:prepare'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    prepareIsolatedDatabase(env);
     t = await createTestApp(env);
     db = t.app.get(DataSource);
     x = await threeAgencies(t);
@@ -51,7 +46,7 @@ describe('deadlines: notifications and escalation', () => {
   });
   afterAll(async () => {
     await t?.close();
-    await dropDatabase(env.DATABASE_OWNER_URL);
+    await dropIsolatedDatabase(env);
   });
 
   const sorted = (rows: { user_id: string; kind: string }[]) => [...rows].sort((a, b) => (a.kind + a.user_id).localeCompare(b.kind + b.user_id));

@@ -41,6 +41,7 @@ import {
 @Check('cases_vulnerabilities_check', sqlArrayWithin('vulnerabilities', VULNERABILITIES))
 @Check('cases_region_code_check', `region_code ~ '${REGION_CODE_SQL_PATTERN}'`)
 @Index('cases_agency_created_idx', ['agencyId', 'createdAt'])
+@Index('cases_closed_at_idx', ['closedAt'], { where: 'closed_at IS NOT NULL' })
 export class Case {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,6 +1,9 @@
 import {
   AGE_BANDS,
+  CLOSURE_REASONS,
   GBV_TYPES,
+  GOAL_STATUSES,
+  NEED_AREAS,
   PERPETRATOR_AGE_GROUPS,
   PERPETRATOR_RELATIONSHIPS,
   REPORT_DELAY_BUCKETS,
@@ -18,14 +21,14 @@ import type { PeriodKind, ReportPeriod } from './report-period';
  */
 
 /** Every template id the reports table accepts (the CHECK constraint's list). */
-export const REPORT_TEMPLATE_IDS = ['gbvims_monthly', 'referral_performance', 'sea_quarterly'] as const;
+export const REPORT_TEMPLATE_IDS = ['gbvims_monthly', 'referral_performance', 'sea_quarterly', 'case_management'] as const;
 export type ReportTemplateId = (typeof REPORT_TEMPLATE_IDS)[number];
 
 /** inter_agency: every agency, no agency identity (protection officers); agency: one agency (its supervisors). */
 export type ReportScope = 'inter_agency' | 'agency';
 
 /** What a section counts. */
-export type CountUnit = 'incidents' | 'referrals' | 'allegations';
+export type CountUnit = 'incidents' | 'referrals' | 'allegations' | 'cases' | 'goals' | 'caseworkers';
 
 export interface Dimension {
   key: string;
@@ -42,7 +45,7 @@ export interface Dimension {
  * `params` gives its $-parameters. Sources are the only places that decide who counts.
  */
 export interface ReportSource {
-  id: 'incidents' | 'referrals' | 'sea_complaints';
+  id: 'incidents' | 'referrals' | 'sea_complaints' | 'cases_opened' | 'cases_closed' | 'goals' | 'caseload';
   unit: CountUnit;
   from: string;
   params(period: ReportPeriod, agencyId: string | null): unknown[];
@@ -141,6 +144,60 @@ const SEA_COMPLAINTS: ReportSource = {
   agencyScoped: false,
 };
 
+/** A case counts in statistics only while its survivor's statistics consent is active. */
+const CASE_CONSENTS_TO_STATISTICS = `EXISTS (SELECT 1 FROM case_consents k WHERE k.case_id = c.id AND k.purpose = 'statistics' AND k.withdrawn_at IS NULL)`;
+
+/** Cases opened (created, UTC) in the period, with their safety plan if any. */
+const CASES_OPENED: ReportSource = {
+  id: 'cases_opened',
+  unit: 'cases',
+  from:
+    `FROM cases c LEFT JOIN case_safety_plans sp ON sp.case_id = c.id ` +
+    `WHERE c.created_at >= $1::timestamptz AND c.created_at < $2::timestamptz AND ($3::uuid IS NULL OR c.agency_id = $3::uuid) ` +
+    `AND ${CASE_CONSENTS_TO_STATISTICS}`,
+  params: (period, agencyId) => [period.start, period.end, agencyId],
+  agencyScoped: true,
+};
+
+/** Cases closed in the period. */
+const CASES_CLOSED: ReportSource = {
+  id: 'cases_closed',
+  unit: 'cases',
+  from:
+    `FROM cases c WHERE c.stage = 'closed' AND c.closed_at >= $1::timestamptz AND c.closed_at < $2::timestamptz ` +
+    `AND ($3::uuid IS NULL OR c.agency_id = $3::uuid) AND ${CASE_CONSENTS_TO_STATISTICS}`,
+  params: (period, agencyId) => [period.start, period.end, agencyId],
+  agencyScoped: true,
+};
+
+/** Action-plan goals whose status was last recorded in the period. */
+const GOALS: ReportSource = {
+  id: 'goals',
+  unit: 'goals',
+  from:
+    `FROM case_action_plan_items i JOIN cases c ON c.id = i.case_id ` +
+    `WHERE i.goal_status IS NOT NULL AND i.updated_at >= $1::timestamptz AND i.updated_at < $2::timestamptz ` +
+    `AND ($3::uuid IS NULL OR c.agency_id = $3::uuid) AND ${CASE_CONSENTS_TO_STATISTICS}`,
+  params: (period, agencyId) => [period.start, period.end, agencyId],
+  agencyScoped: true,
+};
+
+/**
+ * Caseworkers by the number of cases assigned to them and open at the end of the period. The
+ * unit is a caseworker and no identity leaves the query; caseload is about staff, so it needs
+ * no survivor's consent.
+ */
+const CASELOAD: ReportSource = {
+  id: 'caseload',
+  unit: 'caseworkers',
+  from:
+    `FROM (SELECT c.assigned_caseworker_id, count(*) AS open_cases FROM cases c ` +
+    `WHERE c.assigned_caseworker_id IS NOT NULL AND c.created_at < $2::timestamptz AND (c.closed_at IS NULL OR c.closed_at >= $2::timestamptz) ` +
+    `AND ($3::uuid IS NULL OR c.agency_id = $3::uuid) AND $1::timestamptz IS NOT NULL GROUP BY c.assigned_caseworker_id) w`,
+  params: (period, agencyId) => [period.start, period.end, agencyId],
+  agencyScoped: true,
+};
+
 // Dimensions ---------------------------------------------------------------------------------
 
 /** Hours from a referral to its acceptance, in buckets (an exact time is never published). */
@@ -148,6 +205,10 @@ export const TIME_TO_ACCEPT_BUCKETS = ['not_accepted', 'within_24h', '1_to_3_day
 export const FOLLOW_UP_STATES = ['not_overdue', 'overdue'] as const;
 /** service_outcome of a referral not (yet) completed: only completed referrals carry an outcome. */
 export const NO_OUTCOME = 'none';
+export const TIME_TO_CLOSURE_BUCKETS = ['within_30_days', '31_to_90_days', '91_to_180_days', 'over_180_days'] as const;
+export const SAFETY_PLAN_STATES = ['within_7_days', 'after_7_days', 'none'] as const;
+export const CASELOAD_BUCKETS = ['1_10', '11_20', '21_30', 'over_30'] as const;
+export const NO_NEED_AREA = 'unspecified';
 
 export const DIMENSIONS = {
   gbvType: { key: 'gbv_type', sql: 'gbv_type', values: GBV_TYPES, hxl: '#event+type+gbv' },
@@ -204,6 +265,34 @@ export const DIMENSIONS = {
   victimAgeBand: { key: 'victim_age_band', sql: 'victim_age_band', values: SEA_VICTIM_AGE_BANDS, hxl: '#affected+age_band' },
   seaStatus: { key: 'status', sql: 'status', values: SEA_STATUSES, hxl: '#status+code' },
   seaOutcome: { key: 'outcome', sql: `COALESCE(outcome, '${NO_OUTCOME}')`, values: [NO_OUTCOME, ...SEA_OUTCOMES], hxl: '#status+outcome' },
+  caseAgeBand: { key: 'case_age_band', sql: 'c.age_band', values: AGE_BANDS, hxl: '#affected+age_band' },
+  caseSex: { key: 'case_sex', sql: 'c.sex', values: SEXES, hxl: '#affected+sex' },
+  safetyPlan: {
+    key: 'safety_plan',
+    sql:
+      `CASE WHEN sp.in_place_on IS NULL THEN 'none' ` +
+      `WHEN sp.in_place_on <= (c.created_at AT TIME ZONE 'UTC')::date + 7 THEN 'within_7_days' ELSE 'after_7_days' END`,
+    values: SAFETY_PLAN_STATES,
+    hxl: '#status+safety_plan',
+  },
+  closureReason: { key: 'closure_reason', sql: 'c.closure_reason', values: CLOSURE_REASONS, hxl: '#status+closure_reason' },
+  timeToClosure: {
+    key: 'time_to_closure',
+    sql:
+      `CASE WHEN c.closed_at - c.created_at <= interval '30 days' THEN 'within_30_days' ` +
+      `WHEN c.closed_at - c.created_at <= interval '90 days' THEN '31_to_90_days' ` +
+      `WHEN c.closed_at - c.created_at <= interval '180 days' THEN '91_to_180_days' ELSE 'over_180_days' END`,
+    values: TIME_TO_CLOSURE_BUCKETS,
+    hxl: '#status+time_to_closure',
+  },
+  needArea: { key: 'need_area', sql: `COALESCE(i.need_area, '${NO_NEED_AREA}')`, values: [...NEED_AREAS, NO_NEED_AREA], hxl: '#need+area' },
+  goalStatus: { key: 'goal_status', sql: 'i.goal_status', values: GOAL_STATUSES, hxl: '#status+goal' },
+  caseload: {
+    key: 'caseload',
+    sql: `CASE WHEN w.open_cases <= 10 THEN '1_10' WHEN w.open_cases <= 20 THEN '11_20' WHEN w.open_cases <= 30 THEN '21_30' ELSE 'over_30' END`,
+    values: CASELOAD_BUCKETS,
+    hxl: '#staff+caseload',
+  },
 } satisfies Record<string, Dimension>;
 
 /** Every dimension by key (CSV columns of stored results are looked up here). */
@@ -214,6 +303,9 @@ export const COUNT_HXL: Record<CountUnit, string> = {
   incidents: '#event+num',
   referrals: '#indicator+num+referrals',
   allegations: '#event+num+sea',
+  cases: '#indicator+num+cases',
+  goals: '#indicator+num+goals',
+  caseworkers: '#staff+num',
 };
 
 // Families -----------------------------------------------------------------------------------
@@ -300,6 +392,41 @@ export const SEA_FAMILY: FamilySpec = {
   ],
 };
 
+/** Cases opened in the month: who they are (coded) and how soon a safety plan was in place. */
+export const CASES_OPENED_FAMILY: FamilySpec = {
+  id: 'cases_opened',
+  source: CASES_OPENED,
+  linkage: 'grand_total',
+  sections: [
+    { id: 'cases_opened', title: 'Cases opened in the month by survivor age band and sex', rows: [DIMENSIONS.caseAgeBand], columns: [DIMENSIONS.caseSex] },
+    { id: 'safety_plan', title: 'Cases opened in the month by whether a safety plan was in place within 7 days of intake', rows: [DIMENSIONS.safetyPlan], columns: [] },
+  ],
+};
+
+export const CASES_CLOSED_FAMILY: FamilySpec = {
+  id: 'cases_closed',
+  source: CASES_CLOSED,
+  linkage: 'grand_total',
+  sections: [
+    { id: 'closure_reasons', title: 'Cases closed in the month by closure reason', rows: [DIMENSIONS.closureReason], columns: [] },
+    { id: 'time_to_closure', title: 'Cases closed in the month by time from intake to closure', rows: [DIMENSIONS.timeToClosure], columns: [] },
+  ],
+};
+
+export const GOALS_FAMILY: FamilySpec = {
+  id: 'goals',
+  source: GOALS,
+  linkage: 'grand_total',
+  sections: [{ id: 'goals', title: 'Action-plan goals reviewed in the month by need area and whether they were met', rows: [DIMENSIONS.needArea], columns: [DIMENSIONS.goalStatus], dropEmptyRows: true }],
+};
+
+export const CASELOAD_FAMILY: FamilySpec = {
+  id: 'caseload',
+  source: CASELOAD,
+  linkage: 'grand_total',
+  sections: [{ id: 'caseload', title: 'Caseworkers by the number of open cases assigned to them at the end of the month', rows: [DIMENSIONS.caseload], columns: [] }],
+};
+
 // Templates ----------------------------------------------------------------------------------
 
 export const GBVIMS_MONTHLY: TemplateSpec = {
@@ -343,10 +470,29 @@ export const SEA_QUARTERLY: TemplateSpec = {
   schedule: '0 3 10 1,4,7,10 *',
 };
 
+export const CASE_MANAGEMENT: TemplateSpec = {
+  id: 'case_management',
+  version: 1,
+  title: 'Case management indicators',
+  periodKind: 'month',
+  families: [
+    { family: CASES_OPENED_FAMILY, publish: ['cases_opened', 'safety_plan'] },
+    { family: CASES_CLOSED_FAMILY, publish: ['closure_reasons', 'time_to_closure'] },
+    { family: GOALS_FAMILY, publish: ['goals'] },
+    { family: CASELOAD_FAMILY, publish: ['caseload'] },
+    // Referrals accepted within the deadline: the referral family's own table, suppressed with it.
+    { family: REFERRAL_FAMILY, publish: ['time_to_accept'] },
+  ],
+  scopes: ['inter_agency', 'agency'],
+  chart: { section: 'cases_opened', title: 'Cases opened by survivor age band' },
+  schedule: '0 2 5 * *',
+};
+
 export const REPORT_TEMPLATES: Record<ReportTemplateId, TemplateSpec> = {
   gbvims_monthly: GBVIMS_MONTHLY,
   referral_performance: REFERRAL_PERFORMANCE,
   sea_quarterly: SEA_QUARTERLY,
+  case_management: CASE_MANAGEMENT,
 };
 
 export function templateSpec(id: string): TemplateSpec | undefined {
