@@ -15,7 +15,7 @@ describe('TransactionHost (pool of one)', () => {
   });
   afterAll(() => ds.destroy());
 
-  const backendPid = async (em = tx.manager) => ((await em.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[])[0].pid;
+  const backendPid = async (em = tx.manager) => (await em.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid'))[0].pid;
 
   it('joins the open transaction instead of opening a second one', async () => {
     const pids = await tx.run(async (outer) => {
