@@ -36,6 +36,7 @@ export interface AppConfig {
   reporting: { minCellCount: number };
   sea: { receiptFailureLimit: number };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
+  attachments: { maxBytes: number };
   secrets: Secrets;
 }
 
@@ -89,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approvalHours: vars.DEADLINE_APPROVAL_HOURS,
       escalationHours: vars.DEADLINE_ESCALATION_HOURS,
     },
+    attachments: { maxBytes: vars.ATTACHMENT_MAX_BYTES },
     secrets,
   });
 }

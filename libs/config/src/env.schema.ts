@@ -135,6 +135,10 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(24 * 90)
   DEADLINE_ESCALATION_HOURS: number = 24;
 
+  /** Largest case attachment accepted, in bytes (checked while the upload streams in). */
+  @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
+
   @Transform(toBool) @IsBoolean()
   RUN_MIGRATIONS: boolean = false;
 }
