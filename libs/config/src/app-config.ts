@@ -32,8 +32,8 @@ export interface AppConfig {
   log: { level: string; file?: string };
   outbox: { pollMs: number };
   audit: { sequencerMs: number };
-  worker: { concurrency: number };
-  reporting: { minCellCount: number };
+  worker: { concurrency: number; healthPort: number; scheduleCheckMs: number };
+  reporting: { minCellCount: number; statementTimeoutMs: number };
   sea: { receiptFailureLimit: number };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
   attachments: { maxBytes: number };
@@ -82,8 +82,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     log: { level: vars.LOG_LEVEL, file: vars.LOG_FILE },
     outbox: { pollMs: vars.OUTBOX_POLL_MS },
     audit: { sequencerMs: vars.AUDIT_SEQUENCER_MS },
-    worker: { concurrency: vars.WORKER_CONCURRENCY },
-    reporting: { minCellCount: vars.REPORT_MIN_CELL_COUNT },
+    worker: { concurrency: vars.WORKER_CONCURRENCY, healthPort: vars.WORKER_HEALTH_PORT, scheduleCheckMs: vars.WORKER_SCHEDULE_CHECK_MS },
+    reporting: { minCellCount: vars.REPORT_MIN_CELL_COUNT, statementTimeoutMs: vars.REPORT_STATEMENT_TIMEOUT_MS },
     sea: { receiptFailureLimit: vars.SEA_RECEIPT_FAILURE_LIMIT },
     deadlines: {
       referralAcceptHours: vars.DEADLINE_REFERRAL_ACCEPT_HOURS,

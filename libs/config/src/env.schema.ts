@@ -115,9 +115,21 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
+  /** The worker answers GET /health/live and /health/ready on this port (on HOST); 0 turns it off. */
+  @IsInt() @Min(0) @Max(65535)
+  WORKER_HEALTH_PORT: number = 0;
+
+  /** How often each worker checks that every job schedule exists in Redis, re-creating missing ones. */
+  @IsInt() @Min(500) @Max(3600000)
+  WORKER_SCHEDULE_CHECK_MS: number = 5000;
+
   /** Disclosure control: report counts from 1 to this minus one are suppressed (5 at least). */
   @IsInt() @Min(5) @Max(1000)
   REPORT_MIN_CELL_COUNT: number = 5;
+
+  /** A report's aggregation statements may run this long (instead of DATABASE_STATEMENT_TIMEOUT_MS) before PostgreSQL cancels them. */
+  @IsInt() @Min(1000) @Max(86400000)
+  REPORT_STATEMENT_TIMEOUT_MS: number = 600000;
 
   /** SEA: failed receipt attempts from all sources together per THROTTLE_TTL_SECONDS window. */
   @IsInt() @Min(1)
