@@ -5,3 +5,4 @@ export * from './validation';
 export * from './logging';
 export * from './configure-app';
 export * from './unavailable';
+export * from './client-source';
