@@ -36,6 +36,7 @@ export interface AppConfig {
   reporting: { minCellCount: number };
   sea: { receiptFailureLimit: number };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
+  web: { host: string; port: number; idleTimeoutSeconds: number; origin: string | null };
   secrets: Secrets;
 }
 
@@ -89,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approvalHours: vars.DEADLINE_APPROVAL_HOURS,
       escalationHours: vars.DEADLINE_ESCALATION_HOURS,
     },
+    web: { host: vars.WEB_HOST, port: vars.WEB_PORT, idleTimeoutSeconds: vars.WEB_IDLE_TIMEOUT_SECONDS, origin: vars.WEB_ORIGIN ?? null },
     secrets,
   });
 }
