@@ -22,6 +22,7 @@ function validBody(method: string, path: string, ids: { caseworkerId: string }):
   if (path === '/cases/:id/incidents') return incidentBody();
   if (path === '/cases/:id/notes') return { body: 'note' };
   if (path === '/cases/:id/attachments') return FILE_BODY;
+  if (path === '/cases/:id/transfers') return { consentId: MISSING_ID, reason: 'moving' };
   if (path === '/cases/:id/consents') return { purpose: 'services', givenBy: 'survivor' };
   if (path === '/cases/:id/consents/:consentId/withdraw') return {};
   if (path === '/cases/:id/action-plan') return { description: 'item' };

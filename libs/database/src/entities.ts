@@ -4,6 +4,7 @@ import { User } from '../../auth/src/users/user.entity';
 import { Agency } from '../../domain/src/agencies/agency.entity';
 import { CaseActionPlanItem } from '../../domain/src/cases/case-action-plan-item.entity';
 import { CaseAttachment, CaseAttachmentChunk } from '../../domain/src/cases/case-attachment.entity';
+import { CaseTransfer } from '../../domain/src/cases/case-transfer.entity';
 import { CaseApproval } from '../../domain/src/cases/case-approval.entity';
 import { CaseAssessmentNeed } from '../../domain/src/cases/case-assessment-need.entity';
 import { CaseSafetyPlan } from '../../domain/src/cases/case-safety-plan.entity';
@@ -55,6 +56,7 @@ export const ALL_ENTITIES: Function[] = [
   CaseApproval,
   CaseAttachment,
   CaseAttachmentChunk,
+  CaseTransfer,
   CaseConsent,
   ReportingIncident,
   Report,

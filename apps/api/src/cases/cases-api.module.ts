@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, AppConfig } from '@amani/config';
 import { CasesModule } from '@amani/domain/cases';
 import { CaseAttachmentsController } from './case-attachments.controller';
+import { CaseTransfersController, TransfersController } from './case-transfers.controller';
 import { CaseActionPlanController } from './case-action-plan.controller';
 import { ApprovalsController, CaseCareController } from './case-care.controller';
 import { CaseConsentsController } from './case-consents.controller';
@@ -21,6 +22,6 @@ import { CasesController } from './cases.controller';
       useFactory: (config: AppConfig) => ({ limits: { fileSize: config.attachments.maxBytes, files: 1, fields: 0, parts: 1, headerPairs: 20 } }),
     }),
   ],
-  controllers: [CasesController, CaseIncidentsController, CaseNotesController, CaseConsentsController, CaseActionPlanController, CaseCareController, ApprovalsController, CaseAttachmentsController],
+  controllers: [CasesController, CaseIncidentsController, CaseNotesController, CaseConsentsController, CaseActionPlanController, CaseCareController, ApprovalsController, CaseAttachmentsController, CaseTransfersController, TransfersController],
 })
 export class CasesApiModule {}

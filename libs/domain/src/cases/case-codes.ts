@@ -160,7 +160,7 @@ export type PerpetratorOccupation = (typeof PERPETRATOR_OCCUPATIONS)[number];
 export const PRIOR_INCIDENTS = ['yes', 'no', 'unknown'] as const;
 export type PriorIncidents = (typeof PRIOR_INCIDENTS)[number];
 
-export const CONSENT_PURPOSES = ['services', 'referral', 'statistics'] as const;
+export const CONSENT_PURPOSES = ['services', 'referral', 'statistics', 'transfer'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
 export const CONSENT_GIVERS = ['survivor', 'caregiver'] as const;
@@ -235,3 +235,7 @@ export function sqlArrayWithin(column: string, values: readonly string[]): strin
 /** Attachment types accepted, recognised by their content (never by name or declared type). */
 export const ATTACHMENT_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
 export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
+
+/** A transfer of a case to another agency: proposed, then accepted or declined by the receiving supervisor. */
+export const TRANSFER_STATUSES = ['pending', 'accepted', 'declined', 'cancelled'] as const;
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number];

@@ -25,7 +25,7 @@ import { Case } from './case.entity';
 @Check('case_consents_shareable_fields_check', sqlArrayWithin('shareable_fields', SHAREABLE_FIELDS))
 @Check(
   'case_consents_referral_check',
-  `(purpose = 'referral') = (service_type IS NOT NULL OR recipient_agency_id IS NOT NULL) AND (purpose = 'referral' OR shareable_fields = '{}')`,
+  `(purpose IN ('referral','transfer')) = (service_type IS NOT NULL OR recipient_agency_id IS NOT NULL) AND (purpose IN ('referral','transfer') OR shareable_fields = '{}') AND (purpose <> 'transfer' OR (recipient_agency_id IS NOT NULL AND service_type IS NULL))`,
 )
 @Check('case_consents_withdrawal_check', `(withdrawn_at IS NULL) = (withdrawn_by IS NULL)`)
 @Index('case_consents_case_idx', ['caseId', 'takenAt'])

@@ -59,15 +59,21 @@ export class CaseConsentsService {
         if (cmd.purpose !== 'referral' && (await em.exists(CaseConsent, { where: { caseId, purpose: cmd.purpose, withdrawnAt: IsNull() } }))) {
           throw new ConflictProblem('consent_already_active', 'An active consent for this purpose exists; withdraw it first.');
         }
+        if (cmd.purpose === 'transfer' && cmd.recipientAgencyId === c.agencyId) {
+          throw new UnprocessableProblem('transfer_to_own_agency', 'A case can be transferred only to another agency.', [
+            { field: 'recipientAgencyId', message: 'must be another agency' },
+          ]);
+        }
         const referral = cmd.purpose === 'referral';
+        const scoped = referral || cmd.purpose === 'transfer';
         const inserted = await this.insertConsent(em, {
           caseId,
           agencyId: c.agencyId,
           purpose: cmd.purpose,
           givenBy: cmd.givenBy,
           serviceType: referral ? (cmd.serviceType ?? null) : null,
-          recipientAgencyId: referral ? (cmd.recipientAgencyId ?? null) : null,
-          shareableFields: referral ? [...new Set(cmd.shareableFields ?? [])] : [],
+          recipientAgencyId: scoped ? (cmd.recipientAgencyId ?? null) : null,
+          shareableFields: scoped ? [...new Set(cmd.shareableFields ?? [])] : [],
           takenById: actor.id,
           takenAt: new Date(),
         });
@@ -150,7 +156,20 @@ export class CaseConsentsService {
       if (problems.length) throw new ValidationProblem(problems);
       return;
     }
+    if (cmd.purpose === 'transfer') {
+      const problems = [];
+      if (!cmd.recipientAgencyId) problems.push({ field: 'recipientAgencyId', message: 'is required for a transfer consent' });
+      // The receiving agency must know whom it serves; other identifying fields are the survivor's choice.
+      if (!cmd.shareableFields?.includes('survivorName')) problems.push({ field: 'shareableFields', message: 'must include survivorName for a transfer' });
+      if (cmd.serviceType !== undefined && cmd.serviceType !== null) problems.push({ field: 'serviceType', message: 'is only accepted for a referral consent' });
+      if (problems.length) throw new ValidationProblem(problems);
+      return;
+    }
     const extra = (['serviceType', 'recipientAgencyId', 'shareableFields'] as const).filter((f) => cmd[f] !== undefined && cmd[f] !== null);
-    if (extra.length) throw new ValidationProblem(extra.map((field) => ({ field, message: 'is only accepted for a referral consent' })));
+    if (extra.length) {
+      throw new ValidationProblem(
+        extra.map((field) => ({ field, message: field === 'serviceType' ? 'is only accepted for a referral consent' : 'is only accepted for a referral or transfer consent' })),
+      );
+    }
   }
 }

@@ -14,7 +14,8 @@ export type CaseTable =
   | 'case_safety_plans'
   | 'case_approvals'
   | 'case_attachments'
-  | 'case_attachment_chunks';
+  | 'case_attachment_chunks'
+  | 'case_transfers';
 
 const DATA_KEY_PURPOSE = 'case';
 
@@ -82,6 +83,36 @@ export class CaseVault {
       return await fn(key);
     } finally {
       this.dispose(key);
+    }
+  }
+
+  /**
+   * A fresh data key for the same case under another agency (a transfer). Every ciphertext is
+   * bound to the agency, so each must be re-sealed with `reseal`; `replaceKey` then stores the
+   * new key in place of the old one, in the same transaction.
+   */
+  successorKey(old: CaseKeyHandle, agencyId: string): CaseKeyHandle {
+    return new CaseKeyHandle(old.caseId, agencyId, old.keyVersion + 1, this.envelope.generateDataKey());
+  }
+
+  async replaceKey(em: EntityManager, key: CaseKeyHandle): Promise<void> {
+    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
+    const result = await em.update(
+      CaseKey,
+      { caseId: key.caseId, keyVersion: key.keyVersion - 1 },
+      { wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion, keyVersion: key.keyVersion, rewrappedAt: new Date() },
+    );
+    if (result.affected !== 1) throw new CaseIntegrityError();
+  }
+
+  /** Opens a ciphertext under one key and seals the same plaintext under another. */
+  reseal(from: CaseKeyHandle, to: CaseKeyHandle, table: CaseTable, column: string, rowId: string, ciphertext: Buffer): Buffer {
+    if (!Buffer.isBuffer(ciphertext)) throw new CaseIntegrityError();
+    const plain = this.envelope.decryptField(from.dek, ciphertext, this.context(from, table, column, rowId));
+    try {
+      return this.envelope.encryptField(to.dek, plain, this.context(to, table, column, rowId));
+    } finally {
+      plain.fill(0);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { ServiceType } from '../roles';
 import type {
   ActionPlanStatus,
+  TransferStatus,
   AttachmentMediaType,
   ApprovalKind,
   ApprovalStatus,
@@ -139,6 +140,23 @@ export interface AttachmentView {
   fileName: string;
   uploadedById: string;
   createdAt: Date;
+}
+
+export interface TransferView {
+  id: string;
+  caseId: string;
+  fromAgencyId: string;
+  toAgencyId: string;
+  consentId: string;
+  status: TransferStatus;
+  reason: string;
+  /** The identifying fields the survivor agreed may move; the rest stay behind and are erased. */
+  movingFields: ShareableField[];
+  proposedById: string;
+  proposedAt: Date;
+  decidedById: string | null;
+  decidedAt: Date | null;
+  version: number;
 }
 
 export interface ConsentView {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CaseActionPlanService } from './case-action-plan.service';
 import { CaseAttachmentsService } from './case-attachments.service';
+import { CaseTransfersService } from './case-transfers.service';
 import { CaseApprovalsService } from './case-approvals.service';
 import { CaseAssessmentService } from './case-assessment.service';
 import { CaseAuditor } from './case-auditor';
@@ -33,6 +34,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseAssessmentService,
     CaseApprovalsService,
     CaseAttachmentsService,
+    CaseTransfersService,
     CaseReferralSource,
     ConsentWithdrawalHooks,
   ],
@@ -45,6 +47,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseAssessmentService,
     CaseApprovalsService,
     CaseAttachmentsService,
+    CaseTransfersService,
     CaseReferralSource,
     CaseScope,
     ReportingProjection,

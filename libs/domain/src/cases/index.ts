@@ -28,6 +28,8 @@ export * from './case-action-plan.service';
 export * from './case-assessment.service';
 export * from './case-approvals.service';
 export * from './case-attachments.service';
+export * from './case-transfers.service';
+export * from './case-transfer.entity';
 export * from './case-attachment.entity';
 export { UnsupportedAttachmentProblem, UnreadableAttachmentProblem } from './attachment-content';
 export * from './case-referral-source.service';
