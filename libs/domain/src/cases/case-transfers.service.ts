@@ -216,7 +216,7 @@ export class CaseTransfersService {
       [caseId],
     );
     for (const ch of chunks) {
-      const [{ data }] = (await em.query(`SELECT data FROM case_attachment_chunks WHERE attachment_id = $1 AND seq = $2`, [ch.attachment_id, ch.seq])) as { data: Buffer }[];
+      const [{ data }] = await em.query<{ data: Buffer }[]>(`SELECT data FROM case_attachment_chunks WHERE attachment_id = $1 AND seq = $2`, [ch.attachment_id, ch.seq]);
       const rowId = `${ch.attachment_id}/${ch.seq}/${ch.chunk_count}`;
       await em.query(`UPDATE case_attachment_chunks SET data = $1 WHERE attachment_id = $2 AND seq = $3`, [
         this.vault.reseal(from, to, 'case_attachment_chunks', 'data', rowId, data),
