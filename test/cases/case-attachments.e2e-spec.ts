@@ -171,6 +171,7 @@ describe('case attachments', () => {
 
   it('an upload cut off mid-stream leaves nothing behind', async () => {
     const before = await attachmentRows(caseId);
+    const logBefore = capturedLogs().length;
     const server = t.app.getHttpServer();
     if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as AddressInfo).port;
@@ -192,6 +193,8 @@ describe('case attachments', () => {
     });
     await new Promise((r) => setTimeout(r, 500));
     expect(await attachmentRows(caseId)).toBe(before);
+    // The client's hang-up is not logged as an internal error.
+    expect(capturedLogs().slice(logBefore)).not.toContain('unhandled error');
     // The API is still fine.
     expect((await as(t, cw.accessToken).get(`/cases/${caseId}/attachments`)).status).toBe(200);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EnvelopeCrypto } from '@amani/crypto';
-import { caseDataKeyContext } from '@amani/domain/cases';
+import { CASE_SEALED_COLUMNS, caseDataKeyContext } from '@amani/domain/cases';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, databaseDump, leaked, redisDump, rememberSecret } from '../support/canary';
 import { createAgency, LoggedIn, sessionAs } from '../support/users';
@@ -179,6 +179,17 @@ describe('case transfers', () => {
     expect((await api.get(`/cases/${other}`)).status).toBe(200);
     expect((await as(t, supB.accessToken).get(`/cases/${other}`)).status).toBe(404);
     expect((await as(t, supB.accessToken).post(`/transfers/${proposed.body.id}/decision`, { version: 2, decision: 'accept' })).status).toBe(409);
+  });
+
+  it('re-seals every encrypted column of the case tables: a new bytea column must join the registry', async () => {
+    const columns: { c: string }[] = await db.query(
+      `SELECT table_name || '.' || column_name AS c FROM information_schema.columns
+        WHERE table_schema = 'public' AND data_type = 'bytea' AND (table_name = 'cases' OR table_name LIKE 'case\\_%') ORDER BY 1`,
+    );
+    const registered = new Set(CASE_SEALED_COLUMNS.flatMap((t) => t.columns.map((c) => `${t.table}.${c}`)));
+    // Not under the case key: the wrapped key itself and the blind indexes; chunks are re-sealed on their own.
+    const elsewhere = new Set(['case_keys.wrapped_dek', 'cases.phone_index', 'cases.survivor_code_index', 'case_attachment_chunks.data']);
+    expect(columns.map((r) => r.c).filter((c) => !registered.has(c) && !elsewhere.has(c))).toEqual([]);
   });
 
   it('no sentinel is in the database dump, Redis or the logs', async () => {

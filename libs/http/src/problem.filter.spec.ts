@@ -29,6 +29,12 @@ describe('toProblem', () => {
     expect(toProblem({ type: 'entity.parse.failed', status: 400 }, 'c')).toMatchObject({ status: 400, errors: [{ field: 'body' }] });
   });
 
+  it('answers an upload the client cut off as a 400, not an internal error', () => {
+    expect(toProblem(new Error('Request aborted'), 'c1')).toMatchObject({ status: 400, code: 'request_aborted' });
+    expect(toProblem(new Error('Request closed'), 'c1')).toMatchObject({ status: 400, code: 'request_aborted' });
+    expect(toProblem(new Error('Request aborted by the database'), 'c1')).toMatchObject({ status: 500 });
+  });
+
   it('gives a 500 nothing but a correlation id and a fixed sentence', () => {
     const secret = 'survivor Amina lives at 12 Rue X';
     for (const e of [new Error(secret), new InternalServerErrorException(secret), { message: secret }]) {

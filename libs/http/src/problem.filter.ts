@@ -19,6 +19,8 @@ const CODES: Record<number, string> = {
   503: 'unavailable',
 };
 
+const CLIENT_ABORTS = new Set(['Request aborted', 'Request closed']);
+
 /** Builds the problem for any thrown value. Unknown errors become a bare 500. */
 export function toProblem(exception: unknown, correlationId: string | undefined): Problem {
   if (!(exception instanceof DomainException) && isDependencyUnavailable(exception)) {
@@ -45,6 +47,10 @@ export function toProblem(exception: unknown, correlationId: string | undefined)
     // the unknown-route message, which we replace.
     const detail = status === 404 ? 'The resource does not exist.' : safeDetail(exception);
     return base(status, detail, correlationId);
+  }
+  // multer's own words when the client hangs up mid-upload: the client's doing, not a fault.
+  if (exception instanceof Error && CLIENT_ABORTS.has(exception.message)) {
+    return { ...base(400, 'The request ended before its body was complete.', correlationId), code: 'request_aborted', type: problemType('request_aborted') };
   }
   const bodyParser = exception as { type?: string; status?: number; statusCode?: number };
   if (bodyParser && typeof bodyParser.type === 'string') {

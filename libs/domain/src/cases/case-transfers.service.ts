@@ -18,7 +18,7 @@ import { ReportingProjection } from './reporting-projection';
 /**
  * Every column sealed under the case key, by table, with the column its row id comes from and
  * whether the table records the owning agency. A transfer re-seals all of them for the new
- * agency; the registry test (case-transfers.int-spec) fails when a table gains a bytea column
+ * agency; test/cases/case-transfers.e2e-spec.ts fails when a case table gains a bytea column
  * that is neither here nor a known non-case-key column.
  */
 export const CASE_SEALED_COLUMNS: readonly { table: CaseTable; rowId: string; caseColumn: string; columns: readonly string[] }[] = [
