@@ -103,7 +103,7 @@ describe('SEA victim assistance and retention', () => {
       const api = fpApi(t, fp);
       await api.post(`/sea/complaints/${expired.id}/messages`, { body: sentinel('SHREDREPLY') });
       await api.post(`/sea/complaints/${expired.id}/notes`, { body: sentinel('SHREDNOTE') });
-      await api.post(`/sea/complaints/${expired.id}/status`, assessment());
+      await api.post(`/sea/complaints/${expired.id}/status`, assessment({ category: 'sexual_abuse' }));
       await api.post(`/sea/complaints/${expired.id}/status`, { to: 'closed', outcome: 'unsubstantiated' });
       // Closed 366 days ago (closed complaints live 365 days); the other one was received 100 days ago.
       await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 366 WHERE id = $1`, [expired.id]);
