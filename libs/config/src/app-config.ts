@@ -33,10 +33,12 @@ export interface AppConfig {
   log: { level: string; file?: string };
   outbox: { pollMs: number };
   audit: { sequencerMs: number };
-  worker: { concurrency: number };
-  reporting: { minCellCount: number };
+  worker: { concurrency: number; healthPort: number; scheduleCheckMs: number };
+  reporting: { minCellCount: number; statementTimeoutMs: number };
   sea: { receiptFailureLimit: number; sourceFailureLimit: number; sourceFailureLimitUnderAttack: number };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
+  attachments: { maxBytes: number };
+  web: { host: string; port: number; idleTimeoutSeconds: number; origin: string | null };
   secrets: Secrets;
 }
 
@@ -82,8 +84,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     log: { level: vars.LOG_LEVEL, file: vars.LOG_FILE },
     outbox: { pollMs: vars.OUTBOX_POLL_MS },
     audit: { sequencerMs: vars.AUDIT_SEQUENCER_MS },
-    worker: { concurrency: vars.WORKER_CONCURRENCY },
-    reporting: { minCellCount: vars.REPORT_MIN_CELL_COUNT },
+    worker: { concurrency: vars.WORKER_CONCURRENCY, healthPort: vars.WORKER_HEALTH_PORT, scheduleCheckMs: vars.WORKER_SCHEDULE_CHECK_MS },
+    reporting: { minCellCount: vars.REPORT_MIN_CELL_COUNT, statementTimeoutMs: vars.REPORT_STATEMENT_TIMEOUT_MS },
     sea: {
       receiptFailureLimit: vars.SEA_RECEIPT_FAILURE_LIMIT,
       sourceFailureLimit: vars.SEA_RECEIPT_SOURCE_FAILURE_LIMIT,
@@ -94,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       approvalHours: vars.DEADLINE_APPROVAL_HOURS,
       escalationHours: vars.DEADLINE_ESCALATION_HOURS,
     },
+    attachments: { maxBytes: vars.ATTACHMENT_MAX_BYTES },
+    web: { host: vars.WEB_HOST, port: vars.WEB_PORT, idleTimeoutSeconds: vars.WEB_IDLE_TIMEOUT_SECONDS, origin: vars.WEB_ORIGIN ?? null },
     secrets,
   });
 }

@@ -125,9 +125,21 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
+  /** The worker answers GET /health/live and /health/ready on this port (on HOST); 0 turns it off. */
+  @IsInt() @Min(0) @Max(65535)
+  WORKER_HEALTH_PORT: number = 0;
+
+  /** How often each worker checks that every job schedule exists in Redis, re-creating missing ones. */
+  @IsInt() @Min(500) @Max(3600000)
+  WORKER_SCHEDULE_CHECK_MS: number = 5000;
+
   /** Disclosure control: report counts from 1 to this minus one are suppressed (5 at least). */
   @IsInt() @Min(5) @Max(1000)
   REPORT_MIN_CELL_COUNT: number = 5;
+
+  /** A report's aggregation statements may run this long (instead of DATABASE_STATEMENT_TIMEOUT_MS) before PostgreSQL cancels them. */
+  @IsInt() @Min(1000) @Max(86400000)
+  REPORT_STATEMENT_TIMEOUT_MS: number = 600000;
 
   /**
    * SEA: failed receipt attempts from all sources together per THROTTLE_TTL_SECONDS window
@@ -156,6 +168,25 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(24 * 90)
   DEADLINE_ESCALATION_HOURS: number = 24;
 
+  /** Largest case attachment accepted, in bytes (checked while the upload streams in). */
+  @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
+
   @Transform(toBool) @IsBoolean()
   RUN_MIGRATIONS: boolean = false;
+
+  /** Staff console (apps/web): its own listener, so it can stay on an internal network. */
+  @IsInt() @Min(1) @Max(65535)
+  WEB_PORT: number = 3001;
+
+  @IsString()
+  WEB_HOST: string = '127.0.0.1';
+
+  /** Staff console: a session unused this long ends (its absolute limit is JWT_REFRESH_TTL_SECONDS). */
+  @IsInt() @Min(60) @Max(24 * 3600)
+  WEB_IDLE_TIMEOUT_SECONDS: number = 900;
+
+  /** Staff console: the origin browsers see (https://console.example.org); form posts from any other are refused. Unset: the request's own host. */
+  @IsOptional() @Matches(/^https?:\/\/[^/]+$/, { message: 'must be an origin like https://console.example.org (no path)' })
+  WEB_ORIGIN?: string;
 }

@@ -1,6 +1,5 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -11,7 +10,8 @@ import { createValidationPipe } from './validation';
 
 /**
  * Everything an API instance needs beyond its module graph, shared by main.ts and the e2e
- * tests so that tests exercise the real stack.
+ * tests so that tests exercise the real stack. The OpenAPI document is served by the API
+ * app's setupOpenApi (it reads the auth guards' metadata, which this library cannot import).
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   app.useLogger(app.get(Logger));
@@ -39,15 +39,5 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
-
-  const doc = new DocumentBuilder()
-    .setTitle('Amani API')
-    .setDescription('Confidential GBV case management and SEA complaint intake.')
-    .setVersion('0.1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'docs-json',
-  });
   return app;
 }
