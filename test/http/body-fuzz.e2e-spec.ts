@@ -14,7 +14,7 @@ interface OpenApi {
 }
 
 /** A value of every JSON type but null, plus one too big for any field: the wrong type for every field but one. */
-const WRONG_TYPES: unknown[] = [0, -1.5, 'x', '', true, [], [null], {}, { a: 1 }, 'a'.repeat(5000)];
+const WRONG_TYPES: unknown[] = [-1.5, '', true, [null], { a: 1 }, 'a'.repeat(5000)];
 /** Keys that would reach Object.prototype if a handler merged the body into an object. */
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 
@@ -104,20 +104,22 @@ describe('fuzz: random bodies never cause a 500', () => {
     for (const route of routes) {
       const props = bodySchema(route)?.properties ?? {};
       const names = Object.keys(props);
+      const cases: [string, string?][] = [];
       for (const name of names) {
-        await check(route, JSON.stringify({ [name]: null }), props[name].nullable ? undefined : name);
-        for (const wrong of WRONG_TYPES) await check(route, JSON.stringify({ [name]: wrong }));
+        cases.push([JSON.stringify({ [name]: null }), props[name].nullable ? undefined : name]);
+        for (const wrong of WRONG_TYPES) cases.push([JSON.stringify({ [name]: wrong })]);
       }
-      if (names.length) await check(route, JSON.stringify(Object.fromEntries(names.map((n) => [n, null]))));
+      if (names.length) cases.push([JSON.stringify(Object.fromEntries(names.map((n) => [n, null])))]);
       for (const key of PROTO_KEYS) {
         // Written by hand: JSON.stringify would drop a __proto__ set through an object literal.
-        await check(route, `{"${key}": {"isAdmin": true, "role": "admin"}}`);
-        await check(route, `{"${key}": null}`);
-        if (names.length) await check(route, `{"${names[0]}": {"${key}": {"polluted": true}}}`);
+        cases.push([`{"${key}": {"isAdmin": true, "role": "admin"}}`], [`{"${key}": null}`]);
+        if (names.length) cases.push([`{"${names[0]}": {"${key}": {"polluted": true}}}`]);
       }
+      // A few at a time: the route's cases are independent of each other.
+      for (let i = 0; i < cases.length; i += 6) await Promise.all(cases.slice(i, i + 6).map(([body, field]) => check(route, body, field)));
     }
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(failures).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -118,7 +118,10 @@ export async function seedReferrals(
   });
 }
 
-/** SEA complaints received on a day; a shredded one keeps only its coded columns, as retention leaves it. */
+/**
+ * SEA complaints received on a day; a shredded one keeps only its coded columns, as retention
+ * leaves it. Those past `received` were assessed that day (coded fields confirmed).
+ */
 export async function seedComplaints(db: DataSource, receivedOn: string, complaints: FixtureComplaint[]): Promise<void> {
   await db.transaction(async (em) => {
     for (const c of complaints) {
@@ -126,10 +129,10 @@ export async function seedComplaints(db: DataSource, receivedOn: string, complai
       await em.query(
         `INSERT INTO sea_complaints (id, category, entity_type, victim_sex, victim_age_band, date_band, region_code,
            complainant_is_victim, wants_assistance, language, status, outcome, received_on, received_quarter, status_changed_on,
-           receipt_tag, receipt_verifier, receipt_wrapped_key, narrative, contact, shredded_on)
+           receipt_tag, receipt_verifier, receipt_wrapped_key, narrative, contact, shredded_on, coded_confirmed_on)
          VALUES (gen_random_uuid(), $1, $2, $3, $4, 'unknown', NULL, true, false, 'en', $5, $6, $7::date,
            to_char($7::date, 'YYYY') || '-Q' || to_char($7::date, 'Q'), $7::date, $8, $8, $8, $8, NULL,
-           CASE WHEN $9::boolean THEN $7::date + 400 END)`,
+           CASE WHEN $9::boolean THEN $7::date + 400 END, CASE WHEN $5::varchar <> 'received' THEN $7::date END)`,
         [c.category, c.entityType, c.victimSex, c.victimAgeBand, c.status, c.outcome, receivedOn, cipher, c.shredded],
       );
     }

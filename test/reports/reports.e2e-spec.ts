@@ -300,7 +300,7 @@ describe('reports: API, worker, disclosure control and access', () => {
     expect(lines[0]).toBe('section,period,category,entity_type,victim_sex,victim_age_band,status,outcome,allegations,suppressed');
     expect(lines[1]).toBe('#meta+section,#date+reported,#event+type+sea,#org+type+alleged,#affected+sex,#affected+age_band,#status+code,#status+outcome,#event+num+sea,#meta+suppressed');
     expect(lines).toContain('allegations,2025-Q1,sexual_exploitation,implementing_partner,female,26_40,assessment,,7,false');
-    expect(lines).toContain('allegations,2025-Q1,sexual_abuse,peacekeeping,male,12_17,received,,,true');
+    expect(lines).toContain('allegations,2025-Q1,sexual_abuse,peacekeeping,male,12_17,assessment,,,true');
     expect(lines).toContain('outcomes,2025-Q1,,,,,,substantiated,6,false');
     const svg = await http().get(`/reports/${seaId}/chart.svg`).set(bearer(officer.accessToken)).buffer(true);
     const svgText = svg.body instanceof Buffer ? svg.body.toString('utf8') : String(svg.text);

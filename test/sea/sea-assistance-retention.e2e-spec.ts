@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { SeaRetentionJob, SeaRetentionService, utcToday } from '@amani/domain/sea';
 import { createTestApp, TestApp } from '../support/app';
 import { bearer, createAgency, LoggedIn, sessionAs } from '../support/users';
-import { complaintBody, focalPoint, FocalPoint, fpApi, newComplaint, sentinel } from './sea-fixtures';
+import { assessment, complaintBody, focalPoint, FocalPoint, fpApi, newComplaint, sentinel } from './sea-fixtures';
 
 describe('SEA victim assistance and retention', () => {
   let t: TestApp;
@@ -103,7 +103,7 @@ describe('SEA victim assistance and retention', () => {
       const api = fpApi(t, fp);
       await api.post(`/sea/complaints/${expired.id}/messages`, { body: sentinel('SHREDREPLY') });
       await api.post(`/sea/complaints/${expired.id}/notes`, { body: sentinel('SHREDNOTE') });
-      await api.post(`/sea/complaints/${expired.id}/status`, { to: 'assessment' });
+      await api.post(`/sea/complaints/${expired.id}/status`, assessment({ category: 'sexual_abuse' }));
       await api.post(`/sea/complaints/${expired.id}/status`, { to: 'closed', outcome: 'unsubstantiated' });
       // Closed 366 days ago (closed complaints live 365 days); the other one was received 100 days ago.
       await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 366 WHERE id = $1`, [expired.id]);

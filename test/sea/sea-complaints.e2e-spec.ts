@@ -4,7 +4,7 @@ import { Role } from '@amani/domain';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
 import { bearer, strongPassword, tokensByRole } from '../support/users';
-import { complaintBody, FocalPoint, focalPoint, fpApi, loginFocalPoint, newComplaint, sentinel } from './sea-fixtures';
+import { assessment, complaintBody, FocalPoint, focalPoint, fpApi, loginFocalPoint, newComplaint, sentinel } from './sea-fixtures';
 
 const OTHER_ROLES: Role[] = ['admin', 'caseworker', 'supervisor', 'provider', 'protection_officer'];
 
@@ -115,7 +115,11 @@ describe('SEA complaints: anonymous intake, follow-up by receipt, focal point wo
     // Status: received → assessment → referred_for_investigation (→ closed); the complainant sees it.
     const bad = await api.post(`/sea/complaints/${id}/status`, { to: 'closed' });
     expect(bad.status).toBe(422);
-    expect((await api.post(`/sea/complaints/${id}/status`, { to: 'assessment' })).body.status).toBe('assessment');
+    // Triage confirms the coded fields: without them a received complaint is not assessed.
+    const unconfirmed = await api.post(`/sea/complaints/${id}/status`, { to: 'assessment' });
+    expect([unconfirmed.status, unconfirmed.body.code, unconfirmed.body.errors]).toEqual([422, 'coded_fields_unconfirmed', [{ field: 'coded', message: expect.any(String) }]]);
+    const assessed = await api.post(`/sea/complaints/${id}/status`, assessment({ victimAgeBand: '18_25' }));
+    expect(assessed.body).toMatchObject({ status: 'assessment', victimAgeBand: '18_25', codedConfirmedOn: new Date().toISOString().slice(0, 10) });
     const referred = await api.post(`/sea/complaints/${id}/status`, { to: 'referred_for_investigation', outcome: 'under_investigation' });
     expect(referred.status).toBe(200);
     expect(referred.body).toMatchObject({ status: 'referred_for_investigation', outcome: 'under_investigation' });
@@ -183,7 +187,7 @@ describe('SEA complaints: anonymous intake, follow-up by receipt, focal point wo
     expect(denied.body.code).toBe('sea_not_granted');
     const listed = (await fpApi(t, fpB).get('/sea/complaints?pageSize=100')).body.items.find((i: { id: string }) => i.id === id);
     expect(listed.hasAccess).toBe(false);
-    expect((await fpApi(t, fpB).post(`/sea/complaints/${id}/status`, { to: 'assessment' })).status).toBe(403);
+    expect((await fpApi(t, fpB).post(`/sea/complaints/${id}/status`, assessment())).status).toBe(403);
 
     const team = await fpApi(t, fpA).get('/sea/focal-points');
     expect(team.body.find((f: { userId: string }) => f.userId === fpB.user.id)).toMatchObject({ hasKeys: true });

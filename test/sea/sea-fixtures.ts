@@ -72,6 +72,12 @@ export function complaintBody(overrides: Record<string, unknown> = {}): Record<s
   };
 }
 
+/** A triage: the complaint moves to assessment with its coded fields confirmed (or corrected by `codes`). */
+export function assessment(codes: Record<string, unknown> = {}): Record<string, unknown> {
+  const { category, entityType, victimSex, victimAgeBand, dateBand, regionCode } = complaintBody();
+  return { to: 'assessment', coded: { category, entityType, victimSex, victimAgeBand, dateBand, regionCode, ...codes } };
+}
+
 /** Submits anonymously; returns the receipt (remembered for the run-wide leak check, both forms). */
 export async function submitComplaint(t: TestApp, body: Record<string, unknown> = complaintBody()): Promise<string> {
   const res = await t.http().post('/sea/complaints').send(body);

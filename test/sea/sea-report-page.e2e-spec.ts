@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
-import { complaintIdOf, focalPoint, FocalPoint, fpApi, sentinel } from './sea-fixtures';
+import { assessment, complaintIdOf, focalPoint, FocalPoint, fpApi, sentinel } from './sea-fixtures';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -97,7 +97,7 @@ describe('SEA /report pages in headless Chromium without JavaScript', () => {
     expect(detail.body).toMatchObject({ narrative, language: 'ar', category: 'sexual_exploitation', entityType: 'un_agency_fund_programme' });
     const reply = `شكرًا لك، نحن نتابع بلاغك ${sentinel('PAGEREPLY')}`;
     expect((await fpApi(t, fp).post(`/sea/complaints/${id}/messages`, { body: reply })).status).toBe(201);
-    expect((await fpApi(t, fp).post(`/sea/complaints/${id}/status`, { to: 'assessment' })).status).toBe(200);
+    expect((await fpApi(t, fp).post(`/sea/complaints/${id}/status`, assessment({ entityType: 'un_agency_fund_programme' }))).status).toBe(200);
 
     await page.goto(`${base}/report/follow-up?lang=ar`);
     await shoot('4-follow-up-ar');

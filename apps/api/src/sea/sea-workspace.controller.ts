@@ -83,7 +83,7 @@ export class SeaWorkspaceController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ComplaintSummaryDto })
   status(@IdParam() id: string, @Body() body: StatusChangeDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintSummaryDto> {
-    return this.workspace.changeStatus(toSeaActor(user, requestId), id, body.to, body.outcome);
+    return this.workspace.changeStatus(toSeaActor(user, requestId), id, body.to, body.outcome, body.coded);
   }
 
   @Post(':id/outcome')

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { Equals, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { REGION_CODE_PATTERN } from '@amani/domain/cases';
 import { SERVICE_TYPES, ServiceType } from '@amani/domain';
 import {
   CONTACT_MAX,
@@ -44,6 +46,34 @@ export class WrittenBodyDto {
   body: string;
 }
 
+/** The coded fields as the focal point found them on assessment: each confirmed or corrected. */
+export class ConfirmedCodesDto {
+  @ApiProperty({ enum: SEA_CATEGORIES })
+  @IsIn(SEA_CATEGORIES)
+  category: SeaCategory;
+
+  @ApiProperty({ enum: SEA_ENTITY_TYPES })
+  @IsIn(SEA_ENTITY_TYPES)
+  entityType: SeaEntityType;
+
+  @ApiProperty({ enum: SEA_VICTIM_SEXES })
+  @IsIn(SEA_VICTIM_SEXES)
+  victimSex: SeaVictimSex;
+
+  @ApiProperty({ enum: SEA_VICTIM_AGE_BANDS })
+  @IsIn(SEA_VICTIM_AGE_BANDS)
+  victimAgeBand: SeaVictimAgeBand;
+
+  @ApiProperty({ enum: SEA_DATE_BANDS })
+  @IsIn(SEA_DATE_BANDS)
+  dateBand: SeaDateBand;
+
+  @ApiProperty({ nullable: true, type: String, description: 'An area code; null when unknown.' })
+  @ValidateIf((_o, v) => v !== null)
+  @Matches(REGION_CODE_PATTERN, { message: 'regionCode must be an area code' })
+  regionCode: string | null;
+}
+
 export class StatusChangeDto {
   @ApiProperty({ enum: SEA_STATUSES, description: 'received → assessment → referred_for_investigation | closed; referred_for_investigation → closed.' })
   @IsIn(SEA_STATUSES)
@@ -53,6 +83,16 @@ export class StatusChangeDto {
   @IsOptional()
   @IsIn(SEA_OUTCOMES)
   outcome?: SeaOutcome;
+
+  @ApiPropertyOptional({
+    type: ConfirmedCodesDto,
+    description:
+      'Required when assessing a received complaint: the coded fields as you confirm or correct them. Only complaints so assessed count in the SEA statistics. Accepted at any later change too (it re-confirms).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConfirmedCodesDto)
+  coded?: ConfirmedCodesDto;
 }
 
 export class OutcomeDto {
@@ -109,6 +149,8 @@ export class ComplaintSummaryDto {
   @ApiProperty({ format: 'date' }) receivedOn: string;
   @ApiProperty({ example: '2025-Q4' }) receivedQuarter: string;
   @ApiProperty({ format: 'date' }) statusChangedOn: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'When a focal point confirmed the coded fields; the statistics count only confirmed complaints.' })
+  codedConfirmedOn: string | null;
   @ApiProperty({ description: 'Whether your key can open this complaint.' }) hasAccess: boolean;
 }
 

@@ -60,6 +60,8 @@ export interface ReportResult {
   /** Figures derived from the published counts only (rates, median bucket); null where not publishable. */
   indicators: ReportIndicatorTable[];
   chart: { section: string; title: string };
+  /** Who counts in each population the report reads, in words (results stored earlier have none). */
+  inclusion?: { population: string; rule: string }[];
 }
 
 const alias = (dims: Dimension[], d: Dimension) => `d${dims.findIndex((x) => x.key === d.key)}`;
@@ -222,5 +224,6 @@ export function buildReportResult(
     sections,
     indicators: spec.indicators ? deriveIndicators(spec.indicators, sections, k) : [],
     chart: spec.chart,
+    inclusion: spec.families.map(({ family }) => ({ population: family.source.id, rule: family.source.rule })),
   };
 }

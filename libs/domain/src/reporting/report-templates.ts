@@ -51,6 +51,8 @@ export interface ReportSource {
   params(period: ReportPeriod, agencyId: string | null): unknown[];
   /** Whether the source can be restricted to one agency (a supervisor's report). */
   agencyScoped: boolean;
+  /** Who counts, in words: published with every report that reads the source (its metadata). */
+  rule: string;
 }
 
 export interface SectionSpec {
@@ -112,6 +114,7 @@ const INCIDENTS: ReportSource = {
   from: `FROM reporting_incidents WHERE report_month = ANY($1::varchar[]) AND ($2::uuid IS NULL OR agency_id = $2::uuid)`,
   params: (period, agencyId) => [period.months, agencyId],
   agencyScoped: true,
+  rule: 'Incidents of cases whose survivor consents to statistics, reported in the period; coded fields only.',
 };
 
 /**
@@ -129,19 +132,30 @@ const REFERRALS: ReportSource = {
     `AND EXISTS (SELECT 1 FROM case_consents k WHERE k.case_id = r.case_id AND k.purpose = 'statistics' AND k.withdrawn_at IS NULL)`,
   params: (period, agencyId) => [period.start, period.end, agencyId],
   agencyScoped: true,
+  rule: 'Referrals made in the period whose case has an active statistics consent when the report is built.',
 };
 
 /**
- * SEA complaints received in the quarter. Allegations need no survivor consent (coded facts
- * of a complaint, no case behind them); crypto-shredded complaints keep their coded columns
- * and still count. Complaints belong to no agency: there is no agency scope.
+ * Who counts in SEA statistics. A complaint's codes are the complainant's own choice until a
+ * focal point assesses it: counting them at once would let anyone submit a few complaints with
+ * chosen codes and read a suppressed cell as the difference between two reports.
+ */
+export const SEA_PUBLICATION_RULE =
+  'SEA allegations received in the quarter that a PSEA focal point has assessed: status past received, with the coded fields confirmed or corrected by the focal point. Complaints not yet assessed are not counted.';
+
+/**
+ * SEA complaints received in the quarter and assessed (SEA_PUBLICATION_RULE). Allegations need
+ * no survivor consent (coded facts of a complaint, no case behind them); crypto-shredded
+ * complaints keep their coded columns and still count. Complaints belong to no agency: there is
+ * no agency scope.
  */
 const SEA_COMPLAINTS: ReportSource = {
   id: 'sea_complaints',
   unit: 'allegations',
-  from: `FROM sea_complaints WHERE received_quarter = $1::varchar`,
+  from: `FROM sea_complaints WHERE received_quarter = $1::varchar AND status <> 'received' AND coded_confirmed_on IS NOT NULL`,
   params: (period) => [period.code],
   agencyScoped: false,
+  rule: SEA_PUBLICATION_RULE,
 };
 
 /** A case counts in statistics only while its survivor's statistics consent is active. */
@@ -157,6 +171,7 @@ const CASES_OPENED: ReportSource = {
     `AND ${CASE_CONSENTS_TO_STATISTICS}`,
   params: (period, agencyId) => [period.start, period.end, agencyId],
   agencyScoped: true,
+  rule: 'Cases opened in the period whose survivor consents to statistics.',
 };
 
 /** Cases closed in the period. */
@@ -168,6 +183,7 @@ const CASES_CLOSED: ReportSource = {
     `AND ($3::uuid IS NULL OR c.agency_id = $3::uuid) AND ${CASE_CONSENTS_TO_STATISTICS}`,
   params: (period, agencyId) => [period.start, period.end, agencyId],
   agencyScoped: true,
+  rule: 'Cases closed in the period whose survivor consents to statistics.',
 };
 
 /** Action-plan goals whose status was last recorded in the period. */
@@ -180,6 +196,7 @@ const GOALS: ReportSource = {
     `AND ($3::uuid IS NULL OR c.agency_id = $3::uuid) AND ${CASE_CONSENTS_TO_STATISTICS}`,
   params: (period, agencyId) => [period.start, period.end, agencyId],
   agencyScoped: true,
+  rule: 'Action-plan goals last reviewed in the period, of cases whose survivor consents to statistics.',
 };
 
 /**
@@ -196,6 +213,7 @@ const CASELOAD: ReportSource = {
     `AND ($3::uuid IS NULL OR c.agency_id = $3::uuid) AND $1::timestamptz IS NOT NULL GROUP BY c.assigned_caseworker_id) w`,
   params: (period, agencyId) => [period.start, period.end, agencyId],
   agencyScoped: true,
+  rule: 'Caseworkers with cases assigned and open at the end of the period; no survivor data.',
 };
 
 // Dimensions ---------------------------------------------------------------------------------
@@ -459,7 +477,8 @@ export const REFERRAL_PERFORMANCE: TemplateSpec = {
 
 export const SEA_QUARTERLY: TemplateSpec = {
   id: 'sea_quarterly',
-  version: 1,
+  // 2: only complaints a focal point has assessed count.
+  version: 2,
   title: 'Quarterly SEA statistics',
   periodKind: 'quarter',
   families: [{ family: SEA_FAMILY, publish: ['allegations', 'outcomes'] }],

@@ -43,6 +43,7 @@ import {
   'sea_complaints_shred_check',
   `(shredded_on IS NULL) = (narrative IS NOT NULL AND receipt_tag IS NOT NULL AND receipt_verifier IS NOT NULL AND receipt_wrapped_key IS NOT NULL) AND (shredded_on IS NULL OR contact IS NULL)`,
 )
+@Check('sea_complaints_coded_confirmed_check', `coded_confirmed_on IS NULL OR status <> 'received'`)
 @Index('sea_complaints_status_idx', ['status', 'receivedOn'])
 @Index('sea_complaints_received_quarter_idx', ['receivedQuarter'])
 export class SeaComplaint {
@@ -94,6 +95,13 @@ export class SeaComplaint {
 
   @Column({ name: 'status_changed_on', type: 'date' })
   statusChangedOn: string;
+
+  /**
+   * The day a focal point confirmed or corrected the coded fields (at triage). Only such
+   * complaints count in SEA statistics: a complainant's own codes could be chosen to steer them.
+   */
+  @Column({ name: 'coded_confirmed_on', type: 'date', nullable: true })
+  codedConfirmedOn: string | null;
 
   /** Keyed BLAKE2b of the receipt, truncated to 3 bytes: many receipts share a tag. */
   @Index('sea_complaints_receipt_tag_idx')

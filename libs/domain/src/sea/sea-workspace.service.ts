@@ -46,6 +46,8 @@ export interface ComplaintSummaryView {
   receivedOn: string;
   receivedQuarter: string;
   statusChangedOn: string;
+  /** The day a focal point confirmed the coded fields; only confirmed complaints count in SEA statistics. */
+  codedConfirmedOn: string | null;
   /** Whether the caller holds this complaint's key (a colleague may still have to grant it). */
   hasAccess: boolean;
 }
@@ -91,6 +93,18 @@ export interface ComplaintPage {
   total: number;
 }
 
+/** The coded fields a focal point confirms or corrects when assessing a complaint. */
+export interface ConfirmedCodes {
+  category: SeaCategory;
+  entityType: SeaEntityType;
+  victimSex: SeaVictimSex;
+  victimAgeBand: SeaVictimAgeBand;
+  dateBand: SeaDateBand;
+  regionCode: string | null;
+}
+
+const CODED_FIELDS = ['category', 'entityType', 'victimSex', 'victimAgeBand', 'dateBand', 'regionCode'] as const;
+
 export interface ComplaintListQuery {
   page: number;
   pageSize: number;
@@ -99,7 +113,7 @@ export interface ComplaintListQuery {
 
 const SUMMARY_SQL = `c.id, c.category, c.entity_type, c.victim_sex, c.victim_age_band, c.date_band, c.region_code,
   c.complainant_is_victim, c.wants_assistance, c.language, c.status, c.outcome, c.received_on::text AS received_on,
-  c.received_quarter, c.status_changed_on::text AS status_changed_on`;
+  c.received_quarter, c.status_changed_on::text AS status_changed_on, c.coded_confirmed_on::text AS coded_confirmed_on`;
 
 interface SummaryRow {
   id: string;
@@ -117,6 +131,7 @@ interface SummaryRow {
   received_on: string;
   received_quarter: string;
   status_changed_on: string;
+  coded_confirmed_on: string | null;
   has_access: boolean;
 }
 
@@ -137,6 +152,7 @@ function toSummary(r: SummaryRow): ComplaintSummaryView {
     receivedOn: r.received_on,
     receivedQuarter: r.received_quarter,
     statusChangedOn: r.status_changed_on,
+    codedConfirmedOn: r.coded_confirmed_on,
     hasAccess: r.has_access,
   };
 }
@@ -260,8 +276,13 @@ export class SeaWorkspaceService {
     );
   }
 
-  /** Needs a grant (team membership for this complaint) but not the unlocked key: no content is touched. */
-  changeStatus(actor: SeaActor, id: string, to: SeaStatus, outcome?: SeaOutcome): Promise<ComplaintSummaryView> {
+  /**
+   * Needs a grant (team membership for this complaint) but not the unlocked key: no content is
+   * touched. Assessing a received complaint (triage) requires the coded fields as the focal
+   * point confirms or corrects them: until then the complainant's own codes never reach the
+   * statistics, so nobody steers a published cell by submitting complaints.
+   */
+  changeStatus(actor: SeaActor, id: string, to: SeaStatus, outcome?: SeaOutcome, coded?: ConfirmedCodes): Promise<ComplaintSummaryView> {
     const target: SeaAuditTarget = { action: 'sea.complaint.status', targetType: 'sea_complaint', targetId: id };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
@@ -272,14 +293,27 @@ export class SeaWorkspaceService {
             { field: 'to', message: 'is not reachable from the current status' },
           ]);
         }
+        if (c.status === 'received' && !coded) {
+          throw new UnprocessableProblem('coded_fields_unconfirmed', 'Assessing a complaint confirms its coded fields: send them as you find them.', [
+            { field: 'coded', message: 'is required when assessing a received complaint' },
+          ]);
+        }
+        const today = utcToday();
         const res = await em
           .createQueryBuilder()
           .update(SeaComplaint)
-          .set({ status: to, statusChangedOn: utcToday(), ...(outcome ? { outcome } : {}) })
+          .set({
+            status: to,
+            statusChangedOn: today,
+            ...(outcome ? { outcome } : {}),
+            ...(coded ? { ...pickCodes(coded), codedConfirmedOn: today } : {}),
+          })
           .where('id = :id AND status = :from AND shredded_on IS NULL', { id, from: c.status })
           .execute();
         if (res.affected !== 1) throw new ConflictProblem('stale_status', 'The complaint was changed by someone else; reload it and try again.');
-        await this.auditor.success(actor, target, { from: c.status, to, ...(outcome ? { outcome } : {}) }, em);
+        // Which coded fields the focal point corrected (names only, ':'-separated as audit details are codes).
+        const corrected = coded ? CODED_FIELDS.filter((f) => coded[f] !== c[f]).join(':') : undefined;
+        await this.auditor.success(actor, target, { from: c.status, to, ...(outcome ? { outcome } : {}), ...(corrected !== undefined ? { codesConfirmed: true, corrected } : {}) }, em);
         return this.summary(em, actor, id);
       }),
     );
@@ -345,4 +379,8 @@ export class SeaWorkspaceService {
     );
     return Number(rows[0].n);
   }
+}
+
+function pickCodes(c: ConfirmedCodes): ConfirmedCodes {
+  return { category: c.category, entityType: c.entityType, victimSex: c.victimSex, victimAgeBand: c.victimAgeBand, dateBand: c.dateBand, regionCode: c.regionCode };
 }

@@ -1,9 +1,9 @@
 import type { ReportSection } from '../report-tables';
 
 /**
- * A hand-computed SEA dataset: 29 complaints received in 2025-Q1 (one of them crypto-shredded,
- * which keeps its coded columns and still counts), and the exact quarterly SEA sections they
- * must give with k = 5.
+ * A hand-computed SEA dataset: 29 complaints received in 2025-Q1 and assessed by a focal point
+ * (one of them crypto-shredded, which keeps its coded columns and still counts), and the exact
+ * quarterly SEA sections they must give with k = 5. Complaints still `received` never count.
  */
 export interface FixtureComplaint {
   category: string;
@@ -25,7 +25,7 @@ const GROUPS: Group[] = [
   [5, 'sexual_exploitation', 'implementing_partner', 'female', '18_25', 'closed', 'unsubstantiated'],
   [7, 'sexual_exploitation', 'implementing_partner', 'female', '26_40', 'assessment', null],
   [5, 'sexual_abuse', 'peacekeeping', 'female', '12_17', 'referred_for_investigation', 'under_investigation'],
-  [1, 'sexual_abuse', 'peacekeeping', 'male', '12_17', 'received', null],
+  [1, 'sexual_abuse', 'peacekeeping', 'male', '12_17', 'assessment', null],
   [3, 'unknown', 'unknown', 'female', '18_25', 'closed', 'insufficient_information'],
 ];
 
@@ -48,7 +48,7 @@ export function fixtureComplaints(): FixtureComplaint[] {
  * Allegations (rows and columns that are all zero are left out):
  *
  *                          female/12_17/  female/18_25/  female/26_40/  male/12_17/ | total
- *                          referred       closed         assessment     received    |
+ *                          referred       closed         assessment     assessment  |
  *   expl./peacekeeping          2p             6c             0              0      |   8
  *   expl./impl. partner         0              5              7              0      |  12
  *   abuse/peacekeeping          5c             0              0              1p     |   6c
@@ -81,7 +81,7 @@ export const SEA_SECTIONS: ReportSection[] = [
       ['female', '12_17', 'referred_for_investigation'],
       ['female', '18_25', 'closed'],
       ['female', '26_40', 'assessment'],
-      ['male', '12_17', 'received'],
+      ['male', '12_17', 'assessment'],
     ],
     cells: [
       [null, null, 0, 0],
