@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@amani/config';
+import { markAnonymousRequests } from './anonymous-log-policy';
 import { correlationIdOf, ProblemFilter, sendProblem, toProblem } from './problem.filter';
 import { createValidationPipe } from './validation';
 
@@ -29,6 +30,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   });
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.use(markAnonymousRequests);
   // Body-parser failures never reach Nest's filters; answer them in the same format.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();

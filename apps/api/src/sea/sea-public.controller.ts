@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@amani/auth';
 import { questionnaire, Questionnaire, SeaIntakeService } from '@amani/domain/sea';
@@ -45,16 +45,16 @@ export class SeaPublicController {
   @ApiProblems(404)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ComplainantViewDto, description: 'A wrong receipt answers 404 after the same work as a right one.' })
-  access(@Body() body: ReceiptDto): Promise<ComplainantViewDto> {
-    return this.intake.access(body.receipt);
+  access(@Body() body: ReceiptDto, @Ip() source: string): Promise<ComplainantViewDto> {
+    return this.intake.access(body.receipt, source);
   }
 
   @Post('complaints/messages')
   @ApiOperation({ summary: 'Send a message about a complaint with its receipt' })
   @ApiProblems(404)
   @ApiCreatedResponse({ type: ComplainantViewDto })
-  message(@Body() body: ComplainantMessageDto): Promise<ComplainantViewDto> {
-    return this.intake.sendMessage(body.receipt, body.body);
+  message(@Body() body: ComplainantMessageDto, @Ip() source: string): Promise<ComplainantViewDto> {
+    return this.intake.sendMessage(body.receipt, body.body, source);
   }
 }
 
