@@ -109,7 +109,8 @@ export function responseContractMiddleware(getDoc: () => OpenAPIObject) {
       // res.send(object) calls res.json, which calls res.send(string): check that inner call.
       if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) {
         const route = (req as Request & { route?: { path?: string } }).route?.path;
-        if (typeof route === 'string') {
+        // A client that hung up never receives the answer: nothing to hold to the contract.
+        if (typeof route === 'string' && !req.socket.destroyed) {
           contract ??= new ResponseContract(getDoc());
           checked++;
           const text = body === undefined ? undefined : Buffer.isBuffer(body) ? body.toString('utf8') : body;
