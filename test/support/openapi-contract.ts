@@ -48,10 +48,12 @@ export class ResponseContract {
     } catch {
       return [`${where}: ${mediaType} body is not JSON`];
     }
-    const key = `${where} ${mediaType}`;
+    // Most responses share a schema ($ref to a DTO or ProblemDetails): compile each once.
+    const schema = toJsonSchema(media.schema) as object;
+    const key = JSON.stringify(schema);
     let validate = this.validators.get(key);
     if (!validate) {
-      validate = this.ajv.compile(toJsonSchema(media.schema) as object);
+      validate = this.ajv.compile(schema);
       this.validators.set(key, validate);
     }
     if (validate(parsed)) return [];
