@@ -38,6 +38,7 @@ export interface AppConfig {
   sea: { receiptFailureLimit: number; sourceFailureLimit: number; sourceFailureLimitUnderAttack: number };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
   attachments: { maxBytes: number };
+  web: { host: string; port: number; idleTimeoutSeconds: number; origin: string | null };
   secrets: Secrets;
 }
 
@@ -96,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalationHours: vars.DEADLINE_ESCALATION_HOURS,
     },
     attachments: { maxBytes: vars.ATTACHMENT_MAX_BYTES },
+    web: { host: vars.WEB_HOST, port: vars.WEB_PORT, idleTimeoutSeconds: vars.WEB_IDLE_TIMEOUT_SECONDS, origin: vars.WEB_ORIGIN ?? null },
     secrets,
   });
 }

@@ -174,4 +174,19 @@ export class EnvVars {
 
   @Transform(toBool) @IsBoolean()
   RUN_MIGRATIONS: boolean = false;
+
+  /** Staff console (apps/web): its own listener, so it can stay on an internal network. */
+  @IsInt() @Min(1) @Max(65535)
+  WEB_PORT: number = 3001;
+
+  @IsString()
+  WEB_HOST: string = '127.0.0.1';
+
+  /** Staff console: a session unused this long ends (its absolute limit is JWT_REFRESH_TTL_SECONDS). */
+  @IsInt() @Min(60) @Max(24 * 3600)
+  WEB_IDLE_TIMEOUT_SECONDS: number = 900;
+
+  /** Staff console: the origin browsers see (https://console.example.org); form posts from any other are refused. Unset: the request's own host. */
+  @IsOptional() @Matches(/^https?:\/\/[^/]+$/, { message: 'must be an origin like https://console.example.org (no path)' })
+  WEB_ORIGIN?: string;
 }
