@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROLES } from '@amani/domain';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { createTestApp, TestApp } from '../support/app';
+import { checkedResponseCount, drainContractMismatches, ResponseContract } from '../support/openapi-contract';
 import { MATRIX } from '../authz/authorization-matrix';
 
 type Schema = Record<string, unknown>;
@@ -73,14 +75,11 @@ describe('the OpenAPI document', () => {
     const visit = (s: unknown, where: string) => {
       if (!s || typeof s !== 'object') return;
       const schema = s as Schema;
+      const composed = Boolean(schema.$ref || schema.allOf || schema.oneOf || schema.anyOf);
+      // An object must say what it holds: properties, or a schema for its values (not `true`).
       const isBare =
-        schema.type === 'object' &&
-        !schema.properties &&
-        !schema.additionalProperties &&
-        !schema.allOf &&
-        !schema.oneOf &&
-        !schema.anyOf &&
-        !schema.$ref;
+        (schema.type === 'object' && !schema.properties && typeof schema.additionalProperties !== 'object' && !composed) ||
+        (schema.type === undefined && !composed && !schema.enum);
       if (isBare) bare.push(where);
       for (const [name, p] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) visit(p, `${where}.${name}`);
       if (schema.items) visit(schema.items, `${where}[]`);
@@ -152,7 +151,7 @@ describe('the OpenAPI document', () => {
     const wrong: string[] = [];
     for (const { key, op } of ops) {
       const codes = Object.keys(op.responses);
-      const required = ['503'];
+      const required = ['500', '503'];
       if (!op['x-public']) required.push('401');
       if (/:\w+/.test(key)) required.push('404');
       if (op.operationId && (op as { requestBody?: unknown }).requestBody) required.push('400', '413', '415');
@@ -164,5 +163,41 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('the e2e response check', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it('checks the responses of every test app against the document', async () => {
+    const before = checkedResponseCount();
+    const res = await t.http().get('/cases');
+    expect(res.status).toBe(401);
+    expect(checkedResponseCount()).toBe(before + 1);
+    expect(drainContractMismatches()).toEqual([]);
+  });
+
+  it('finds undeclared statuses, fields and nulls, and wrong media types', async () => {
+    const doc = (await t.http().get('/docs-json')).body as OpenAPIObject;
+    const contract = new ResponseContract(doc);
+    const json = 'application/json; charset=utf-8';
+    const problem = JSON.stringify({ type: 'https://amani.example/problems/x', title: 'Conflict', status: 409 });
+    expect(contract.check('GET', '/me', 409, 'application/problem+json', problem)).toEqual(['GET /me → 409: status not declared']);
+    expect(contract.check('GET', '/me', 401, json, problem)).toEqual([
+      'GET /me → 401: sent application/json, declared application/problem+json',
+    ]);
+    expect(contract.check('GET', '/me', 401, 'application/problem+json', JSON.stringify({ ...JSON.parse(problem), extra: 1 }))).toEqual([
+      'GET /me → 401: body must NOT have additional properties (additionalProperty="extra")',
+    ]);
+    const agency = { id: '5d1f9a2e-8c4b-4e61-9f3a-2b7c0d9e1a44', name: 'A', type: 'ngo', createdAt: new Date().toISOString() };
+    const schema = (doc.components?.schemas?.AgencyDto ?? {}) as { required?: string[] };
+    const complete = Object.fromEntries((schema.required ?? []).map((k) => [k, (agency as Record<string, unknown>)[k] ?? null]));
+    const nulled = Object.fromEntries(Object.keys(complete).map((k) => [k, null]));
+    expect(contract.check('GET', '/agencies/:id', 200, json, JSON.stringify(nulled)).length).toBeGreaterThan(0);
+    expect(contract.check('GET', '/agencies/:id', 200, json, JSON.stringify({})).some((m) => m.includes('missingProperty'))).toBe(true);
   });
 });

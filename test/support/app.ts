@@ -4,7 +4,8 @@ import request from 'supertest';
 import { AppConfig, loadConfig } from '@amani/config';
 import { configureApp } from '@amani/http';
 import { ApiModule } from '../../apps/api/src/api.module';
-import { setupOpenApi } from '../../apps/api/src/openapi/openapi';
+import { createOpenApiDocument, setupOpenApi } from '../../apps/api/src/openapi/openapi';
+import { responseContractMiddleware } from './openapi-contract';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -13,11 +14,15 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** Boots the real API module against this run's database and Redis prefix. */
+/**
+ * Boots the real API module against this run's database and Redis prefix. Every response is
+ * checked against the OpenAPI document (see openapi-contract.ts and contract-check.ts).
+ */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ ...process.env, ...env });
   const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
+  app.use(responseContractMiddleware(() => createOpenApiDocument(app)));
   configureApp(app, config);
   setupOpenApi(app);
   await app.init();

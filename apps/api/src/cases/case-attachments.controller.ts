@@ -1,11 +1,12 @@
 import { Controller, Delete, Get, Header, HttpCode, Post, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { CaseAttachmentsService, toCaseActor } from '@amani/domain/cases';
 import { ValidationProblem } from '@amani/http';
 import { IdParam } from '../common/id-param';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 import { AttachmentDto, UploadAttachmentDto } from './case-attachments.dto';
 
 /** What multer hands over from memory storage (nothing is written to disk). */
@@ -24,6 +25,8 @@ export class CaseAttachmentsController {
   constructor(private readonly attachments: CaseAttachmentsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Attach a file (JPEG, PNG or PDF) to a case' })
+  @ApiProblems(410, 422)
   @UseInterceptors(FileInterceptor('file'))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadAttachmentDto })
@@ -36,12 +39,16 @@ export class CaseAttachmentsController {
   }
 
   @Get()
+  @ApiOperation({ summary: "List a case's attachments" })
+  @ApiProblems(410)
   @ApiOkResponse({ type: [AttachmentDto], description: 'Newest first.' })
   list(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AttachmentDto[]> {
     return this.attachments.list(toCaseActor(user, requestId), id);
   }
 
   @Get(':attachmentId')
+  @ApiOperation({ summary: 'Download an attachment' })
+  @ApiProblems(410)
   @Header('Cache-Control', 'no-store')
   @Header('X-Content-Type-Options', 'nosniff')
   @ApiProduces(...Object.keys(EXTENSIONS))
@@ -54,6 +61,7 @@ export class CaseAttachmentsController {
   }
 
   @Delete(':attachmentId')
+  @ApiOperation({ summary: 'Delete an attachment' })
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted with its content; by the person who attached it or a supervisor.' })
   remove(@IdParam() id: string, @IdParam('attachmentId') attachmentId: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<void> {

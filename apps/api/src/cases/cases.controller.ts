@@ -50,7 +50,7 @@ export class CasesController {
   /** The survivor code travels in the body, never in a URL. */
   @Post('lookup')
   @ApiOperation({ summary: 'Find a case by survivor code', description: 'The survivor code travels in the body, never in a URL.' })
-  @ApiProblems(410)
+  @ApiProblems(404, 410)
   @HttpCode(200)
   @ApiOkResponse({ type: CaseSummaryDto })
   lookup(@Body() body: LookupCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryDto> {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@amani/auth';
@@ -25,6 +25,7 @@ export class HealthController {
    * restarts the process; a database that is simply down fails readiness, not liveness.
    */
   @Get('live')
+  @ApiOkResponse({ schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } }, additionalProperties: false } })
   @ApiOperation({ summary: 'Liveness probe', description: 'The process can make progress. Fails when requests have waited for a database connection for DATABASE_POOL_STUCK_MS with none handed out (a wedged pool), so an orchestrator restarts the process; a database that is simply down fails readiness, not liveness.' })
   live() {
     if (this.pool.isStuck()) throw new ServiceUnavailableProblem();

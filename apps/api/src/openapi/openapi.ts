@@ -34,6 +34,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   422: 'The request is well-formed but a business rule refuses it; `code` says which.',
   423: 'Your complaint key is not unlocked for this session (send X-Sea-Unlock, or recover the key).',
   429: 'Too many requests from this source; try again later.',
+  500: 'An internal error, or a stored record failed its integrity check (fail closed): only a correlation id.',
   503: 'A dependency (database or Redis) is unavailable; retry after `Retry-After` seconds.',
 };
 
@@ -161,6 +162,7 @@ function addProblems(op: OperationObject, a: OperationAccess): void {
     statuses.add(415);
   }
   if (a.throttled) statuses.add(429);
+  statuses.add(500);
   statuses.add(503);
   for (const status of [...statuses].sort((x, y) => x - y)) {
     const key = String(status);

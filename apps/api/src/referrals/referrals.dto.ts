@@ -2,7 +2,17 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { SERVICE_TYPES, ServiceType } from '@amani/domain';
-import { SHAREABLE_FIELDS, ShareableField } from '@amani/domain/cases';
+import {
+  AGE_BANDS,
+  DISABILITY_STATUSES,
+  DISPLACEMENT_STATUSES,
+  GBV_TYPES,
+  NATIONALITY_STATUSES,
+  SEXES,
+  SHAREABLE_FIELDS,
+  ShareableField,
+  VULNERABILITIES,
+} from '@amani/domain/cases';
 import {
   DECLINE_REASONS,
   DeclineReason,
@@ -19,6 +29,7 @@ import {
   SERVICE_OUTCOMES,
   ServiceOutcome,
 } from '@amani/domain/referrals';
+import { CaregiverDetailsDto, ContactDetailsDto } from '../cases/cases.dto';
 import { IsText } from '../cases/case-validators';
 import { PageQueryDto } from '../common/page-query.dto';
 
@@ -132,15 +143,34 @@ export class ReferralDetailDto extends ReferralDto {
   @ApiProperty({ type: [ReferralNoteDto] }) notes: ReferralNoteDto[];
 }
 
+/** The case fields a packet may hold; each is present only when the survivor consented to share it. */
+export class ReferralPacketFieldsDto {
+  @ApiPropertyOptional() survivorName?: string;
+  @ApiPropertyOptional({ type: [String] }) aliases?: string[];
+  @ApiPropertyOptional({ type: ContactDetailsDto, nullable: true }) contactDetails?: ContactDetailsDto | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) address?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true }) dateOfBirth?: string | null;
+  @ApiPropertyOptional({ type: CaregiverDetailsDto, nullable: true }) caregiverDetails?: CaregiverDetailsDto | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) narrative?: string | null;
+  @ApiPropertyOptional({ enum: SEXES }) sex?: string;
+  @ApiPropertyOptional({ enum: AGE_BANDS }) ageBand?: string;
+  @ApiPropertyOptional({ enum: NATIONALITY_STATUSES }) nationalityStatus?: string;
+  @ApiPropertyOptional({ enum: DISPLACEMENT_STATUSES }) displacementStatus?: string;
+  @ApiPropertyOptional({ enum: DISABILITY_STATUSES }) disability?: string;
+  @ApiPropertyOptional({ enum: VULNERABILITIES, isArray: true }) vulnerabilities?: string[];
+  @ApiPropertyOptional() regionCode?: string;
+  @ApiPropertyOptional({ enum: GBV_TYPES, isArray: true }) incidentTypes?: string[];
+  @ApiPropertyOptional({ type: [String] }) incidentNarratives?: string[];
+}
+
 export class ReferralPacketDto {
   @ApiProperty({ format: 'uuid' }) referralId: string;
   @ApiProperty({ enum: SERVICE_TYPES }) serviceType: ServiceType;
   @ApiProperty({
-    type: 'object',
-    additionalProperties: true,
+    type: ReferralPacketFieldsDto,
     description: 'Exactly the fields the survivor consented to share (named as in shareableFields); an unconsented field is absent.',
   })
-  fields: Record<string, unknown>;
+  fields: ReferralPacketFieldsDto;
 }
 
 export class ReferralPageDto {

@@ -56,7 +56,10 @@ export class ReportsController {
   @ApiOperation({ summary: 'Download a report as CSV (HXL-tagged)' })
   @ApiProblems(409)
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV, one line per published count, with an HXL hashtag row under the header.' })
+  @ApiOkResponse({
+    description: 'CSV, one line per published count, with an HXL hashtag row under the header.',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  })
   @Header('Cache-Control', 'no-store')
   async exportCsv(
     @IdParam() id: string,
@@ -74,7 +77,10 @@ export class ReportsController {
   @ApiOperation({ summary: 'Download a report\'s chart as SVG' })
   @ApiProblems(409)
   @ApiProduces('image/svg+xml')
-  @ApiOkResponse({ description: "SVG bar chart of the template's main breakdown (published figures only)." })
+  @ApiOkResponse({
+    description: "SVG bar chart of the template's main breakdown (published figures only).",
+    content: { 'image/svg+xml': { schema: { type: 'string' } } },
+  })
   @Header('Cache-Control', 'no-store')
   async chart(
     @IdParam() id: string,

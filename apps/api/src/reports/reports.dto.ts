@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { REPORT_STATUSES, REPORT_TEMPLATE_IDS, ReportResult } from '@amani/domain/reporting';
 
@@ -33,27 +33,80 @@ export class ReportSummaryDto {
   @ApiProperty({ minimum: 0, maximum: 100 })
   progress: number;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Threshold k: counts from 1 to k-1 are suppressed.' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Threshold k: counts from 1 to k-1 are suppressed.' })
   minCellCount: number | null;
 
-  @ApiPropertyOptional({ nullable: true, enum: ['disclosure_control', 'build_error'] })
+  @ApiProperty({ nullable: true, enum: ['disclosure_control', 'build_error'] })
   errorCode: string | null;
 
   @ApiProperty()
   createdAt: Date;
 
-  @ApiPropertyOptional({ type: Date, nullable: true })
+  @ApiProperty({ type: Date, nullable: true })
   startedAt: Date | null;
 
-  @ApiPropertyOptional({ type: Date, nullable: true })
+  @ApiProperty({ type: Date, nullable: true })
   finishedAt: Date | null;
 }
 
+const STRING_MATRIX = { type: 'array', items: { type: 'array', items: { type: 'string' } } } as const;
+const COUNT = { type: 'integer', minimum: 0, nullable: true } as const;
+
+/** The shapes of `ReportResult` in @amani/domain/reporting, for the document. */
+export class ReportSectionDto {
+  @ApiProperty() id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ enum: ['incidents', 'referrals', 'allegations', 'cases', 'goals', 'caseworkers'], description: 'What the counts count.' })
+  unit: string;
+
+  @ApiProperty({ type: [String] }) rowDimensions: string[];
+  @ApiProperty({ type: [String] }) columnDimensions: string[];
+  @ApiProperty({ ...STRING_MATRIX, description: 'Row categories, one code per row dimension.' }) rows: string[][];
+  @ApiProperty({ ...STRING_MATRIX, description: 'Column categories, one code per column dimension.' }) columns: string[][];
+  @ApiProperty({ type: 'array', items: { type: 'array', items: COUNT }, description: 'Counts; null where suppressed.' })
+  cells: (number | null)[][];
+
+  @ApiProperty({ type: 'array', items: COUNT }) rowTotals: (number | null)[];
+  @ApiProperty({ type: 'array', items: COUNT }) columnTotals: (number | null)[];
+  @ApiProperty({ ...COUNT }) grandTotal: number | null;
+}
+
+export class ReportIndicatorTableDto {
+  @ApiProperty() id: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: [String] }) rowDimensions: string[];
+  @ApiProperty(STRING_MATRIX) rows: string[][];
+  @ApiProperty({ type: [String] }) indicators: string[];
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: { oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true } },
+    description: 'A number (a count or a whole percentage), a bucket code, or null when not publishable.',
+  })
+  values: (number | string | null)[][];
+}
+
+export class ReportChartRefDto {
+  @ApiProperty() section: string;
+  @ApiProperty() title: string;
+}
+
+export class ReportResultDto {
+  @ApiProperty({ enum: REPORT_TEMPLATE_IDS }) template: string;
+  @ApiProperty({ type: 'integer' }) templateVersion: number;
+  @ApiProperty() title: string;
+  @ApiProperty() period: string;
+  @ApiProperty() periodKind: string;
+  @ApiProperty({ enum: ['inter_agency', 'agency'] }) scope: string;
+  @ApiProperty({ type: 'integer', description: 'Counts from 1 to minCellCount-1 are never published.' }) minCellCount: number;
+  @ApiProperty({ type: [ReportSectionDto] }) sections: ReportSectionDto[];
+  @ApiProperty({ type: [ReportIndicatorTableDto] }) indicators: ReportIndicatorTableDto[];
+  @ApiProperty({ type: ReportChartRefDto }) chart: ReportChartRefDto;
+}
+
 export class ReportDto extends ReportSummaryDto {
-  @ApiPropertyOptional({
+  @ApiProperty({
+    type: ReportResultDto,
     nullable: true,
-    type: 'object',
-    additionalProperties: true,
     description: 'When done: the sections, each a table with null for every suppressed count (never why).',
   })
   result: ReportResult | null;

@@ -6,6 +6,7 @@ import { StrictThrottle } from '../throttling/throttling';
 import {
   ComplainantMessageDto,
   ComplainantViewDto,
+  QuestionnaireDto,
   QuestionnaireQueryDto,
   ReceiptDto,
   ReceiptIssuedDto,
@@ -27,7 +28,7 @@ export class SeaPublicController {
 
   @Get('questionnaire')
   @ApiOperation({ summary: 'Read the complaint questionnaire' })
-  @ApiOkResponse({ description: 'Labels and options in en, fr, ar (dir rtl) or es.' })
+  @ApiOkResponse({ type: QuestionnaireDto, description: 'Labels and options in en, fr, ar (dir rtl) or es.' })
   async questionnaire(@Query() query: QuestionnaireQueryDto): Promise<Questionnaire> {
     return questionnaire(query.lang ?? 'en', await this.intake.regionCodes());
   }

@@ -34,6 +34,34 @@ export class QuestionnaireQueryDto {
   lang?: SeaLanguage;
 }
 
+/** The shape of `Questionnaire` in @amani/domain/sea, for the document. */
+export class QuestionOptionDto {
+  @ApiProperty() value: string;
+  @ApiProperty() label: string;
+}
+
+export class QuestionDto {
+  @ApiProperty({
+    enum: ['category', 'entityType', 'complainantIsVictim', 'victimSex', 'victimAgeBand', 'dateBand', 'regionCode', 'narrative', 'contact', 'wantsAssistance'],
+  })
+  name: string;
+
+  @ApiProperty({ enum: ['choice', 'boolean', 'text'] }) type: string;
+  @ApiProperty() required: boolean;
+  @ApiProperty() label: string;
+  @ApiPropertyOptional() help?: string;
+  @ApiPropertyOptional({ type: [QuestionOptionDto] }) options?: QuestionOptionDto[];
+  @ApiPropertyOptional({ type: 'integer' }) maxLength?: number;
+}
+
+export class QuestionnaireDto {
+  @ApiProperty({ enum: SEA_LANGUAGES }) lang: SeaLanguage;
+  @ApiProperty({ enum: ['ltr', 'rtl'] }) dir: 'ltr' | 'rtl';
+  @ApiProperty() title: string;
+  @ApiProperty() intro: string;
+  @ApiProperty({ type: [QuestionDto] }) questions: QuestionDto[];
+}
+
 export class SubmitComplaintDto {
   @ApiProperty({ enum: SEA_CATEGORIES })
   @IsIn(SEA_CATEGORIES)
