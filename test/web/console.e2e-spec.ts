@@ -227,6 +227,7 @@ describe('staff console (apps/web)', () => {
           'POST /language',
           'POST /leave',
           'POST /referrals/:id/accept',
+          'POST /referrals/:id/complete',
           'POST /referrals/:id/decline',
           'POST /sign-in',
           'POST /sign-in/code',
@@ -246,6 +247,7 @@ describe('staff console (apps/web)', () => {
         ['GET', '/sign-in/code'],
         ['POST', `/referrals/${referralAB}/accept`],
         ['POST', `/referrals/${referralAB}/decline`],
+        ['POST', `/referrals/${referralAB}/complete`],
         ['POST', '/language'],
         ['POST', '/sign-out'],
         ['POST', '/leave'],
@@ -289,6 +291,7 @@ describe('staff console (apps/web)', () => {
       // Forms of a role's own pages only.
       for (const role of ROLES.filter((r) => r !== 'provider')) {
         expect((await browserOf(web, by[role]).post(`/referrals/${referralAB}/accept`)).status).toBe(403);
+        expect((await browserOf(web, by[role]).post(`/referrals/${referralAB}/complete`, { outcome: 'referred' })).status).toBe(403);
       }
     });
 
@@ -349,6 +352,14 @@ describe('staff console (apps/web)', () => {
       expect((await browserOf(web, prov).get(`/referrals/${referralAB}`)).text).toContain('id="referral-state">Accepted');
       const again = await browserOf(web, prov).post(`/referrals/${referralAB}/accept`);
       expect(again.status).toBe(409);
+      const noOutcome = await browserOf(web, prov).post(`/referrals/${referralAB}/complete`, { outcome: 'made_up', note: 'n' });
+      expect(noOutcome.status).toBe(400);
+      expect(noOutcome.text).toMatch(/id="complete-outcome-error">Please choose one of the options.</);
+      const done = await browserOf(web, prov).post(`/referrals/${referralAB}/complete`, { outcome: 'referred' });
+      expect(done.status).toBe(303);
+      const cw = await signIn(x.supA);
+      const casePage = await browserOf(web, cw).get(`/cases/${caseA}`);
+      expect(casePage.text).toMatch(/id="case-referrals".*Completed.*Service provided after referral/s);
     });
   });
 });

@@ -9,6 +9,7 @@ import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
 import { requestIdOf } from '../sign-in/sign-in.controller';
 import { caseListPage, casePage, CaseFilters, FilterErrors } from '../views/cases';
+import { ReferralsService } from '@amani/domain/referrals';
 import { pageContext } from '../views/page';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -26,7 +27,10 @@ export function pageNumber(v: unknown): number {
 @Controller('cases')
 @PageRoles('caseworker', 'supervisor')
 export class CasePagesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly cases: CasesService,
+    private readonly referrals: ReferralsService,
+  ) {}
 
   @Get()
   async list(@Req() req: WebRequest, @Session() session: WebSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
@@ -62,8 +66,10 @@ export class CasePagesController {
   @Get(':id')
   async view(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
     if (!UUID.test(id)) throw new PageNotFound();
-    const detail = await this.cases.get(toCaseActor(actorFor(session), requestIdOf(req)), id);
-    sendPage(res, 200, casePage(pageContext(session.lang, session), detail, session.userId));
+    const actor = toCaseActor(actorFor(session), requestIdOf(req));
+    const detail = await this.cases.get(actor, id);
+    const referrals = await this.referrals.listForCase(actor, id, { page: 1, pageSize: 50 });
+    sendPage(res, 200, casePage(pageContext(session.lang, session), detail, session.userId, referrals.items));
   }
 }
 

@@ -94,6 +94,8 @@ export const en = {
     unassigned: 'nobody',
     nationality: 'Nationality status',
     displacement: 'Displacement status',
+    referrals: 'Referrals',
+    noReferrals: 'No referral yet.',
     closed: 'Closed on',
   },
   stage: {
@@ -126,6 +128,14 @@ export const en = {
     child_protection: 'Child protection',
   },
   referralState: { pending: 'Waiting for answer', accepted: 'Accepted', declined: 'Declined', completed: 'Completed', revoked: 'Withdrawn' },
+  serviceOutcome: {
+    referred: 'Service provided after referral',
+    provided_by_own_agency: 'Provided by our agency',
+    already_received_elsewhere: 'Already received elsewhere',
+    not_applicable: 'Not applicable',
+    declined_by_survivor: 'Declined by the survivor',
+    service_unavailable: 'Service unavailable',
+  },
   declineReason: {
     no_capacity: 'No capacity',
     service_not_offered: 'Service not offered',
@@ -167,6 +177,9 @@ export const en = {
     packet: 'What the survivor agreed to share',
     packetGone: 'The shared details are no longer available (consent withdrawn, or the referral was declined or withdrawn).',
     noFields: 'No details were shared.',
+    complete: 'Record the service and complete',
+    outcome: 'Outcome (GBVIMS)',
+    completeNote: 'Note for the referring caseworker (optional)',
     accept: 'Accept referral',
     decline: 'Decline referral',
     declineReason: 'Reason for declining',

@@ -1,4 +1,5 @@
 import type { CaseDetailView, CasePage } from '@amani/domain/cases';
+import type { ReferralView } from '@amani/domain/referrals';
 import { AGE_BANDS, CASE_STAGES, GBV_TYPES, SEXES } from '@amani/domain/cases';
 import { renderDocument } from '@amani/html';
 import { Day, FieldError, Page, PageContext, shortRef } from './page';
@@ -108,7 +109,7 @@ export function caseListPage(ctx: PageContext, filters: CaseFilters, page: CaseP
 }
 
 /** The case page: coded facts and the survivor code only; identifying details stay behind their own, audited step. */
-export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string): string {
+export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string, referrals: ReferralView[]): string {
   const { t } = ctx;
   const ref = shortRef(c.id);
   const assigned = c.assignedCaseworkerId === null ? t('cases.unassigned') : c.assignedCaseworkerId === viewerId ? t('cases.assignedYou') : t('cases.assignedOther');
@@ -151,6 +152,23 @@ export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string):
           </dd>
         )}
       </dl>
+      <h2>{t('cases.referrals')}</h2>
+      {referrals.length === 0 ? (
+        <p>{t('cases.noReferrals')}</p>
+      ) : (
+        <ul class="cards" id="case-referrals">
+          {referrals.map((r) => (
+            <li>
+              <a href={`/referrals/${r.id}`}>{t(`serviceType.${r.serviceType}`)}</a> <span class="tag">{t(`referralState.${r.state}`)}</span>
+              {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
+              <div class="meta">
+                {t('referrals.received')} <Day value={r.createdAt} />
+                {r.outcome && ` · ${t(`serviceOutcome.${r.outcome}`)}`}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
     </Page>,
   );
 }
