@@ -43,6 +43,12 @@ describe('staff console (apps/web)', () => {
   });
 
   const signIn = (u: LoggedIn) => webSignIn(web, u);
+  // One console session per fixture user: each sign-in spends a TOTP step, and only two are usable per 30 s.
+  const signedIn = new Map<LoggedIn, Promise<WebUser>>();
+  const once = (u: LoggedIn) => {
+    if (!signedIn.has(u)) signedIn.set(u, signIn(u));
+    return signedIn.get(u)!;
+  };
 
   describe('sign-in', () => {
     it('serves the form with a strict CSP, no-store, a pre-session token cookie with the __Host- flags, and no script', async () => {
@@ -226,6 +232,7 @@ describe('staff console (apps/web)', () => {
           'GET /sign-in/code',
           'POST /language',
           'POST /leave',
+          'POST /notifications/:id/read',
           'POST /referrals/:id/accept',
           'POST /referrals/:id/complete',
           'POST /referrals/:id/decline',
@@ -249,6 +256,7 @@ describe('staff console (apps/web)', () => {
         ['POST', `/referrals/${referralAB}/decline`],
         ['POST', `/referrals/${referralAB}/complete`],
         ['POST', '/language'],
+        ['POST', `/notifications/${randomUUID()}/read`],
         ['POST', '/sign-out'],
         ['POST', '/leave'],
         ['POST', '/sign-in/code'],
@@ -285,7 +293,7 @@ describe('staff console (apps/web)', () => {
         expect([role, got]).toEqual([role, expected[role]]);
       }
       // The case's own caseworker does see it.
-      const owner = await signIn(x.cwA);
+      const owner = await once(x.cwA);
       expect((await browserOf(web, owner).get(`/cases/${caseA}`)).status).toBe(200);
       expect((await browserOf(web, owner).get(`/referrals/${referralAB}`)).status).toBe(200);
       // Forms of a role's own pages only.
@@ -315,9 +323,56 @@ describe('staff console (apps/web)', () => {
     });
   });
 
+  describe('limits', () => {
+    it('puts sign-in under the API’s strict login limit, answered with a page', async () => {
+      // Its own Redis prefix, so the counters of the other tests' sign-ins do not count here.
+      const limited = await createTestWeb({ THROTTLE_AUTH_LIMIT: '3', REDIS_PREFIX: `${process.env.REDIS_PREFIX!}-limited` });
+      try {
+        const statuses: number[] = [];
+        let last = '';
+        for (let i = 0; i < 5; i++) {
+          const form = await limited.http().get('/sign-in');
+          const res = await limited.http().post('/sign-in').set('Cookie', `${PRE}=${cookieFrom(form, PRE)!}`).type('form').send({ _csrf: csrfOf(form.text), email: `nobody-${i}@example.org`, password: 'wrong password 1' });
+          statuses.push(res.status);
+          last = res.text;
+        }
+        expect(statuses.slice(0, 2)).toEqual([401, 401]);
+        expect(statuses[4]).toBe(429);
+        expect(last).toContain('The service is busy.');
+        // Pages that need no secret stay reachable.
+        expect((await limited.http().get('/sign-in')).status).toBe(200);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
   describe('journeys', () => {
+    it('shows the caseworker’s open cases and unread notifications on the home page; marking one read removes it', async () => {
+      const db = api.app.get(DataSource);
+      const [n] = await db.query(
+        `INSERT INTO notifications (user_id, kind, target_type, target_id, referral_id, case_id) VALUES ($1, 'referral_unanswered', 'referral', $2, $2, $3) RETURNING id`,
+        [x.cwA.user.id, referralAB, caseA],
+      );
+      const [foreign] = await db.query(
+        `INSERT INTO notifications (user_id, kind, target_type, target_id, referral_id, case_id) VALUES ($1, 'referral_unanswered', 'referral', $2, $2, $3) RETURNING id`,
+        [x.colleagueA.user.id, referralAB, caseA],
+      );
+      const cw = await once(x.cwA);
+      const home = await browserOf(web, cw).get('/');
+      expect(home.text).toMatch(new RegExp(`id="home-cases".*href="/cases/${caseA}"`, 's'));
+      expect(home.text).toMatch(new RegExp(`id="home-notifications".*href="/referrals/${referralAB}">A referral has had no answer<`, 's'));
+      const read = await browserOf(web, cw).post(`/notifications/${n.id}/read`);
+      expect([read.status, read.headers.location]).toEqual([303, '/']);
+      expect((await browserOf(web, cw).get('/')).text).toContain('No unread notification.');
+      // Someone else's notification answers like a missing one, and stays unread.
+      expect((await browserOf(web, cw).post(`/notifications/${foreign.id}/read`)).status).toBe(404);
+      const [still] = await db.query(`SELECT read_at FROM notifications WHERE id = $1`, [foreign.id]);
+      expect(still.read_at).toBeNull();
+    });
+
     it('lists the agency’s cases with filters and pages, without identifying fields', async () => {
-      const cw = await signIn(x.cwA);
+      const cw = await once(x.cwA);
       const list = await browserOf(web, cw).get('/cases');
       expect(list.status).toBe(200);
       expect(list.text).toContain(`/cases/${caseA}`);

@@ -69,6 +69,22 @@ export const en = {
   home: {
     title: 'Home',
     lead: 'Choose what you want to work on.',
+    myCases: 'My open cases',
+    noCases: 'No open case is assigned to you.',
+    notifications: 'Notifications',
+    noNotifications: 'No unread notification.',
+    markRead: 'Mark as read',
+    open: 'Open',
+  },
+  notification: {
+    referral_overdue: 'A referral is overdue',
+    referral_overdue_escalated: 'A referral is still overdue (escalated)',
+    referral_unanswered: 'A referral has had no answer',
+    referral_unanswered_escalated: 'A referral still has no answer (escalated)',
+    action_item_overdue: 'An action plan item is overdue',
+    action_item_overdue_escalated: 'An action plan item is still overdue (escalated)',
+    approval_waiting: 'An approval is waiting for you',
+    daily_digest: 'Daily summary',
   },
   cases: {
     title: 'Cases',

@@ -101,7 +101,7 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
       </dl>
       {isRecipient && (
         <>
-          <h2>{t('referrals.packet')}</h2>
+          {(packet || r.state === 'pending' || r.state === 'accepted') && <h2>{t('referrals.packet')}</h2>}
           {packet ? (
             fields.length ? (
               <dl id="packet">
