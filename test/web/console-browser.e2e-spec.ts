@@ -139,6 +139,11 @@ describe('staff console in headless Chromium without JavaScript', () => {
     expect(await page.textContent('#case-stage')).toBe('Intake');
     expect(await page.textContent('body')).not.toContain(caseA.survivorName);
     await check(page, '06-case');
+    // The identifying details, behind their own audited step: a post, so the page is in no URL.
+    await page.click(`form[action="/cases/${caseA.id}/identifying"] button`);
+    expect(await page.textContent('#case-identifying')).toContain(caseA.survivorName);
+    expect(page.url()).toBe(`${base}/cases/${caseA.id}/identifying`);
+    await check(page, '06b-case-identifying');
 
     await page.click('form[action="/sign-out"] button');
     expect(page.url()).toBe(`${base}/sign-in?out=1&lang=en`);

@@ -10,6 +10,7 @@ import { listRoutes } from '../support/routes';
 import { createUser, freshTotpCode, LoggedIn, sessionAs } from '../support/users';
 import { browserOf, cookieFrom, createTestWeb, csrfOf, PRE, SESSION, setCookieLine, webSignIn, WebUser } from '../support/web';
 import { newCase, referralConsent, refer, threeAgencies, ThreeAgencies } from '../referrals/referral-fixtures';
+import { auditEvents } from '../cases/case-fixtures';
 
 /**
  * The staff console over HTTP: sign-in with password and TOTP (and first enrolment), the
@@ -233,6 +234,7 @@ describe('staff console (apps/web)', () => {
           'POST /language',
           'POST /leave',
           'POST /notifications/:id/read',
+          'POST /cases/:id/identifying',
           'POST /referrals/:id/accept',
           'POST /referrals/:id/complete',
           'POST /referrals/:id/decline',
@@ -256,6 +258,7 @@ describe('staff console (apps/web)', () => {
         ['POST', `/referrals/${referralAB}/decline`],
         ['POST', `/referrals/${referralAB}/complete`],
         ['POST', '/language'],
+        ['POST', `/cases/${caseA}/identifying`],
         ['POST', `/notifications/${randomUUID()}/read`],
         ['POST', '/sign-out'],
         ['POST', '/leave'],
@@ -389,6 +392,17 @@ describe('staff console (apps/web)', () => {
       expect(view.status).toBe(200);
       expect(view.text).toContain('id="case-stage">Intake<');
       expect(view.text).not.toMatch(/Survivor [0-9a-f]{8}/);
+      // Identifying details: only after a deliberate, CSRF-protected post, and each viewing is audited.
+      expect((await browserOf(web, cw).post(`/cases/${caseA}/identifying`, {}, { csrf: null })).status).toBe(403);
+      const shown = await browserOf(web, cw).post(`/cases/${caseA}/identifying`);
+      expect(shown.status).toBe(200);
+      expect(shown.headers['cache-control']).toBe('no-store');
+      expect(shown.text).toMatch(/id="case-identifying".*Survivor [0-9a-f]{8}/s);
+      const audited = await auditEvents(web, { targetId: caseA, actorId: x.cwA.user.id, action: 'case.identifying.view' });
+      expect(audited.map((a) => [a.outcome, a.details])).toEqual([['success', { via: 'console' }]]);
+      // Another agency's caseworker: the same "not found" as anywhere else, and nothing audited as viewed.
+      const otherAgency = await signIn(await sessionAs(api, { role: 'caseworker', agencyId: x.agencyC }));
+      expect((await browserOf(web, otherAgency).post(`/cases/${caseA}/identifying`)).status).toBe(404);
     });
 
     it('lets the receiving provider read the consented packet, then decline with a reason or accept', async () => {

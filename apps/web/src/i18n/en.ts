@@ -112,6 +112,10 @@ export const en = {
     displacement: 'Displacement status',
     referrals: 'Referrals',
     noReferrals: 'No referral yet.',
+    showIdentifying: 'Show identifying details',
+    identifyingHint: 'Only if you need them now: each viewing is recorded. They are not kept on this device.',
+    identifying: 'Identifying details',
+    hideIdentifying: 'Hide identifying details',
     closed: 'Closed on',
   },
   stage: {
