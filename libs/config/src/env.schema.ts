@@ -10,7 +10,9 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
 } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy';
 
 export enum NodeEnv {
   Development = 'development',
@@ -103,8 +105,16 @@ export class EnvVars {
   @IsInt() @Min(1)
   LOGIN_LOCKOUT_SECONDS: number = 300;
 
-  @Transform(toBool) @IsBoolean()
-  TRUST_PROXY: boolean = false;
+  /** `false`, a hop count (1-10), or a comma list of proxy addresses / CIDR ranges (see trust-proxy.ts). */
+  @ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && parseTrustProxy(v) !== undefined,
+      defaultMessage: () =>
+        'must be false, a hop count from 1 to 10, or a comma list of proxy addresses or CIDR ranges (true is refused: it lets any client choose its address)',
+    },
+  })
+  TRUST_PROXY: string = 'false';
 
   @IsInt() @Min(50)
   OUTBOX_POLL_MS: number = 500;
@@ -115,13 +125,36 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
+  /** The worker answers GET /health/live and /health/ready on this port (on HOST); 0 turns it off. */
+  @IsInt() @Min(0) @Max(65535)
+  WORKER_HEALTH_PORT: number = 0;
+
+  /** How often each worker checks that every job schedule exists in Redis, re-creating missing ones. */
+  @IsInt() @Min(500) @Max(3600000)
+  WORKER_SCHEDULE_CHECK_MS: number = 5000;
+
   /** Disclosure control: report counts from 1 to this minus one are suppressed (5 at least). */
   @IsInt() @Min(5) @Max(1000)
   REPORT_MIN_CELL_COUNT: number = 5;
 
-  /** SEA: failed receipt attempts from all sources together per THROTTLE_TTL_SECONDS window. */
+  /** A report's aggregation statements may run this long (instead of DATABASE_STATEMENT_TIMEOUT_MS) before PostgreSQL cancels them. */
+  @IsInt() @Min(1000) @Max(86400000)
+  REPORT_STATEMENT_TIMEOUT_MS: number = 600000;
+
+  /**
+   * SEA: failed receipt attempts from all sources together per THROTTLE_TTL_SECONDS window
+   * beyond which the intake is under attack and each source gets the smaller budget below.
+   */
   @IsInt() @Min(1)
   SEA_RECEIPT_FAILURE_LIMIT: number = 300;
+
+  /** SEA: failed receipt attempts one source may make per window. */
+  @IsInt() @Min(1) @Max(1000)
+  SEA_RECEIPT_SOURCE_FAILURE_LIMIT: number = 10;
+
+  /** SEA: the same while the intake is under attack (a complainant's typo or two still gets through). */
+  @IsInt() @Min(1) @Max(1000)
+  SEA_RECEIPT_SOURCE_FAILURE_LIMIT_UNDER_ATTACK: number = 2;
 
   /** Deadlines: a referral still pending this long notifies the receiving agency's providers. */
   @IsInt() @Min(1) @Max(24 * 90)
@@ -134,6 +167,10 @@ export class EnvVars {
   /** Deadlines: a missed deadline still open this long after its notification goes to the supervisors. */
   @IsInt() @Min(1) @Max(24 * 90)
   DEADLINE_ESCALATION_HOURS: number = 24;
+
+  /** Largest case attachment accepted, in bytes (checked while the upload streams in). */
+  @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
 
   @Transform(toBool) @IsBoolean()
   RUN_MIGRATIONS: boolean = false;

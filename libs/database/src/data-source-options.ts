@@ -3,6 +3,18 @@ import type { AppConfig } from '@amani/config';
 import { ALL_ENTITIES } from './entities';
 import { ALL_MIGRATIONS } from '../../../migrations';
 
+/**
+ * Session settings sent at connection start (the application role may set them itself):
+ * `client_connection_check_interval` (PostgreSQL 14+) cancels a running statement within a
+ * second of its client going away; the keepalive settings detect a silent peer in ~25 s.
+ */
+export const SESSION_OPTIONS = [
+  '-c client_connection_check_interval=1000',
+  '-c tcp_keepalives_idle=10',
+  '-c tcp_keepalives_interval=5',
+  '-c tcp_keepalives_count=3',
+].join(' ');
+
 /** Options for the application's connection: the restricted app role, no migrations, no synchronize. */
 export function appDataSourceOptions(config: AppConfig): DataSourceOptions {
   return {
@@ -22,6 +34,12 @@ export function appDataSourceOptions(config: AppConfig): DataSourceOptions {
       connectionTimeoutMillis: config.database.acquireTimeoutMs,
       statement_timeout: config.database.statementTimeoutMs,
       idle_in_transaction_session_timeout: config.database.idleInTransactionTimeoutMs,
+      // A backend dies with its client: PostgreSQL checks during a running statement whether
+      // the client is still there (a process killed with -9 leaves no orphan query behind),
+      // and TCP keepalives on both ends find a peer that vanished without closing (host lost).
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      options: SESSION_OPTIONS,
     },
   };
 }

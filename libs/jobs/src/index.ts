@@ -6,4 +6,5 @@ export * from './outbox/outbox.service';
 export * from './outbox/outbox-relay.service';
 export * from './jobs.module';
 export * from './recurring-job.scheduler';
+export * from './schedule-keeper.service';
 export * from './redis-options';

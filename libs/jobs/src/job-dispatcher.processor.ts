@@ -5,10 +5,10 @@ import { DiscoveryService, Reflector } from '@nestjs/core';
 import type { Job } from 'bullmq';
 import { JOB_HANDLER, JobHandler } from './job-handler';
 import type { JobPayload } from './job-payload';
-import { JOB_NAMES, JobName, MAIN_QUEUE } from './queues';
+import { JOB_LOCK_MS, JOB_NAMES, JobName, MAIN_QUEUE, MAX_STALLED_COUNT, STALLED_CHECK_MS } from './queues';
 
 /** Routes each job to the one provider registered for its name (immich's habit). */
-@Processor(MAIN_QUEUE)
+@Processor(MAIN_QUEUE, { lockDuration: JOB_LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: MAX_STALLED_COUNT })
 export class JobDispatcher extends WorkerHost implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(JobDispatcher.name);
   private readonly handlers = new Map<JobName, JobHandler>();

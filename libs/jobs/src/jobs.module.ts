@@ -8,6 +8,7 @@ import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
 import { MAIN_QUEUE } from './queues';
 import { redisOptionsFromUrl } from './redis-options';
+import { ScheduleKeeper } from './schedule-keeper.service';
 
 @Module({})
 export class JobsModule {
@@ -41,8 +42,8 @@ export class JobsModule {
           }),
         }),
       ],
-      providers: [OutboxService, OutboxRelayService, JobDispatcher],
-      exports: [OutboxService, OutboxRelayService, BullModule],
+      providers: [OutboxService, OutboxRelayService, JobDispatcher, ScheduleKeeper],
+      exports: [OutboxService, OutboxRelayService, ScheduleKeeper, BullModule],
     };
   }
 }

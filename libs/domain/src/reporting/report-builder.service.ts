@@ -111,6 +111,9 @@ export class ReportBuilder {
     await qr.startTransaction('REPEATABLE READ');
     try {
       await qr.query('SET TRANSACTION READ ONLY');
+      // Sized to the job, not to a request: the aggregation may take minutes on a large
+      // projection. A killed worker's statement is cancelled by the session's client check.
+      await qr.query(`SELECT set_config('statement_timeout', $1, true)`, [String(this.config.reporting.statementTimeoutMs)]);
       const groups: AggregateRow[] = [];
       for (const family of templateFamilies(spec)) {
         if (agencyId && !family.source.agencyScoped) throw new DisclosureControlError('the source has no agency scope');

@@ -10,7 +10,7 @@ export const reportSchedulerId = (template: string) => `report.schedule.${templa
  */
 @Injectable()
 export class ReportScheduler extends RecurringJobScheduler {
-  protected recurringJobs(): RecurringJob[] {
+  recurringJobs(): RecurringJob[] {
     const out: RecurringJob[] = [];
     for (const spec of Object.values(REPORT_TEMPLATES)) {
       if (!spec.schedule) continue;

@@ -6,7 +6,7 @@ export const SEA_RETENTION_SCHEDULE = '15 2 * * *';
 /** Worker only: the daily `sea.retention` job. */
 @Injectable()
 export class SeaRetentionScheduler extends RecurringJobScheduler {
-  protected recurringJobs(): RecurringJob[] {
+  recurringJobs(): RecurringJob[] {
     return [{ id: 'sea.retention', job: 'sea.retention', repeat: { pattern: SEA_RETENTION_SCHEDULE, tz: 'UTC' } }];
   }
 }

@@ -8,7 +8,6 @@ import { SeaIntakeService } from './sea-intake.service';
 import { SeaKeysService } from './sea-keys.service';
 import { SeaLoginHook } from './sea-login.hook';
 import { SeaRetentionJob } from './sea-retention.job';
-import { SeaRetentionScheduler } from './sea-retention.scheduler';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
 
@@ -24,5 +23,5 @@ import { SeaWorkspaceService } from './sea-workspace.service';
 })
 export class SeaModule {}
 
-/** The worker's share: the daily retention job and its scheduler (the worker module lists these providers). */
-export const SEA_WORKER_PROVIDERS = [SeaIntakeThrottle, SeaRetentionService, SeaRetentionJob, SeaRetentionScheduler];
+/** The worker's share: the daily retention job (its scheduler is in the worker's schedule registry). */
+export const SEA_WORKER_PROVIDERS = [SeaIntakeThrottle, SeaRetentionService, SeaRetentionJob];
