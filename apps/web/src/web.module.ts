@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from '@amani/audit';
 import { AuthModule } from '@amani/auth';
@@ -10,6 +11,9 @@ import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
+// The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
+// password guessing through the console meets the same limits as through /auth/login.
+import { AmaniThrottlerGuard, throttlerOptions } from '../../api/src/throttling/throttling';
 import { CasePagesController } from './cases/case-pages.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';
@@ -32,6 +36,7 @@ export class WebModule {
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
         DatabaseModule,
         CryptoModule,
+        ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: throttlerOptions }),
         JobsModule.forApi(),
         AuditModule,
         AuthModule,
@@ -39,7 +44,7 @@ export class WebModule {
         ReferralsModule,
       ],
       controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController],
-      providers: [WebSessionService, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      providers: [WebSessionService, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }

@@ -133,6 +133,7 @@ export class SeedDemoCommand extends CommandRunner {
     process.stdout.write(
       [
         'Demo data ready (development only; these credentials are printed nowhere else).',
+        `Staff console: http://${this.config.web.host}:${this.config.web.port}/sign-in (caseworkers, supervisors and providers below; password, then the TOTP code)`,
         '',
         ...DEMO_AGENCIES.map((a) => `agency ${agencyIds.get(a.key)}  ${a.name}: ${a.serviceTypes.join(', ') || '(PSEA)'}`),
         '',

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { AuditService } from '@amani/audit';
 import type { Response } from 'express';
 import { AGE_BANDS, CASE_STAGES, CasesService, GBV_TYPES, REGION_CODE_PATTERN, SEXES, toCaseActor } from '@amani/domain/cases';
 import type { CaseListQuery } from '@amani/domain/cases';
@@ -9,6 +10,7 @@ import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
 import { requestIdOf } from '../sign-in/sign-in.controller';
 import { caseListPage, casePage, CaseFilters, FilterErrors } from '../views/cases';
+import { ReferralsService } from '@amani/domain/referrals';
 import { pageContext } from '../views/page';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -26,7 +28,11 @@ export function pageNumber(v: unknown): number {
 @Controller('cases')
 @PageRoles('caseworker', 'supervisor')
 export class CasePagesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly cases: CasesService,
+    private readonly referrals: ReferralsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   async list(@Req() req: WebRequest, @Session() session: WebSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
@@ -61,9 +67,36 @@ export class CasePagesController {
 
   @Get(':id')
   async view(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    sendPage(res, 200, await this.render(req, session, id, false));
+  }
+
+  /**
+   * The identifying details: a deliberate step (a form post, so they never sit in a URL or
+   * the history), recorded in the audit log on its own, answered with no-store like every page.
+   */
+  @Post(':id/identifying')
+  async identifying(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    const html = await this.render(req, session, id, true);
+    await this.audit.record({
+      action: 'case.identifying.view',
+      outcome: 'success',
+      actorId: session.userId,
+      actorRole: session.role,
+      agencyId: session.agencyId,
+      targetType: 'case',
+      targetId: id,
+      details: { via: 'console' },
+      requestId: requestIdOf(req) ?? null,
+    });
+    sendPage(res, 200, html);
+  }
+
+  private async render(req: WebRequest, session: WebSession, id: string, identifying: boolean): Promise<string> {
     if (!UUID.test(id)) throw new PageNotFound();
-    const detail = await this.cases.get(toCaseActor(actorFor(session), requestIdOf(req)), id);
-    sendPage(res, 200, casePage(pageContext(session.lang, session), detail, session.userId));
+    const actor = toCaseActor(actorFor(session), requestIdOf(req));
+    const detail = await this.cases.get(actor, id);
+    const referrals = await this.referrals.listForCase(actor, id, { page: 1, pageSize: 50 });
+    return casePage(pageContext(session.lang, session), detail, session.userId, referrals.items, identifying);
   }
 }
 

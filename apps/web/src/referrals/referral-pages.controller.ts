@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DECLINE_REASONS, NOTE_MAX_LENGTH, PacketGoneProblem, ReferralPacketView, ReferralsService, toReferralActor } from '@amani/domain/referrals';
-import type { DeclineReason } from '@amani/domain/referrals';
+import { DECLINE_REASONS, NOTE_MAX_LENGTH, PacketGoneProblem, ReferralPacketView, ReferralsService, SERVICE_OUTCOMES, toReferralActor } from '@amani/domain/referrals';
+import type { DeclineReason, ServiceOutcome } from '@amani/domain/referrals';
 import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
@@ -9,7 +9,7 @@ import type { WebRequest } from '../common/web-request';
 import { actorFor, pageNumber, PAGE_SIZE, UUID } from '../cases/case-pages.controller';
 import type { WebSession } from '../session/web-session.service';
 import { requestIdOf } from '../sign-in/sign-in.controller';
-import { DeclineForm, inboxPage, referralPage } from '../views/referrals';
+import { CompleteForm, DeclineForm, inboxPage, referralPage, ReferralForms } from '../views/referrals';
 import { pageContext } from '../views/page';
 
 type Form = Record<string, unknown>;
@@ -58,7 +58,21 @@ export class ReferralPagesController {
     seeOther(res, `/referrals/${id}`);
   }
 
-  private async render(req: WebRequest, session: WebSession, id: string, opts: { decline?: { values: DeclineForm; errors: DeclineForm } }): Promise<string> {
+  @Post(':id/complete')
+  @PageRoles('provider')
+  async complete(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: Form, @Res() res: Response): Promise<void> {
+    if (!UUID.test(id)) throw new PageNotFound();
+    const t = pageContext(session.lang, session).t;
+    const form: CompleteForm = { outcome: typeof body.outcome === 'string' ? body.outcome : '', note: typeof body.note === 'string' ? body.note : '' };
+    const errors: CompleteForm = { outcome: '', note: '' };
+    if (!(SERVICE_OUTCOMES as readonly string[]).includes(form.outcome)) errors.outcome = form.outcome ? t('common.fieldInvalid') : t('common.fieldRequired');
+    if (form.note.length > NOTE_MAX_LENGTH) errors.note = t('common.fieldInvalid');
+    if (errors.outcome || errors.note) return sendPage(res, 400, await this.render(req, session, id, { complete: { values: form, errors } }));
+    await this.referrals.complete(toReferralActor(actorFor(session), requestIdOf(req)), id, { outcome: form.outcome as ServiceOutcome, note: form.note.trim() || null });
+    seeOther(res, `/referrals/${id}`);
+  }
+
+  private async render(req: WebRequest, session: WebSession, id: string, opts: ReferralForms): Promise<string> {
     if (!UUID.test(id)) throw new PageNotFound();
     const actor = toReferralActor(actorFor(session), requestIdOf(req));
     const referral = await this.referrals.get(actor, id);
@@ -71,6 +85,6 @@ export class ReferralPagesController {
         if (!(e instanceof PacketGoneProblem)) throw e;
       }
     }
-    return referralPage(pageContext(session.lang, session), referral, packet, session.role === 'provider', opts.decline);
+    return referralPage(pageContext(session.lang, session), referral, packet, session.role === 'provider', opts);
   }
 }

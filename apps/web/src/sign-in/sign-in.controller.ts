@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { AuditService } from '@amani/audit';
 import { AccessClaims, AuthUser, InvalidCredentialsProblem, InvalidMfaCodeProblem, LoginService, MfaService, SessionService } from '@amani/auth';
+import { StrictThrottle } from '../../../api/src/throttling/throttling';
 import { AnyonePage, MfaPendingPage, Session } from '../common/decorators';
 import { RedirectTo } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
@@ -56,6 +57,7 @@ export class SignInController {
 
   @Post('sign-in')
   @AnyonePage()
+  @StrictThrottle('auth')
   async submit(@Req() req: WebRequest, @Res() res: Response, @Body() body: Form): Promise<void> {
     const lang = webLanguage(body.lang) ?? 'en';
     const email = str(body.email).slice(0, 254);
@@ -88,6 +90,7 @@ export class SignInController {
 
   @Post('sign-in/enrol')
   @MfaPendingPage()
+  @StrictThrottle('auth')
   async enrol(@Req() req: WebRequest, @Session() session: WebSession, @Res() res: Response): Promise<void> {
     if (session.stage === 'full' || session.mfaEnrolled) return seeOther(res, '/sign-in/code');
     const enrolment = await this.mfa.enrol(actorOf(session), requestIdOf(req));
@@ -96,6 +99,7 @@ export class SignInController {
 
   @Post('sign-in/code')
   @MfaPendingPage()
+  @StrictThrottle('auth')
   async verify(@Req() req: WebRequest, @Session() session: WebSession, @Body() body: Form, @Res() res: Response): Promise<void> {
     if (session.stage === 'full') return seeOther(res, '/');
     const ctx = pageContext(session.lang, session);

@@ -1,7 +1,8 @@
 import type { CaseDetailView, CasePage } from '@amani/domain/cases';
+import type { ReferralView } from '@amani/domain/referrals';
 import { AGE_BANDS, CASE_STAGES, GBV_TYPES, SEXES } from '@amani/domain/cases';
 import { renderDocument } from '@amani/html';
-import { Day, FieldError, Page, PageContext, shortRef } from './page';
+import { Csrf, Day, FieldError, Page, PageContext, shortRef } from './page';
 
 export interface CaseFilters {
   stage: string;
@@ -108,7 +109,7 @@ export function caseListPage(ctx: PageContext, filters: CaseFilters, page: CaseP
 }
 
 /** The case page: coded facts and the survivor code only; identifying details stay behind their own, audited step. */
-export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string): string {
+export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string, referrals: ReferralView[], identifying = false): string {
   const { t } = ctx;
   const ref = shortRef(c.id);
   const assigned = c.assignedCaseworkerId === null ? t('cases.unassigned') : c.assignedCaseworkerId === viewerId ? t('cases.assignedYou') : t('cases.assignedOther');
@@ -151,6 +152,64 @@ export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string):
           </dd>
         )}
       </dl>
+      {identifying ? <IdentifyingDetails ctx={ctx} c={c} /> : (
+        <form method="post" action={`/cases/${c.id}/identifying`}>
+          <Csrf token={ctx.session!.csrf} />
+          <p class="help" id="identifying-hint">{t('cases.identifyingHint')}</p>
+          <button type="submit" class="secondary" aria-describedby="identifying-hint">
+            {t('cases.showIdentifying')}
+          </button>
+        </form>
+      )}
+      <h2>{t('cases.referrals')}</h2>
+      {referrals.length === 0 ? (
+        <p>{t('cases.noReferrals')}</p>
+      ) : (
+        <ul class="cards" id="case-referrals">
+          {referrals.map((r) => (
+            <li>
+              <a href={`/referrals/${r.id}`}>{t(`serviceType.${r.serviceType}`)}</a> <span class="tag">{t(`referralState.${r.state}`)}</span>
+              {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
+              <div class="meta">
+                {t('referrals.received')} <Day value={r.createdAt} />
+                {r.outcome && ` · ${t(`serviceOutcome.${r.outcome}`)}`}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
     </Page>,
+  );
+}
+
+function text(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.length ? v.map((x) => text(x)).join(', ') : '—';
+  if (typeof v === 'object') {
+    const parts = Object.values(v as Record<string, unknown>).filter((x) => x !== null && x !== undefined && x !== '');
+    return parts.length ? parts.map((x) => text(x)).join(' · ') : '—';
+  }
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+const IDENTIFYING = ['survivorName', 'aliases', 'dateOfBirth', 'contactDetails', 'address', 'caregiverDetails', 'narrative'] as const;
+
+function IdentifyingDetails({ ctx, c }: { ctx: PageContext; c: CaseDetailView }) {
+  const { t } = ctx;
+  return (
+    <section aria-labelledby="identifying">
+      <h2 id="identifying">{t('cases.identifying')}</h2>
+      <dl id="case-identifying">
+        {IDENTIFYING.map((f) => (
+          <>
+            <dt>{t(`field.${f}`)}</dt>
+            <dd>{text(c[f])}</dd>
+          </>
+        ))}
+      </dl>
+      <p>
+        <a href={`/cases/${c.id}`}>{t('cases.hideIdentifying')}</a>
+      </p>
+    </section>
   );
 }

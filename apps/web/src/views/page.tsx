@@ -15,7 +15,7 @@ header .bar{display:flex;flex-wrap:wrap;gap:0.5rem;align-items:center;justify-co
 header .name{font-weight:700}
 header a{color:#fff}
 nav ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:0.25rem 1rem}
-.leave{background:#fff4d6;color:#5c3d00;border:2px solid #b07d00;font-weight:700;padding:0.45rem 0.8rem;border-radius:6px}
+.leave,header a.leave{background:#fff4d6;color:#5c3d00;border:2px solid #b07d00;font-weight:700;padding:0.45rem 0.8rem;border-radius:6px;text-decoration:none}
 main{max-width:60rem;margin:0 auto;padding:0.75rem}
 footer{max-width:60rem;margin:0 auto;padding:0.75rem;color:#555;font-size:0.9rem}
 h1{font-size:1.4rem;line-height:1.25;margin:0.5rem 0 0.75rem}
@@ -106,6 +106,11 @@ export function Page(props: { ctx: PageContext; title: string; children: Compone
         <header>
           <div class="bar">
             <span class="name">{t('app.name')}</span>
+            {!session && (
+              <a class="leave" href={`/bye?lang=${lang}`}>
+                {t('app.leave')}
+              </a>
+            )}
             {session && (
               <form class="inline" method="post" action="/leave">
                 <Csrf token={session.csrf} />

@@ -1,11 +1,20 @@
 import type { ReferralDetailView, ReferralPacketView, ReferralPage } from '@amani/domain/referrals';
-import { DECLINE_REASONS, NOTE_MAX_LENGTH } from '@amani/domain/referrals';
+import { DECLINE_REASONS, NOTE_MAX_LENGTH, SERVICE_OUTCOMES } from '@amani/domain/referrals';
 import { renderDocument, Translate } from '@amani/html';
 import { Csrf, Day, FieldError, Page, PageContext } from './page';
 
 export interface DeclineForm {
   reason: string;
   note: string;
+}
+export interface CompleteForm {
+  outcome: string;
+  note: string;
+}
+/** A form posted back with errors: what was typed, and the message per field. */
+export interface ReferralForms {
+  decline?: { values: DeclineForm; errors: DeclineForm };
+  complete?: { values: CompleteForm; errors: CompleteForm };
 }
 
 export function inboxPage(ctx: PageContext, page: ReferralPage): string {
@@ -56,8 +65,9 @@ function fieldValue(t: Translate, name: string, value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: ReferralPacketView | null, isRecipient: boolean, decline?: { values: DeclineForm; errors: DeclineForm }): string {
+export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: ReferralPacketView | null, isRecipient: boolean, forms: ReferralForms = {}): string {
   const { t } = ctx;
+  const { decline, complete } = forms;
   const session = ctx.session!;
   const fields = packet ? Object.entries(packet.fields) : [];
   return renderDocument(
@@ -78,6 +88,8 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
         </dd>
         {r.declineReason && <dt>{t('referrals.declineReason')}</dt>}
         {r.declineReason && <dd>{t(`declineReason.${r.declineReason}`)}</dd>}
+        {r.outcome && <dt>{t('referrals.outcome')}</dt>}
+        {r.outcome && <dd id="referral-outcome">{t(`serviceOutcome.${r.outcome}`)}</dd>}
         <dt>{t('referrals.received')}</dt>
         <dd>
           <Day value={r.createdAt} />
@@ -89,7 +101,7 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
       </dl>
       {isRecipient && (
         <>
-          <h2>{t('referrals.packet')}</h2>
+          {(packet || r.state === 'pending' || r.state === 'accepted') && <h2>{t('referrals.packet')}</h2>}
           {packet ? (
             fields.length ? (
               <dl id="packet">
@@ -105,6 +117,35 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
             )
           ) : (
             (r.state === 'pending' || r.state === 'accepted') && <p class="note">{t('referrals.packetGone')}</p>
+          )}
+          {r.state === 'accepted' && (
+            <form method="post" action={`/referrals/${r.id}/complete`}>
+              <Csrf token={session.csrf} />
+              <h2>{t('referrals.complete')}</h2>
+              {complete && (
+                <p class="alert" role="alert">
+                  {t('common.checkErrors')}
+                </p>
+              )}
+              <label for="complete-outcome">{t('referrals.outcome')}</label>
+              <FieldError id="complete-outcome-error" message={complete?.errors.outcome} />
+              <select id="complete-outcome" name="outcome" required aria-invalid={complete?.errors.outcome ? 'true' : undefined} aria-describedby={complete?.errors.outcome ? 'complete-outcome-error' : undefined}>
+                <option value="">—</option>
+                {SERVICE_OUTCOMES.map((o) => (
+                  <option value={o} selected={complete?.values.outcome === o}>
+                    {t(`serviceOutcome.${o}`)}
+                  </option>
+                ))}
+              </select>
+              <label for="complete-note">{t('referrals.completeNote')}</label>
+              <FieldError id="complete-note-error" message={complete?.errors.note} />
+              <textarea id="complete-note" name="note" rows={3} maxlength={NOTE_MAX_LENGTH} aria-invalid={complete?.errors.note ? 'true' : undefined} aria-describedby={complete?.errors.note ? 'complete-note-error' : undefined}>
+                {complete?.values.note ?? ''}
+              </textarea>
+              <button type="submit" id="complete">
+                {t('referrals.complete')}
+              </button>
+            </form>
           )}
           {r.state === 'pending' && (
             <>
