@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { UsersService } from '@amani/auth';
 import { Role } from '@amani/domain';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
-import { bearer, strongPassword, tokensByRole } from '../support/users';
+import { bearer, enrolMfaDirectly, resetAndAccept, tokensByRole } from '../support/users';
 import { complaintBody, FocalPoint, focalPoint, fpApi, loginFocalPoint, newComplaint, sentinel } from './sea-fixtures';
 
 const OTHER_ROLES: Role[] = ['admin', 'caseworker', 'supervisor', 'provider', 'protection_officer'];
@@ -202,12 +201,9 @@ describe('SEA complaints: anonymous intake, follow-up by receipt, focal point wo
     const { id } = await newComplaint(t);
     expect((await fpApi(t, fpC).get(`/sea/complaints/${id}`)).status).toBe(200);
 
-    const users = t.app.get(UsersService);
     const reset = async (u: FocalPoint) => {
-      const password = strongPassword();
-      rememberSecret(password);
-      await users.update(u.user.id, { version: (await users.get(u.user.id)).version, password }, { actor: null, via: 'test' });
-      return { ...u, password };
+      const password = await resetAndAccept(t, u.user.id);
+      return { ...u, password, totpSecret: await enrolMfaDirectly(t, u.user.id) };
     };
     const c2 = await reset(fpC);
     const relogged = await loginFocalPoint(t, c2);

@@ -103,6 +103,10 @@ export class EnvVars {
   @IsInt() @Min(1)
   LOGIN_LOCKOUT_SECONDS: number = 300;
 
+  /** Lifetime of an invitation token (new account or credential reset). */
+  @IsInt() @Min(1) @Max(720)
+  INVITATION_TTL_HOURS: number = 72;
+
   @Transform(toBool) @IsBoolean()
   TRUST_PROXY: boolean = false;
 

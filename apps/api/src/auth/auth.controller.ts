@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
+  AllowAwaitingApproval,
   AllowMfaPending,
   AuthUser,
   CurrentUser,
+  InvitationsService,
   LoginService,
   MfaService,
   Public,
@@ -13,7 +15,7 @@ import {
 } from '@amani/auth';
 import { AuditService } from '@amani/audit';
 import { StrictThrottle } from '../throttling/throttling';
-import { LoginDto, LoginResponseDto, MfaEnrolmentDto, MfaVerifyDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto';
+import { AcceptedInvitationDto, AcceptInvitationDto, LoginDto, LoginResponseDto, MfaEnrolmentDto, MfaVerifyDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto';
 
 @ApiTags('auth')
 @Controller()
@@ -23,8 +25,19 @@ export class AuthController {
     private readonly mfa: MfaService,
     private readonly sessions: SessionService,
     private readonly users: UsersService,
+    private readonly invitations: InvitationsService,
     private readonly audit: AuditService,
   ) {}
+
+  /** The invitee sets their own password with the single-use token; then logs in and enrols TOTP. */
+  @Post('auth/invitations/accept')
+  @Public()
+  @StrictThrottle('auth')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: AcceptedInvitationDto })
+  async acceptInvitation(@Body() body: AcceptInvitationDto, @RequestId() requestId?: string): Promise<AcceptedInvitationDto> {
+    return this.invitations.accept(body.token, body.password, requestId);
+  }
 
   /** Password login. Roles that need MFA get a session limited to enrolment/verification. */
   @Post('auth/login')
@@ -48,6 +61,7 @@ export class AuthController {
 
   @Post('auth/logout')
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @ApiBearerAuth()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
@@ -68,6 +82,7 @@ export class AuthController {
   /** Starts TOTP enrolment; the secret is shown once. Refused once MFA is active. */
   @Post('auth/mfa/enrol')
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @StrictThrottle('auth')
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: MfaEnrolmentDto })
@@ -78,6 +93,7 @@ export class AuthController {
   /** Checks a TOTP code (the first activates MFA) and returns a full-stage token pair. */
   @Post('auth/mfa/verify')
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @StrictThrottle('auth')
   @ApiBearerAuth()
   @HttpCode(HttpStatus.OK)
@@ -88,6 +104,7 @@ export class AuthController {
 
   @Get('me')
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @ApiBearerAuth()
   @ApiOkResponse({ type: ProfileDto })
   me(@CurrentUser() user: AuthUser): Promise<ProfileDto> {

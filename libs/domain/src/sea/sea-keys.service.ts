@@ -313,18 +313,27 @@ export class SeaKeysService {
     await em.upsert(SeaSessionKey, { sessionId: actor.sessionId, userId: actor.id, sealedPrivateKey: sealed }, ['sessionId']);
   }
 
-  /** A wrong password here counts towards the account lockout, as at login. */
+  /**
+   * The same reserved attempt as at login: counted before the password is checked, refused
+   * unevaluated while the account is locked. A locked account answers exactly like a wrong
+   * password, whether the password given was right or not.
+   */
   private async verifyPassword(userId: string, password: string): Promise<void> {
-    const rows: { password_hash: string }[] = await this.tx.manager.query(
-      `SELECT password_hash FROM users WHERE id = $1 AND disabled_at IS NULL`,
-      [userId],
-    );
-    const ok = rows[0] ? await this.hasher.verify(rows[0].password_hash, password) : await this.hasher.verifyDummy(password);
-    if (!ok) {
-      await this.lockout.recordFailure(userId);
-      throw new UnprocessableProblem('wrong_password', 'The password is not your current password.', [
+    const wrong = () =>
+      new UnprocessableProblem('wrong_password', 'The password is not your current password.', [
         { field: 'password', message: 'is not your current password' },
       ]);
+    const rows: { password_hash: string | null }[] = await this.tx.manager.query(
+      `SELECT password_hash FROM users WHERE id = $1 AND disabled_at IS NULL AND status = 'active'`,
+      [userId],
+    );
+    const stored = rows[0]?.password_hash;
+    const reservation = stored ? await this.lockout.reserve(userId) : null;
+    if (!stored || !reservation) {
+      await this.hasher.verifyDummy(password);
+      throw wrong();
     }
+    const ok = await this.hasher.verify(stored, password);
+    if (!ok || !(await this.lockout.succeed(userId, reservation))) throw wrong();
   }
 }
