@@ -136,6 +136,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /sea/keys/recover': only('psea_focal_point'),
   'GET /sea/focal-points': only('psea_focal_point'),
   'POST /sea/focal-points/:userId/grants': only('psea_focal_point'),
+  'POST /sea/focal-points/:userId/endorsement': only('psea_focal_point'),
   // Victim assistance, receiving side: the agency's caseworkers and supervisors see requests
   // addressed to their agency (another agency's request is a 404), never the complaint.
   'GET /sea/assistance-requests': only(...CASE_ROLES),

@@ -9,7 +9,7 @@ import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/doma
 import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService, seedDemoCases } from '@amani/domain/cases';
 import { DemoReferralRoute, ReferralActor, ReferralsService, seedDemoReferrals, seedDemoServices } from '@amani/domain/referrals';
 import { ServicesDirectoryService } from '@amani/domain/services-directory';
-import { SeaIntakeService, SeaKeysService, seedDemoSea } from '@amani/domain/sea';
+import { SeaEndorsementsService, SeaIntakeService, SeaKeysService, seedDemoSea } from '@amani/domain/sea';
 
 interface DemoAgency {
   key: string;
@@ -83,6 +83,7 @@ export class SeedDemoCommand extends CommandRunner {
     private readonly sequencer: AuditSequencer,
     private readonly seaKeys: SeaKeysService,
     private readonly seaIntake: SeaIntakeService,
+    private readonly seaEndorsements: SeaEndorsementsService,
   ) {
     super();
   }
@@ -130,7 +131,7 @@ export class SeedDemoCommand extends CommandRunner {
       staff.set(`${u.role}@${u.agency}`, { id, role: u.role, agencyId });
     }
     const seeded = await this.seedCasesAndReferrals(agencyIds, staff);
-    seeded.push('', ...(await seedDemoSea({ keys: this.seaKeys, intake: this.seaIntake }, seaFocalPoint!)));
+    seeded.push('', ...(await seedDemoSea({ keys: this.seaKeys, intake: this.seaIntake, endorsements: this.seaEndorsements }, seaFocalPoint!)));
 
     process.stdout.write(
       [

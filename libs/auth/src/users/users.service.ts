@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FindOptionsWhere, QueryFailedError } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, QueryFailedError } from 'typeorm';
 import { AuditRecord, AuditService } from '@amani/audit';
 import { EnvelopeCrypto } from '@amani/crypto';
 import { AGENCYLESS_ROLES, Agency, APPROVAL_REQUIRED_ROLES, Role } from '@amani/domain';
@@ -265,6 +265,11 @@ export class UsersService {
       mfaEnabled: user.mfaEnabledAt !== null,
       status: user.status,
     };
+  }
+
+  /** For the CLI: whether any active, enabled account has this role. */
+  async anyActiveWithRole(role: Role): Promise<boolean> {
+    return this.tx.manager.getRepository(User).exists({ where: { role, status: 'active', disabledAt: IsNull() } });
   }
 
   /** For the CLI and the demo seed: the user with this email, if any. */

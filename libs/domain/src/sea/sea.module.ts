@@ -11,6 +11,8 @@ import { SeaRetentionJob } from './sea-retention.job';
 import { SeaRetentionScheduler } from './sea-retention.scheduler';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { SeaEndorsementsService } from './sea-endorsements.service';
+import { SeaTrustService } from './sea-trust.service';
 
 /**
  * SEA complaints for the API and the CLI. Needs the global Config, Crypto, Audit and Auth
@@ -19,8 +21,8 @@ import { SeaWorkspaceService } from './sea-workspace.service';
  */
 @Module({
   imports: [CasesModule],
-  providers: [SeaCrypto, SeaAuditor, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
-  exports: [SeaKeysService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  providers: [SeaCrypto, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
 export class SeaModule {}
 
