@@ -77,7 +77,8 @@ describe('authorisation matrix: every route × every role', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+    // Every route × ten subjects over HTTP: minutes on a loaded CI machine, not seconds.
+  }, 240_000);
 
   function expectation(row: (typeof MATRIX)[string], subject: Subject): 'allow' | 'forbidden' | 'unauthenticated' {
     if ('public' in row) return 'allow';
