@@ -31,7 +31,7 @@ async function main() {
   const ctx = { actor: null, via: 'bench' };
   const agency = await app.get(AgenciesService).create({ name: 'Bench agency', type: 'national_ngo', serviceTypes: ['psychosocial'], regionCodes: ['BN-01'] }, ctx);
   const password = `Bench ${randomBytes(12).toString('base64url')}`;
-  const user = await app.get(UsersService).create({ email: 'bench-supervisor@example.org', password, role: 'supervisor', agencyId: agency.id, displayName: 'Bench' }, ctx);
+  const user = await app.get(UsersService).provision({ email: 'bench-supervisor@example.org', password, role: 'supervisor', agencyId: agency.id, displayName: 'Bench' }, ctx);
   // Supervisors must have a second factor before they reach case data.
   await app.get(DataSource).query('UPDATE users SET mfa_secret = $2, mfa_enabled_at = now() WHERE id = $1', [
     user.id,

@@ -129,7 +129,9 @@ describe('audit chain over HTTP (DESIGN §5)', () => {
   });
 
   it('keeps one verifiable chain through 50 concurrent logins across two API processes', async () => {
-    const { user, email, password } = await createUser(t, { role: 'protection_officer' });
+    // Thirteen accounts, at most four logins each in flight: the lockout counts every attempt
+    // before it is checked, so one account's parallel logins stay under LOGIN_MAX_FAILURES.
+    const accounts = await Promise.all(Array.from({ length: 13 }, () => createUser(t, { role: 'protection_officer' })));
 
     const second = await spawnApi();
     try {
@@ -137,7 +139,7 @@ describe('audit chain over HTTP (DESIGN §5)', () => {
         Array.from({ length: 50 }, (_, i) =>
           (i % 2 ? t.http() : request(second.url))
             .post('/auth/login')
-            .send({ email, password })
+            .send({ email: accounts[i % accounts.length].email, password: accounts[i % accounts.length].password })
             .then((r) => {
               for (const k of ['accessToken', 'refreshToken']) if (r.body?.[k]) rememberSecret(String(r.body[k]));
               return r.status;
@@ -149,7 +151,9 @@ describe('audit chain over HTTP (DESIGN §5)', () => {
       await second.stop();
     }
 
-    expect(await sequenced('auth.login', user.id)).toBeGreaterThanOrEqual(50);
+    let sequencedLogins = 0;
+    for (const a of accounts) sequencedLogins += await sequenced('auth.login', a.user.id);
+    expect(sequencedLogins).toBeGreaterThanOrEqual(50);
     const res = await t.http().get('/audit/verify').set('Authorization', `Bearer ${admin.accessToken}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
 import { Role, ROLES, SERVICE_TYPES } from '@amani/domain';
@@ -32,11 +32,15 @@ describe('agencies and users (admin only)', () => {
     patch: (url: string, body: object) => t.http().patch(url).set(bearer(token)).send(body),
   });
   const email = (tag = 'user') => `${tag}-${randomBytes(4).toString('hex')}@example.org`;
-  const newUser = (over: Record<string, unknown> = {}) => {
-    const password = strongPassword();
-    rememberSecret(password);
-    return { email: email(), displayName: 'New Person', password, role: 'caseworker', agencyId, ...over };
+  const newUser = (over: Record<string, unknown> = {}) => ({ email: email(), displayName: 'New Person', role: 'caseworker', agencyId, ...over });
+  /** Invites over HTTP; returns the new user's id and the invitation token (remembered for the leak check). */
+  const invite = async (over: Record<string, unknown> = {}) => {
+    const res = await as(admin.accessToken).post('/users', newUser(over));
+    expect(res.status).toBe(201);
+    rememberSecret(res.body.invitationToken);
+    return { id: res.body.user.id as string, token: res.body.invitationToken as string, email: res.body.user.email as string };
   };
+  const accept = (token: string, password: string) => t.http().post('/auth/invitations/accept').send({ token, password });
   const auditRows = async (targetId: string) => {
     await t.app.get(AuditSequencer).flush();
     return await db.query<{ action: string; outcome: string; actor_id: string; details: Record<string, unknown> }[]>(
@@ -100,50 +104,84 @@ describe('agencies and users (admin only)', () => {
   });
 
   describe('users', () => {
-    it('creates a user, never returning secrets, and audits with ids and field names only', async () => {
+    it('invites a user: no password, a single token stored only as its hash, never other secrets; audited with ids only', async () => {
       const body = newUser();
       const res = await as(admin.accessToken).post('/users', { ...body, email: body.email.toUpperCase() });
       expect(res.status).toBe(201);
-      expect(Object.keys(res.body).sort()).toEqual(
-        ['agencyId', 'createdAt', 'disabled', 'displayName', 'email', 'id', 'mfaEnabled', 'role', 'updatedAt', 'version'].sort(),
+      rememberSecret(res.body.invitationToken);
+      expect(Object.keys(res.body).sort()).toEqual(['invitationExpiresAt', 'invitationToken', 'user']);
+      expect(Object.keys(res.body.user).sort()).toEqual(
+        ['agencyId', 'createdAt', 'disabled', 'displayName', 'email', 'id', 'mfaEnabled', 'role', 'status', 'updatedAt', 'version'].sort(),
       );
-      expect(res.body).toMatchObject({ email: body.email, role: 'caseworker', agencyId, disabled: false, mfaEnabled: false, version: 1 });
-      const [row] = await db.query<{ password_hash: string }[]>('SELECT password_hash FROM users WHERE id = $1', [res.body.id]);
-      expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+      expect(res.body.user).toMatchObject({ email: body.email, role: 'caseworker', agencyId, disabled: false, mfaEnabled: false, status: 'invited', version: 1 });
+      expect(res.body.invitationToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const ttlHours = (Date.parse(res.body.invitationExpiresAt) - Date.now()) / 3_600_000;
+      expect(ttlHours).toBeGreaterThan(71.9);
+      expect(ttlHours).toBeLessThanOrEqual(72);
+      const [row] = await db.query<{ password_hash: string | null; invitation_token_hash: Buffer; invited_by: string }[]>(
+        'SELECT password_hash, invitation_token_hash, invited_by FROM users WHERE id = $1',
+        [res.body.user.id],
+      );
+      expect(row.password_hash).toBeNull();
+      expect(row.invited_by).toBe(admin.user.id);
+      expect(row.invitation_token_hash).toEqual(createHash('sha256').update(Buffer.from(res.body.invitationToken, 'base64url')).digest());
+      // An invited account has no credential: nothing logs in.
+      expect((await t.http().post('/auth/login').send({ email: body.email, password: 'Anything at all 123' })).status).toBe(401);
 
-      const [event] = await auditRows(res.body.id);
-      expect(event).toMatchObject({ action: 'user.create', outcome: 'success', actor_id: admin.user.id });
+      const [event] = await auditRows(res.body.user.id);
+      expect(event).toMatchObject({ action: 'user.invite', outcome: 'success', actor_id: admin.user.id });
       expect(JSON.stringify(event)).not.toContain(body.email);
 
       const dup = await as(admin.accessToken).post('/users', { ...newUser(), email: body.email });
       expect(dup.status).toBe(409);
       expect(dup.body.code).toBe('email_taken');
+      const withPassword = await as(admin.accessToken).post('/users', { ...newUser(), password: strongPassword() });
+      expect(withPassword.status).toBe(400);
+      expect(withPassword.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
     });
 
-    it('applies the password policy: 11 characters and common passwords refused, 64+ accepted', async () => {
+    it('the invitee chooses the password: 11 characters and common passwords refused, 64+ accepted; the token works once', async () => {
       const expectPasswordProblem = (res: { status: number; body: { errors?: { field: string }[] } }) => {
         expect(res.status).toBe(400);
         expect(res.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
       };
+      const { token } = await invite();
       for (const password of ['Xk9#mP2$vL7', 'password1234', 'qwertyuiopasdf']) {
         rememberSecret(password);
-        expectPasswordProblem(await as(admin.accessToken).post('/users', { ...newUser(), password }));
+        expectPasswordProblem(await accept(token, password));
       }
       const local = `amina${randomBytes(3).toString('hex')}`;
       const withLocalPart = `Zq8!${local}#Vw3`;
       rememberSecret(withLocalPart);
-      expectPasswordProblem(
-        await as(admin.accessToken).post('/users', { ...newUser(), email: `${local}@example.org`, password: withLocalPart }),
-      );
+      const named = await invite({ email: `${local}@example.org` });
+      expectPasswordProblem(await accept(named.token, withLocalPart));
 
       const long = `${randomBytes(48).toString('base64url')}`;
       expect(long.length).toBe(64);
       rememberSecret(long);
-      const body = newUser({ password: long, role: 'protection_officer', agencyId: undefined });
-      const ok = await as(admin.accessToken).post('/users', body);
-      expect(ok.status).toBe(201);
-      const session = await login(t, { email: body.email, password: long });
-      expect((await t.http().get('/me').set(bearer(session.accessToken))).status).toBe(200);
+      const officer = await invite({ role: 'protection_officer', agencyId: undefined });
+      const ok = await accept(officer.token, long);
+      expect(ok.status).toBe(200);
+      // Aggregates only: no second person needed.
+      expect(ok.body).toEqual({ userId: officer.id, status: 'active' });
+      const again = await accept(officer.token, long);
+      expect(again.status).toBe(422);
+      expect(again.body).toMatchObject({ code: 'invalid_invitation', errors: [{ field: 'token', message: expect.any(String) }] });
+      const session = await login(t, { email: officer.email, password: long });
+      expect((await t.http().get('/me').set(bearer(session.accessToken))).body).toMatchObject({ status: 'active' });
+      const malformed = await t.http().post('/auth/invitations/accept').send({ token: 'short', password: long });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'token' })]);
+    });
+
+    it('an expired invitation cannot be accepted', async () => {
+      const { id, token } = await invite();
+      await db.query(`UPDATE users SET invitation_expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+      const password = strongPassword();
+      rememberSecret(password);
+      const res = await accept(token, password);
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('invalid_invitation');
     });
 
     it('requires an agency for agency roles and refuses one for admin and protection_officer', async () => {
@@ -158,7 +196,8 @@ describe('agencies and users (admin only)', () => {
         expect(res.body.errors).toEqual([{ field: 'agencyId', message: 'must be empty for this role' }]);
         const ok = await as(admin.accessToken).post('/users', newUser({ role, agencyId: undefined }));
         expect(ok.status).toBe(201);
-        expect(ok.body.agencyId).toBeNull();
+        rememberSecret(ok.body.invitationToken);
+        expect(ok.body.user.agencyId).toBeNull();
       }
       const unknown = await as(admin.accessToken).post('/users', newUser({ agencyId: UNKNOWN_ID }));
       expect(unknown.status).toBe(422);
@@ -174,7 +213,7 @@ describe('agencies and users (admin only)', () => {
     it('lists with pagination and filters by agency and role', async () => {
       const other = await createAgency(t);
       for (const role of ['caseworker', 'supervisor', 'provider'] as Role[]) {
-        expect((await as(admin.accessToken).post('/users', newUser({ role, agencyId: other.id }))).status).toBe(201);
+        await invite({ role, agencyId: other.id });
       }
       const all = await as(admin.accessToken).get(`/users?agencyId=${other.id}`);
       expect(all.status).toBe(200);
@@ -190,8 +229,8 @@ describe('agencies and users (admin only)', () => {
     });
 
     it('reads one user; malformed id 400 naming id, unknown id 404', async () => {
-      const created = await as(admin.accessToken).post('/users', newUser());
-      expect((await as(admin.accessToken).get(`/users/${created.body.id}`)).body.id).toBe(created.body.id);
+      const created = await invite();
+      expect((await as(admin.accessToken).get(`/users/${created.id}`)).body.id).toBe(created.id);
       const bad = await as(admin.accessToken).get('/users/123');
       expect(bad.status).toBe(400);
       expect(bad.body.errors).toEqual([{ field: 'id', message: expect.any(String) }]);
@@ -205,47 +244,50 @@ describe('agencies and users (admin only)', () => {
       }
     });
 
-    it('PATCH: optimistic concurrency (stale version 409), role/agency rules, and password reset ends sessions', async () => {
-      const body = newUser();
-      const created = await as(admin.accessToken).post('/users', body);
-      const id = created.body.id as string;
-
-      const renamed = await as(admin.accessToken).patch(`/users/${id}`, { version: 1, displayName: 'Renamed' });
+    it('PATCH: optimistic concurrency (stale version 409), role/agency rules; no password field; a role change ends sessions', async () => {
+      const created = await invite({ role: 'protection_officer', agencyId: undefined });
+      const password = strongPassword();
+      rememberSecret(password);
+      expect((await accept(created.token, password)).status).toBe(200);
+      const id = created.id;
+      // Accepting bumped the version once.
+      const renamed = await as(admin.accessToken).patch(`/users/${id}`, { version: 2, displayName: 'Renamed' });
       expect(renamed.status).toBe(200);
-      expect(renamed.body).toMatchObject({ displayName: 'Renamed', version: 2 });
+      expect(renamed.body).toMatchObject({ displayName: 'Renamed', version: 3 });
 
-      const stale = await as(admin.accessToken).patch(`/users/${id}`, { version: 1, displayName: 'Lost update' });
+      const stale = await as(admin.accessToken).patch(`/users/${id}`, { version: 2, displayName: 'Lost update' });
       expect(stale.status).toBe(409);
       expect(stale.headers['content-type']).toMatch(PROBLEM);
       expect(stale.body.code).toBe('stale_version');
 
-      const noAgency = await as(admin.accessToken).patch(`/users/${id}`, { version: 2, role: 'protection_officer' });
+      const noAgency = await as(admin.accessToken).patch(`/users/${id}`, { version: 3, role: 'caseworker' });
       expect(noAgency.status).toBe(400);
-      expect(noAgency.body.errors).toEqual([{ field: 'agencyId', message: 'must be empty for this role' }]);
-      const promoted = await as(admin.accessToken).patch(`/users/${id}`, { version: 2, role: 'protection_officer', agencyId: null });
-      expect(promoted.status).toBe(200);
-      expect(promoted.body).toMatchObject({ role: 'protection_officer', agencyId: null, version: 3 });
+      expect(noAgency.body.errors).toEqual([{ field: 'agencyId', message: 'is required for this role' }]);
 
-      const session = await login(t, { email: body.email, password: body.password });
+      const session = await login(t, { email: created.email, password });
       expect((await t.http().get('/me').set(bearer(session.accessToken))).status).toBe(200);
-      const newPassword = strongPassword();
-      rememberSecret(newPassword);
-      const reset = await as(admin.accessToken).patch(`/users/${id}`, { version: 3, password: newPassword });
-      expect(reset.status).toBe(200);
-      expect((await t.http().get('/me').set(bearer(session.accessToken))).status).toBe(401);
-      expect((await t.http().post('/auth/login').send({ email: body.email, password: body.password })).status).toBe(401);
-      await login(t, { email: body.email, password: newPassword });
+      const admins = strongPassword();
+      const setPassword = await as(admin.accessToken).patch(`/users/${id}`, { version: 3, password: admins });
+      expect(setPassword.status).toBe(400);
+      expect(setPassword.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
 
-      const weak = await as(admin.accessToken).patch(`/users/${id}`, { version: 4, password: 'short' });
-      expect(weak.status).toBe(400);
-      expect(weak.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
+      // Into a role that reaches content: sessions end and a second person must approve,
+      // never the administrator who changed it.
+      const promoted = await as(admin.accessToken).patch(`/users/${id}`, { version: 3, role: 'caseworker', agencyId });
+      expect(promoted.status).toBe(200);
+      expect(promoted.body).toMatchObject({ role: 'caseworker', agencyId, version: 4, status: 'awaiting_approval' });
+      expect((await t.http().get('/me').set(bearer(session.accessToken))).status).toBe(401);
+      const self = await as(admin.accessToken).post(`/users/${id}/approval`, { decision: 'approve' });
+      expect(self.status).toBe(403);
+      expect(self.body.code).toBe('approver_is_inviter');
+
       const missingVersion = await as(admin.accessToken).patch(`/users/${id}`, { displayName: 'No version' });
       expect(missingVersion.status).toBe(400);
       expect(missingVersion.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'version' })]));
 
       const events = await auditRows(id);
       const updates = events.filter((e) => e.action === 'user.update');
-      expect(updates.map((e) => e.details)).toEqual([{ displayName: true }, { role: true, agencyId: true }, { password: true }]);
+      expect(updates.map((e) => e.details)).toEqual([{ displayName: true }, { role: true, agencyId: true, reapproval: true }]);
     });
 
     it('an admin cannot disable themselves or change their own role', async () => {
@@ -267,6 +309,7 @@ describe('agencies and users (admin only)', () => {
       ['patch', `/users/${UNKNOWN_ID}`, { version: 1 }],
       ['post', `/users/${UNKNOWN_ID}/disable`],
       ['post', `/users/${UNKNOWN_ID}/enable`],
+      ['post', `/users/${UNKNOWN_ID}/reset-credentials`],
     ];
 
     it('refuses anonymous callers with 401 on every admin route', async () => {

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
+import { focalPoint, fpApi } from '../sea/sea-fixtures';
 import { createUser, rememberTokens } from '../support/users';
 
 const MAX_FAILURES = 3;
@@ -89,5 +90,26 @@ describe('lockout after repeated failures', () => {
     }[]>('SELECT failed_logins FROM users WHERE id = $1', [user.id]);
     expect(row.failed_logins).toBe(MAX_FAILURES);
     expect(await lockedFor(user.id)).toBeGreaterThan(0);
+  });
+
+  it('SEA key routes share the lockout: once locked, the right and a wrong passphrase get the same answer', async () => {
+    const fp = await focalPoint(t, { keys: false });
+    const wrongPassphrase = 'amber glacier meadow copper lantern';
+    rememberSecret(wrongPassphrase);
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      const res = await fpApi(t, fp).post('/sea/keys', { password: wrongPassphrase });
+      expect(res.status).toBe(422);
+    }
+    const wrongAgain = await fpApi(t, fp).post('/sea/keys', { password: wrongPassphrase });
+    const right = await fpApi(t, fp).post('/sea/keys', { password: fp.password });
+    expect([right.status, right.body.code]).toEqual([wrongAgain.status, wrongAgain.body.code]);
+    expect(right.status).toBe(422);
+    expect((await fpApi(t, fp).get('/sea/keys')).body).toMatchObject({ hasKeys: false });
+    const recover = await fpApi(t, fp).post('/sea/keys/recover', { recoveryKey: 'AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA', password: fp.password });
+    expect(recover.status).toBe(422);
+    expect(recover.body.code).toBe('wrong_password');
+    // Parallel guesses at the key routes are counted before the check too.
+    const [row] = await db.query<{ failed_logins: number }[]>('SELECT failed_logins FROM users WHERE id = $1', [fp.user.id]);
+    expect(row.failed_logins).toBe(MAX_FAILURES);
   });
 });

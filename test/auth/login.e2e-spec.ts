@@ -49,6 +49,7 @@ describe('login, sessions and refresh tokens', () => {
       role: 'protection_officer',
       agencyId: null,
       mfaEnabled: false,
+      status: 'active',
     });
     expect(await auditCount('auth.login', 'success', user.id)).toBe(1);
   });

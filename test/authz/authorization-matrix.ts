@@ -9,8 +9,10 @@ import { Role, ROLES } from '@amani/domain';
  *  - a role list: those roles pass the role checks (the answer may still be 400/404/409…);
  *    every other role gets 403, anonymous callers 401.
  *  - mfaPending: a session that has given its password but not yet its second factor may use it.
+ *  - awaitingApproval: an account that accepted its invitation but is not yet approved by a
+ *    second person may use it (every other route answers it 403 awaiting_approval).
  */
-export type Row = { public: true } | { roles: readonly Role[]; mfaPending?: boolean };
+export type Row = { public: true } | { roles: readonly Role[]; mfaPending?: boolean; awaitingApproval?: boolean };
 
 const STAFF = ROLES;
 const CASE_ROLES = ['caseworker', 'supervisor'] as const;
@@ -33,10 +35,11 @@ export const MATRIX: Record<string, Row> = {
   // Authentication.
   'POST /auth/login': pub,
   'POST /auth/refresh': pub,
-  'POST /auth/logout': { roles: STAFF, mfaPending: true },
-  'POST /auth/mfa/enrol': { roles: STAFF, mfaPending: true },
-  'POST /auth/mfa/verify': { roles: STAFF, mfaPending: true },
-  'GET /me': { roles: STAFF, mfaPending: true },
+  'POST /auth/invitations/accept': pub,
+  'POST /auth/logout': { roles: STAFF, mfaPending: true, awaitingApproval: true },
+  'POST /auth/mfa/enrol': { roles: STAFF, mfaPending: true, awaitingApproval: true },
+  'POST /auth/mfa/verify': { roles: STAFF, mfaPending: true, awaitingApproval: true },
+  'GET /me': { roles: STAFF, mfaPending: true, awaitingApproval: true },
   // Administration: agencies, users, audit (admin never sees case content).
   'POST /agencies': only('admin'),
   'GET /agencies': only('admin'),
@@ -47,6 +50,11 @@ export const MATRIX: Record<string, Row> = {
   'PATCH /users/:id': only('admin'),
   'POST /users/:id/disable': only('admin'),
   'POST /users/:id/enable': only('admin'),
+  'POST /users/:id/reset-credentials': only('admin'),
+  // Four-eyes activation: the approver the invitee's role needs (the service answers 404
+  // outside the caller's scope and 403 to the inviter or an ineligible approver).
+  'GET /users/pending': only('admin', 'supervisor', 'psea_focal_point'),
+  'POST /users/:id/approval': only('admin', 'supervisor', 'psea_focal_point'),
   'GET /audit/verify': only('admin'),
   'POST /audit/checkpoints': only('admin'),
   // Case store: caseworkers and supervisors of the owning agency only.
@@ -136,6 +144,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /sea/keys/recover': only('psea_focal_point'),
   'GET /sea/focal-points': only('psea_focal_point'),
   'POST /sea/focal-points/:userId/grants': only('psea_focal_point'),
+  'POST /sea/focal-points/:userId/endorsement': only('psea_focal_point'),
   // Victim assistance, receiving side: the agency's caseworkers and supervisors see requests
   // addressed to their agency (another agency's request is a 404), never the complaint.
   'GET /sea/assistance-requests': only(...CASE_ROLES),

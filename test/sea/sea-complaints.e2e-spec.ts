@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
-import { UsersService } from '@amani/auth';
 import { Role } from '@amani/domain';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
-import { bearer, strongPassword, tokensByRole } from '../support/users';
+import { bearer, enrolMfaDirectly, resetAndAccept, tokensByRole } from '../support/users';
 import { assessment, complaintBody, FocalPoint, focalPoint, fpApi, loginFocalPoint, newComplaint, sentinel } from './sea-fixtures';
 
 const OTHER_ROLES: Role[] = ['admin', 'caseworker', 'supervisor', 'provider', 'protection_officer'];
@@ -206,12 +205,9 @@ describe('SEA complaints: anonymous intake, follow-up by receipt, focal point wo
     const { id } = await newComplaint(t);
     expect((await fpApi(t, fpC).get(`/sea/complaints/${id}`)).status).toBe(200);
 
-    const users = t.app.get(UsersService);
     const reset = async (u: FocalPoint) => {
-      const password = strongPassword();
-      rememberSecret(password);
-      await users.update(u.user.id, { version: (await users.get(u.user.id)).version, password }, { actor: null, via: 'test' });
-      return { ...u, password };
+      const password = await resetAndAccept(t, u.user.id);
+      return { ...u, password, totpSecret: await enrolMfaDirectly(t, u.user.id) };
     };
     const c2 = await reset(fpC);
     const relogged = await loginFocalPoint(t, c2);
@@ -240,15 +236,24 @@ describe('SEA complaints: anonymous intake, follow-up by receipt, focal point wo
     rememberSecret(replaced.body.unlockToken);
     const fresh = { accessToken: again.accessToken, unlock: replaced.body.unlockToken as string };
     expect((await fpApi(t, fresh).get(`/sea/complaints/${id}`)).status).toBe(403);
+    // A new key is nobody's until a colleague endorses it.
+    expect((await fpApi(t, fpA).post(`/sea/focal-points/${c3.user.id}/grants`, { complaintId: id })).status).toBe(422);
+    expect((await fpApi(t, fpA).post(`/sea/focal-points/${c3.user.id}/endorsement`)).status).toBe(200);
     expect((await fpApi(t, fpA).post(`/sea/focal-points/${c3.user.id}/grants`, { complaintId: id })).body).toEqual({ granted: 1 });
     expect((await fpApi(t, fresh).get(`/sea/complaints/${id}`)).status).toBe(200);
   });
 
   it('refuses key set-up with a wrong password', async () => {
     const fpD = await focalPoint(t, { keys: false });
-    const res = await fpApi(t, fpD).post('/sea/keys', { password: 'not-the-password' });
+    const wrong = 'amber glacier meadow copper lantern';
+    rememberSecret(wrong);
+    const res = await fpApi(t, fpD).post('/sea/keys', { password: wrong });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('wrong_password');
+    // Below the passphrase policy: refused before the password is even checked.
+    const weak = await fpApi(t, fpD).post('/sea/keys', { password: 'password monkey12' });
+    expect(weak.status).toBe(400);
+    expect(weak.body.errors).toEqual([expect.objectContaining({ field: 'password' })]);
     expect((await fpApi(t, fpD).get('/sea/keys')).body).toEqual({ hasKeys: false, unlocked: false, publicKey: null });
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { normaliseReceipt } from '@amani/domain/sea';
+import { normaliseReceipt, SeaEndorsementsService } from '@amani/domain/sea';
 import { SeaCrypto } from '@amani/domain/sea/sea-crypto';
 import type { TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
@@ -42,7 +42,7 @@ export async function loginFocalPoint(t: TestApp, u: CreatedUser): Promise<{ acc
 }
 
 /** A new focal point with MFA and a complaint key (set up over HTTP; the recovery key is kept). */
-export async function focalPoint(t: TestApp, opts: { agencyId?: string; keys?: boolean } = {}): Promise<FocalPoint> {
+export async function focalPoint(t: TestApp, opts: { agencyId?: string; keys?: boolean; endorsed?: boolean } = {}): Promise<FocalPoint> {
   const agencyId = opts.agencyId ?? (await createAgency(t, undefined, { type: 'un_agency', serviceTypes: [] })).id;
   const created = await createUser(t, { role: 'psea_focal_point', agencyId, mfa: true });
   const session = await loginFocalPoint(t, created);
@@ -52,6 +52,8 @@ export async function focalPoint(t: TestApp, opts: { agencyId?: string; keys?: b
   if (setup.status !== 201) throw new Error(`key setup failed: ${setup.status} ${String(setup.body?.code)}`);
   rememberSecret(setup.body.recoveryKey);
   rememberSecret(setup.body.unlockToken);
+  // Intake seals only to endorsed keys; the endorsement route itself has its own suite.
+  if (opts.endorsed !== false) await t.app.get(SeaEndorsementsService).endorseWithDeploymentKey(created.user.id, 'test');
   return { ...fp, unlock: setup.body.unlockToken, recoveryKey: setup.body.recoveryKey };
 }
 

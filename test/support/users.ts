@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import {
   AgenciesService,
   AgencyView,
+  InvitationsService,
   mfaSecretContext,
   newTotpSecret,
   passwordPolicyViolation,
@@ -20,7 +21,8 @@ import { rememberSecret } from './canary';
 
 /**
  * Test fixtures for staff accounts. `createAgency`/`createUser` go straight through the
- * services (fast); `loginAs` goes through the real HTTP login, TOTP enrolment and
+ * services (fast): an invitation, its acceptance with the password, and activation by the
+ * operator path (the HTTP four-eyes approval has its own suite); `loginAs` goes through the real HTTP login, TOTP enrolment and
  * verification; `sessionAs` issues a full session directly (cheapest). Every password,
  * token and TOTP secret created here is recorded for the run's leak check.
  */
@@ -84,13 +86,32 @@ export async function createUser(t: TestApp, spec: UserSpec): Promise<CreatedUse
   const email = spec.email ?? `${spec.role.replace(/_/g, '-')}-${suffix()}@example.org`;
   const password = spec.password ?? strongPassword();
   rememberSecret(password);
-  const user = await t.app.get(UsersService).create(
-    { email, password, role: spec.role, agencyId, displayName: spec.displayName ?? `Test ${spec.role}` },
+  const invitations = t.app.get(InvitationsService);
+  const invited = await invitations.invite(
+    { email, role: spec.role, agencyId, displayName: spec.displayName ?? `Test ${spec.role}` },
     ACTOR,
   );
+  rememberSecret(invited.invitationToken);
+  const accepted = await invitations.accept(invited.invitationToken, password);
+  if (accepted.status === 'awaiting_approval') await invitations.activateByOperator(accepted.userId, 'test');
   let totpSecret: string | null = null;
-  if (spec.mfa) totpSecret = await enrolMfaDirectly(t, user.id);
+  if (spec.mfa) totpSecret = await enrolMfaDirectly(t, accepted.userId);
+  const user = await t.app.get(UsersService).get(accepted.userId);
   return { user, email, password, totpSecret };
+}
+
+/**
+ * An administrator's credential reset followed by the holder's acceptance with a new
+ * password and activation by the operator path. The second factor is gone: the next login enrols one.
+ */
+export async function resetAndAccept(t: TestApp, userId: string, password = strongPassword()): Promise<string> {
+  rememberSecret(password);
+  const invitations = t.app.get(InvitationsService);
+  const reset = await invitations.resetCredentials(userId, ACTOR);
+  rememberSecret(reset.invitationToken);
+  const accepted = await invitations.accept(reset.invitationToken, password);
+  if (accepted.status === 'awaiting_approval') await invitations.activateByOperator(userId, 'test');
+  return password;
 }
 
 /** Stores an active TOTP secret for the user, as if they had enrolled. */

@@ -10,6 +10,7 @@ import { DatabaseModule } from '@amani/database';
 import { JobsModule } from '@amani/jobs';
 import { AdminCreateCommand } from './commands/admin-create.command';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
+import { SeaBootstrapCommand } from './commands/sea-bootstrap.command';
 import { SeedDemoCommand } from './commands/seed-demo.command';
 
 /** Operator commands: `npm run cli -- <command>`. */
@@ -19,7 +20,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule],
-      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand],
+      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand],
     };
   }
 }

@@ -26,6 +26,8 @@ export const JWT_AUDIENCE = 'amani-api';
 export interface AuthenticatedRequest {
   user?: AuthUser;
   authStage?: SessionStage;
+  /** The account's status, re-read with the session: only `active` reaches content. */
+  accountStatus?: 'active' | 'awaiting_approval';
   id?: unknown;
   method: string;
   route?: { path?: string };

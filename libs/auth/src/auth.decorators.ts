@@ -5,12 +5,19 @@ import type { AuthenticatedRequest, AuthUser } from './auth-user';
 export const IS_PUBLIC_KEY = 'amani:public';
 export const ALLOW_MFA_PENDING_KEY = 'amani:allow-mfa-pending';
 export const ROLES_KEY = 'amani:roles';
+export const ALLOW_AWAITING_APPROVAL_KEY = 'amani:allow-awaiting-approval';
 
 /** The route needs no access token (it should also carry a strict throttle). */
 export const Public = () => SetMetadata(IS_PUBLIC_KEY, true);
 
 /** The route is reachable by a session that has given its password but not yet its second factor. */
 export const AllowMfaPending = () => SetMetadata(ALLOW_MFA_PENDING_KEY, true);
+
+/**
+ * The route is reachable by an account that accepted its invitation but is not yet approved
+ * (its own profile, logout, second-factor enrolment). Every other route refuses it with 403.
+ */
+export const AllowAwaitingApproval = () => SetMetadata(ALLOW_AWAITING_APPROVAL_KEY, true);
 
 /** Only these roles may call the route (method-level metadata overrides class-level). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);

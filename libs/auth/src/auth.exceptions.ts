@@ -54,3 +54,29 @@ export class PasswordPolicyProblem extends DomainException {
     ]);
   }
 }
+
+export class AwaitingApprovalProblem extends DomainException {
+  constructor() {
+    super(403, 'awaiting_approval', 'Your account is waiting for approval by a second person; until then only your profile is available.');
+  }
+}
+
+export class InvalidInvitationProblem extends DomainException {
+  constructor() {
+    super(422, 'invalid_invitation', 'The invitation is not valid: it is unknown, already used or expired.', [
+      { field: 'token', message: 'is not a valid invitation' },
+    ]);
+  }
+}
+
+export class NotAnApproverProblem extends DomainException {
+  constructor(code: 'approver_is_inviter' | 'not_an_eligible_approver') {
+    super(
+      403,
+      code,
+      code === 'approver_is_inviter'
+        ? 'Whoever issued the invitation cannot approve it; a second person must.'
+        : 'You are not an eligible approver for this account.',
+    );
+  }
+}

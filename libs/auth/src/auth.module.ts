@@ -18,6 +18,7 @@ import { PasswordHasher } from './passwords/password-hasher.service';
 import { AuthSession, RefreshToken } from './sessions/session.entity';
 import { SessionService } from './sessions/session.service';
 import { User } from './users/user.entity';
+import { InvitationsService } from './users/invitations.service';
 import { UsersService } from './users/users.service';
 
 const SERVICES = [
@@ -28,6 +29,7 @@ const SERVICES = [
   LoginService,
   MfaService,
   UsersService,
+  InvitationsService,
   AgenciesService,
   JwtStrategy,
   JwtAuthGuard,

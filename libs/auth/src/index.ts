@@ -20,3 +20,4 @@ export * from './users/email';
 export * from './users/user.entity';
 export * from './users/user-view';
 export * from './users/users.service';
+export * from './users/invitations.service';

@@ -17,6 +17,7 @@ interface SessionRow {
   agency_id: string | null;
   stage: SessionStage;
   mfa_enabled: boolean;
+  status: 'active' | 'awaiting_approval';
 }
 
 /**
@@ -47,10 +48,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw new UnauthenticatedProblem();
     }
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT u.id AS user_id, u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled
+      `SELECT u.id AS user_id, u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled, u.status
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2
-          AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
+          AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL
+          AND u.status IN ('active', 'awaiting_approval')`,
       [claims.sid, claims.sub],
     );
     const row = rows[0];
@@ -59,6 +61,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // and a role that needs MFA never gets a full stage without it.
     const full = row.stage === 'full' && claims.stage === 'full' && (row.mfa_enabled || !MFA_REQUIRED_ROLES.includes(row.role));
     req.authStage = full ? 'full' : 'mfa_pending';
+    req.accountStatus = row.status;
     return { id: row.user_id, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
   }
 }

@@ -28,6 +28,7 @@ export interface AppConfig {
     refreshTtlSeconds: number;
     maxFailures: number;
     lockoutSeconds: number;
+    invitationTtlHours: number;
   };
   throttle: { ttlSeconds: number; limit: number; authLimit: number; publicLimit: number };
   log: { level: string; file?: string };
@@ -74,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       refreshTtlSeconds: vars.JWT_REFRESH_TTL_SECONDS,
       maxFailures: vars.LOGIN_MAX_FAILURES,
       lockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,
+      invitationTtlHours: vars.INVITATION_TTL_HOURS,
     },
     throttle: {
       ttlSeconds: vars.THROTTLE_TTL_SECONDS,

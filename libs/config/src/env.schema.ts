@@ -105,6 +105,11 @@ export class EnvVars {
   @IsInt() @Min(1)
   LOGIN_LOCKOUT_SECONDS: number = 300;
 
+  /** Lifetime of an invitation token (new account or credential reset). */
+  @IsInt() @Min(1) @Max(720)
+  INVITATION_TTL_HOURS: number = 72;
+
+
   /** `false`, a hop count (1-10), or a comma list of proxy addresses / CIDR ranges (see trust-proxy.ts). */
   @ValidateBy({
     name: 'isTrustProxy',

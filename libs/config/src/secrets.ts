@@ -16,6 +16,10 @@ export interface Secrets {
   trackerKey: Buffer;
   /** Pepper for receipt-code hashes. */
   receiptPepper: Buffer;
+  /** Versioned pepper for login password hashes: version -> 32-byte key. Never in PostgreSQL. */
+  passwordPeppers: ReadonlyMap<number, Buffer>;
+  /** The highest version: new hashes use it, older ones are rehashed at the next login. */
+  passwordPepperCurrent: number;
 }
 
 type RawSecrets = Partial<Record<SecretName, string | number>>;
@@ -26,7 +30,8 @@ type SecretName =
   | 'BLIND_INDEX_KEY'
   | 'AUDIT_SIGNING_KEY'
   | 'TRACKER_KEY'
-  | 'RECEIPT_PEPPER';
+  | 'RECEIPT_PEPPER'
+  | 'PASSWORD_PEPPER';
 
 export const DEV_SECRETS_FILE = '.keys/dev-secrets.json';
 
@@ -40,6 +45,7 @@ export function generateSecretsDocument(): Record<SecretName, string | number> {
     AUDIT_SIGNING_KEY: b(),
     TRACKER_KEY: b(),
     RECEIPT_PEPPER: b(),
+    PASSWORD_PEPPER: `1:${b()}`,
   };
 }
 
@@ -64,6 +70,15 @@ export function loadSecrets(
         fileValues = JSON.parse(readFileSync(path, 'utf8')) as RawSecrets;
       } catch {
         throw new ConfigError([`SECRETS_FILE: ${file} is not valid JSON`]);
+      }
+      // A development key file from before a secret was added gains it (never in production).
+      if (mode !== 'production' && !env.SECRETS_FILE) {
+        const generated = generateSecretsDocument();
+        const missing = (Object.keys(generated) as SecretName[]).filter((k) => fileValues[k] === undefined);
+        if (missing.length) {
+          for (const k of missing) fileValues[k] = generated[k];
+          writeFileSync(path, JSON.stringify(fileValues, null, 2), { mode: 0o600 });
+        }
       }
     } else {
       throw new ConfigError([`SECRETS_FILE: ${file} does not exist`]);
@@ -94,21 +109,27 @@ export function loadSecrets(
   const trackerKey = key('TRACKER_KEY');
   const receiptPepper = key('RECEIPT_PEPPER');
 
-  const masterKeys = new Map<number, Buffer>();
-  const rawMaster = get('MASTER_KEYS');
-  if (!rawMaster) {
-    problems.push('MASTER_KEYS: missing (format "1:<base64 32 bytes>,2:<base64 32 bytes>")');
-  } else {
-    for (const part of rawMaster.split(',')) {
+  const versioned = (name: SecretName): Map<number, Buffer> => {
+    const out = new Map<number, Buffer>();
+    const raw = get(name);
+    if (!raw) {
+      problems.push(`${name}: missing (format "1:<base64 32 bytes>,2:<base64 32 bytes>")`);
+      return out;
+    }
+    for (const part of raw.split(',')) {
       const m = /^(\d+):([A-Za-z0-9+/=]+)$/.exec(part.trim());
       const k = m ? Buffer.from(m[2], 'base64') : undefined;
-      if (!m || !k || k.length !== 32) {
-        problems.push('MASTER_KEYS: each entry must be "<version>:<base64 of exactly 32 bytes>"');
+      if (!m || !k || k.length !== 32 || Number(m[1]) < 1 || out.has(Number(m[1]))) {
+        problems.push(`${name}: each entry must be "<version>:<base64 of exactly 32 bytes>", versions distinct and from 1`);
         break;
       }
-      masterKeys.set(Number(m[1]), k);
+      out.set(Number(m[1]), k);
     }
-  }
+    return out;
+  };
+  const masterKeys = versioned('MASTER_KEYS');
+  const passwordPeppers = versioned('PASSWORD_PEPPER');
+  const passwordPepperCurrent = Math.max(0, ...passwordPeppers.keys());
   const currentRaw = get('MASTER_KEY_CURRENT');
   const masterKeyCurrent = currentRaw ? Number(currentRaw) : Math.max(0, ...masterKeys.keys());
   if (masterKeys.size > 0 && !masterKeys.has(masterKeyCurrent)) {
@@ -123,6 +144,7 @@ export function loadSecrets(
     ['TRACKER_KEY', trackerKey],
     ['RECEIPT_PEPPER', receiptPepper],
     ...[...masterKeys].map(([v, k]): [string, Buffer] => [`MASTER_KEYS version ${v}`, k]),
+    ...[...passwordPeppers].map(([v, k]): [string, Buffer] => [`PASSWORD_PEPPER version ${v}`, k]),
   ];
   for (let i = 0; i < distinct.length; i++) {
     for (let j = i + 1; j < distinct.length; j++) {
@@ -132,5 +154,15 @@ export function loadSecrets(
     }
   }
   if (problems.length) throw new ConfigError(problems);
-  return { jwtSecret, masterKeys, masterKeyCurrent, blindIndexKey, auditSigningKey, trackerKey, receiptPepper };
+  return {
+    jwtSecret,
+    masterKeys,
+    masterKeyCurrent,
+    blindIndexKey,
+    auditSigningKey,
+    trackerKey,
+    receiptPepper,
+    passwordPeppers,
+    passwordPepperCurrent,
+  };
 }

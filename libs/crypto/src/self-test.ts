@@ -144,6 +144,7 @@ function checkKeys(sodium: Sodium, keys: MasterKeyProvider, config: AppConfig): 
     ['audit signing key', secrets.auditSigningKey],
     ['tracker key', secrets.trackerKey],
     ['receipt pepper', secrets.receiptPepper],
+    ...[...(secrets.passwordPeppers ?? new Map<number, Buffer>())].map(([v, k]): [string, Uint8Array] => [`password pepper version ${v}`, k]),
   ];
   for (const [name, key] of others) if (key instanceof Uint8Array && key.length > 0) named.push([name, key]);
 

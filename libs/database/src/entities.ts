@@ -23,6 +23,7 @@ import { SeaComplaintMessage } from '../../domain/src/sea/sea-complaint-message.
 import { SeaComplaintNote } from '../../domain/src/sea/sea-complaint-note.entity';
 import { SeaComplaint } from '../../domain/src/sea/sea-complaint.entity';
 import { SeaFocalPointKey } from '../../domain/src/sea/sea-focal-point-key.entity';
+import { SeaKeyEndorsement } from '../../domain/src/sea/sea-key-endorsement.entity';
 import { SeaSessionKey } from '../../domain/src/sea/sea-session-key.entity';
 import { CaseServiceRecord } from '../../domain/src/referrals/case-service-record.entity';
 import { Notification } from '../../domain/src/referrals/notification.entity';
@@ -72,6 +73,7 @@ export const ALL_ENTITIES: Function[] = [
   SeaComplaintMessage,
   SeaComplaintNote,
   SeaFocalPointKey,
+  SeaKeyEndorsement,
   SeaSessionKey,
   SeaAssistanceRequest,
   SeaAuditDay,

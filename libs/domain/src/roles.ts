@@ -25,3 +25,10 @@ export const SERVICE_TYPES = [
   'child_protection',
 ] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/**
+ * Roles whose new accounts need a second person's approval after the invitee accepts
+ * (four eyes): every role that reaches content, and admin, because a second admin is itself
+ * an approver. Protection officers see only aggregates and are active on acceptance.
+ */
+export const APPROVAL_REQUIRED_ROLES: readonly Role[] = ['caseworker', 'supervisor', 'provider', 'psea_focal_point', 'admin'];

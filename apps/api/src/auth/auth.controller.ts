@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  AllowAwaitingApproval,
   AllowMfaPending,
   AuthUser,
   CurrentUser,
+  InvitationsService,
   LoginService,
   MfaService,
   Public,
@@ -13,7 +15,7 @@ import {
 } from '@amani/auth';
 import { AuditService } from '@amani/audit';
 import { StrictThrottle } from '../throttling/throttling';
-import { LoginDto, LoginResponseDto, MfaEnrolmentDto, MfaVerifyDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto';
+import { AcceptedInvitationDto, AcceptInvitationDto, LoginDto, LoginResponseDto, MfaEnrolmentDto, MfaVerifyDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 
 @ApiTags('auth')
@@ -24,8 +26,21 @@ export class AuthController {
     private readonly mfa: MfaService,
     private readonly sessions: SessionService,
     private readonly users: UsersService,
+    private readonly invitations: InvitationsService,
     private readonly audit: AuditService,
   ) {}
+
+  /** The invitee sets their own password with the single-use token; then logs in and enrols TOTP. */
+  @Post('auth/invitations/accept')
+  @ApiOperation({ summary: 'Accept an invitation and set your own password' })
+  @ApiProblems(401, 422)
+  @Public()
+  @StrictThrottle('auth')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: AcceptedInvitationDto })
+  async acceptInvitation(@Body() body: AcceptInvitationDto, @RequestId() requestId?: string): Promise<AcceptedInvitationDto> {
+    return this.invitations.accept(body.token, body.password, requestId);
+  }
 
   /** Password login. Roles that need MFA get a session limited to enrolment/verification. */
   @Post('auth/login')
@@ -54,6 +69,7 @@ export class AuthController {
   @Post('auth/logout')
   @ApiOperation({ summary: 'Log out (end this session)' })
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @ApiBearerAuth()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
@@ -76,6 +92,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Start TOTP enrolment', description: 'Starts TOTP enrolment; the secret is shown once. Refused once MFA is active.' })
   @ApiProblems(409)
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @StrictThrottle('auth')
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: MfaEnrolmentDto })
@@ -88,6 +105,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Verify a TOTP code', description: 'Checks a TOTP code (the first activates MFA) and returns a full-stage token pair.' })
   @ApiProblems(409, 422)
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @StrictThrottle('auth')
   @ApiBearerAuth()
   @HttpCode(HttpStatus.OK)
@@ -99,6 +117,7 @@ export class AuthController {
   @Get('me')
   @ApiOperation({ summary: 'Read your own profile' })
   @AllowMfaPending()
+  @AllowAwaitingApproval()
   @ApiBearerAuth()
   @ApiOkResponse({ type: ProfileDto })
   me(@CurrentUser() user: AuthUser): Promise<ProfileDto> {

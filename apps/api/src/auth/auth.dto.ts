@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 import { ROLES, Role } from '@amani/domain';
+import { USER_STATUSES, UserStatus } from '@amani/auth';
 import { IsPlainText } from '../common/plain-text.validator';
 
 export class LoginDto {
@@ -24,6 +25,33 @@ export class RefreshDto {
   @IsNotEmpty()
   @MaxLength(200)
   refreshToken: string;
+}
+
+export class AcceptInvitationDto {
+  @ApiProperty({ description: 'The invitation token from POST /users or POST /users/:id/reset-credentials.' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43}$/, { message: 'token must be an invitation token' })
+  token: string;
+
+  @ApiProperty({
+    format: 'password',
+    description: 'Your own password: 12 to 128 characters, common passwords refused; for PSEA focal points a passphrase (five different words, or as hard to guess).',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1024)
+  password: string;
+}
+
+export class AcceptedInvitationDto {
+  @ApiProperty({ format: 'uuid' })
+  userId: string;
+
+  @ApiProperty({
+    enum: ['awaiting_approval', 'active'],
+    description: 'Log in next and enrol your second factor; `awaiting_approval` accounts see only their profile until a second person approves them.',
+  })
+  status: 'awaiting_approval' | 'active';
 }
 
 export class MfaVerifyDto {
@@ -91,4 +119,7 @@ export class ProfileDto {
 
   @ApiProperty()
   mfaEnabled: boolean;
+
+  @ApiProperty({ enum: USER_STATUSES, description: '`awaiting_approval`: only this profile is reachable until a second person approves the account.' })
+  status: UserStatus;
 }

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { parseRecoveryKey, SeaKeysService, toSeaActor } from '@amani/domain/sea';
+import { parseRecoveryKey, SeaEndorsementsService, SeaKeysService, toSeaActor } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
 import { StrictThrottle } from '../throttling/throttling';
 import { ApiSeaUnlock, SeaUnlock } from './sea-unlock.decorator';
-import { FocalPointDto, GrantDto, GrantResultDto, KeyIssueDto, KeyStatusDto, RecoverKeysDto, SetupKeysDto } from './sea-workspace.dto';
+import { EndorsementResultDto, FocalPointDto, GrantDto, GrantResultDto, KeyIssueDto, KeyStatusDto, RecoverKeysDto, SetupKeysDto } from './sea-workspace.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /** A focal point's complaint key: set-up, status, recovery, and granting colleagues access. */
@@ -14,7 +14,10 @@ import { ApiProblems } from '../openapi/api-problems.decorator';
 @Roles('psea_focal_point')
 @Controller('sea')
 export class SeaKeysController {
-  constructor(private readonly keys: SeaKeysService) {}
+  constructor(
+    private readonly keys: SeaKeysService,
+    private readonly endorsements: SeaEndorsementsService,
+  ) {}
 
   @Get('keys')
   @ApiOperation({ summary: 'Read the state of your complaint key' })
@@ -64,5 +67,24 @@ export class SeaKeysController {
     @RequestId() requestId?: string,
   ): Promise<GrantResultDto> {
     return this.keys.grant(toSeaActor(user, requestId), unlock, userId, body.complaintId);
+  }
+
+  /**
+   * Vouches for a colleague's current key with your signing key (derived from your unlocked
+   * complaint key): from then on intake seals new complaints to it. Your own key must be endorsed.
+   */
+  @Post('focal-points/:userId/endorsement')
+  @ApiOperation({ summary: 'Endorse a colleague\'s complaint key' })
+  @ApiProblems(409, 422, 423)
+  @HttpCode(HttpStatus.OK)
+  @ApiSeaUnlock()
+  @ApiOkResponse({ type: EndorsementResultDto })
+  endorse(
+    @IdParam('userId') userId: string,
+    @SeaUnlock() unlock: string | undefined,
+    @CurrentUser() user: AuthUser,
+    @RequestId() requestId?: string,
+  ): Promise<EndorsementResultDto> {
+    return this.endorsements.endorse(toSeaActor(user, requestId), unlock, userId);
   }
 }

@@ -258,7 +258,12 @@ export class FocalPointDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() displayName: string;
   @ApiProperty() hasKeys: boolean;
+  @ApiProperty({ description: 'Their current key is endorsed by the team: new complaints are sealed to it.' }) endorsed: boolean;
   @ApiProperty() grantedComplaints: number;
+}
+
+export class EndorsementResultDto {
+  @ApiProperty({ enum: [true] }) endorsed: true;
 }
 
 export class GrantResultDto {

@@ -12,6 +12,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { ROLES, Role } from '@amani/domain';
+import { USER_STATUSES, UserStatus } from '@amani/auth';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsPlainText } from '../common/plain-text.validator';
 
@@ -26,11 +27,6 @@ export class CreateUserDto {
   @Length(1, 200)
   @IsPlainText()
   displayName: string;
-
-  @ApiProperty({ format: 'password', description: '12 to 128 characters; common passwords are refused.' })
-  @IsString()
-  @MaxLength(1024)
-  password: string;
 
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
@@ -64,12 +60,6 @@ export class UpdateUserDto {
   @ValidateIf((_o, v) => v !== undefined && v !== null)
   @IsUUID()
   agencyId?: string | null;
-
-  @ApiPropertyOptional({ format: 'password', description: 'Resets the password; ends the user’s sessions.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  password?: string;
 }
 
 export class ListUsersQueryDto extends PageQueryDto {
@@ -106,6 +96,12 @@ export class UserDto {
   @ApiProperty()
   mfaEnabled: boolean;
 
+  @ApiProperty({
+    enum: USER_STATUSES,
+    description: '`invited` until the invitee sets their password; `awaiting_approval` until a second person approves; `refused` if they did not.',
+  })
+  status: UserStatus;
+
   @ApiProperty()
   createdAt: Date;
 
@@ -128,4 +124,25 @@ export class UserPageDto {
 
   @ApiProperty()
   total: number;
+}
+
+export class InvitationDto {
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+
+  @ApiProperty({
+    description: 'Single-use invitation token (base64url, 43 characters), shown once: hand it to the invitee, who accepts it at POST /auth/invitations/accept.',
+  })
+  invitationToken: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  invitationExpiresAt: Date;
+}
+
+export const APPROVAL_DECISIONS = ['approve', 'refuse'] as const;
+
+export class ApprovalDto {
+  @ApiProperty({ enum: APPROVAL_DECISIONS, description: '`refuse` removes the password and second factor the invitee set.' })
+  @IsIn(APPROVAL_DECISIONS)
+  decision: (typeof APPROVAL_DECISIONS)[number];
 }

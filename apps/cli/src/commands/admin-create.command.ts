@@ -32,7 +32,7 @@ export class AdminCreateCommand extends CommandRunner {
       return;
     }
     try {
-      const user = await this.users.create(
+      const user = await this.users.provision(
         { email: options.email, displayName: options.name, password, role: 'admin', agencyId: null },
         { actor: null, via: 'cli' },
       );

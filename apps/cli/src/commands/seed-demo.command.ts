@@ -3,13 +3,13 @@ import { Command, CommandRunner } from 'nest-commander';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
-import { AgenciesService, passwordPolicyViolation, UsersService } from '@amani/auth';
+import { AgenciesService, InvitationsService, passwordPolicyViolation, UsersService } from '@amani/auth';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/domain';
 import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService, seedDemoCases } from '@amani/domain/cases';
 import { DemoReferralRoute, ReferralActor, ReferralsService, seedDemoReferrals, seedDemoServices } from '@amani/domain/referrals';
 import { ServicesDirectoryService } from '@amani/domain/services-directory';
-import { SeaIntakeService, SeaKeysService, seedDemoSea } from '@amani/domain/sea';
+import { SeaEndorsementsService, SeaIntakeService, SeaKeysService, seedDemoSea } from '@amani/domain/sea';
 
 interface DemoAgency {
   key: string;
@@ -73,6 +73,7 @@ export class SeedDemoCommand extends CommandRunner {
     @InjectConfig() private readonly config: AppConfig,
     private readonly agencies: AgenciesService,
     private readonly users: UsersService,
+    private readonly invitations: InvitationsService,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly directory: ServicesDirectoryService,
     private readonly cases: CasesService,
@@ -82,6 +83,7 @@ export class SeedDemoCommand extends CommandRunner {
     private readonly sequencer: AuditSequencer,
     private readonly seaKeys: SeaKeysService,
     private readonly seaIntake: SeaIntakeService,
+    private readonly seaEndorsements: SeaEndorsementsService,
   ) {
     super();
   }
@@ -112,8 +114,9 @@ export class SeedDemoCommand extends CommandRunner {
       const password = demoPassword(email);
       const agencyId = u.agency ? (agencyIds.get(u.agency) ?? null) : null;
       const existing = await this.users.findByEmail(email);
-      const id =
-        existing?.id ?? (await this.users.create({ email, displayName: u.name, password, role: u.role, agencyId }, ctx)).id;
+      // Invited like any account; the seed then plays the invitee (password and TOTP) and
+      // activates it, which only an operator on the server can do.
+      const id = existing?.id ?? (await this.invitations.invite({ email, displayName: u.name, role: u.role, agencyId }, ctx)).user.id;
       const totpSecret = await this.users.resetCredentialsWithMfa(id, password, ctx);
       staff.set(`${u.role}@${u.agency ?? ''}`, { id, role: u.role, agencyId });
       if (u.role === 'psea_focal_point') seaFocalPoint = { id, agencyId, password };
@@ -123,12 +126,12 @@ export class SeedDemoCommand extends CommandRunner {
       const email = seedOnlyEmail(u.role, u.agency);
       const agencyId = agencyIds.get(u.agency)!;
       const existing = await this.users.findByEmail(email);
-      const id = existing?.id ?? (await this.users.create({ email, displayName: u.name, password: demoPassword(email), role: u.role, agencyId }, ctx)).id;
+      const id = existing?.id ?? (await this.invitations.invite({ email, displayName: u.name, role: u.role, agencyId }, ctx)).user.id;
       if (!existing) await this.users.disable(id, ctx);
       staff.set(`${u.role}@${u.agency}`, { id, role: u.role, agencyId });
     }
     const seeded = await this.seedCasesAndReferrals(agencyIds, staff);
-    seeded.push('', ...(await seedDemoSea({ keys: this.seaKeys, intake: this.seaIntake }, seaFocalPoint!)));
+    seeded.push('', ...(await seedDemoSea({ keys: this.seaKeys, intake: this.seaIntake, endorsements: this.seaEndorsements }, seaFocalPoint!)));
 
     process.stdout.write(
       [

@@ -4,13 +4,14 @@ import { AuthGuard } from '@nestjs/passport';
 import { AuditService } from '@amani/audit';
 import { DomainException, isDependencyUnavailable, ServiceUnavailableProblem } from '@amani/http';
 import { AuthenticatedRequest, AuthUser } from '../auth-user';
-import { ALLOW_MFA_PENDING_KEY, IS_PUBLIC_KEY } from '../auth.decorators';
-import { MfaRequiredProblem, UnauthenticatedProblem } from '../auth.exceptions';
+import { ALLOW_AWAITING_APPROVAL_KEY, ALLOW_MFA_PENDING_KEY, IS_PUBLIC_KEY } from '../auth.decorators';
+import { AwaitingApprovalProblem, MfaRequiredProblem, UnauthenticatedProblem } from '../auth.exceptions';
 import { routeCode } from './route-code';
 
 /**
  * Global: every route needs a valid access token unless marked @Public(). A session still
- * waiting for its second factor reaches only routes marked @AllowMfaPending().
+ * waiting for its second factor reaches only routes marked @AllowMfaPending(); an account
+ * waiting for its four-eyes approval reaches only routes marked @AllowAwaitingApproval().
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
@@ -28,19 +29,27 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     await super.canActivate(context);
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (req.authStage !== 'full' && !this.reflector.getAllAndOverride<boolean>(ALLOW_MFA_PENDING_KEY, targets)) {
-      const user = req.user as AuthUser;
-      await this.audit.record({
-        action: 'access.denied',
-        outcome: 'denied',
-        actorId: user.id,
-        actorRole: user.role,
-        agencyId: user.agencyId,
-        details: { reason: 'mfa_required', route: routeCode(req) },
-        requestId: typeof req.id === 'string' ? req.id : null,
-      });
+      await this.deny(req, 'mfa_required');
       throw new MfaRequiredProblem();
     }
+    if (req.accountStatus !== 'active' && !this.reflector.getAllAndOverride<boolean>(ALLOW_AWAITING_APPROVAL_KEY, targets)) {
+      await this.deny(req, 'awaiting_approval');
+      throw new AwaitingApprovalProblem();
+    }
     return true;
+  }
+
+  private async deny(req: AuthenticatedRequest, reason: string): Promise<void> {
+    const user = req.user as AuthUser;
+    await this.audit.record({
+      action: 'access.denied',
+      outcome: 'denied',
+      actorId: user.id,
+      actorRole: user.role,
+      agencyId: user.agencyId,
+      details: { reason, route: routeCode(req) },
+      requestId: typeof req.id === 'string' ? req.id : null,
+    });
   }
 
   override handleRequest<TUser = AuthUser>(err: unknown, user: TUser | false, info: unknown): TUser {

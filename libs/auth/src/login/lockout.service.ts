@@ -7,17 +7,22 @@ import { returnedRows } from '../sql';
 /** Longest single lockout, whatever the number of failures. */
 export const MAX_LOCKOUT_SECONDS = 24 * 60 * 60;
 
-export interface FailureOutcome {
-  failures: number;
-  /** This failure started a lockout. */
-  locked: boolean;
+/** An attempt allowed to run: counted as a failure until it succeeds. */
+export interface AttemptReservation {
+  /** The failure count this attempt brought the account to. */
+  attempt: number;
+  /** This attempt started a lockout (it is still evaluated; a failure is then audited as a lockout). */
+  locks: boolean;
 }
 
 /**
- * Counts consecutive failed passwords and TOTP codes per account. After maxFailures the
- * account is locked for lockoutSeconds, doubling with every further failure after a lockout
- * ends (capped at a day). Counters are updated in one statement, so concurrent attempts
- * cannot lose a failure; the row's `version` is left alone (it is for admin edits).
+ * Race-free lockout for passwords, TOTP codes and SEA key passphrases. Every attempt first
+ * reserves itself in one `UPDATE … RETURNING` that counts it as a failure and refuses when
+ * the account is locked, so N parallel guesses cannot all be evaluated: at most maxFailures
+ * run before the lock. The attempt that reaches maxFailures locks the account for
+ * lockoutSeconds (doubling with every further failure after a lockout ends, capped at a
+ * day). A success clears the counter only if no later attempt locked the account meanwhile.
+ * The row's `version` is left alone (it is for admin edits).
  */
 @Injectable()
 export class LockoutService {
@@ -26,31 +31,40 @@ export class LockoutService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  async recordFailure(userId: string, em?: EntityManager): Promise<FailureOutcome> {
+  /** Null when the account is locked (or gone): the attempt must not be evaluated. */
+  async reserve(userId: string, em?: EntityManager): Promise<AttemptReservation | null> {
     const manager = em ?? this.dataSource.manager;
     const { maxFailures, lockoutSeconds } = this.config.auth;
-    const rows = returnedRows<{ failed_logins: number; locked: boolean }>(
+    const rows = returnedRows<{ failed_logins: number; locks: boolean }>(
       await manager.query(
         `UPDATE users SET
            failed_logins = failed_logins + 1,
            locked_until = CASE WHEN failed_logins + 1 >= $2
              THEN now() + make_interval(secs => LEAST($3::double precision * power(2, LEAST(failed_logins + 1 - $2, 20)), GREATEST($3, $4)))
-             ELSE locked_until END
-         WHERE id = $1
-         RETURNING failed_logins, (failed_logins >= $2) AS locked`,
+             ELSE NULL END
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+         RETURNING failed_logins, (failed_logins >= $2) AS locks`,
         [userId, maxFailures, lockoutSeconds, MAX_LOCKOUT_SECONDS],
       ),
     );
     const row = rows[0];
-    return { failures: row?.failed_logins ?? 0, locked: row?.locked ?? false };
+    return row ? { attempt: row.failed_logins, locks: row.locks } : null;
   }
 
-  async reset(userId: string, em?: EntityManager): Promise<void> {
+  /**
+   * The reserved attempt succeeded: clears the counter unless the account is locked by an
+   * attempt reserved after this one. False means "locked meanwhile": refuse the success.
+   */
+  async succeed(userId: string, reservation: AttemptReservation, em?: EntityManager): Promise<boolean> {
     const manager = em ?? this.dataSource.manager;
-    await manager.query(
-      `UPDATE users SET failed_logins = 0, locked_until = NULL
-        WHERE id = $1 AND (failed_logins <> 0 OR locked_until IS NOT NULL)`,
-      [userId],
+    const rows = returnedRows(
+      await manager.query(
+        `UPDATE users SET failed_logins = 0, locked_until = NULL
+          WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now() OR failed_logins = $2)
+          RETURNING id`,
+        [userId, reservation.attempt],
+      ),
     );
+    return rows.length === 1;
   }
 }

@@ -24,9 +24,8 @@ interface LoginRow {
   id: string;
   role: Role;
   agency_id: string | null;
-  password_hash: string;
+  password_hash: string | null;
   disabled: boolean;
-  locked: boolean;
   mfa_enabled: boolean;
 }
 
@@ -48,15 +47,16 @@ export class LoginService {
   ) {}
 
   /**
-   * Password login. Unknown emails, wrong passwords, locked and disabled accounts all cost
-   * one Argon2 verification and give the same answer.
+   * Password login. Unknown emails, wrong passwords, locked, disabled and not yet activated
+   * accounts all cost one Argon2 verification and give the same answer. The attempt is
+   * reserved (counted) before the password is checked, so parallel guesses cannot outrun
+   * the lockout; a success is accepted only if no later attempt locked the account.
    */
   async login(email: string, password: string, requestId?: string): Promise<LoginResult> {
     const rows: LoginRow[] = await this.tx.manager.query(
       `SELECT id, role, agency_id, password_hash, disabled_at IS NOT NULL AS disabled,
-              (locked_until IS NOT NULL AND locked_until > now()) AS locked,
               mfa_enabled_at IS NOT NULL AS mfa_enabled
-         FROM users WHERE email = $1`,
+         FROM users WHERE email = $1 AND status IN ('active', 'awaiting_approval')`,
       [normaliseEmail(email)],
     );
     const user = rows[0];
@@ -73,31 +73,36 @@ export class LoginService {
         requestId: requestId ?? null,
       });
 
-    if (!user) {
+    if (!user || user.password_hash === null) {
       await this.hasher.verifyDummy(password);
       await audit('failure', 'unknown_account');
       throw new InvalidCredentialsProblem();
     }
-    const passwordOk = await this.hasher.verify(user.password_hash, password);
-    if (user.locked) {
+    const reservation = await this.lockout.reserve(user.id);
+    if (!reservation) {
+      await this.hasher.verifyDummy(password);
       await audit('denied', 'locked');
       throw new InvalidCredentialsProblem();
     }
-    if (!passwordOk) {
-      const outcome = await this.lockout.recordFailure(user.id);
+    const check = await this.hasher.check(user.password_hash, password);
+    if (!check.ok) {
       await audit('failure', 'wrong_password');
-      if (outcome.locked) await this.auditLockout(user, outcome.failures, 'password', requestId);
+      if (reservation.locks) await this.auditLockout(user, reservation.attempt, 'password', requestId);
       throw new InvalidCredentialsProblem();
     }
     if (user.disabled) {
       await audit('denied', 'disabled');
       throw new InvalidCredentialsProblem();
     }
+    if (!(await this.lockout.succeed(user.id, reservation))) {
+      await audit('denied', 'locked');
+      throw new InvalidCredentialsProblem();
+    }
+    if (check.needsRehash) await this.rehash(user.id, user.password_hash, password);
 
     const subject = { id: user.id, role: user.role, agencyId: user.agency_id };
     const needsMfa = mfaRequiredFor(user.role, user.mfa_enabled);
     return this.tx.run(async (em) => {
-      await this.lockout.reset(user.id, em);
       const pair = await this.sessions.start(subject, needsMfa ? 'mfa_pending' : 'full', em);
       const mfa: MfaStep | undefined = needsMfa ? (user.mfa_enabled ? 'verify' : 'enrol') : undefined;
       const sessionSecrets = await this.hooks.run(
@@ -113,13 +118,19 @@ export class LoginService {
           agencyId: user.agency_id,
           targetType: 'user',
           targetId: user.id,
-          details: { stage: pair.stage, ...(mfa ? { mfa } : {}) },
+          details: { stage: pair.stage, ...(mfa ? { mfa } : {}), ...(check.needsRehash ? { rehashed: true } : {}) },
           requestId: requestId ?? null,
         },
         em,
       );
       return { ...pair, ...(mfa ? { mfa } : {}), ...(Object.keys(sessionSecrets).length ? { sessionSecrets } : {}) };
     });
+  }
+
+  /** Transparent upgrade to the current pepper version; a concurrent password change wins. */
+  private async rehash(userId: string, oldHash: string, password: string): Promise<void> {
+    const fresh = await this.hasher.hash(password);
+    await this.tx.manager.query(`UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [userId, oldHash, fresh]);
   }
 
   async auditLockout(

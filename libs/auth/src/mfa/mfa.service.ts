@@ -23,7 +23,6 @@ interface MfaRow {
   agency_id: string | null;
   mfa_secret: Buffer | null;
   mfa_last_step: string | null;
-  locked: boolean;
 }
 
 /** The AEAD context of users.mfa_secret: bound to its row, so it cannot be moved to another user. */
@@ -81,8 +80,7 @@ export class MfaService {
    */
   async verify(actor: AuthUser, code: string, requestId?: string): Promise<TokenPair> {
     const rows: MfaRow[] = await this.tx.manager.query(
-      `SELECT role, agency_id, mfa_secret, mfa_last_step::text AS mfa_last_step,
-              (locked_until IS NOT NULL AND locked_until > now()) AS locked
+      `SELECT role, agency_id, mfa_secret, mfa_last_step::text AS mfa_last_step
          FROM users WHERE id = $1 AND disabled_at IS NULL`,
       [actor.id],
     );
@@ -90,10 +88,15 @@ export class MfaService {
     if (!user) throw new UnauthenticatedProblem();
     if (!user.mfa_secret) throw new ConflictProblem('mfa_not_enrolled', 'Enrol a second factor first.');
 
+    // Reserved before the code is checked: parallel guesses cannot outrun the lockout.
+    const reservation = await this.lockout.reserve(actor.id);
+    if (!reservation) {
+      await this.auditMfa(actor, 'auth.mfa.verify', 'denied', { reason: 'locked' }, requestId);
+      throw new InvalidMfaCodeProblem();
+    }
     const fail = async (reason: string): Promise<never> => {
-      const outcome = await this.lockout.recordFailure(actor.id);
       await this.auditMfa(actor, 'auth.mfa.verify', 'failure', { reason }, requestId);
-      if (outcome.locked) {
+      if (reservation.locks) {
         await this.audit.record({
           action: 'auth.lockout',
           outcome: 'denied',
@@ -102,17 +105,13 @@ export class MfaService {
           agencyId: actor.agencyId,
           targetType: 'user',
           targetId: actor.id,
-          details: { failures: outcome.failures, factor: 'totp' },
+          details: { failures: reservation.attempt, factor: 'totp' },
           requestId: requestId ?? null,
         });
       }
       throw new InvalidMfaCodeProblem();
     };
 
-    if (user.locked) {
-      await this.auditMfa(actor, 'auth.mfa.verify', 'denied', { reason: 'locked' }, requestId);
-      throw new InvalidMfaCodeProblem();
-    }
     const secret = this.crypto.decryptSystemText(user.mfa_secret, mfaSecretContext(actor.id));
     const lastStep = user.mfa_last_step === null ? null : Number(user.mfa_last_step);
     const step = await acceptTotp(secret, code, lastStep);
@@ -125,9 +124,9 @@ export class MfaService {
                   failed_logins = 0, locked_until = NULL
             WHERE id = $1 AND disabled_at IS NULL
               AND (mfa_last_step IS NULL OR mfa_last_step < $2)
-              AND (locked_until IS NULL OR locked_until <= now())
+              AND (locked_until IS NULL OR locked_until <= now() OR failed_logins = $3)
             RETURNING mfa_enabled_at = now() AS activated`,
-          [actor.id, step],
+          [actor.id, step, reservation.attempt],
         ),
       );
       if (accepted.length === 0) return 'replayed' as const;

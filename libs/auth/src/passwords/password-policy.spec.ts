@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainException } from '@amani/http';
-import { assertPasswordPolicy, passwordPolicyViolation, PASSWORD_MAX_LENGTH } from './password-policy';
+import { assertPasswordPolicy, passphrasePolicyViolation, passwordPolicyViolation, PASSWORD_MAX_LENGTH } from './password-policy';
 
 describe('password policy', () => {
   it('refuses fewer than 12 characters and accepts 12', () => {
@@ -52,5 +52,26 @@ describe('password policy', () => {
     expect(problem.status).toBe(400);
     expect(problem.errors).toEqual([{ field: 'password', message: expect.any(String) }]);
     expect(JSON.stringify(problem.errors) + problem.message).not.toContain('password1234');
+  });
+});
+
+describe('focal point passphrase policy', () => {
+  it('accepts five distinct diceware-style words', () => {
+    expect(passphrasePolicyViolation('granite lantern orchard velvet quasar')).toBeNull();
+    expect(passphrasePolicyViolation('granite-lantern-orchard-velvet-quasar')).toBeNull();
+  });
+
+  it('refuses a password that passes the login policy but is neither score 4 nor five words', () => {
+    const login = 'password monkey12';
+    expect(passwordPolicyViolation(login)).toBeNull();
+    expect(passphrasePolicyViolation(login)).toMatch(/passphrase/);
+  });
+
+  it('accepts a random string zxcvbn scores 4', () => {
+    expect(passphrasePolicyViolation('kV8#qzP!m2Lw@x7RtN4e')).toBeNull();
+  });
+
+  it('still applies the login policy first', () => {
+    expect(passphrasePolicyViolation('a b c d e')).toBe('must be at least 12 characters');
   });
 });

@@ -1,5 +1,5 @@
 import type { Role } from '@amani/domain';
-import type { User } from './user.entity';
+import type { User, UserStatus } from './user.entity';
 
 /** What the API shows of a staff account: never the hash, the TOTP secret or counters. */
 export interface UserView {
@@ -10,6 +10,7 @@ export interface UserView {
   agencyId: string | null;
   disabled: boolean;
   mfaEnabled: boolean;
+  status: UserStatus;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -24,6 +25,7 @@ export function toUserView(u: User): UserView {
     agencyId: u.agencyId,
     disabled: u.disabledAt !== null,
     mfaEnabled: u.mfaEnabledAt !== null,
+    status: u.status,
     createdAt: u.createdAt,
     updatedAt: u.updatedAt,
     version: u.version,

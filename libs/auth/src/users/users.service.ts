@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FindOptionsWhere, QueryFailedError } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, QueryFailedError } from 'typeorm';
 import { AuditRecord, AuditService } from '@amani/audit';
 import { EnvelopeCrypto } from '@amani/crypto';
-import { AGENCYLESS_ROLES, Agency, Role } from '@amani/domain';
+import { AGENCYLESS_ROLES, Agency, APPROVAL_REQUIRED_ROLES, Role } from '@amani/domain';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import type { AuthUser } from '../auth-user';
 import { mfaSecretContext } from '../mfa/mfa.service';
@@ -11,7 +11,7 @@ import { PasswordHasher } from '../passwords/password-hasher.service';
 import { assertPasswordPolicy } from '../passwords/password-policy';
 import { SessionService } from '../sessions/session.service';
 import { normaliseEmail } from './email';
-import { User } from './user.entity';
+import { User, UserStatus } from './user.entity';
 import { Page, toUserView, UserView } from './user-view';
 import { TransactionHost } from '@amani/database';
 
@@ -23,12 +23,21 @@ export interface CreateUserInput {
   agencyId?: string | null;
 }
 
+/** How a new row starts: an invitation (no password) or an operator-provisioned account. */
+export interface NewUserCredentials {
+  passwordHash: string | null;
+  status: UserStatus;
+  invitationTokenHash: Buffer | null;
+  invitationExpiresAt: Date | null;
+  invitedBy: string | null;
+}
+
+/** Passwords are never set by an administrator: a reset is a new invitation. */
 export interface UpdateUserInput {
   version: number;
   displayName?: string;
   role?: Role;
   agencyId?: string | null;
-  password?: string;
 }
 
 export interface Profile {
@@ -38,6 +47,7 @@ export interface Profile {
   role: Role;
   agencyId: string | null;
   mfaEnabled: boolean;
+  status: UserStatus;
 }
 
 export interface ListUsersInput {
@@ -82,7 +92,23 @@ export class UsersService {
     private readonly crypto: EnvelopeCrypto,
   ) {}
 
-  async create(input: CreateUserInput, ctx: ActorContext): Promise<UserView> {
+  /**
+   * Operator paths on the server only (`admin:create`, the demo seed): an active account
+   * with the password the operator typed. Over HTTP, accounts are invited (InvitationsService).
+   */
+  async provision(input: CreateUserInput, ctx: ActorContext): Promise<UserView> {
+    assertPasswordPolicy(input.password, { email: normaliseEmail(input.email), displayName: input.displayName });
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.insert(
+      input,
+      { passwordHash, status: 'active', invitationTokenHash: null, invitationExpiresAt: null, invitedBy: null },
+      ctx,
+      'user.create',
+    );
+  }
+
+  /** Validates and inserts a new account, audited as `action`. */
+  async insert(input: Omit<CreateUserInput, 'password'>, credentials: NewUserCredentials, ctx: ActorContext, action: string): Promise<UserView> {
     const email = normaliseEmail(input.email);
     const displayName = input.displayName.trim();
     const agencyId = input.agencyId ?? null;
@@ -93,8 +119,6 @@ export class UsersService {
     const rule = agencyRuleViolation(input.role, agencyId);
     if (rule) problems.push({ field: 'agencyId', message: rule });
     if (problems.length) throw new ValidationProblem(problems);
-    assertPasswordPolicy(input.password, { email, displayName: input.displayName });
-    const passwordHash = await this.hasher.hash(input.password);
     try {
       return await this.tx.run(async (em) => {
         if (agencyId) await this.requireAgency(agencyId, em);
@@ -102,7 +126,9 @@ export class UsersService {
           em.create(User, {
             email,
             displayName,
-            passwordHash,
+            ...credentials,
+            approvedBy: null,
+            approvedAt: null,
             role: input.role,
             agencyId,
             disabledAt: null,
@@ -113,7 +139,7 @@ export class UsersService {
             lockedUntil: null,
           }),
         );
-        await this.record(ctx, 'user.create', user, { role: user.role }, em);
+        await this.record(ctx, action, user, { role: user.role }, em);
         return toUserView(user);
       });
     } catch (e) {
@@ -142,14 +168,15 @@ export class UsersService {
 
   /**
    * Optimistic concurrency: the caller names the version it read; a stale version is a 409.
-   * A change of role, agency or password ends the user's sessions.
+   * A change of role or agency ends the user's sessions, and into a role that needs four
+   * eyes it sends the account back to approval — with the administrator who changed it as
+   * its inviter, so they cannot approve it.
    */
   async update(id: string, input: UpdateUserInput, ctx: ActorContext): Promise<UserView> {
-    const changed = (['displayName', 'role', 'agencyId', 'password'] as const).filter((k) => input[k] !== undefined);
+    const changed = (['displayName', 'role', 'agencyId'] as const).filter((k) => input[k] !== undefined);
     if (ctx.actor?.id === id && (input.role !== undefined || input.agencyId !== undefined)) {
       throw new ConflictProblem('cannot_change_own_role', 'An administrator cannot change their own role or agency.');
     }
-    const passwordHash = input.password !== undefined ? await this.preparePassword(id, input.password) : undefined;
     return this.tx.run(async (em) => {
       const current = await em.getRepository(User).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw new NotFoundProblem('user');
@@ -167,7 +194,9 @@ export class UsersService {
       }
       if (input.role !== undefined) set.role = input.role;
       if (input.agencyId !== undefined) set.agencyId = input.agencyId;
-      if (passwordHash !== undefined) Object.assign(set, { passwordHash, failedLogins: 0, lockedUntil: null });
+      const endsSessions = role !== current.role || agencyId !== current.agencyId;
+      const reapproval = endsSessions && current.status === 'active' && APPROVAL_REQUIRED_ROLES.includes(role);
+      if (reapproval) Object.assign(set, { status: 'awaiting_approval', invitedBy: ctx.actor?.id ?? null, approvedBy: null, approvedAt: null });
       if (changed.length > 0) {
         // The builder adds version = version + 1 and updated_at itself.
         const res = await em
@@ -178,12 +207,15 @@ export class UsersService {
           .execute();
         if (res.affected !== 1) throw staleVersion();
       }
-      const endsSessions = input.password !== undefined || role !== current.role || agencyId !== current.agencyId;
-      if (endsSessions) {
-        await this.sessions.revokeAllForUser(id, input.password !== undefined ? 'password_reset' : 'user_changed', em);
-      }
+      if (endsSessions) await this.sessions.revokeAllForUser(id, 'user_changed', em);
       const updated = await em.getRepository(User).findOneByOrFail({ id });
-      await this.record(ctx, 'user.update', updated, Object.fromEntries(changed.map((k) => [k, true])), em);
+      await this.record(
+        ctx,
+        'user.update',
+        updated,
+        { ...Object.fromEntries(changed.map((k) => [k, true])), ...(reapproval ? { reapproval: true } : {}) },
+        em,
+      );
       return toUserView(updated);
     });
   }
@@ -231,7 +263,13 @@ export class UsersService {
       role: user.role,
       agencyId: user.agencyId,
       mfaEnabled: user.mfaEnabledAt !== null,
+      status: user.status,
     };
+  }
+
+  /** For the CLI: whether any active, enabled account has this role. */
+  async anyActiveWithRole(role: Role): Promise<boolean> {
+    return this.tx.manager.getRepository(User).exists({ where: { role, status: 'active', disabledAt: IsNull() } });
   }
 
   /** For the CLI and the demo seed: the user with this email, if any. */
@@ -251,7 +289,8 @@ export class UsersService {
       const user = await this.lockedUser(id, em);
       await em.query(
         `UPDATE users SET password_hash = $2, mfa_secret = $3, mfa_enabled_at = now(), mfa_last_step = NULL,
-                failed_logins = 0, locked_until = NULL, disabled_at = NULL
+                failed_logins = 0, locked_until = NULL, disabled_at = NULL, status = 'active',
+                invitation_token_hash = NULL, invitation_expires_at = NULL
           WHERE id = $1`,
         [id, passwordHash, encrypted],
       );

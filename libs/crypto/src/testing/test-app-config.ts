@@ -19,6 +19,8 @@ export function testAppConfig(options: TestSecretsOptions = {}): AppConfig {
       auditSigningKey: randomBytes(32),
       trackerKey: randomBytes(32),
       receiptPepper: randomBytes(32),
+      passwordPeppers: new Map([[1, randomBytes(32)]]),
+      passwordPepperCurrent: 1,
     },
   } as Partial<AppConfig> as AppConfig;
 }

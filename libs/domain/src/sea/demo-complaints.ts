@@ -1,5 +1,6 @@
 import type { SubmitComplaintCommand } from './sea-intake.service';
 import { SeaIntakeService } from './sea-intake.service';
+import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaKeysService } from './sea-keys.service';
 
 /** Synthetic complaints for `npm run seed:demo`: coded fields vary, texts are plainly fictitious. */
@@ -52,10 +53,12 @@ const DEMO_COMPLAINTS: (SubmitComplaintCommand & { followUp?: string })[] = [
  * Complaints from earlier runs stay, sealed to the replaced key: listed, but unreadable.
  */
 export async function seedDemoSea(
-  services: { keys: SeaKeysService; intake: SeaIntakeService },
+  services: { keys: SeaKeysService; intake: SeaIntakeService; endorsements: SeaEndorsementsService },
   focalPoint: { id: string; agencyId: string | null; password: string },
 ): Promise<string[]> {
   const recoveryKey = await services.keys.provisionForSeed(focalPoint, focalPoint.password);
+  // The demo focal point's fresh key is endorsed as sea:bootstrap-focal-point would (development only).
+  await services.endorsements.endorseWithDeploymentKey(focalPoint.id, 'seed');
   const out = [`PSEA focal point recovery key (shown once): ${recoveryKey}`, 'SEA demo complaints (receipts for /report/follow-up):'];
   for (const { followUp, ...complaint } of DEMO_COMPLAINTS) {
     const { receipt } = await services.intake.submit(complaint);

@@ -41,6 +41,13 @@ const KDF_CONTEXT_RECEIPT = 'searcpt_';
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** What an endorsement vouches for: this user holds this key pair. */
+export interface EndorsedKey {
+  userId: string;
+  publicKey: Uint8Array;
+  signingPublicKey: Uint8Array;
+}
+
 export interface KeyPair {
   publicKey: Buffer;
   privateKey: Buffer;
@@ -120,6 +127,7 @@ export class SeaCrypto {
   private readonly tagKey: Uint8Array;
   private readonly saltKey: Uint8Array;
   private readonly argonSecret: Buffer;
+  private readonly bootstrapSeed: Uint8Array;
 
   constructor(
     @Inject(SODIUM) private readonly sodium: Sodium,
@@ -130,6 +138,49 @@ export class SeaCrypto {
     this.tagKey = sodium.crypto_kdf_derive_from_key(KEY_BYTES, 1, KDF_CONTEXT_PEPPER, pepper);
     this.saltKey = sodium.crypto_kdf_derive_from_key(KEY_BYTES, 2, KDF_CONTEXT_PEPPER, pepper);
     this.argonSecret = Buffer.from(sodium.crypto_kdf_derive_from_key(KEY_BYTES, 3, KDF_CONTEXT_PEPPER, pepper));
+    // The deployment's endorsement key, only for the very first focal point (sea:bootstrap-focal-point).
+    this.bootstrapSeed = sodium.crypto_generichash(KEY_BYTES, 'amani:sea:bootstrap-endorser:v1', config.secrets.auditSigningKey);
+  }
+
+  // ---- endorsements -------------------------------------------------------------------
+
+  /**
+   * The Ed25519 key pair a focal point signs endorsements with, derived from their X25519
+   * private key: it exists only while that key is unlocked, and needs no storage of its own.
+   */
+  signingKeyPair(privateKey: Uint8Array): { publicKey: Buffer; secretKey: Uint8Array } {
+    const seed = this.sodium.crypto_generichash(KEY_BYTES, 'amani:sea:signing-seed:v1', privateKey);
+    try {
+      const kp = this.sodium.crypto_sign_seed_keypair(seed);
+      return { publicKey: Buffer.from(kp.publicKey), secretKey: kp.privateKey };
+    } finally {
+      this.sodium.memzero(seed);
+    }
+  }
+
+  bootstrapPublicKey(): Buffer {
+    const kp = this.sodium.crypto_sign_seed_keypair(this.bootstrapSeed);
+    this.sodium.memzero(kp.privateKey);
+    return Buffer.from(kp.publicKey);
+  }
+
+  /** Signs (user id ‖ X25519 public key ‖ Ed25519 public key) with a signing secret key, or with the bootstrap key. */
+  signEndorsement(subject: EndorsedKey, secretKey: Uint8Array | 'bootstrap'): Buffer {
+    const sk = secretKey === 'bootstrap' ? this.sodium.crypto_sign_seed_keypair(this.bootstrapSeed).privateKey : secretKey;
+    try {
+      return Buffer.from(this.sodium.crypto_sign_detached(endorsementMessage(subject), sk));
+    } finally {
+      if (secretKey === 'bootstrap') this.sodium.memzero(sk);
+    }
+  }
+
+  verifyEndorsement(subject: EndorsedKey, signature: Uint8Array, signerPublicKey: Uint8Array): boolean {
+    if (signature.length !== 64 || signerPublicKey.length !== 32) return false;
+    try {
+      return this.sodium.crypto_sign_verify_detached(signature, endorsementMessage(subject), signerPublicKey);
+    } catch {
+      return false;
+    }
   }
 
   // ---- focal point keys -------------------------------------------------------------
@@ -342,4 +393,6 @@ const passwordAd = (userId: string, publicKey: Uint8Array, m: number, t: number)
   encodeParts(['amani:sea:fp-key:password:v1', userId, publicKey, { u32: m }, { u32: t }]);
 const recoveryAd = (userId: string, publicKey: Uint8Array) => encodeParts(['amani:sea:fp-key:recovery:v1', userId, publicKey]);
 const sessionAd = (sessionId: string, userId: string) => encodeParts(['amani:sea:session-key:v1', sessionId, userId]);
+const endorsementMessage = (k: EndorsedKey) =>
+  encodeParts(['amani:sea:endorsement:v1', k.userId, k.publicKey, k.signingPublicKey]);
 const receiptAd = (complaintId: string) => encodeParts(['amani:sea:receipt-wrap:v1', complaintId]);

@@ -17,6 +17,14 @@ export class SeaFocalPointKey {
   @Column({ name: 'public_key', type: 'bytea' })
   publicKey: Buffer;
 
+  /**
+   * Ed25519 public key derived from the private key (SeaCrypto.signingKeyPair): what this
+   * focal point signs endorsements of colleagues' keys with. Null for a key made before
+   * endorsements, until its owner's next login fills it in.
+   */
+  @Column({ name: 'signing_public_key', type: 'bytea', nullable: true })
+  signingPublicKey: Buffer | null;
+
   @Column({ name: 'password_salt', type: 'bytea' })
   passwordSalt: Buffer;
 

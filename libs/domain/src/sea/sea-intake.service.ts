@@ -20,6 +20,7 @@ import { SeaComplaintGrant } from './sea-complaint-grant.entity';
 import { SeaComplaintMessage } from './sea-complaint-message.entity';
 import { SeaComplaint } from './sea-complaint.entity';
 import { formatReceipt, normaliseReceipt, SeaCrypto } from './sea-crypto';
+import { SeaTrustService } from './sea-trust.service';
 import { ReceiptNotRecognisedProblem, SeaIntakeUnavailableProblem } from './sea-errors';
 import { SeaIntakeThrottle } from './sea-intake-throttle';
 import { TransactionHost } from '@amani/database';
@@ -73,6 +74,7 @@ export class SeaIntakeService {
     private readonly crypto: SeaCrypto,
     private readonly throttle: SeaIntakeThrottle,
     private readonly audit: AuditService,
+    private readonly trust: SeaTrustService,
   ) {}
 
   /** Region codes offered by the questionnaire: those the deployment's agencies serve. */
@@ -85,10 +87,9 @@ export class SeaIntakeService {
 
   /** Returns the receipt, formatted; it exists nowhere else afterwards. */
   async submit(cmd: SubmitComplaintCommand): Promise<{ receipt: string }> {
-    const focalPoints: { user_id: string; public_key: Buffer }[] = await this.tx.manager.query(
-      `SELECT f.user_id, f.public_key FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id
-        WHERE u.role = 'psea_focal_point' AND u.disabled_at IS NULL`,
-    );
+    // Only keys the team endorsed (signature chain to the bootstrap key): a key registered
+    // by someone holding a new account, or inserted into the database, is sealed nothing.
+    const focalPoints = (await this.trust.trusted()).map((k) => ({ user_id: k.userId, public_key: k.publicKey }));
     if (focalPoints.length === 0) throw new SeaIntakeUnavailableProblem();
 
     const id = randomUUID();

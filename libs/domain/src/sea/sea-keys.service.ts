@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { LockoutService, PasswordHasher, PasswordLoginEvent } from '@amani/auth';
+import { assertPassphrasePolicy, LockoutService, PasswordHasher, PasswordLoginEvent } from '@amani/auth';
 import { IntegrityError } from '@amani/crypto';
 import { UnprocessableProblem } from '@amani/http';
 import type { SeaActor } from './sea-actor';
@@ -11,6 +11,7 @@ import { SeaCrypto } from './sea-crypto';
 import { SeaKeyLockedProblem, SeaKeysExistProblem, SeaKeysMissingProblem } from './sea-errors';
 import { SeaFocalPointKey } from './sea-focal-point-key.entity';
 import { SeaSessionKey } from './sea-session-key.entity';
+import { SeaTrustService } from './sea-trust.service';
 import { TransactionHost } from '@amani/database';
 
 export interface KeyIssue {
@@ -30,6 +31,8 @@ export interface FocalPointView {
   userId: string;
   displayName: string;
   hasKeys: boolean;
+  /** Their current key is endorsed by the team: intake seals new complaints to it. */
+  endorsed: boolean;
   grantedComplaints: number;
 }
 
@@ -55,6 +58,7 @@ export class SeaKeysService {
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
     private readonly auditor: SeaAuditor,
+    private readonly trust: SeaTrustService,
   ) {}
 
   async status(actor: SeaActor, unlockToken: string | undefined): Promise<KeyStatus> {
@@ -78,7 +82,7 @@ export class SeaKeysService {
   setup(actor: SeaActor, password: string, replace: boolean): Promise<KeyIssue> {
     const target: SeaAuditTarget = { action: 'sea.keys.setup', targetType: 'sea_focal_point_key', targetId: actor.id };
     return this.auditor.run(actor, target, async () => {
-      await this.verifyPassword(actor.id, password);
+      await this.verifyPassword(actor.id, password, true);
       const issued = await this.createKeys(actor, password, replace, target);
       return { recoveryKey: issued.recoveryKey, unlockToken: issued.unlockToken! };
     });
@@ -103,6 +107,8 @@ export class SeaKeysService {
   ): Promise<{ recoveryKey: string; unlockToken?: string }> {
     const pair = this.crypto.newKeyPair();
     const recovery = this.crypto.newRecoveryKey();
+    const signing = this.crypto.signingKeyPair(pair.privateKey);
+    this.crypto.wipe(signing.secretKey);
     try {
       const pw = await this.crypto.wrapWithPassword(pair.privateKey, password, actor.id, pair.publicKey);
       const recoveryWrapped = this.crypto.wrapWithRecovery(pair.privateKey, recovery.bytes, actor.id, pair.publicKey);
@@ -120,6 +126,7 @@ export class SeaKeysService {
           em.create(SeaFocalPointKey, {
             userId: actor.id,
             publicKey: pair.publicKey,
+            signingPublicKey: signing.publicKey,
             passwordSalt: pw.salt,
             passwordWrappedKey: pw.wrapped,
             kdfMemory: pw.memoryCost,
@@ -140,7 +147,7 @@ export class SeaKeysService {
   recover(actor: SeaActor, recoveryKey: Buffer | null, password: string): Promise<KeyIssue> {
     const target: SeaAuditTarget = { action: 'sea.keys.recover', targetType: 'sea_focal_point_key', targetId: actor.id };
     return this.auditor.run(actor, target, async () => {
-      await this.verifyPassword(actor.id, password);
+      await this.verifyPassword(actor.id, password, true);
       const key = await this.tx.manager.getRepository(SeaFocalPointKey).findOneBy({ userId: actor.id });
       if (!key) throw new SeaKeysMissingProblem();
       let privateKey: Buffer;
@@ -200,6 +207,12 @@ export class SeaKeysService {
       return undefined;
     }
     try {
+      if (!key.signingPublicKey) {
+        // A key from before endorsements: its signing key can only be derived while it is open.
+        const signing = this.crypto.signingKeyPair(privateKey);
+        this.crypto.wipe(signing.secretKey);
+        await em.update(SeaFocalPointKey, { userId: event.userId, publicKey: key.publicKey }, { signingPublicKey: signing.publicKey });
+      }
       const session = this.crypto.sealForSession(privateKey, event.sessionId, event.userId);
       await this.holdForSession(em, actor, session.sealed);
       await this.auditor.success(actor, target, {}, em);
@@ -239,11 +252,18 @@ export class SeaKeysService {
               (SELECT count(*) FROM sea_complaint_grants g JOIN sea_complaints c ON c.id = g.complaint_id
                 WHERE g.user_id = u.id AND c.shredded_on IS NULL) AS granted
          FROM users u LEFT JOIN sea_focal_point_keys f ON f.user_id = u.id
-        WHERE u.role = 'psea_focal_point' AND u.disabled_at IS NULL
+        WHERE u.role = 'psea_focal_point' AND u.disabled_at IS NULL AND u.status = 'active'
         ORDER BY u.display_name, u.id`,
     );
+    const endorsed = new Set((await this.trust.trusted()).map((k) => k.userId));
     await this.auditor.success(actor, { action: 'sea.focal_points.list', targetType: null, targetId: null }, { count: rows.length });
-    return rows.map((r) => ({ userId: r.id, displayName: r.display_name, hasKeys: r.has_keys, grantedComplaints: Number(r.granted) }));
+    return rows.map((r) => ({
+      userId: r.id,
+      displayName: r.display_name,
+      hasKeys: r.has_keys,
+      endorsed: endorsed.has(r.id),
+      grantedComplaints: Number(r.granted),
+    }));
   }
 
   /**
@@ -253,14 +273,11 @@ export class SeaKeysService {
   grant(actor: SeaActor, unlockToken: string | undefined, granteeId: string, complaintId?: string): Promise<{ granted: number }> {
     const target: SeaAuditTarget = { action: 'sea.keys.grant', targetType: 'user', targetId: granteeId };
     return this.auditor.run(actor, target, async () => {
-      const grantee = await this.tx.manager.query<{ public_key: Buffer }[]>(
-        `SELECT f.public_key FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id
-          WHERE f.user_id = $1 AND u.role = 'psea_focal_point' AND u.disabled_at IS NULL`,
-        [granteeId],
-      );
+      // Only to a key the team endorsed: a key the server registered on its own gets nothing.
+      const grantee = (await this.trust.trusted()).filter((k) => k.userId === granteeId).map((k) => ({ public_key: k.publicKey }));
       if (granteeId === actor.id || !grantee[0]) {
-        throw new UnprocessableProblem('invalid_grantee', 'Access can be granted only to another active focal point who has set up a key.', [
-          { field: 'userId', message: 'must be another active focal point with a key' },
+        throw new UnprocessableProblem('invalid_grantee', 'Access can be granted only to another active focal point whose key is endorsed.', [
+          { field: 'userId', message: 'must be another active focal point with an endorsed key' },
         ]);
       }
       const mine = await this.unlocked(actor, unlockToken);
@@ -313,18 +330,30 @@ export class SeaKeysService {
     await em.upsert(SeaSessionKey, { sessionId: actor.sessionId, userId: actor.id, sealedPrivateKey: sealed }, ['sessionId']);
   }
 
-  /** A wrong password here counts towards the account lockout, as at login. */
-  private async verifyPassword(userId: string, password: string): Promise<void> {
-    const rows: { password_hash: string }[] = await this.tx.manager.query(
-      `SELECT password_hash FROM users WHERE id = $1 AND disabled_at IS NULL`,
-      [userId],
-    );
-    const ok = rows[0] ? await this.hasher.verify(rows[0].password_hash, password) : await this.hasher.verifyDummy(password);
-    if (!ok) {
-      await this.lockout.recordFailure(userId);
-      throw new UnprocessableProblem('wrong_password', 'The password is not your current password.', [
+  /**
+   * The same reserved attempt as at login: counted before the password is checked, refused
+   * unevaluated while the account is locked. A locked account answers exactly like a wrong
+   * password, whether the password given was right or not.
+   */
+  private async verifyPassword(userId: string, password: string, wrapsKey: boolean): Promise<void> {
+    const wrong = () =>
+      new UnprocessableProblem('wrong_password', 'The password is not your current password.', [
         { field: 'password', message: 'is not your current password' },
       ]);
+    const rows: { password_hash: string | null; email: string; display_name: string }[] = await this.tx.manager.query(
+      `SELECT password_hash, email, display_name FROM users WHERE id = $1 AND disabled_at IS NULL AND status = 'active'`,
+      [userId],
+    );
+    // A password that wraps the complaint key meets the passphrase policy (checked before the
+    // password itself, so the answer says nothing about whether it is the right one).
+    if (wrapsKey && rows[0]) assertPassphrasePolicy(password, { email: rows[0].email, displayName: rows[0].display_name });
+    const stored = rows[0]?.password_hash;
+    const reservation = stored ? await this.lockout.reserve(userId) : null;
+    if (!stored || !reservation) {
+      await this.hasher.verifyDummy(password);
+      throw wrong();
     }
+    const ok = await this.hasher.verify(stored, password);
+    if (!ok || !(await this.lockout.succeed(userId, reservation))) throw wrong();
   }
 }

@@ -10,6 +10,8 @@ import { SeaLoginHook } from './sea-login.hook';
 import { SeaRetentionJob } from './sea-retention.job';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { SeaEndorsementsService } from './sea-endorsements.service';
+import { SeaTrustService } from './sea-trust.service';
 
 /**
  * SEA complaints for the API and the CLI. Needs the global Config, Crypto, Audit and Auth
@@ -18,8 +20,8 @@ import { SeaWorkspaceService } from './sea-workspace.service';
  */
 @Module({
   imports: [CasesModule],
-  providers: [SeaCrypto, SeaAuditor, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
-  exports: [SeaKeysService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  providers: [SeaCrypto, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
 export class SeaModule {}
 

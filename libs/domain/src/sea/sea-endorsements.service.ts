@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@amani/audit';
+import { TransactionHost } from '@amani/database';
+import { ConflictProblem, UnprocessableProblem } from '@amani/http';
+import type { SeaActor } from './sea-actor';
+import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
+import { SeaCrypto } from './sea-crypto';
+import { SeaKeyEndorsement } from './sea-key-endorsement.entity';
+import { SeaKeysService } from './sea-keys.service';
+import { CurrentKeyRow, SeaTrustService } from './sea-trust.service';
+
+/**
+ * Focal point keys are endorsed, not just registered: an active focal point with an
+ * unlocked key signs (user id ‖ X25519 public key ‖ Ed25519 public key) of a colleague's new
+ * key with their own signing key, and intake seals complaints only to keys whose chain of
+ * signatures verifies back to the deployment's bootstrap key. The server holds no focal
+ * point's signing key, so it cannot add a key to the team on its own; only the bootstrap
+ * step (an operator on the server, audited) can, and the CLI refuses it once a team exists.
+ */
+@Injectable()
+export class SeaEndorsementsService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly crypto: SeaCrypto,
+    private readonly keys: SeaKeysService,
+    private readonly auditor: SeaAuditor,
+    private readonly audit: AuditService,
+    private readonly trust: SeaTrustService,
+  ) {}
+
+  /** POST /sea/focal-points/:userId/endorsement: the caller vouches for a colleague's current key. */
+  endorse(actor: SeaActor, unlockToken: string | undefined, userId: string): Promise<{ endorsed: true }> {
+    const target: SeaAuditTarget = { action: 'sea.keys.endorse', targetType: 'user', targetId: userId };
+    return this.auditor.run(actor, target, async () => {
+      const trusted = await this.trust.trusted();
+      const mine = trusted.find((k) => k.userId === actor.id);
+      if (!mine) {
+        throw new ConflictProblem('endorser_not_endorsed', 'Your own complaint key must be endorsed before you can endorse a colleague.');
+      }
+      if (userId === actor.id) throw invalidSubject();
+      const [subject] = await this.tx.manager.query<CurrentKeyRow[]>(
+        `SELECT f.user_id, f.public_key, f.signing_public_key,
+                (u.role = 'psea_focal_point' AND u.status = 'active' AND u.disabled_at IS NULL) AS active
+           FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id WHERE f.user_id = $1`,
+        [userId],
+      );
+      if (!subject?.active || !subject.signing_public_key) throw invalidSubject();
+      if (trusted.some((k) => k.userId === userId)) {
+        throw new ConflictProblem('already_endorsed', 'This colleague’s current key is already endorsed.');
+      }
+      const unlocked = await this.keys.unlocked(actor, unlockToken);
+      const signer = this.crypto.signingKeyPair(unlocked.privateKey);
+      try {
+        const subjectKey = { userId, publicKey: subject.public_key, signingPublicKey: subject.signing_public_key };
+        const signature = this.crypto.signEndorsement(subjectKey, signer.secretKey);
+        await this.tx.run(async (em) => {
+          await em.insert(SeaKeyEndorsement, {
+            userId,
+            publicKey: subject.public_key,
+            signingPublicKey: subject.signing_public_key!,
+            endorserId: actor.id,
+            parentId: mine.endorsementId,
+            signature,
+          });
+          await this.auditor.success(actor, target, {}, em);
+        });
+        return { endorsed: true as const };
+      } finally {
+        this.crypto.wipe(unlocked.privateKey, signer.secretKey);
+      }
+    });
+  }
+
+  /**
+   * `sea:bootstrap-focal-point`: the deployment key endorses the very first focal point.
+   * Refused once any focal point key is trusted: from then on only colleagues endorse.
+   */
+  async bootstrapFirst(userId: string, via: string): Promise<void> {
+    if ((await this.trust.trusted()).length > 0) {
+      throw new ConflictProblem('team_exists', 'A focal point key is already endorsed; colleagues endorse new keys from now on.');
+    }
+    await this.endorseWithDeploymentKey(userId, via);
+  }
+
+  /**
+   * Signs with the deployment's bootstrap key, audited with `via`. Server-side only: the
+   * bootstrap command (after its check) and test fixtures.
+   */
+  async endorseWithDeploymentKey(userId: string, via: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const [subject] = await em.query<CurrentKeyRow[]>(
+        `SELECT f.user_id, f.public_key, f.signing_public_key,
+                (u.role = 'psea_focal_point' AND u.status = 'active' AND u.disabled_at IS NULL) AS active
+           FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id WHERE f.user_id = $1 FOR UPDATE OF f`,
+        [userId],
+      );
+      if (!subject?.active || !subject.signing_public_key) throw invalidSubject();
+      const subjectKey = { userId, publicKey: subject.public_key, signingPublicKey: subject.signing_public_key };
+      const inserted = await em.insert(SeaKeyEndorsement, {
+        userId,
+        publicKey: subject.public_key,
+        signingPublicKey: subject.signing_public_key,
+        endorserId: null,
+        parentId: null,
+        signature: this.crypto.signEndorsement(subjectKey, 'bootstrap'),
+      });
+      await this.audit.record(
+        {
+          action: 'sea.keys.bootstrap_endorse',
+          outcome: 'success',
+          actorId: null,
+          actorRole: null,
+          agencyId: null,
+          targetType: 'user',
+          targetId: userId,
+          details: { via, endorsement: String(inserted.identifiers[0]?.id ?? '') },
+          requestId: null,
+        },
+        em,
+      );
+    });
+  }
+
+}
+
+function invalidSubject(): UnprocessableProblem {
+  return new UnprocessableProblem('invalid_endorsee', 'Only another active focal point who has set up a complaint key can be endorsed.', [
+    { field: 'userId', message: 'must be another active focal point with a key' },
+  ]);
+}
