@@ -14,6 +14,7 @@ import { SessionService } from '../sessions/session.service';
 import { returnedRows } from '../sql';
 import { User, UserStatus } from './user.entity';
 import { toUserView, UserView } from './user-view';
+import { userAuditRecord } from './users.service';
 import type { ActorContext, CreateUserInput } from './users.service';
 import { UsersService } from './users.service';
 
@@ -310,20 +311,7 @@ export class InvitationsService {
   }
 
   private record(ctx: ActorContext, action: string, target: User, details: Record<string, string | number | boolean>, em: EntityManager): Promise<void> {
-    return this.audit.record(
-      {
-        action,
-        outcome: 'success',
-        actorId: ctx.actor?.id ?? null,
-        actorRole: ctx.actor?.role ?? null,
-        agencyId: target.agencyId,
-        targetType: 'user',
-        targetId: target.id,
-        details: { ...details, ...(ctx.via ? { via: ctx.via } : {}) },
-        requestId: ctx.requestId ?? null,
-      },
-      em,
-    );
+    return this.audit.record(userAuditRecord(ctx, action, target, details), em);
   }
 }
 

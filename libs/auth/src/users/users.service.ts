@@ -322,28 +322,24 @@ export class UsersService {
     }
   }
 
-  private record(
-    ctx: ActorContext,
-    action: string,
-    target: User,
-    details: NonNullable<AuditRecord['details']>,
-    em: EntityManager,
-  ): Promise<void> {
-    return this.audit.record(
-      {
-        action,
-        outcome: 'success',
-        actorId: ctx.actor?.id ?? null,
-        actorRole: ctx.actor?.role ?? null,
-        agencyId: target.agencyId,
-        targetType: 'user',
-        targetId: target.id,
-        details: { ...details, ...(ctx.via ? { via: ctx.via } : {}) },
-        requestId: ctx.requestId ?? null,
-      },
-      em,
-    );
+  private record(ctx: ActorContext, action: string, target: User, details: NonNullable<AuditRecord['details']>, em: EntityManager): Promise<void> {
+    return this.audit.record(userAuditRecord(ctx, action, target, details), em);
   }
+}
+
+/** An audit record about a staff account, by whoever acted in `ctx`. */
+export function userAuditRecord(ctx: ActorContext, action: string, target: User, details: NonNullable<AuditRecord['details']>): AuditRecord {
+  return {
+    action,
+    outcome: 'success',
+    actorId: ctx.actor?.id ?? null,
+    actorRole: ctx.actor?.role ?? null,
+    agencyId: target.agencyId,
+    targetType: 'user',
+    targetId: target.id,
+    details: { ...details, ...(ctx.via ? { via: ctx.via } : {}) },
+    requestId: ctx.requestId ?? null,
+  };
 }
 
 function staleVersion(): ConflictProblem {
