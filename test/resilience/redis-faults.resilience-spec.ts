@@ -2,7 +2,7 @@ import { Job, Queue, RedisOptions } from 'bullmq';
 import { MAIN_QUEUE, redisOptionsFromUrl } from '@amani/jobs';
 import { workerRecurringJobs } from '../../apps/worker/src/worker-schedules';
 import { sessionAs } from '../support/users';
-import { AppProcess, sleep, until } from './support/processes';
+import { AppProcess, bound, sleep, until } from './support/processes';
 import { burst, call, Stack, tally } from './support/stack';
 
 /** The schedules the worker must keep, from the worker's own registry. */
@@ -75,9 +75,9 @@ describe('Redis stop and start under two workers', () => {
 
     await stack.redis.start();
     const back = Date.now();
-    await until('every schedule to exist exactly once', exactlyOnce, 10_000);
+    await until('every schedule to exist exactly once', exactlyOnce, bound(10_000));
     const schedulesMs = Date.now() - back;
-    expect(schedulesMs).toBeLessThan(10_000);
+    expect(schedulesMs).toBeLessThan(bound(10_000));
 
     await until('every outbox row to be published', async () => {
       const [{ n }] = await stack.sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`);
