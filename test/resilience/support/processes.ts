@@ -238,6 +238,10 @@ export class AppProcess {
     return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
   }
 
+  stderr(): string {
+    return existsSync(`${this.logFile}.stderr`) ? readFileSync(`${this.logFile}.stderr`, 'utf8') : '';
+  }
+
   /** Parsed log lines (pino JSON). */
   events(): Record<string, unknown>[] {
     return this.log()
