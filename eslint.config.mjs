@@ -26,6 +26,8 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
+      // HTML comes from JSX, escaped by the renderer; the one raw sink is libs/html's InlineStyle.
+      'no-restricted-syntax': ['error', { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text through JSX; raw HTML is not allowed.' }],
     },
   },
   {

@@ -2,5 +2,5 @@
 module.exports = {
   ...require('./jest.shared'),
   displayName: 'unit',
-  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+  testMatch: ['<rootDir>/apps/**/*.spec.ts?(x)', '<rootDir>/libs/**/*.spec.ts?(x)'],
 };

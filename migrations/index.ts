@@ -7,6 +7,7 @@ import { ReferralsCreatedAt1764330000000 } from './1764330000000-referrals-creat
 import { CaseCare1764400000000 } from './1764400000000-case-care';
 import { Deadlines1764410000000 } from './1764410000000-deadlines';
 import { CaseManagementReport1764420000000 } from './1764420000000-case-management-report';
+import { CaseAttachments1764430000000 } from './1764430000000-case-attachments';
 
 /** Every migration in order; a new migration is added here. */
-export const ALL_MIGRATIONS = [Init1764280000000, Cases1764290000000, Reports1764300000000, Referrals1764310000000, Sea1764320000000, ReferralsCreatedAt1764330000000, CaseCare1764400000000, Deadlines1764410000000, CaseManagementReport1764420000000];
+export const ALL_MIGRATIONS = [Init1764280000000, Cases1764290000000, Reports1764300000000, Referrals1764310000000, Sea1764320000000, ReferralsCreatedAt1764330000000, CaseCare1764400000000, Deadlines1764410000000, CaseManagementReport1764420000000, CaseAttachments1764430000000];

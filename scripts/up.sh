@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quickstart: from a fresh clone to a running API (http://127.0.0.1:3000) and worker.
+# Quickstart: from a fresh clone to a running API (http://127.0.0.1:3000), worker and staff
+# console (http://127.0.0.1:3001).
 # Uses PostgreSQL and Redis at their default local URLs, starting local ones if they are
 # installed but stopped (Debian: apt-get install postgresql redis-server), or
 # `docker compose -f docker/compose.yml up` for the whole stack in containers.

@@ -6,6 +6,8 @@ import { createAgency, LoggedIn, loginAs, sessionAs } from '../support/users';
 import { as, auditEvents, caseBody, incidentBody, PROBLEM, tag } from './case-fixtures';
 
 const MISSING_ID = '0f9b7c1e-3a5d-4e2f-8b6a-9c0d1e2f3a4b';
+/** A body sent as multipart/form-data with this file (attachment uploads). */
+const FILE_BODY = { file: Buffer.from('%PDF-1.4\n%%EOF\n') };
 
 /** A valid body for every case route, so only authorisation can refuse it. */
 function validBody(method: string, path: string, ids: { caseworkerId: string }): object | undefined {
@@ -19,6 +21,7 @@ function validBody(method: string, path: string, ids: { caseworkerId: string }):
   if (path === '/cases/:id/shares') return { userId: ids.caseworkerId };
   if (path === '/cases/:id/incidents') return incidentBody();
   if (path === '/cases/:id/notes') return { body: 'note' };
+  if (path === '/cases/:id/attachments') return FILE_BODY;
   if (path === '/cases/:id/consents') return { purpose: 'services', givenBy: 'survivor' };
   if (path === '/cases/:id/consents/:consentId/withdraw') return {};
   if (path === '/cases/:id/action-plan') return { description: 'item' };
@@ -46,6 +49,7 @@ describe('case store: need-to-know access', () => {
   let caseB: { id: string; survivorCode: string; survivorName: string };
   let consentB: string;
   let itemB: string;
+  let attachmentB: string;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -71,6 +75,8 @@ describe('case store: need-to-know access', () => {
     await as(t, cwB.accessToken).post(`/cases/${caseB.id}/notes`, { body: 'B note' });
     consentB = (await as(t, cwB.accessToken).post(`/cases/${caseB.id}/consents`, { purpose: 'services', givenBy: 'survivor' })).body.id;
     itemB = (await as(t, cwB.accessToken).post(`/cases/${caseB.id}/action-plan`, { description: 'B item' })).body.id;
+    attachmentB = (await t.http().post(`/cases/${caseB.id}/attachments`).set('Authorization', `Bearer ${cwB.accessToken}`).attach('file', FILE_BODY.file, 'b.pdf')).body.id;
+    expect(attachmentB).toBeDefined();
   });
 
   afterAll(async () => {
@@ -84,6 +90,7 @@ describe('case store: need-to-know access', () => {
       case 'GET':
         return c.get(url);
       case 'POST':
+        if (body === FILE_BODY) return t.http().post(url).set('Authorization', `Bearer ${user.accessToken}`).attach('file', FILE_BODY.file, 'doc.pdf');
         return c.post(url, body);
       case 'PATCH':
         return c.patch(url, body ?? {});
@@ -138,7 +145,7 @@ describe('case store: need-to-know access', () => {
     const notesBefore = await db.query(`SELECT count(*)::int AS n FROM case_notes WHERE case_id = $1`, [caseB.id]);
     for (const route of routes) {
       const body = validBody(route.method, route.path, { caseworkerId: cwA.user.id });
-      const params = { consentId: consentB, itemId: itemB, userId: colleague.user.id };
+      const params = { consentId: consentB, itemId: itemB, attachmentId: attachmentB, userId: colleague.user.id };
       const foreign = await call(cwA, route.method, concretePath(route.path, { ...params, id: caseB.id }), body);
       const missing = await call(cwA, route.method, concretePath(route.path, { ...params, id: MISSING_ID }), body);
       expect([route.key, foreign.status]).toEqual([route.key, 404]);
@@ -161,7 +168,7 @@ describe('case store: need-to-know access', () => {
     const res = await as(t, cwA.accessToken).get(`/cases/${colleagueCase.id}`);
     expect(res.status).toBe(404);
     expect(JSON.stringify(res.body)).not.toContain(colleagueCase.survivorName);
-    for (const url of [`/cases/${colleagueCase.id}/notes`, `/cases/${colleagueCase.id}/incidents`, `/cases/${colleagueCase.id}/consents`]) {
+    for (const url of [`/cases/${colleagueCase.id}/notes`, `/cases/${colleagueCase.id}/incidents`, `/cases/${colleagueCase.id}/consents`, `/cases/${colleagueCase.id}/attachments`]) {
       expect((await as(t, cwA.accessToken).get(url)).status).toBe(404);
     }
     const list = await as(t, cwA.accessToken).get('/cases?pageSize=100');

@@ -86,7 +86,7 @@ describe('case store canary: no plaintext outside encrypted fields', () => {
 
     const incident = await api.post(
       `/cases/${caseId}/incidents`,
-      incidentBody({ narrative: sentinel('INCIDENTNARRATIVE'), exactLocation: sentinel('EXACTLOCATION'), incidentDate: sentinelDate(2003), reportDate: null }),
+      incidentBody({ narrative: sentinel('INCIDENTNARRATIVE'), exactLocation: sentinel('EXACTLOCATION'), incidentDate: sentinelDate(2003), reportDate: undefined }),
     );
     expect(incident.status).toBe(201);
     expect((await api.post(`/cases/${caseId}/notes`, { body: sentinel('NOTE') })).status).toBe(201);

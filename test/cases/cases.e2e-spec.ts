@@ -373,7 +373,7 @@ describe('case store: cases, stages, assignment, incidents, notes, consents, act
       const before = await as(t, cw1.accessToken).post(`/cases/${c.id}/incidents`, incidentBody({ incidentDate: '2025-03-10', reportDate: '2025-03-01' }));
       expect(before.status).toBe(400);
       expect(before.body.errors[0].field).toBe('reportDate');
-      const future = await as(t, cw1.accessToken).post(`/cases/${c.id}/incidents`, incidentBody({ incidentDate: '2999-01-01', reportDate: null }));
+      const future = await as(t, cw1.accessToken).post(`/cases/${c.id}/incidents`, incidentBody({ incidentDate: '2999-01-01', reportDate: undefined }));
       expect(future.status).toBe(400);
       expect((await as(t, cw1.accessToken).post(`/cases/${c.id}/incidents`, incidentBody({ incidentDate: '2025-02-29' }))).status).toBe(400);
       expect((await as(t, cw1.accessToken).post(`/cases/${c.id}/incidents`, incidentBody({ answers: { penetration: 'yes' } }))).status).toBe(400);

@@ -10,8 +10,13 @@ const ENDS_SESSION = new Set(['POST /auth/logout']);
 
 interface OpenApi {
   paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }>>;
-  components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+  components?: { schemas?: Record<string, { properties?: Record<string, { nullable?: boolean }> }> };
 }
+
+/** A value of every JSON type but null, plus one too big for any field: the wrong type for every field but one. */
+const WRONG_TYPES: unknown[] = [0, -1.5, 'x', '', true, [], [null], {}, { a: 1 }, 'a'.repeat(5000)];
+/** Keys that would reach Object.prototype if a handler merged the body into an object. */
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /**
  * Random JSON to every body-taking route, as a role the route admits: never a 500, and
@@ -32,12 +37,26 @@ describe('fuzz: random bodies never cause a 500', () => {
   });
   afterAll(() => t?.close());
 
-  function fieldNames(route: RouteInfo): string[] {
+  function bodySchema(route: RouteInfo) {
     const openApiPath = route.path.replace(/:(\w+)/g, '{$1}');
     const op = doc.paths[openApiPath]?.[route.method.toLowerCase()];
     const ref = op?.requestBody?.content?.['application/json']?.schema?.$ref;
-    const schema = ref ? doc.components?.schemas?.[ref.split('/').pop()!] : undefined;
-    return Object.keys(schema?.properties ?? {});
+    return ref ? doc.components?.schemas?.[ref.split('/').pop()!] : undefined;
+  }
+
+  function fieldNames(route: RouteInfo): string[] {
+    return Object.keys(bodySchema(route)?.properties ?? {});
+  }
+
+  async function send(route: RouteInfo, body: string) {
+    const row = MATRIX[route.key];
+    const role = row && 'roles' in row ? row.roles[0] : undefined;
+    let token = role ? tokens[role].accessToken : undefined;
+    if (role && ENDS_SESSION.has(route.key)) token = (await sessionAs(t, { role })).accessToken;
+    const method = route.method.toLowerCase() as 'post' | 'patch' | 'put';
+    let req = t.http()[method](concretePath(route.path)).set('Content-Type', 'application/json');
+    if (token) req = req.set(bearer(token));
+    return req.send(body);
   }
 
   function bodies(route: RouteInfo) {
@@ -55,16 +74,9 @@ describe('fuzz: random bodies never cause a 500', () => {
   it('random bodies, every route', async () => {
     const failures: string[] = [];
     for (const route of routes) {
-      const row = MATRIX[route.key];
-      const role = row && 'roles' in row ? row.roles[0] : undefined;
       await fc.assert(
         fc.asyncProperty(bodies(route), async (body) => {
-          let token = role ? tokens[role].accessToken : undefined;
-          if (role && ENDS_SESSION.has(route.key)) token = (await sessionAs(t, { role })).accessToken;
-          const method = route.method.toLowerCase() as 'post' | 'patch' | 'put';
-          let req = t.http()[method](concretePath(route.path)).set('Content-Type', 'application/json');
-          if (token) req = req.set(bearer(token));
-          const res = await req.send(JSON.stringify(body));
+          const res = await send(route, JSON.stringify(body));
           if (res.status >= 500) failures.push(`${route.key}: ${res.status} for ${JSON.stringify(body).slice(0, 200)}`);
           if (res.status >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json')) {
             failures.push(`${route.key}: ${res.status} not problem+json`);
@@ -74,6 +86,38 @@ describe('fuzz: random bodies never cause a 500', () => {
         { numRuns: RUNS },
       ).catch(() => undefined);
     }
+    expect(failures).toEqual([]);
+  });
+
+  it('null, wrong types and prototype keys in every field of every route: never a 5xx; null only where the contract says nullable', async () => {
+    const failures: string[] = [];
+    const check = async (route: RouteInfo, body: string, expectField?: string) => {
+      const res = await send(route, body);
+      const what = `${route.key} ${body.slice(0, 120)}`;
+      if (res.status >= 500) failures.push(`${what}: ${res.status}`);
+      if (res.status >= 400 && !String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${what}: not problem+json`);
+      if (expectField) {
+        const named = ((res.body?.errors ?? []) as { field: string; message: string }[]).some((e) => e.field === expectField);
+        if (res.status !== 400 || !named) failures.push(`${what}: ${res.status}, null not refused by name`);
+      }
+    };
+    for (const route of routes) {
+      const props = bodySchema(route)?.properties ?? {};
+      const names = Object.keys(props);
+      for (const name of names) {
+        await check(route, JSON.stringify({ [name]: null }), props[name].nullable ? undefined : name);
+        for (const wrong of WRONG_TYPES) await check(route, JSON.stringify({ [name]: wrong }));
+      }
+      if (names.length) await check(route, JSON.stringify(Object.fromEntries(names.map((n) => [n, null]))));
+      for (const key of PROTO_KEYS) {
+        // Written by hand: JSON.stringify would drop a __proto__ set through an object literal.
+        await check(route, `{"${key}": {"isAdmin": true, "role": "admin"}}`);
+        await check(route, `{"${key}": null}`);
+        if (names.length) await check(route, `{"${names[0]}": {"${key}": {"polluted": true}}}`);
+      }
+    }
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(failures).toEqual([]);
   });
 });

@@ -43,6 +43,8 @@ describe('transactional outbox with Redis down', () => {
   });
 
   afterAll(async () => {
+    // If the test failed while "Redis" was down, bring it back so closing does not wait on it.
+    await redis?.start();
     await worker?.close();
     await t?.close();
     await redis?.stop();

@@ -6,7 +6,7 @@ import { complaintBody, complaintIdOf, focalPoint, FocalPoint, fpApi, sentinel }
 
 /**
  * Canary for the anonymous intake: a complainant with a unique user agent and a unique
- * X-Forwarded-For address (honoured: TRUST_PROXY=true, the worst case) submits, follows up
+ * X-Forwarded-For address (honoured: TRUST_PROXY=loopback, the address is believed) submits, follows up
  * and writes, through the JSON API and the /report pages. Afterwards neither header value,
  * nor the receipt, nor any narrative, contact, message or note is in the database dump,
  * Redis or the captured logs; the requests left no log line at all; and nothing dates the
@@ -34,7 +34,7 @@ describe('SEA: no trace of the complainant', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({ TRUST_PROXY: 'true' });
+    t = await createTestApp({ TRUST_PROXY: 'loopback' });
     rememberSecret(userAgent);
     rememberSecret(forwardedFor);
     fp = await focalPoint(t);

@@ -21,7 +21,7 @@ describe('SEA receipts: constant cost and rate limits', () => {
   let receipt: string;
 
   beforeAll(async () => {
-    t = await appWith('timing');
+    t = await appWith('timing', { SEA_RECEIPT_SOURCE_FAILURE_LIMIT: '1000' });
     const fp = await focalPoint(t);
     const c = await newComplaint(t, complaintBody());
     receipt = c.receipt;
@@ -69,20 +69,22 @@ describe('SEA receipts: constant cost and rate limits', () => {
     }
   });
 
-  it('stops every receipt attempt once the global budget of failures is spent, and audits refusals', async () => {
-    const global = await appWith('global', { SEA_RECEIPT_FAILURE_LIMIT: '3', THROTTLE_TTL_SECONDS: '3600' });
+  it('budgets failed receipts per source: a source past its budget waits, another source does not, and refusals are audited', async () => {
+    const app = await appWith('per_source_budget', { TRUST_PROXY: 'loopback', SEA_RECEIPT_SOURCE_FAILURE_LIMIT: '3', THROTTLE_TTL_SECONDS: '3600' });
     try {
-      const ds = global.app.get(DataSource);
+      const ds = app.app.get(DataSource);
       const refused = async () =>
         Number((await ds.query(`SELECT (SELECT count(*) FROM audit_queue WHERE action = 'sea.receipt.refused') + (SELECT count(*) FROM audit_events WHERE action = 'sea.receipt.refused') AS n`))[0].n);
       const before = await refused();
-      for (let i = 0; i < 3; i++) expect((await global.http().post('/sea/complaints/access').send({ receipt: randomReceipt() })).status).toBe(404);
-      const blocked = await global.http().post('/sea/complaints/access').send({ receipt: randomReceipt() });
+      const from = (source: string) => ({ 'X-Forwarded-For': source });
+      for (let i = 0; i < 3; i++) expect((await app.http().post('/sea/complaints/access').set(from('198.51.100.1')).send({ receipt: randomReceipt() })).status).toBe(404);
+      const blocked = await app.http().post('/sea/complaints/access').set(from('198.51.100.1')).send({ receipt: randomReceipt() });
       expect(blocked.status).toBe(429);
       expect(blocked.body.code).toBe('receipt_attempts_exhausted');
-      // Even the right receipt waits: the budget protects every complaint.
-      expect((await global.http().post('/sea/complaints/access').send({ receipt })).status).toBe(429);
-      expect((await global.http().post('/sea/complaints/messages').send({ receipt, body: 'hello' })).status).toBe(429);
+      // That source waits even with the right receipt; any other source is untouched.
+      expect((await app.http().post('/sea/complaints/access').set(from('198.51.100.1')).send({ receipt })).status).toBe(429);
+      expect((await app.http().post('/sea/complaints/messages').set(from('198.51.100.1')).send({ receipt, body: 'hello' })).status).toBe(429);
+      expect((await app.http().post('/sea/complaints/access').set(from('198.51.100.2')).send({ receipt })).status).toBe(200);
       // Refusals are audited off the response path: wait for the writes to land.
       for (let i = 0; i < 40 && (await refused()) < before + 3; i++) await new Promise((r) => setTimeout(r, 50));
       expect(await refused()).toBeGreaterThanOrEqual(before + 3);
@@ -91,7 +93,42 @@ describe('SEA receipts: constant cost and rate limits', () => {
       );
       expect(events.every((e) => e.target_id === null)).toBe(true);
     } finally {
-      await global.close();
+      await app.close();
+    }
+  });
+
+  it('never refuses everyone: 300 wrong receipts spread over 15 sources leave a 16th source its follow-up', async () => {
+    const app = await appWith('spread', {
+      TRUST_PROXY: 'loopback',
+      SEA_RECEIPT_FAILURE_LIMIT: '50',
+      SEA_RECEIPT_SOURCE_FAILURE_LIMIT: '10',
+      SEA_RECEIPT_SOURCE_FAILURE_LIMIT_UNDER_ATTACK: '2',
+      THROTTLE_TTL_SECONDS: '3600',
+    });
+    try {
+      const from = (n: number) => ({ 'X-Forwarded-For': `198.51.100.${n}` });
+      const statuses: number[] = [];
+      for (let round = 0; round < 20; round++) {
+        for (let source = 1; source <= 15; source++) {
+          const res = await app.http().post('/sea/complaints/access').set(from(source)).send({ receipt: randomReceipt() });
+          statuses.push(res.status);
+          if (res.status === 429) expect(res.body.code).toBe('receipt_attempts_exhausted');
+        }
+      }
+      expect(statuses).toHaveLength(300);
+      // Round robin: 3 full rounds and 5 more reach the 50 of the all-sources limit; from then on
+      // every attacking source is past the smaller budget of 2, and each is refused on its own.
+      expect(statuses.filter((s) => s === 404)).toHaveLength(50);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(250);
+      // The complainant, from a source of their own, follows up and writes.
+      expect((await app.http().post('/sea/complaints/access').set(from(16)).send({ receipt })).status).toBe(200);
+      expect((await app.http().post('/sea/complaints/messages').set(from(16)).send({ receipt, body: 'still here' })).status).toBe(201);
+      // Under attack, a source gets only the smaller budget: one typo, then a second, then it waits.
+      expect((await app.http().post('/sea/complaints/access').set(from(17)).send({ receipt: randomReceipt() })).status).toBe(404);
+      expect((await app.http().post('/sea/complaints/access').set(from(17)).send({ receipt: randomReceipt() })).status).toBe(404);
+      expect((await app.http().post('/sea/complaints/access').set(from(17)).send({ receipt })).status).toBe(429);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { AppConfig, loadConfig } from '@amani/config';
 import { configureApp } from '@amani/http';
 import { ApiModule } from '../../apps/api/src/api.module';
+import { setupOpenApi } from '../../apps/api/src/openapi/openapi';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -18,6 +19,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
   configureApp(app, config);
+  setupOpenApi(app);
   await app.init();
   return {
     app,

@@ -30,6 +30,8 @@ export default function globalSetup(): void {
     THROTTLE_LIMIT: '100000',
     THROTTLE_AUTH_LIMIT: '100000',
     THROTTLE_PUBLIC_LIMIT: '100000',
+    // Every suite reaches the API from 127.0.0.1: one source. Suites that test the budgets set their own.
+    SEA_RECEIPT_SOURCE_FAILURE_LIMIT: '1000',
     OUTBOX_POLL_MS: '100',
     AUDIT_SEQUENCER_MS: '200',
     AMANI_TEST_RUN_DIR: runDir,

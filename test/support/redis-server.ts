@@ -18,6 +18,7 @@ export class DisposableRedis {
   }
 
   async start(): Promise<void> {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) return; // already running
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
@@ -39,7 +40,7 @@ export class DisposableRedis {
 
   async stop(): Promise<void> {
     const p = this.proc;
-    if (!p || p.exitCode !== null) return;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return; // never started, or already gone
     await new Promise<void>((resolve) => {
       p.once('exit', () => resolve());
       p.kill('SIGKILL');

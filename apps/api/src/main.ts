@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfigOrExit } from '@amani/config';
 import { configureApp } from '@amani/http';
 import { ApiModule } from './api.module';
+import { setupOpenApi } from './openapi/openapi';
 
 async function bootstrap() {
   const config = loadConfigOrExit();
@@ -12,6 +13,7 @@ async function bootstrap() {
     bodyParser: false,
   });
   configureApp(app, config);
+  setupOpenApi(app);
   await app.listen(config.http.port, config.http.host);
 }
 

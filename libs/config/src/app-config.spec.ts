@@ -41,6 +41,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('TRUST_PROXY: not trusted by default; a hop count or a list of proxies; never true', () => {
+    const trust = (v?: string) => loadConfig({ NODE_ENV: 'production', ...secrets(), ...(v === undefined ? {} : { TRUST_PROXY: v }) }).http.trustProxy;
+    expect(trust()).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('10.0.0.0/8, 192.168.1.4,2001:db8::/32')).toEqual(['10.0.0.0/8', '192.168.1.4', '2001:db8::/32']);
+    expect(trust('loopback')).toEqual(['loopback']);
+    for (const bad of ['true', 'yes', '11', '10.0.0.0/33', '2001:db8::/129', '10.0.0.300', '10.0.0.0/8,', 'example.org']) {
+      expect(() => trust(bad)).toThrow(/TRUST_PROXY: must be false, a hop count/);
+    }
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));

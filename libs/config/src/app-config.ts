@@ -3,6 +3,7 @@ import { validateSync } from 'class-validator';
 import { ConfigError } from './config-error';
 import { EnvVars, NodeEnv } from './env.schema';
 import { loadSecrets, Secrets } from './secrets';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 export { ConfigError } from './config-error';
 
@@ -10,7 +11,7 @@ export { ConfigError } from './config-error';
 export interface AppConfig {
   env: NodeEnv;
   isProduction: boolean;
-  http: { host: string; port: number; bodyLimit: string; trustProxy: boolean };
+  http: { host: string; port: number; bodyLimit: string; trustProxy: TrustProxy };
   database: {
     url: string;
     ownerUrl: string;
@@ -34,8 +35,10 @@ export interface AppConfig {
   audit: { sequencerMs: number };
   worker: { concurrency: number; healthPort: number; scheduleCheckMs: number };
   reporting: { minCellCount: number; statementTimeoutMs: number };
-  sea: { receiptFailureLimit: number };
+  sea: { receiptFailureLimit: number; sourceFailureLimit: number; sourceFailureLimitUnderAttack: number };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
+  attachments: { maxBytes: number };
+  web: { host: string; port: number; idleTimeoutSeconds: number; origin: string | null };
   secrets: Secrets;
 }
 
@@ -54,7 +57,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     env: vars.NODE_ENV,
     isProduction: vars.NODE_ENV === NodeEnv.Production,
-    http: { host: vars.HOST, port: vars.PORT, bodyLimit: vars.BODY_LIMIT, trustProxy: vars.TRUST_PROXY },
+    http: { host: vars.HOST, port: vars.PORT, bodyLimit: vars.BODY_LIMIT, trustProxy: parseTrustProxy(vars.TRUST_PROXY) ?? false },
     database: {
       url: vars.DATABASE_URL,
       ownerUrl: vars.DATABASE_OWNER_URL,
@@ -83,12 +86,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     audit: { sequencerMs: vars.AUDIT_SEQUENCER_MS },
     worker: { concurrency: vars.WORKER_CONCURRENCY, healthPort: vars.WORKER_HEALTH_PORT, scheduleCheckMs: vars.WORKER_SCHEDULE_CHECK_MS },
     reporting: { minCellCount: vars.REPORT_MIN_CELL_COUNT, statementTimeoutMs: vars.REPORT_STATEMENT_TIMEOUT_MS },
-    sea: { receiptFailureLimit: vars.SEA_RECEIPT_FAILURE_LIMIT },
+    sea: {
+      receiptFailureLimit: vars.SEA_RECEIPT_FAILURE_LIMIT,
+      sourceFailureLimit: vars.SEA_RECEIPT_SOURCE_FAILURE_LIMIT,
+      sourceFailureLimitUnderAttack: vars.SEA_RECEIPT_SOURCE_FAILURE_LIMIT_UNDER_ATTACK,
+    },
     deadlines: {
       referralAcceptHours: vars.DEADLINE_REFERRAL_ACCEPT_HOURS,
       approvalHours: vars.DEADLINE_APPROVAL_HOURS,
       escalationHours: vars.DEADLINE_ESCALATION_HOURS,
     },
+    attachments: { maxBytes: vars.ATTACHMENT_MAX_BYTES },
+    web: { host: vars.WEB_HOST, port: vars.WEB_PORT, idleTimeoutSeconds: vars.WEB_IDLE_TIMEOUT_SECONDS, origin: vars.WEB_ORIGIN ?? null },
     secrets,
   });
 }

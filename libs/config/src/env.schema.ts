@@ -10,7 +10,9 @@ import {
   Matches,
   Max,
   Min,
+  ValidateBy,
 } from 'class-validator';
+import { parseTrustProxy } from './trust-proxy';
 
 export enum NodeEnv {
   Development = 'development',
@@ -103,8 +105,16 @@ export class EnvVars {
   @IsInt() @Min(1)
   LOGIN_LOCKOUT_SECONDS: number = 300;
 
-  @Transform(toBool) @IsBoolean()
-  TRUST_PROXY: boolean = false;
+  /** `false`, a hop count (1-10), or a comma list of proxy addresses / CIDR ranges (see trust-proxy.ts). */
+  @ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && parseTrustProxy(v) !== undefined,
+      defaultMessage: () =>
+        'must be false, a hop count from 1 to 10, or a comma list of proxy addresses or CIDR ranges (true is refused: it lets any client choose its address)',
+    },
+  })
+  TRUST_PROXY: string = 'false';
 
   @IsInt() @Min(50)
   OUTBOX_POLL_MS: number = 500;
@@ -131,9 +141,20 @@ export class EnvVars {
   @IsInt() @Min(1000) @Max(86400000)
   REPORT_STATEMENT_TIMEOUT_MS: number = 600000;
 
-  /** SEA: failed receipt attempts from all sources together per THROTTLE_TTL_SECONDS window. */
+  /**
+   * SEA: failed receipt attempts from all sources together per THROTTLE_TTL_SECONDS window
+   * beyond which the intake is under attack and each source gets the smaller budget below.
+   */
   @IsInt() @Min(1)
   SEA_RECEIPT_FAILURE_LIMIT: number = 300;
+
+  /** SEA: failed receipt attempts one source may make per window. */
+  @IsInt() @Min(1) @Max(1000)
+  SEA_RECEIPT_SOURCE_FAILURE_LIMIT: number = 10;
+
+  /** SEA: the same while the intake is under attack (a complainant's typo or two still gets through). */
+  @IsInt() @Min(1) @Max(1000)
+  SEA_RECEIPT_SOURCE_FAILURE_LIMIT_UNDER_ATTACK: number = 2;
 
   /** Deadlines: a referral still pending this long notifies the receiving agency's providers. */
   @IsInt() @Min(1) @Max(24 * 90)
@@ -147,6 +168,25 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(24 * 90)
   DEADLINE_ESCALATION_HOURS: number = 24;
 
+  /** Largest case attachment accepted, in bytes (checked while the upload streams in). */
+  @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
+
   @Transform(toBool) @IsBoolean()
   RUN_MIGRATIONS: boolean = false;
+
+  /** Staff console (apps/web): its own listener, so it can stay on an internal network. */
+  @IsInt() @Min(1) @Max(65535)
+  WEB_PORT: number = 3001;
+
+  @IsString()
+  WEB_HOST: string = '127.0.0.1';
+
+  /** Staff console: a session unused this long ends (its absolute limit is JWT_REFRESH_TTL_SECONDS). */
+  @IsInt() @Min(60) @Max(24 * 3600)
+  WEB_IDLE_TIMEOUT_SECONDS: number = 900;
+
+  /** Staff console: the origin browsers see (https://console.example.org); form posts from any other are refused. Unset: the request's own host. */
+  @IsOptional() @Matches(/^https?:\/\/[^/]+$/, { message: 'must be an origin like https://console.example.org (no path)' })
+  WEB_ORIGIN?: string;
 }

@@ -3,6 +3,7 @@ import { AuthSession, RefreshToken } from '../../auth/src/sessions/session.entit
 import { User } from '../../auth/src/users/user.entity';
 import { Agency } from '../../domain/src/agencies/agency.entity';
 import { CaseActionPlanItem } from '../../domain/src/cases/case-action-plan-item.entity';
+import { CaseAttachment, CaseAttachmentChunk } from '../../domain/src/cases/case-attachment.entity';
 import { CaseApproval } from '../../domain/src/cases/case-approval.entity';
 import { CaseAssessmentNeed } from '../../domain/src/cases/case-assessment-need.entity';
 import { CaseSafetyPlan } from '../../domain/src/cases/case-safety-plan.entity';
@@ -52,6 +53,8 @@ export const ALL_ENTITIES: Function[] = [
   CaseAssessmentNeed,
   CaseSafetyPlan,
   CaseApproval,
+  CaseAttachment,
+  CaseAttachmentChunk,
   CaseConsent,
   ReportingIncident,
   Report,

@@ -1,16 +1,17 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@amani/config';
+import { markAnonymousRequests } from './anonymous-log-policy';
 import { correlationIdOf, ProblemFilter, sendProblem, toProblem } from './problem.filter';
 import { createValidationPipe } from './validation';
 
 /**
  * Everything an API instance needs beyond its module graph, shared by main.ts and the e2e
- * tests so that tests exercise the real stack.
+ * tests so that tests exercise the real stack. The OpenAPI document is served by the API
+ * app's setupOpenApi (it reads the auth guards' metadata, which this library cannot import).
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   app.useLogger(app.get(Logger));
@@ -29,6 +30,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   });
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.use(markAnonymousRequests);
   // Body-parser failures never reach Nest's filters; answer them in the same format.
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
@@ -37,15 +39,5 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
-
-  const doc = new DocumentBuilder()
-    .setTitle('Amani API')
-    .setDescription('Confidential GBV case management and SEA complaint intake.')
-    .setVersion('0.1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), {
-    jsonDocumentUrl: 'docs-json',
-  });
   return app;
 }

@@ -3,5 +3,7 @@ export * from './domain.exception';
 export * from './problem.filter';
 export * from './validation';
 export * from './logging';
+export * from './anonymous-log-policy';
 export * from './configure-app';
 export * from './unavailable';
+export * from './client-source';

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino from 'pino';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '@amani/config';
+import { AnonymousLogPolicy, anonymousLogPolicy } from './anonymous-log-policy';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 
@@ -23,28 +24,34 @@ function redactPaths(): string[] {
 }
 
 /**
- * Anonymous SEA intake (the /report pages and the complainant routes) leaves no request line
- * at all: a line carries an exact time, and on a quiet day that time would date the only
- * complaint received (DESIGN §4).
- */
-export function isAnonymousIntake(method: string | undefined, url: string | undefined): boolean {
-  const path = String(url ?? '').split('?')[0].toLowerCase().replace(/\/+$/, '');
-  if (path === '/report' || path.startsWith('/report/') || path === '/sea/questionnaire') return true;
-  return method === 'POST' && ['/sea/complaints', '/sea/complaints/access', '/sea/complaints/messages'].includes(path);
-}
-
-/**
  * Structured JSON logs. Requests are logged by id, method, path and status only:
- * never bodies, query strings, client addresses or user agents.
+ * never bodies, query strings, client addresses or user agents. Every line, whoever writes
+ * it, passes the anonymous-intake policy first (anonymous-log-policy.ts).
  */
-export function loggerParams(config: AppConfig): Params {
+export function loggerParams(config: AppConfig, policy: AnonymousLogPolicy = anonymousLogPolicy): Params {
   const destination = config.log.file
     ? pino.destination({ dest: config.log.file, append: true, sync: true, mkdir: true })
     : pino.destination({ dest: 1, sync: false });
+  // The day-level counts of suppressed lines: no time field, only the day they stand for.
+  const summary = pino({ level: config.log.level, base: null, timestamp: false }, destination);
+  const writeFinishedDays = () => {
+    for (const d of policy.takeFinishedDays()) {
+      summary.info({ event: 'anonymous_intake.logs_suppressed', day: d.day, counts: d.counts }, 'log lines of anonymous SEA requests, counted for the day');
+    }
+  };
   return {
     pinoHttp: [
       {
         level: config.log.level,
+        hooks: {
+          logMethod(this: pino.Logger, args: unknown[], method: pino.LogFn, level: number) {
+            const first = args[0] as { context?: unknown } | undefined;
+            const context = typeof first === 'object' && first !== null && typeof first.context === 'string' ? first.context : undefined;
+            if (!policy.admit(this.levels.labels[level] ?? String(level), context)) return;
+            if (policy.hasFinishedDays()) writeFinishedDays();
+            method.apply(this, args as Parameters<pino.LogFn>);
+          },
+        },
         redact: { paths: redactPaths(), censor: '[redacted]' },
         genReqId: (req: IncomingMessage, res: ServerResponse) => {
           const incoming = req.headers['x-request-id'];
@@ -64,7 +71,7 @@ export function loggerParams(config: AppConfig): Params {
         customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
         quietReqLogger: true,
         // Middleware mounted by path sees a shortened req.url; originalUrl is the request's own.
-        autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => isAnonymousIntake(req.method, req.originalUrl ?? req.url) },
+        autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => !policy.admitRequestLine(req.method, req.originalUrl ?? req.url) },
       },
       destination,
     ],

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AgenciesService, AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { IdParam } from '../common/id-param';
 import { PageQueryDto } from '../common/page-query.dto';
 import { AgencyDto, AgencyPageDto, CreateAgencyDto } from './agencies.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /** Agencies: administrators only. */
 @ApiTags('agencies')
@@ -14,18 +15,22 @@ export class AgenciesController {
   constructor(private readonly agencies: AgenciesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an agency' })
+  @ApiProblems(409)
   @ApiCreatedResponse({ type: AgencyDto })
   create(@Body() body: CreateAgencyDto, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<AgencyDto> {
     return this.agencies.create(body, { actor, requestId });
   }
 
   @Get()
+  @ApiOperation({ summary: 'List agencies' })
   @ApiOkResponse({ type: AgencyPageDto })
   list(@Query() query: PageQueryDto): Promise<AgencyPageDto> {
     return this.agencies.list(query.page, query.pageSize);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read an agency' })
   @ApiOkResponse({ type: AgencyDto })
   get(@IdParam() id: string): Promise<AgencyDto> {
     return this.agencies.get(id);

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditSequencer, AuditService, AuditVerifier, AuditVerifyResult } from '@amani/audit';
@@ -23,6 +23,7 @@ export class AuditController {
   ) {}
 
   @Get('verify')
+  @ApiOperation({ summary: 'Verify the audit chain' })
   @Roles('admin')
   @ApiOkResponse({ type: AuditVerifyResponseDto })
   async verify(@CurrentUser() user: AuthUser, @RequestId() requestId: string | undefined): Promise<AuditVerifyResult> {
@@ -41,6 +42,7 @@ export class AuditController {
   }
 
   @Post('checkpoints')
+  @ApiOperation({ summary: 'Request an audit checkpoint' })
   @Roles('admin')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiAcceptedResponse({ type: AuditCheckpointAcceptedDto })

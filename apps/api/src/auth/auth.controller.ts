@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AllowMfaPending,
   AuthUser,
@@ -14,6 +14,7 @@ import {
 import { AuditService } from '@amani/audit';
 import { StrictThrottle } from '../throttling/throttling';
 import { LoginDto, LoginResponseDto, MfaEnrolmentDto, MfaVerifyDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 @ApiTags('auth')
 @Controller()
@@ -28,6 +29,8 @@ export class AuthController {
 
   /** Password login. Roles that need MFA get a session limited to enrolment/verification. */
   @Post('auth/login')
+  @ApiOperation({ summary: 'Log in with email and password', description: 'Password login. Roles that need MFA get a session limited to enrolment/verification.' })
+  @ApiProblems(401)
   @Public()
   @StrictThrottle('auth')
   @HttpCode(HttpStatus.OK)
@@ -38,6 +41,8 @@ export class AuthController {
 
   /** Rotates the refresh token. Presenting a used token revokes the whole session. */
   @Post('auth/refresh')
+  @ApiOperation({ summary: 'Exchange a refresh token for a new token pair', description: 'Rotates the refresh token. Presenting a used token revokes the whole session.' })
+  @ApiProblems(401)
   @Public()
   @StrictThrottle('auth')
   @HttpCode(HttpStatus.OK)
@@ -47,6 +52,7 @@ export class AuthController {
   }
 
   @Post('auth/logout')
+  @ApiOperation({ summary: 'Log out (end this session)' })
   @AllowMfaPending()
   @ApiBearerAuth()
   @HttpCode(HttpStatus.NO_CONTENT)
@@ -67,6 +73,8 @@ export class AuthController {
 
   /** Starts TOTP enrolment; the secret is shown once. Refused once MFA is active. */
   @Post('auth/mfa/enrol')
+  @ApiOperation({ summary: 'Start TOTP enrolment', description: 'Starts TOTP enrolment; the secret is shown once. Refused once MFA is active.' })
+  @ApiProblems(409)
   @AllowMfaPending()
   @StrictThrottle('auth')
   @ApiBearerAuth()
@@ -77,6 +85,8 @@ export class AuthController {
 
   /** Checks a TOTP code (the first activates MFA) and returns a full-stage token pair. */
   @Post('auth/mfa/verify')
+  @ApiOperation({ summary: 'Verify a TOTP code', description: 'Checks a TOTP code (the first activates MFA) and returns a full-stage token pair.' })
+  @ApiProblems(409, 422)
   @AllowMfaPending()
   @StrictThrottle('auth')
   @ApiBearerAuth()
@@ -87,6 +97,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Read your own profile' })
   @AllowMfaPending()
   @ApiBearerAuth()
   @ApiOkResponse({ type: ProfileDto })

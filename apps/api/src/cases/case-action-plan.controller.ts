@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { CaseActionPlanService, toCaseActor } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import { ActionPlanItemDto, CreateActionPlanItemDto, UpdateActionPlanItemDto } from './case-action-plan.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -13,18 +14,24 @@ export class CaseActionPlanController {
   constructor(private readonly plan: CaseActionPlanService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Add an action plan item' })
+  @ApiProblems(409, 410)
   @ApiCreatedResponse({ type: ActionPlanItemDto })
   create(@IdParam() id: string, @Body() body: CreateActionPlanItemDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ActionPlanItemDto> {
     return this.plan.create(toCaseActor(user, requestId), id, body);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List a case\'s action plan' })
+  @ApiProblems(410)
   @ApiOkResponse({ type: [ActionPlanItemDto] })
   list(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ActionPlanItemDto[]> {
     return this.plan.list(toCaseActor(user, requestId), id);
   }
 
   @Patch(':itemId')
+  @ApiOperation({ summary: 'Update an action plan item' })
+  @ApiProblems(409, 410)
   @ApiOkResponse({ type: ActionPlanItemDto })
   update(
     @IdParam() id: string,

@@ -19,7 +19,7 @@ export class CreateActionPlanItemDto {
   @IsIn(NEED_AREAS)
   needArea?: NeedArea | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '2025-04-30' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2025-04-30' })
   @IsOptional()
   @IsCalendarDate()
   dueDate?: string | null;
@@ -56,7 +56,7 @@ export class UpdateActionPlanItemDto {
   @IsIn(GOAL_STATUSES)
   goalStatus?: GoalStatus | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
   @IsOptional()
   @IsCalendarDate()
   dueDate?: string | null;

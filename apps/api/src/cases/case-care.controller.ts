@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { CaseApprovalsService, CaseAssessmentService, toCaseActor } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
@@ -13,6 +13,7 @@ import {
   SafetyPlanDto,
   SaveSafetyPlanDto,
 } from './case-care.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /** A case's assessment, safety plan and approval requests, within the case scope. */
 @ApiTags('cases')
@@ -26,36 +27,47 @@ export class CaseCareController {
   ) {}
 
   @Get('assessment')
+  @ApiOperation({ summary: 'Read a case\'s survivor assessment' })
+  @ApiProblems(410)
   @ApiOkResponse({ type: AssessmentDto })
   getAssessment(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssessmentDto> {
     return this.assessment.getAssessment(toCaseActor(user, requestId), id);
   }
 
   @Put('assessment')
+  @ApiOperation({ summary: 'Record a case\'s survivor assessment' })
+  @ApiProblems(409, 410)
   @ApiOkResponse({ type: AssessmentDto })
   recordAssessment(@IdParam() id: string, @Body() body: RecordAssessmentDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssessmentDto> {
     return this.assessment.recordAssessment(toCaseActor(user, requestId), id, body);
   }
 
   @Get('safety-plan')
+  @ApiOperation({ summary: 'Read a case\'s safety plan' })
+  @ApiProblems(410)
   @ApiOkResponse({ type: SafetyPlanDto })
   getSafetyPlan(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<SafetyPlanDto> {
     return this.assessment.getSafetyPlan(toCaseActor(user, requestId), id);
   }
 
   @Put('safety-plan')
+  @ApiOperation({ summary: 'Save a case\'s safety plan' })
+  @ApiProblems(409, 410)
   @ApiOkResponse({ type: SafetyPlanDto })
   saveSafetyPlan(@IdParam() id: string, @Body() body: SaveSafetyPlanDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<SafetyPlanDto> {
     return this.assessment.saveSafetyPlan(toCaseActor(user, requestId), id, body);
   }
 
   @Post('approvals')
+  @ApiOperation({ summary: 'Ask a supervisor to approve a case step' })
+  @ApiProblems(409, 422)
   @ApiCreatedResponse({ type: ApprovalDto })
   requestApproval(@IdParam() id: string, @Body() body: RequestApprovalDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto> {
     return this.approvals.request(toCaseActor(user, requestId), id, body);
   }
 
   @Get('approvals')
+  @ApiOperation({ summary: 'List a case\'s approval requests' })
   @ApiOkResponse({ type: [ApprovalDto] })
   listApprovals(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto[]> {
     return this.approvals.list(toCaseActor(user, requestId), id);
@@ -71,12 +83,15 @@ export class ApprovalsController {
   constructor(private readonly approvals: CaseApprovalsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List approval requests awaiting your decision' })
   @ApiOkResponse({ type: [PendingApprovalDto], description: "The agency's pending requests, oldest first (ids and codes only)." })
   pending(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<PendingApprovalDto[]> {
     return this.approvals.pending(toCaseActor(user, requestId));
   }
 
   @Post(':id/decision')
+  @ApiOperation({ summary: 'Approve or refuse an approval request' })
+  @ApiProblems(409)
   @HttpCode(200)
   @ApiOkResponse({ type: ApprovalDto })
   decide(@IdParam() id: string, @Body() body: DecideApprovalDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto> {

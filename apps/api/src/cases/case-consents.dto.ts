@@ -17,7 +17,7 @@ export class CreateConsentDto {
   @IsIn(SERVICE_TYPES)
   serviceType?: ServiceType | null;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Referral consent: a named receiving agency.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Referral consent: a named receiving agency.' })
   @IsOptional()
   @IsUUID()
   recipientAgencyId?: string | null;

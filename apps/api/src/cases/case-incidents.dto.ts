@@ -98,7 +98,7 @@ export class CreateIncidentDto {
   @IsCalendarDate()
   incidentDate: string;
 
-  @ApiPropertyOptional({ example: '2025-03-20', description: 'Date of the report; defaults to today (UTC).' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2025-03-20', description: 'Date of the report; defaults to today (UTC).' })
   @IsOptional()
   @IsCalendarDate()
   reportDate?: string | null;
@@ -121,17 +121,17 @@ export class CreateIncidentDto {
   @IsIn(LOCATION_TYPES)
   locationType: LocationType;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Area code where it happened.' })
+  @ApiPropertyOptional({ type: String, nullable: true, pattern: REGION_CODE_PATTERN.source, description: 'Area code where it happened.' })
   @IsOptional()
   @Matches(REGION_CODE_PATTERN, { message: 'regionCode must be an area code: upper-case letters, digits, _ or -' })
   regionCode?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_MEDIUM, description: 'Encrypted.' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MEDIUM, description: 'Encrypted.' })
   @IsOptional()
   @IsText(TEXT_MEDIUM)
   exactLocation?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_LONG, description: 'Encrypted.' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_LONG, description: 'Encrypted.' })
   @IsOptional()
   @IsText(TEXT_LONG)
   narrative?: string | null;

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { CaseNotesService, toCaseActor } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import { PageQueryDto } from '../common/page-query.dto';
 import { CreateNoteDto, NoteDto, NotePageDto } from './case-notes.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -14,12 +15,16 @@ export class CaseNotesController {
   constructor(private readonly notes: CaseNotesService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Add a case note' })
+  @ApiProblems(409, 410)
   @ApiCreatedResponse({ type: NoteDto })
   create(@IdParam() id: string, @Body() body: CreateNoteDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<NoteDto> {
     return this.notes.create(toCaseActor(user, requestId), id, body.body);
   }
 
   @Get()
+  @ApiOperation({ summary: 'List a case\'s notes' })
+  @ApiProblems(410)
   @ApiOkResponse({ type: NotePageDto, description: 'Newest first.' })
   list(@IdParam() id: string, @Query() query: PageQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<NotePageDto> {
     return this.notes.list(toCaseActor(user, requestId), id, query.page, query.pageSize);

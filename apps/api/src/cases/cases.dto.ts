@@ -29,34 +29,34 @@ const REGION_MESSAGE = 'regionCode must be an area code: upper-case letters, dig
 const MAX_ALIASES = 10;
 
 export class ContactDetailsDto {
-  @ApiPropertyOptional({ nullable: true, maxLength: 32 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 32 })
   @IsOptional()
   @IsText(32)
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 320 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 320 })
   @IsOptional()
   @IsText(320)
   email?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_MEDIUM, description: 'How and when it is safe to make contact.' })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MEDIUM, description: 'How and when it is safe to make contact.' })
   @IsOptional()
   @IsText(TEXT_MEDIUM)
   safeContactInstructions?: string | null;
 }
 
 export class CaregiverDetailsDto {
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_SHORT })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_SHORT })
   @IsOptional()
   @IsText(TEXT_SHORT)
   name?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_SHORT })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_SHORT })
   @IsOptional()
   @IsText(TEXT_SHORT)
   relationship?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_MEDIUM })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MEDIUM })
   @IsOptional()
   @IsText(TEXT_MEDIUM)
   contact?: string | null;
@@ -90,7 +90,7 @@ class CaseCodedDto {
   @IsIn(VULNERABILITIES, { each: true })
   vulnerabilities: Vulnerability[];
 
-  @ApiProperty({ example: 'SO-BN', description: 'ISO 3166-2 or P-code of the area.' })
+  @ApiProperty({ example: 'SO-BN', pattern: REGION_CODE_PATTERN.source, description: 'ISO 3166-2 or P-code of the area.' })
   @Matches(REGION_CODE_PATTERN, { message: REGION_MESSAGE })
   regionCode: string;
 }
@@ -113,12 +113,12 @@ export class CreateCaseDto extends CaseCodedDto {
   @Type(() => ContactDetailsDto)
   contactDetails?: ContactDetailsDto | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_MEDIUM })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MEDIUM })
   @IsOptional()
   @IsText(TEXT_MEDIUM)
   address?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '2009-04-17' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2009-04-17' })
   @IsOptional()
   @IsCalendarDate()
   dateOfBirth?: string | null;
@@ -129,12 +129,12 @@ export class CreateCaseDto extends CaseCodedDto {
   @Type(() => CaregiverDetailsDto)
   caregiverDetails?: CaregiverDetailsDto | null;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: TEXT_LONG })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_LONG })
   @IsOptional()
   @IsText(TEXT_LONG)
   narrative?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Supervisor only; a caseworker’s case is assigned to them.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Supervisor only; a caseworker’s case is assigned to them.' })
   @IsOptional()
   @IsUUID()
   assignedCaseworkerId?: string | null;
@@ -204,12 +204,12 @@ export class UpdateCaseDto {
   @Type(() => ContactDetailsDto)
   contactDetails?: ContactDetailsDto | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_MEDIUM })
   @IsOptional()
   @IsText(TEXT_MEDIUM)
   address?: string | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
   @IsOptional()
   @IsCalendarDate()
   dateOfBirth?: string | null;
@@ -220,7 +220,7 @@ export class UpdateCaseDto {
   @Type(() => CaregiverDetailsDto)
   caregiverDetails?: CaregiverDetailsDto | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: TEXT_LONG })
   @IsOptional()
   @IsText(TEXT_LONG)
   narrative?: string | null;

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '@amani/auth';
@@ -25,6 +25,7 @@ export class HealthController {
    * restarts the process; a database that is simply down fails readiness, not liveness.
    */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness probe', description: 'The process can make progress. Fails when requests have waited for a database connection for DATABASE_POOL_STUCK_MS with none handed out (a wedged pool), so an orchestrator restarts the process; a database that is simply down fails readiness, not liveness.' })
   live() {
     if (this.pool.isStuck()) throw new ServiceUnavailableProblem();
     return { status: 'ok' };
@@ -32,6 +33,7 @@ export class HealthController {
 
   /** Ready to serve: PostgreSQL and Redis answer. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness probe (PostgreSQL and Redis)', description: 'Ready to serve: PostgreSQL and Redis answer.' })
   @HealthCheck()
   ready() {
     return this.health.check([

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { toCaseActor } from '@amani/domain/cases';
 import { ReferralsService } from '@amani/domain/referrals';
 import { IdParam } from '../common/id-param';
 import { CreateReferralDto, ReferralDetailDto, ReferralListQueryDto, ReferralPageDto, ServiceRecordListDto } from './referrals.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /** Referrals made from a case, and the case's service record: within the case's scope only. */
 @ApiTags('referrals')
@@ -16,18 +17,22 @@ export class CaseReferralsController {
 
   /** 422 `referral_consent_missing` unless an active referral consent covers the type and agency (or a supervisor overrides). */
   @Post('referrals')
+  @ApiOperation({ summary: 'Refer a case to another agency\'s service', description: '422 `referral_consent_missing` unless an active referral consent covers the type and agency (or a supervisor overrides).' })
+  @ApiProblems(409, 422)
   @ApiCreatedResponse({ type: ReferralDetailDto })
   create(@IdParam() id: string, @Body() body: CreateReferralDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralDetailDto> {
     return this.referrals.create(toCaseActor(user, requestId), id, { ...body, followUpDueAt: new Date(body.followUpDueAt) });
   }
 
   @Get('referrals')
+  @ApiOperation({ summary: 'List a case\'s referrals' })
   @ApiOkResponse({ type: ReferralPageDto })
   list(@IdParam() id: string, @Query() query: ReferralListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralPageDto> {
     return this.referrals.listForCase(toCaseActor(user, requestId), id, query);
   }
 
   @Get('service-record')
+  @ApiOperation({ summary: 'Read a case\'s service record' })
   @ApiOkResponse({ type: ServiceRecordListDto, description: 'GBVIMS service record: per service type, the latest outcome.' })
   async serviceRecord(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ServiceRecordListDto> {
     return { items: await this.referrals.serviceRecord(toCaseActor(user, requestId), id) };

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '@amani/auth';
 import { ROLES } from '@amani/domain';
 import { NotificationsService } from '@amani/domain/referrals';
@@ -15,12 +15,14 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List your notifications' })
   @ApiOkResponse({ type: NotificationPageDto })
   list(@Query() query: NotificationQueryDto, @CurrentUser() user: AuthUser): Promise<NotificationPageDto> {
     return this.notifications.listOwn(user.id, query.page, query.pageSize, query.unread === true);
   }
 
   @Post('read-all')
+  @ApiOperation({ summary: 'Mark all your notifications read' })
   @HttpCode(200)
   @ApiOkResponse({ type: MarkedReadDto })
   async markAllRead(@CurrentUser() user: AuthUser): Promise<MarkedReadDto> {
@@ -28,6 +30,7 @@ export class NotificationsController {
   }
 
   @Post(':id/read')
+  @ApiOperation({ summary: 'Mark a notification read' })
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationDto, description: "Someone else's notification answers 404, like a missing one." })
   markRead(@IdParam() id: string, @CurrentUser() user: AuthUser): Promise<NotificationDto> {

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiGoneResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { ReferralsService, toReferralActor } from '@amani/domain/referrals';
 import { IdParam } from '../common/id-param';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 import {
   CompleteReferralDto,
   CreateReferralNoteDto,
@@ -26,6 +27,7 @@ export class ReferralsController {
   constructor(private readonly referrals: ReferralsService) {}
 
   @Get('incoming')
+  @ApiOperation({ summary: 'List referrals addressed to your agency' })
   @Roles('provider')
   @ApiOkResponse({ type: ReferralPageDto })
   incoming(@Query() query: ReferralListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralPageDto> {
@@ -33,6 +35,7 @@ export class ReferralsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a referral' })
   @Roles('caseworker', 'supervisor', 'provider')
   @ApiOkResponse({ type: ReferralDetailDto })
   get(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralDetailDto> {
@@ -41,14 +44,18 @@ export class ReferralsController {
 
   /** 410 `referral_packet_gone` once the packet's key was destroyed (consent withdrawn, revoked, declined, case erased). */
   @Get(':id/packet')
+  @ApiOperation({ summary: 'Read a referral\'s packet', description: '410 `referral_packet_gone` once the packet\'s key was destroyed (consent withdrawn, revoked, declined, case erased).' })
+  @ApiProblems(410)
   @Roles('caseworker', 'supervisor', 'provider')
   @ApiOkResponse({ type: ReferralPacketDto })
-  @ApiGoneResponse({ description: 'The packet was crypto-shredded.' })
+  @ApiProblems(410)
   packet(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralPacketDto> {
     return this.referrals.readPacket(toReferralActor(user, requestId), id);
   }
 
   @Post(':id/accept')
+  @ApiOperation({ summary: 'Accept a referral' })
+  @ApiProblems(409)
   @HttpCode(200)
   @Roles('provider')
   @ApiOkResponse({ type: ReferralDto })
@@ -57,6 +64,8 @@ export class ReferralsController {
   }
 
   @Post(':id/decline')
+  @ApiOperation({ summary: 'Decline a referral' })
+  @ApiProblems(409)
   @HttpCode(200)
   @Roles('provider')
   @ApiOkResponse({ type: ReferralDto })
@@ -65,6 +74,8 @@ export class ReferralsController {
   }
 
   @Post(':id/complete')
+  @ApiOperation({ summary: 'Record a referral\'s outcome' })
+  @ApiProblems(409)
   @HttpCode(200)
   @Roles('provider')
   @ApiOkResponse({ type: ReferralDto })
@@ -73,6 +84,8 @@ export class ReferralsController {
   }
 
   @Post(':id/revoke')
+  @ApiOperation({ summary: 'Revoke a referral' })
+  @ApiProblems(409)
   @HttpCode(200)
   @Roles('caseworker', 'supervisor')
   @ApiOkResponse({ type: ReferralDto })
@@ -81,6 +94,8 @@ export class ReferralsController {
   }
 
   @Post(':id/notes')
+  @ApiOperation({ summary: 'Add a provider note to a referral' })
+  @ApiProblems(409)
   @Roles('provider')
   @ApiCreatedResponse({ type: ReferralNoteDto })
   addNote(@IdParam() id: string, @Body() body: CreateReferralNoteDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralNoteDto> {

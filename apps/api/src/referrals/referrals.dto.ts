@@ -35,17 +35,18 @@ export class CreateReferralDto {
   @IsISO8601({ strict: true })
   followUpDueAt: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "A directory entry of the receiving agency; else any of its open entries of the type." })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: "A directory entry of the receiving agency; else any of its open entries of the type." })
   @IsOptional()
   @IsUUID()
   serviceId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The referral consent to share under; else the active one that covers the referral.' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The referral consent to share under; else the active one that covers the referral.' })
   @IsOptional()
   @IsUUID()
   consentId?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     maxLength: OVERRIDE_REASON_MAX_LENGTH,
     nullable: true,
     description: 'Supervisors only, when no consent covers the referral: the written reason (encrypted; audited by code). The packet then holds no case field.',
@@ -60,7 +61,7 @@ export class DeclineReferralDto {
   @IsIn(DECLINE_REASONS)
   reason: DeclineReason;
 
-  @ApiPropertyOptional({ maxLength: NOTE_MAX_LENGTH, nullable: true, description: 'A short note to the referrer (encrypted).' })
+  @ApiPropertyOptional({ type: String, maxLength: NOTE_MAX_LENGTH, nullable: true, description: 'A short note to the referrer (encrypted).' })
   @IsOptional()
   @IsText(NOTE_MAX_LENGTH)
   note?: string | null;
@@ -71,7 +72,7 @@ export class CompleteReferralDto {
   @IsIn(SERVICE_OUTCOMES)
   outcome: ServiceOutcome;
 
-  @ApiPropertyOptional({ maxLength: NOTE_MAX_LENGTH, nullable: true, description: 'A short note to the referrer (encrypted).' })
+  @ApiPropertyOptional({ type: String, maxLength: NOTE_MAX_LENGTH, nullable: true, description: 'A short note to the referrer (encrypted).' })
   @IsOptional()
   @IsText(NOTE_MAX_LENGTH)
   note?: string | null;

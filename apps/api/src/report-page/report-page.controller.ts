@@ -86,7 +86,7 @@ export class ReportPageController {
     const body = assertForm(req);
     const lang = pageLanguage(body.lang);
     const receipt = str(body.receipt) ?? '';
-    sendPage(res, 200, statusPage(lang, receipt, await this.intake.access(receipt)));
+    sendPage(res, 200, statusPage(lang, receipt, await this.intake.access(receipt, req.ip)));
   }
 
   @Post('follow-up/messages')
@@ -99,8 +99,8 @@ export class ReportPageController {
     const valid = /\S/.test(text) && text.length <= MESSAGE_MAX && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
     if (!valid) {
       const t = textsFor(lang);
-      return sendPage(res, 400, statusPage(lang, receipt, await this.intake.access(receipt), text.length > MESSAGE_MAX ? t.fieldTooLong : t.fieldRequired));
+      return sendPage(res, 400, statusPage(lang, receipt, await this.intake.access(receipt, req.ip), text.length > MESSAGE_MAX ? t.fieldTooLong : t.fieldRequired));
     }
-    sendPage(res, 200, statusPage(lang, receipt, await this.intake.sendMessage(receipt, text)));
+    sendPage(res, 200, statusPage(lang, receipt, await this.intake.sendMessage(receipt, text, req.ip)));
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isAnonymousIntake } from '@amani/http';
 import { questionnaire } from '@amani/domain/sea';
-import { esc, followUpPage, formPage, receiptPage, REPORT_PAGE_CSP, statusPage } from './report-page.views';
+import { followUpPage, formPage, receiptPage, REPORT_PAGE_CSP, statusPage } from './report-page.views';
 
 describe('complainant pages', () => {
   const pages = [
@@ -26,9 +26,12 @@ describe('complainant pages', () => {
     expect(pages[1]).toContain('<html lang="fr" dir="ltr">');
   });
 
-  it('escapes what people wrote', () => {
-    expect(esc(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
-    expect(pages[3]).toContain('&lt;b&gt;hi&lt;/b&gt;');
+  it('escapes what people wrote, in text and in attributes', () => {
+    expect(pages[3]).toContain('&lt;b>hi&lt;/b>');
+    expect(pages[3]).not.toContain('<b>hi');
+    const attr = statusPage('en', `"><script>x</script>`, { status: 'received', outcome: null, receivedOn: '2025-11-28', language: 'en', messages: [] });
+    expect(attr).toContain('value="&quot;>&lt;script>x&lt;/script>"');
+    expect(attr).not.toMatch(/<script/i);
   });
 });
 

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Header, HttpStatus, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { ReportsService } from '@amani/domain/reporting';
 import { IdParam } from '../common/id-param';
 import { PageQueryDto } from '../common/page-query.dto';
 import { CreateReportDto, ReportDto, ReportPageDto } from './reports.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /**
  * De-identified aggregate reports. Protection officers request and read inter-agency
@@ -22,6 +23,8 @@ export class ReportsController {
 
   /** Idempotent: 202 when a build was queued, 200 with the existing report otherwise. */
   @Post()
+  @ApiOperation({ summary: 'Request a de-identified report', description: 'Idempotent: 202 when a build was queued, 200 with the existing report otherwise.' })
+  @ApiProblems(422)
   @ApiAcceptedResponse({ type: ReportDto })
   @ApiOkResponse({ type: ReportDto })
   async create(
@@ -36,18 +39,22 @@ export class ReportsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List reports' })
   @ApiOkResponse({ type: ReportPageDto })
   list(@Query() query: PageQueryDto, @CurrentUser() user: AuthUser): Promise<ReportPageDto> {
     return this.reports.list(user, query.page, query.pageSize);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a report' })
   @ApiOkResponse({ type: ReportDto })
   get(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReportDto> {
     return this.reports.get(user, id, requestId);
   }
 
   @Get(':id/export.csv')
+  @ApiOperation({ summary: 'Download a report as CSV (HXL-tagged)' })
+  @ApiProblems(409)
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV, one line per published count, with an HXL hashtag row under the header.' })
   @Header('Cache-Control', 'no-store')
@@ -64,6 +71,8 @@ export class ReportsController {
   }
 
   @Get(':id/chart.svg')
+  @ApiOperation({ summary: 'Download a report\'s chart as SVG' })
+  @ApiProblems(409)
   @ApiProduces('image/svg+xml')
   @ApiOkResponse({ description: "SVG bar chart of the template's main breakdown (published figures only)." })
   @Header('Cache-Control', 'no-store')

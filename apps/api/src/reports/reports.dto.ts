@@ -33,7 +33,7 @@ export class ReportSummaryDto {
   @ApiProperty({ minimum: 0, maximum: 100 })
   progress: number;
 
-  @ApiPropertyOptional({ nullable: true, description: 'Threshold k: counts from 1 to k-1 are suppressed.' })
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Threshold k: counts from 1 to k-1 are suppressed.' })
   minCellCount: number | null;
 
   @ApiPropertyOptional({ nullable: true, enum: ['disclosure_control', 'build_error'] })
@@ -42,10 +42,10 @@ export class ReportSummaryDto {
   @ApiProperty()
   createdAt: Date;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: Date, nullable: true })
   startedAt: Date | null;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: Date, nullable: true })
   finishedAt: Date | null;
 }
 

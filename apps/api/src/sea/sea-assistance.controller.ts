@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { toCaseActor } from '@amani/domain/cases';
 import { SeaAssistanceService } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
 import { AssistanceRequestDto, IncomingAssistanceDto } from './sea-workspace.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /** The receiving GBV agency's side of victim assistance: it never sees the complaint itself. */
 @ApiTags('sea (assistance)')
@@ -15,12 +16,15 @@ export class SeaAssistanceController {
   constructor(private readonly assistance: SeaAssistanceService) {}
 
   @Get()
+  @ApiOperation({ summary: 'List victim assistance requests addressed to your agency' })
   @ApiOkResponse({ type: [IncomingAssistanceDto], description: 'Pending requests addressed to your agency.' })
   list(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<IncomingAssistanceDto[]> {
     return this.assistance.listIncoming(toCaseActor(user, requestId));
   }
 
   @Post(':id/accept')
+  @ApiOperation({ summary: 'Accept a victim assistance request' })
+  @ApiProblems(409)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AssistanceRequestDto, description: 'Opens an intake case at your agency with the shared fields.' })
   accept(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssistanceRequestDto> {

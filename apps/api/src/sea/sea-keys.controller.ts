@@ -1,11 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { parseRecoveryKey, SeaKeysService, toSeaActor } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
 import { StrictThrottle } from '../throttling/throttling';
 import { ApiSeaUnlock, SeaUnlock } from './sea-unlock.decorator';
 import { FocalPointDto, GrantDto, GrantResultDto, KeyIssueDto, KeyStatusDto, RecoverKeysDto, SetupKeysDto } from './sea-workspace.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /** A focal point's complaint key: set-up, status, recovery, and granting colleagues access. */
 @ApiTags('sea (focal points)')
@@ -16,6 +17,7 @@ export class SeaKeysController {
   constructor(private readonly keys: SeaKeysService) {}
 
   @Get('keys')
+  @ApiOperation({ summary: 'Read the state of your complaint key' })
   @ApiSeaUnlock()
   @ApiOkResponse({ type: KeyStatusDto })
   status(@SeaUnlock() unlock: string | undefined, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyStatusDto> {
@@ -23,6 +25,8 @@ export class SeaKeysController {
   }
 
   @Post('keys')
+  @ApiOperation({ summary: 'Set up your complaint key' })
+  @ApiProblems(409, 422)
   @StrictThrottle('auth')
   @ApiCreatedResponse({ type: KeyIssueDto, description: 'Creates your key pair; the recovery key is shown once.' })
   setup(@Body() body: SetupKeysDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyIssueDto> {
@@ -30,6 +34,8 @@ export class SeaKeysController {
   }
 
   @Post('keys/recover')
+  @ApiOperation({ summary: 'Recover your complaint key with your recovery key' })
+  @ApiProblems(409, 422)
   @StrictThrottle('auth')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: KeyIssueDto, description: 'After a password reset: re-wraps your key under the new password; a new recovery key is shown once.' })
@@ -38,12 +44,15 @@ export class SeaKeysController {
   }
 
   @Get('focal-points')
+  @ApiOperation({ summary: 'List the focal points' })
   @ApiOkResponse({ type: [FocalPointDto] })
   focalPoints(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<FocalPointDto[]> {
     return this.keys.focalPoints(toSeaActor(user, requestId));
   }
 
   @Post('focal-points/:userId/grants')
+  @ApiOperation({ summary: 'Grant another focal point access to complaints' })
+  @ApiProblems(409, 422, 423)
   @HttpCode(HttpStatus.OK)
   @ApiSeaUnlock()
   @ApiOkResponse({ type: GrantResultDto, description: 'Re-seals the complaint keys you hold to a colleague’s public key.' })

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@amani/auth';
 import { questionnaire, Questionnaire, SeaIntakeService } from '@amani/domain/sea';
 import { StrictThrottle } from '../throttling/throttling';
@@ -11,6 +11,7 @@ import {
   ReceiptIssuedDto,
   SubmitComplaintDto,
 } from './sea-public.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /**
  * Anonymous complainants: no account, no cookie. Nothing about the caller is read: the
@@ -25,28 +26,34 @@ export class SeaPublicController {
   constructor(private readonly intake: SeaIntakeService) {}
 
   @Get('questionnaire')
+  @ApiOperation({ summary: 'Read the complaint questionnaire' })
   @ApiOkResponse({ description: 'Labels and options in en, fr, ar (dir rtl) or es.' })
   async questionnaire(@Query() query: QuestionnaireQueryDto): Promise<Questionnaire> {
     return questionnaire(query.lang ?? 'en', await this.intake.regionCodes());
   }
 
   @Post('complaints')
+  @ApiOperation({ summary: 'Submit a complaint (anonymous)' })
   @ApiCreatedResponse({ type: ReceiptIssuedDto })
   submit(@Body() body: SubmitComplaintDto): Promise<ReceiptIssuedDto> {
     return this.intake.submit(toSubmitCommand(body));
   }
 
   @Post('complaints/access')
+  @ApiOperation({ summary: 'Follow up a complaint with its receipt' })
+  @ApiProblems(404)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ComplainantViewDto, description: 'A wrong receipt answers 404 after the same work as a right one.' })
-  access(@Body() body: ReceiptDto): Promise<ComplainantViewDto> {
-    return this.intake.access(body.receipt);
+  access(@Body() body: ReceiptDto, @Ip() source: string): Promise<ComplainantViewDto> {
+    return this.intake.access(body.receipt, source);
   }
 
   @Post('complaints/messages')
+  @ApiOperation({ summary: 'Send a message about a complaint with its receipt' })
+  @ApiProblems(404)
   @ApiCreatedResponse({ type: ComplainantViewDto })
-  message(@Body() body: ComplainantMessageDto): Promise<ComplainantViewDto> {
-    return this.intake.sendMessage(body.receipt, body.body);
+  message(@Body() body: ComplainantMessageDto, @Ip() source: string): Promise<ComplainantViewDto> {
+    return this.intake.sendMessage(body.receipt, body.body, source);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { SeaAssistanceService, SeaWorkspaceService, toSeaActor } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
@@ -17,6 +17,7 @@ import {
   StatusChangeDto,
   WrittenBodyDto,
 } from './sea-workspace.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /** The PSEA focal point workspace. No other role reaches a complaint. */
 @ApiTags('sea (focal points)')
@@ -30,12 +31,16 @@ export class SeaWorkspaceController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'List complaints' })
+  @ApiProblems(409)
   @ApiOkResponse({ type: ComplaintPageDto, description: 'Coded fields only.' })
   list(@Query() q: ComplaintListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintPageDto> {
     return this.workspace.list(toSeaActor(user, requestId), { page: q.page, pageSize: q.pageSize, status: q.status });
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a complaint' })
+  @ApiProblems(409, 410, 423)
   @ApiSeaUnlock()
   @ApiOkResponse({ type: ComplaintDetailDto, description: '423 while your key is locked; 403 until a colleague grants you this complaint.' })
   get(@IdParam() id: string, @SeaUnlock() unlock: string | undefined, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintDetailDto> {
@@ -43,6 +48,8 @@ export class SeaWorkspaceController {
   }
 
   @Post(':id/messages')
+  @ApiOperation({ summary: 'Reply to the complainant' })
+  @ApiProblems(409, 410, 423)
   @ApiSeaUnlock()
   @ApiCreatedResponse({ type: ComplaintMessageDto, description: 'A message the complainant sees with their receipt.' })
   reply(
@@ -56,6 +63,8 @@ export class SeaWorkspaceController {
   }
 
   @Post(':id/notes')
+  @ApiOperation({ summary: 'Add an internal note to a complaint' })
+  @ApiProblems(409, 410, 423)
   @ApiSeaUnlock()
   @ApiCreatedResponse({ type: ComplaintNoteDto, description: 'Internal; never shown to the complainant.' })
   note(
@@ -69,6 +78,8 @@ export class SeaWorkspaceController {
   }
 
   @Post(':id/status')
+  @ApiOperation({ summary: 'Change a complaint\'s status' })
+  @ApiProblems(409, 410, 422, 423)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ComplaintSummaryDto })
   status(@IdParam() id: string, @Body() body: StatusChangeDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintSummaryDto> {
@@ -76,6 +87,8 @@ export class SeaWorkspaceController {
   }
 
   @Post(':id/outcome')
+  @ApiOperation({ summary: 'Record a complaint\'s outcome' })
+  @ApiProblems(409, 410, 423)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ComplaintSummaryDto })
   outcome(@IdParam() id: string, @Body() body: OutcomeDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintSummaryDto> {
@@ -83,6 +96,8 @@ export class SeaWorkspaceController {
   }
 
   @Post(':id/assistance')
+  @ApiOperation({ summary: 'Ask an agency to assist the victim' })
+  @ApiProblems(409, 410, 422, 423)
   @ApiCreatedResponse({ type: AssistanceRequestDto, description: 'With the victim’s consent: asks a GBV agency to open an intake case with the shared fields only.' })
   requestAssistance(
     @IdParam() id: string,

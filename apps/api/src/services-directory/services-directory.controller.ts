@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { ServicesDirectoryService } from '@amani/domain/services-directory';
 import { IdParam } from '../common/id-param';
 import { CreateServiceDto, ServiceDto, ServiceListQueryDto, ServicePageDto, ServiceSearchQueryDto, UpdateServiceDto } from './services-directory.dto';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 
 /**
  * The service directory. It holds no survivor data, so every staff role that refers may
@@ -18,6 +19,7 @@ export class ServicesDirectoryController {
   constructor(private readonly directory: ServicesDirectoryService) {}
 
   @Get('search')
+  @ApiOperation({ summary: 'Search the service directory' })
   @Roles('caseworker', 'supervisor', 'provider', 'psea_focal_point', 'admin')
   @ApiOkResponse({ type: ServicePageDto })
   search(@Query() query: ServiceSearchQueryDto): Promise<ServicePageDto> {
@@ -25,6 +27,7 @@ export class ServicesDirectoryController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List your service directory entries' })
   @Roles('supervisor', 'admin')
   @ApiOkResponse({ type: ServicePageDto, description: "A supervisor: their agency's entries; an administrator: every entry, or one agency's." })
   list(@Query() query: ServiceListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ServicePageDto> {
@@ -32,6 +35,8 @@ export class ServicesDirectoryController {
   }
 
   @Post()
+  @ApiOperation({ summary: 'Publish a service directory entry' })
+  @ApiProblems(422)
   @Roles('supervisor', 'admin')
   @ApiCreatedResponse({ type: ServiceDto })
   create(@Body() body: CreateServiceDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ServiceDto> {
@@ -39,6 +44,8 @@ export class ServicesDirectoryController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Update a service directory entry' })
+  @ApiProblems(409, 422)
   @Roles('supervisor', 'admin')
   @ApiOkResponse({ type: ServiceDto })
   update(@IdParam() id: string, @Body() body: UpdateServiceDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ServiceDto> {

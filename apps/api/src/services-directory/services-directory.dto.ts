@@ -28,7 +28,7 @@ const MAX_CAPACITY = 100_000;
 
 /** Describes an organisation's service: never a survivor's data. */
 export class CreateServiceDto {
-  @ApiPropertyOptional({ format: 'uuid', description: "Administrators only: the agency. A supervisor's entries belong to their agency." })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: "Administrators only: the agency. A supervisor's entries belong to their agency." })
   @IsOptional()
   @IsUUID()
   agencyId?: string | null;
@@ -56,19 +56,19 @@ export class CreateServiceDto {
   @Matches(LANGUAGE_CODE_PATTERN, { each: true, message: LANGUAGE_MESSAGE })
   languages: string[];
 
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, example: 'Mon–Fri 08:00–16:00' })
+  @ApiPropertyOptional({ type: String, maxLength: 200, nullable: true, example: 'Mon–Fri 08:00–16:00' })
   @IsOptional()
   @IsText(200)
   @IsPlainText()
   openingHours?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 200, nullable: true, description: "The service's referral desk (phone, e-mail): never a survivor's contact." })
+  @ApiPropertyOptional({ type: String, maxLength: 200, nullable: true, description: "The service's referral desk (phone, e-mail): never a survivor's contact." })
   @IsOptional()
   @IsText(200)
   @IsPlainText()
   contactChannel?: string | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_CAPACITY, nullable: true, description: 'New referrals per week.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_CAPACITY, nullable: true, description: 'New referrals per week.' })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -115,19 +115,19 @@ export class UpdateServiceDto {
   @Matches(LANGUAGE_CODE_PATTERN, { each: true, message: LANGUAGE_MESSAGE })
   languages?: string[];
 
-  @ApiPropertyOptional({ maxLength: 200, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 200, nullable: true })
   @IsOptional()
   @IsText(200)
   @IsPlainText()
   openingHours?: string | null;
 
-  @ApiPropertyOptional({ maxLength: 200, nullable: true })
+  @ApiPropertyOptional({ type: String, maxLength: 200, nullable: true })
   @IsOptional()
   @IsText(200)
   @IsPlainText()
   contactChannel?: string | null;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_CAPACITY, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_CAPACITY, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(0)

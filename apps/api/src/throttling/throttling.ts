@@ -10,8 +10,8 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { createHmac } from 'node:crypto';
 import { AppConfig, InjectConfig } from '@amani/config';
+import { sourceTracker } from '@amani/http';
 import { redisOptionsFromUrl } from '@amani/jobs';
 
 export type ThrottleClass = 'auth' | 'public';
@@ -79,8 +79,7 @@ export class AmaniThrottlerGuard extends ThrottlerGuard {
     }
   }
 
-  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    const ip = String((req as { ip?: string }).ip ?? 'unknown');
-    return createHmac('sha256', this.config.secrets.trackerKey).update(ip).digest('base64url').slice(0, 22);
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
+    return Promise.resolve(sourceTracker(this.config.secrets.trackerKey, (req as { ip?: string }).ip));
   }
 }

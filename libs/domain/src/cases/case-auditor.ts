@@ -3,7 +3,7 @@ import { AuditActor, AuditService, AuditTarget, FailureVerdict, OperationAuditor
 import { NotFoundProblem } from '@amani/http';
 import { CaseIntegrityError, CaseShreddedError, CaseShreddedProblem, IntegrityProblem, RecordNotVisibleError } from './case-errors';
 
-export type CaseTargetType = 'case' | 'case_incident' | 'case_note' | 'case_consent' | 'case_action_plan_item' | 'case_share' | 'case_approval';
+export type CaseTargetType = 'case' | 'case_incident' | 'case_note' | 'case_consent' | 'case_action_plan_item' | 'case_share' | 'case_approval' | 'case_attachment';
 export type CaseAuditTarget = AuditTarget<CaseTargetType> & { targetType: CaseTargetType };
 export type { AuditActor };
 

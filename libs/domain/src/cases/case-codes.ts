@@ -231,3 +231,7 @@ export function sqlIn(column: string, values: readonly string[]): string {
 export function sqlArrayWithin(column: string, values: readonly string[]): string {
   return `${column} <@ ARRAY[${values.map((v) => `'${v}'`).join(',')}]::varchar[]`;
 }
+
+/** Attachment types accepted, recognised by their content (never by name or declared type). */
+export const ATTACHMENT_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];

@@ -7,7 +7,7 @@ import { DomainException } from '@amani/http';
 export class RecordNotVisibleError extends Error {
   constructor(
     readonly reason: 'not_found' | 'out_of_scope',
-    readonly what: 'case' | 'consent' | 'action_plan_item' | 'approval' = 'case',
+    readonly what: 'case' | 'consent' | 'action_plan_item' | 'approval' | 'attachment' = 'case',
   ) {
     super(`${what} not visible (${reason})`);
     this.name = 'RecordNotVisibleError';

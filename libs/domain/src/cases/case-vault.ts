@@ -12,7 +12,9 @@ export type CaseTable =
   | 'case_action_plan_items'
   | 'case_assessment_needs'
   | 'case_safety_plans'
-  | 'case_approvals';
+  | 'case_approvals'
+  | 'case_attachments'
+  | 'case_attachment_chunks';
 
 const DATA_KEY_PURPOSE = 'case';
 
@@ -97,6 +99,16 @@ export class CaseVault {
 
   sealJson(key: CaseKeyHandle, table: CaseTable, column: string, rowId: string, value: unknown): Buffer | null {
     return value === null || value === undefined ? null : this.seal(key, table, column, rowId, JSON.stringify(value));
+  }
+
+  /** Binary content (attachment chunks); same binding as fields. */
+  sealBytes(key: CaseKeyHandle, table: CaseTable, column: string, rowId: string, value: Uint8Array): Buffer {
+    return this.envelope.encryptField(key.dek, value, this.context(key, table, column, rowId));
+  }
+
+  openBytes(key: CaseKeyHandle, table: CaseTable, column: string, rowId: string, ciphertext: Buffer | null): Buffer {
+    if (!Buffer.isBuffer(ciphertext)) throw new CaseIntegrityError();
+    return this.envelope.decryptField(key.dek, ciphertext, this.context(key, table, column, rowId));
   }
 
   open(key: CaseKeyHandle, table: CaseTable, column: string, rowId: string, ciphertext: Buffer | null): string {

@@ -1,6 +1,7 @@
 import type { ServiceType } from '../roles';
 import type {
   ActionPlanStatus,
+  AttachmentMediaType,
   ApprovalKind,
   ApprovalStatus,
   GoalStatus,
@@ -126,6 +127,17 @@ export interface NoteView {
   caseId: string;
   authorId: string;
   body: string;
+  createdAt: Date;
+}
+
+export interface AttachmentView {
+  id: string;
+  caseId: string;
+  mediaType: AttachmentMediaType;
+  sizeBytes: number;
+  /** The name the uploader's device gave the file (decrypted); downloads use a neutral name. */
+  fileName: string;
+  uploadedById: string;
   createdAt: Date;
 }
 

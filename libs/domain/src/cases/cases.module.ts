@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CaseActionPlanService } from './case-action-plan.service';
+import { CaseAttachmentsService } from './case-attachments.service';
 import { CaseApprovalsService } from './case-approvals.service';
 import { CaseAssessmentService } from './case-assessment.service';
 import { CaseAuditor } from './case-auditor';
@@ -31,6 +32,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseActionPlanService,
     CaseAssessmentService,
     CaseApprovalsService,
+    CaseAttachmentsService,
     CaseReferralSource,
     ConsentWithdrawalHooks,
   ],
@@ -42,6 +44,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseActionPlanService,
     CaseAssessmentService,
     CaseApprovalsService,
+    CaseAttachmentsService,
     CaseReferralSource,
     CaseScope,
     ReportingProjection,

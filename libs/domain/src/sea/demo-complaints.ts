@@ -59,7 +59,7 @@ export async function seedDemoSea(
   const out = [`PSEA focal point recovery key (shown once): ${recoveryKey}`, 'SEA demo complaints (receipts for /report/follow-up):'];
   for (const { followUp, ...complaint } of DEMO_COMPLAINTS) {
     const { receipt } = await services.intake.submit(complaint);
-    if (followUp) await services.intake.sendMessage(receipt, followUp);
+    if (followUp) await services.intake.sendMessage(receipt, followUp, 'demo-seed');
     out.push(`  ${receipt}  ${complaint.category} / ${complaint.entityType} (${complaint.language})`);
   }
   return out;

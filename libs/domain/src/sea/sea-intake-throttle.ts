@@ -1,16 +1,23 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig, InjectConfig } from '@amani/config';
+import { sourceTracker } from '@amani/http';
 import { redisOptionsFromUrl } from '@amani/jobs';
 import { ReceiptAttemptsExhaustedProblem } from './sea-errors';
 
 const ACCESS_COUNT_TTL_SECONDS = 3 * 24 * 3600;
 
 /**
- * Redis counters of the anonymous intake: the global budget of failed receipt attempts
- * (every source together; per-source limits are the throttler's), and per-day counts of
- * receipt follow-ups for the daily audit summary. Keys hold a window number or a day, never
- * anything about a client. Like the throttler, it fails open while Redis is unreachable.
+ * Redis counters of the anonymous intake: budgets of failed receipt attempts, and per-day
+ * counts of receipt follow-ups for the daily audit summary.
+ *
+ * Failed receipts are budgeted per source (a keyed hash of the client address, as the
+ * throttler keys it) and counted across all sources. Past the all-sources limit the intake is
+ * under attack and every source's budget shrinks; a source that has not failed is never
+ * refused, so a few hundred addresses can no longer lock every complainant out of their
+ * follow-up (a blanket 429 was a denial of service for the price of one window's guesses).
+ * Keys hold a window number, a day and at most that hash, never an address. Like the
+ * throttler, it fails open while Redis is unreachable.
  */
 @Injectable()
 export class SeaIntakeThrottle implements OnApplicationShutdown {
@@ -19,6 +26,9 @@ export class SeaIntakeThrottle implements OnApplicationShutdown {
   private readonly prefix: string;
   private readonly windowMs: number;
   private readonly limit: number;
+  private readonly sourceLimit: number;
+  private readonly sourceLimitUnderAttack: number;
+  private readonly trackerKey: Buffer;
   private connecting?: Promise<void>;
 
   constructor(@InjectConfig() config: AppConfig) {
@@ -33,18 +43,29 @@ export class SeaIntakeThrottle implements OnApplicationShutdown {
     this.prefix = `${config.redis.prefix}:sea:`;
     this.windowMs = config.throttle.ttlSeconds * 1000;
     this.limit = config.sea.receiptFailureLimit;
+    this.sourceLimit = config.sea.sourceFailureLimit;
+    this.sourceLimitUnderAttack = Math.min(config.sea.sourceFailureLimitUnderAttack, config.sea.sourceFailureLimit);
+    this.trackerKey = config.secrets.trackerKey;
   }
 
-  /** 429 for everyone once the window's failures reach the limit. */
-  async assertReceiptAttemptsOpen(): Promise<void> {
-    const failures = await this.safely(async () => Number((await this.redis.get(this.failureKey())) ?? 0), 0);
-    if (failures >= this.limit) throw new ReceiptAttemptsExhaustedProblem();
+  /**
+   * 429 for this source once its failures in the window reach its budget: the normal one, or
+   * the smaller one while all sources together are past the limit.
+   */
+  async assertReceiptAttemptsOpen(address: string | undefined): Promise<void> {
+    const [all, mine] = await this.safely(async () => {
+      const [a, m] = await this.redis.mget(this.failureKey(), this.sourceKey(address));
+      return [Number(a ?? 0), Number(m ?? 0)];
+    }, [0, 0]);
+    const budget = all >= this.limit ? this.sourceLimitUnderAttack : this.sourceLimit;
+    if (mine >= budget) throw new ReceiptAttemptsExhaustedProblem();
   }
 
-  async recordReceiptFailure(): Promise<void> {
+  async recordReceiptFailure(address: string | undefined): Promise<void> {
     await this.safely(async () => {
-      const key = this.failureKey();
-      await this.redis.multi().incr(key).pexpire(key, this.windowMs * 2).exec();
+      const all = this.failureKey();
+      const mine = this.sourceKey(address);
+      await this.redis.multi().incr(all).pexpire(all, this.windowMs * 2).incr(mine).pexpire(mine, this.windowMs * 2).exec();
     }, undefined);
   }
 
@@ -65,7 +86,15 @@ export class SeaIntakeThrottle implements OnApplicationShutdown {
   }
 
   private failureKey(): string {
-    return `${this.prefix}receipt-failures:${Math.floor(Date.now() / this.windowMs)}`;
+    return `${this.prefix}receipt-failures:${this.window()}`;
+  }
+
+  private sourceKey(address: string | undefined): string {
+    return `${this.prefix}receipt-failures:${this.window()}:${sourceTracker(this.trackerKey, address)}`;
+  }
+
+  private window(): number {
+    return Math.floor(Date.now() / this.windowMs);
   }
 
   private async safely<T>(fn: () => Promise<T>, fallback: T): Promise<T> {

@@ -139,13 +139,14 @@ export class SeaIntakeService {
     }
   }
 
-  access(receipt: string): Promise<ComplainantView> {
-    return this.withReceipt(receipt, async (complaintId, ck) => this.view(this.tx.manager, complaintId, ck));
+  /** `source` is the client's address (req.ip); it is only ever used hashed, as a rate-limit key. */
+  access(receipt: string, source: string | undefined): Promise<ComplainantView> {
+    return this.withReceipt(receipt, source, async (complaintId, ck) => this.view(this.tx.manager, complaintId, ck));
   }
 
   /** A complainant's message; answers with the updated view. */
-  sendMessage(receipt: string, body: string): Promise<ComplainantView> {
-    return this.withReceipt(receipt, (complaintId, ck) =>
+  sendMessage(receipt: string, body: string, source: string | undefined): Promise<ComplainantView> {
+    return this.withReceipt(receipt, source, (complaintId, ck) =>
       this.tx.run(async (em) => {
         const seq = await nextMessageSeq(em, complaintId);
         const messageId = randomUUID();
@@ -165,12 +166,12 @@ export class SeaIntakeService {
 
   /**
    * Exactly one Argon2id run and the same work whether or not the receipt matches. A wrong
-   * receipt counts against the global budget and is audited without any complaint id.
+   * receipt counts against its source's budget and is audited without any complaint id.
    */
-  private async withReceipt<T>(input: string, fn: (complaintId: string, ck: Buffer) => Promise<T>): Promise<T> {
+  private async withReceipt<T>(input: string, source: string | undefined, fn: (complaintId: string, ck: Buffer) => Promise<T>): Promise<T> {
     const digits = normaliseReceipt(input);
     if (!digits) throw new ValidationProblem([{ field: 'receipt', message: 'must be the 20-digit receipt code' }]);
-    await this.throttle.assertReceiptAttemptsOpen();
+    await this.throttle.assertReceiptAttemptsOpen(source);
     const [secrets, rows] = await Promise.all([
       this.crypto.deriveReceipt(digits),
       this.tx.manager.query<ReceiptRow[]>(
@@ -184,7 +185,7 @@ export class SeaIntakeService {
     }
     try {
       if (!match) {
-        await this.throttle.recordReceiptFailure();
+        await this.throttle.recordReceiptFailure(source);
         // Not awaited: a commit (WAL flush) only on the wrong path would make it the slower one.
         void this.audit
           .record({ action: 'sea.receipt.refused', outcome: 'failure', targetType: 'sea_complaint', details: { reason: 'no_match' } })

@@ -8,6 +8,31 @@ import { redisOptionsFromUrl } from '../redis-options';
 import { OutboxMessage } from './outbox.entity';
 
 const BATCH = 100;
+/**
+ * Longest a single publish may take. A command written to Redis just before it dies can stay
+ * pending until the client's reconnect logic gives up on it; the pass must not wait that long
+ * with its rows locked, or no relay (this one or another) records the attempt.
+ */
+const PUBLISH_TIMEOUT_MS = 3000;
+/** Longest shutdown waits for a pass in flight before closing the publisher anyway. */
+const SHUTDOWN_WAIT_MS = 5000;
+
+class PublishTimeoutError extends Error {
+  override name = 'PublishTimeoutError';
+}
+
+/** Settles with the promise, or rejects once `ms` have passed; never leaves a timer behind. */
+async function within<T>(ms: number, promise: Promise<T>, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Moves outbox rows to BullMQ. Several relays may run (one per worker): rows are claimed
@@ -44,8 +69,13 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
-    await this.queue.close();
+    if (this.running) {
+      await within(SHUTDOWN_WAIT_MS, this.running, () => new PublishTimeoutError()).catch(() => undefined);
+    }
+    // With Redis down a graceful close waits for a reconnection that may never come.
+    await within(SHUTDOWN_WAIT_MS, this.queue.close(), () => new PublishTimeoutError()).catch(() =>
+      this.queue.disconnect(),
+    );
   }
 
   private schedule(): void {
@@ -74,13 +104,19 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       let published = 0;
       for (const row of rows) {
         try {
-          await this.queue.add(row.name, row.payload, {
-            jobId: `outbox-${row.id}`,
-            attempts: 5,
-            backoff: { type: 'exponential', delay: 1000 },
-            removeOnComplete: { age: 24 * 3600, count: 10000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          });
+          // A publish that times out may still land later: the fixed jobId makes the
+          // next pass's republish of the same row a no-op, so the job still runs once.
+          await within(
+            PUBLISH_TIMEOUT_MS,
+            this.queue.add(row.name, row.payload, {
+              jobId: `outbox-${row.id}`,
+              attempts: 5,
+              backoff: { type: 'exponential', delay: 1000 },
+              removeOnComplete: { age: 24 * 3600, count: 10000 },
+              removeOnFail: { age: 7 * 24 * 3600 },
+            }),
+            () => new PublishTimeoutError(),
+          );
           await em.update(OutboxMessage, { id: row.id }, { publishedAt: new Date(), attempts: row.attempts + 1 });
           published++;
         } catch (e) {

@@ -1,0 +1,72 @@
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { AGE_BANDS, CASE_STAGES, CasesService, GBV_TYPES, REGION_CODE_PATTERN, SEXES, toCaseActor } from '@amani/domain/cases';
+import type { CaseListQuery } from '@amani/domain/cases';
+import { PageRoles, Session } from '../common/decorators';
+import { PageNotFound } from '../common/page-errors';
+import { sendPage } from '../common/send-page';
+import type { WebRequest } from '../common/web-request';
+import type { WebSession } from '../session/web-session.service';
+import { requestIdOf } from '../sign-in/sign-in.controller';
+import { caseListPage, casePage, CaseFilters, FilterErrors } from '../views/cases';
+import { pageContext } from '../views/page';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const PAGE_SIZE = 20;
+
+const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined => (typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : undefined);
+
+/** Page numbers from a query string: a positive integer, else the first page. */
+export function pageNumber(v: unknown): number {
+  const n = typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1;
+  return n >= 1 ? n : 1;
+}
+
+/** Cases of the caseworker's or supervisor's agency (the domain's scope decides which). */
+@Controller('cases')
+@PageRoles('caseworker', 'supervisor')
+export class CasePagesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Get()
+  async list(@Req() req: WebRequest, @Session() session: WebSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const ctx = pageContext(session.lang, session);
+    const filters: CaseFilters = {
+      stage: typeof query.stage === 'string' ? query.stage : '',
+      sex: typeof query.sex === 'string' ? query.sex : '',
+      ageBand: typeof query.ageBand === 'string' ? query.ageBand : '',
+      gbvType: typeof query.gbvType === 'string' ? query.gbvType : '',
+      region: typeof query.region === 'string' ? query.region.trim().toUpperCase().slice(0, 32) : '',
+    };
+    const errors: FilterErrors = {};
+    const q: CaseListQuery = { page: pageNumber(query.page), pageSize: PAGE_SIZE };
+    const pick = <K extends keyof FilterErrors, T extends string>(name: K, values: readonly T[]): T | undefined => {
+      if (!filters[name]) return undefined;
+      const v = oneOf(values, filters[name]);
+      if (!v) errors[name] = ctx.t('common.fieldInvalid');
+      return v;
+    };
+    q.stage = pick('stage', CASE_STAGES);
+    q.sex = pick('sex', SEXES);
+    q.ageBand = pick('ageBand', AGE_BANDS);
+    q.gbvType = pick('gbvType', GBV_TYPES);
+    if (filters.region) {
+      if (REGION_CODE_PATTERN.test(filters.region)) q.regionCode = filters.region;
+      else errors.region = ctx.t('common.fieldInvalid');
+    }
+    if (Object.keys(errors).length > 0) return sendPage(res, 400, caseListPage(ctx, filters, null, errors));
+    const page = await this.cases.list(toCaseActor(actorFor(session), requestIdOf(req)), q);
+    sendPage(res, 200, caseListPage(ctx, filters, page, {}));
+  }
+
+  @Get(':id')
+  async view(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    if (!UUID.test(id)) throw new PageNotFound();
+    const detail = await this.cases.get(toCaseActor(actorFor(session), requestIdOf(req)), id);
+    sendPage(res, 200, casePage(pageContext(session.lang, session), detail, session.userId));
+  }
+}
+
+export function actorFor(session: WebSession): { id: string; role: WebSession['role']; agencyId: string | null } {
+  return { id: session.userId, role: session.role, agencyId: session.agencyId };
+}

@@ -1,0 +1,150 @@
+import type { ReferralDetailView, ReferralPacketView, ReferralPage } from '@amani/domain/referrals';
+import { DECLINE_REASONS, NOTE_MAX_LENGTH } from '@amani/domain/referrals';
+import { renderDocument, Translate } from '@amani/html';
+import { Csrf, Day, FieldError, Page, PageContext } from './page';
+
+export interface DeclineForm {
+  reason: string;
+  note: string;
+}
+
+export function inboxPage(ctx: PageContext, page: ReferralPage): string {
+  const { t } = ctx;
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  return renderDocument(
+    <Page ctx={ctx} title={t('referrals.inboxTitle')}>
+      <h1>{t('referrals.inboxTitle')}</h1>
+      <p role="status">{t('referrals.count', { count: page.total })}</p>
+      {page.items.length === 0 ? (
+        <p>{t('referrals.empty')}</p>
+      ) : (
+        <ul class="cards" id="referrals">
+          {page.items.map((r) => (
+            <li>
+              <a href={`/referrals/${r.id}`}>{t('referrals.view', { date: r.createdAt.toISOString().slice(0, 10) })}</a>{' '}
+              <span class="tag">{t(`referralState.${r.state}`)}</span>
+              {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
+              <div class="meta">
+                {t(`serviceType.${r.serviceType}`)} · {t('referrals.due')} <Day value={r.followUpDueAt} />
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <nav class="pager" aria-label={t('common.pageOf', { page: page.page, pages })}>
+        {page.page > 1 && <a href={`/referrals/incoming?page=${page.page - 1}`}>{t('common.previous')}</a>}
+        <span>{t('common.pageOf', { page: page.page, pages })}</span>
+        {page.page < pages && <a href={`/referrals/incoming?page=${page.page + 1}`}>{t('common.next')}</a>}
+      </nav>
+    </Page>,
+  );
+}
+
+const CODED: Record<string, string> = { sex: 'sex', ageBand: 'ageBand' };
+
+function fieldValue(t: Translate, name: string, value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (name === 'incidentTypes' && Array.isArray(value)) return value.map((v) => t(`gbvType.${String(v)}`)).join(', ');
+  if (CODED[name] && typeof value === 'string') return t(`${CODED[name]}.${value}`);
+  if (Array.isArray(value)) return value.map(String).join(', ');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([, v]) => (typeof v === 'string' ? v : JSON.stringify(v)))
+      .join(' · ');
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: ReferralPacketView | null, isRecipient: boolean, decline?: { values: DeclineForm; errors: DeclineForm }): string {
+  const { t } = ctx;
+  const session = ctx.session!;
+  const fields = packet ? Object.entries(packet.fields) : [];
+  return renderDocument(
+    <Page ctx={ctx} title={t('referrals.title')}>
+      {isRecipient && (
+        <p>
+          <a href="/referrals/incoming">{t('common.back')}</a>
+        </p>
+      )}
+      <h1>{t('referrals.title')}</h1>
+      <dl id="referral-summary">
+        <dt>{t('referrals.service')}</dt>
+        <dd>{t(`serviceType.${r.serviceType}`)}</dd>
+        <dt>{t('referrals.status')}</dt>
+        <dd id="referral-state">
+          {t(`referralState.${r.state}`)}
+          {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
+        </dd>
+        {r.declineReason && <dt>{t('referrals.declineReason')}</dt>}
+        {r.declineReason && <dd>{t(`declineReason.${r.declineReason}`)}</dd>}
+        <dt>{t('referrals.received')}</dt>
+        <dd>
+          <Day value={r.createdAt} />
+        </dd>
+        <dt>{t('referrals.due')}</dt>
+        <dd>
+          <Day value={r.followUpDueAt} />
+        </dd>
+      </dl>
+      {isRecipient && (
+        <>
+          <h2>{t('referrals.packet')}</h2>
+          {packet ? (
+            fields.length ? (
+              <dl id="packet">
+                {fields.map(([name, value]) => (
+                  <>
+                    <dt>{t(`field.${name}`)}</dt>
+                    <dd>{fieldValue(t, name, value)}</dd>
+                  </>
+                ))}
+              </dl>
+            ) : (
+              <p>{t('referrals.noFields')}</p>
+            )
+          ) : (
+            (r.state === 'pending' || r.state === 'accepted') && <p class="note">{t('referrals.packetGone')}</p>
+          )}
+          {r.state === 'pending' && (
+            <>
+              <form method="post" action={`/referrals/${r.id}/accept`}>
+                <Csrf token={session.csrf} />
+                <button type="submit" id="accept">
+                  {t('referrals.accept')}
+                </button>
+              </form>
+              <form method="post" action={`/referrals/${r.id}/decline`}>
+                <Csrf token={session.csrf} />
+                <h2>{t('referrals.decline')}</h2>
+                {decline && (
+                  <p class="alert" role="alert">
+                    {t('common.checkErrors')}
+                  </p>
+                )}
+                <label for="decline-reason">{t('referrals.declineReason')}</label>
+                <FieldError id="decline-reason-error" message={decline?.errors.reason} />
+                <select id="decline-reason" name="reason" required aria-invalid={decline?.errors.reason ? 'true' : undefined} aria-describedby={decline?.errors.reason ? 'decline-reason-error' : undefined}>
+                  <option value="">—</option>
+                  {DECLINE_REASONS.map((d) => (
+                    <option value={d} selected={decline?.values.reason === d}>
+                      {t(`declineReason.${d}`)}
+                    </option>
+                  ))}
+                </select>
+                <label for="decline-note">{t('referrals.declineNote')}</label>
+                <FieldError id="decline-note-error" message={decline?.errors.note} />
+                <textarea id="decline-note" name="note" rows={3} maxlength={NOTE_MAX_LENGTH} aria-invalid={decline?.errors.note ? 'true' : undefined} aria-describedby={decline?.errors.note ? 'decline-note-error' : undefined}>
+                  {decline?.values.note ?? ''}
+                </textarea>
+                <button type="submit" class="secondary" id="decline">
+                  {t('referrals.decline')}
+                </button>
+              </form>
+            </>
+          )}
+        </>
+      )}
+    </Page>,
+  );
+}

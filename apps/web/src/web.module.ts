@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '@amani/audit';
+import { AuthModule } from '@amani/auth';
+import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
+import { CryptoModule } from '@amani/crypto';
+import { DatabaseModule } from '@amani/database';
+import { CasesModule } from '@amani/domain/cases';
+import { ReferralsModule } from '@amani/domain/referrals';
+import { loggerParams } from '@amani/http';
+import { JobsModule } from '@amani/jobs';
+import { CasePagesController } from './cases/case-pages.controller';
+import { HomeController } from './home.controller';
+import { ReferralPagesController } from './referrals/referral-pages.controller';
+import { WebSessionGuard } from './session/web-session.guard';
+import { WebSessionService } from './session/web-session.service';
+import { SignInController } from './sign-in/sign-in.controller';
+
+/**
+ * The staff console: server-rendered pages over the same domain services as the API, in
+ * its own process and on its own port (WEB_PORT), with cookie sessions bound to the API's
+ * auth sessions.
+ */
+@Module({})
+export class WebModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: WebModule,
+      imports: [
+        AmaniConfigModule.forRoot(config),
+        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
+        DatabaseModule,
+        CryptoModule,
+        JobsModule.forApi(),
+        AuditModule,
+        AuthModule,
+        CasesModule,
+        ReferralsModule,
+      ],
+      controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController],
+      providers: [WebSessionService, { provide: APP_GUARD, useClass: WebSessionGuard }],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './csp';
+export * from './i18n';
+export * from './inline-style';
+export * from './render';
