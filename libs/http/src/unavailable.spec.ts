@@ -10,6 +10,7 @@ describe('isDependencyUnavailable', () => {
     ['a statement timeout (57014)', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })],
     ['a pool acquire timeout', new Error('timeout exceeded when trying to connect')],
     ['a connection ended mid-query', new Error('Connection terminated unexpectedly')],
+    ['a transaction whose connection was lost (TypeORM released its runner)', Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' })],
     ['a driver error wrapped by TypeORM', Object.assign(new Error('query failed'), { driverError: Object.assign(new Error('x'), { code: '57P01' }) })],
   ])('recognises %s', (_what, e) => {
     expect(isDependencyUnavailable(e)).toBe(true);

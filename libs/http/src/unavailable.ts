@@ -22,6 +22,9 @@ const UNAVAILABLE_MESSAGES = [
   'Client was closed and is not queryable',
   'Cannot use a pool after calling end',
 ];
+// TypeORM releases a query runner as soon as its connection emits an error (the server went
+// away mid-transaction); the transaction's next statement then fails with this, not a pg error.
+const UNAVAILABLE_NAMES = new Set(['QueryRunnerAlreadyReleasedError']);
 
 /**
  * True when an error (or the driver error it wraps) says the database cannot be reached, is
@@ -30,7 +33,8 @@ const UNAVAILABLE_MESSAGES = [
  */
 export function isDependencyUnavailable(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur && typeof cur === 'object' && depth < 4; depth++) {
-    const err = cur as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const err = cur as { name?: unknown; code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof err.name === 'string' && UNAVAILABLE_NAMES.has(err.name)) return true;
     if (typeof err.code === 'string' && (UNAVAILABLE_SQLSTATES.test(err.code) || UNAVAILABLE_ERRNOS.has(err.code))) return true;
     if (typeof err.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (err.message as string).startsWith(m))) return true;
     cur = err.driverError ?? err.cause;

@@ -123,6 +123,9 @@ export class ScheduleKeeper implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async presentIds(): Promise<Set<string>> {
+    // While disconnected, commands would wait in the connection's offline queue: answer now.
+    const client = await this.queue.getBackend().client;
+    if (client.status !== 'ready') throw new Error('redis is not connected');
     const ids = new Set<string>();
     for (const s of await this.queue.getJobSchedulers(0, -1)) if (s.key) ids.add(s.key);
     return ids;

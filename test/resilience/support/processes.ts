@@ -7,6 +7,13 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 
 const run = promisify(execFile);
+/**
+ * A latency or recovery bound of the issue's acceptance, in ms. RESILIENCE_TIME_SCALE (default
+ * 1, never set in CI) stretches them all on a machine whose cores are shared with other work,
+ * where every request is slow for reasons unrelated to the fault under test.
+ */
+export const bound = (ms: number): number => ms * Math.max(1, Number(process.env.RESILIENCE_TIME_SCALE ?? 1) || 1);
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Polls `check` every 50 ms until it answers true; throws naming `what` after `ms`. */
@@ -229,6 +236,10 @@ export class AppProcess {
 
   log(): string {
     return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+  }
+
+  stderr(): string {
+    return existsSync(`${this.logFile}.stderr`) ? readFileSync(`${this.logFile}.stderr`, 'utf8') : '';
   }
 
   /** Parsed log lines (pino JSON). */

@@ -76,34 +76,44 @@ export class Stack {
   }
 
   async startApi(extra: Record<string, string> = {}): Promise<AppProcess> {
-    const port = await portIn(41000, 41999);
-    const n = this.procs.length;
-    const p = new AppProcess('api', port, join(this.dir, `api-${n}.log`), dist('apps/api/src/main.js'), {
-      ...process.env,
-      ...this.env,
-      PORT: String(port),
-      LOG_FILE: join(this.dir, `api-${n}.log`),
-      ...extra,
-    });
-    this.procs.push(p);
-    await until(`API ${n} to be ready`, async () => (await fetch(`${p.url}/health/ready`)).status === 200, BOOT_MS);
-    return p;
+    return this.spawn('api', extra, async (p) => (await fetch(`${p.url}/health/ready`)).status === 200);
   }
 
   /** A worker with its health listener; answers once it has logged worker.ready. */
   async startWorker(extra: Record<string, string> = {}): Promise<AppProcess> {
-    const port = await portIn(41000, 41999);
-    const n = this.procs.length;
-    const p = new AppProcess('worker', port, join(this.dir, `worker-${n}.log`), dist('apps/worker/src/main.js'), {
-      ...process.env,
-      ...this.env,
-      WORKER_HEALTH_PORT: String(port),
-      LOG_FILE: join(this.dir, `worker-${n}.log`),
-      ...extra,
-    });
-    this.procs.push(p);
-    await until(`worker ${n} to be ready`, () => p.log().includes('"worker.ready"'), BOOT_MS);
-    return p;
+    return this.spawn('worker', extra, (p) => p.log().includes('"worker.ready"'));
+  }
+
+  /**
+   * Spawns an entry point on a free port and waits until it is up. A port found free can be
+   * taken before the child binds it (outgoing connections get local ports from the same
+   * range): then it starts again on another.
+   */
+  private async spawn(kind: 'api' | 'worker', extra: Record<string, string>, up: (p: AppProcess) => Promise<boolean> | boolean): Promise<AppProcess> {
+    for (let attempt = 0; ; attempt++) {
+      const port = await portIn(41000, 41999);
+      const n = this.procs.length;
+      const logFile = join(this.dir, `${kind}-${n}.log`);
+      const p = new AppProcess(kind, port, logFile, dist(`apps/${kind}/src/main.js`), {
+        ...process.env,
+        ...this.env,
+        ...(kind === 'api' ? { PORT: String(port) } : { WORKER_HEALTH_PORT: String(port) }),
+        LOG_FILE: logFile,
+        ...extra,
+      });
+      this.procs.push(p);
+      let failure = 'it exited';
+      try {
+        await until(`${kind} ${n} to be up`, async () => !p.alive || (await up(p)), BOOT_MS);
+        if (p.alive) return p;
+      } catch (e) {
+        failure = (e as Error).message;
+      }
+      await p.kill('SIGKILL');
+      const stderr = p.stderr();
+      if (attempt < 3 && stderr.includes('EADDRINUSE')) continue;
+      throw new Error(`${kind} ${n} did not come up (${failure}); stderr: ${stderr.slice(0, 500)}`);
+    }
   }
 
   /** A query as the cluster's superuser (outside the application's pool). */
