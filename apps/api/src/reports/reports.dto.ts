@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { REPORT_STATUSES, REPORT_TEMPLATE_IDS, ReportResult } from '@amani/domain/reporting';
 
@@ -90,6 +90,11 @@ export class ReportChartRefDto {
   @ApiProperty() title: string;
 }
 
+export class ReportInclusionDto {
+  @ApiProperty({ description: 'The population a family of sections reads (e.g. sea_complaints).' }) population: string;
+  @ApiProperty({ description: 'Who counts in it, in words.' }) rule: string;
+}
+
 export class ReportResultDto {
   @ApiProperty({ enum: REPORT_TEMPLATE_IDS }) template: string;
   @ApiProperty({ type: 'integer' }) templateVersion: number;
@@ -101,6 +106,8 @@ export class ReportResultDto {
   @ApiProperty({ type: [ReportSectionDto] }) sections: ReportSectionDto[];
   @ApiProperty({ type: [ReportIndicatorTableDto] }) indicators: ReportIndicatorTableDto[];
   @ApiProperty({ type: ReportChartRefDto }) chart: ReportChartRefDto;
+  @ApiPropertyOptional({ type: [ReportInclusionDto], description: 'Who counts in each population the report reads; absent from results stored before it existed.' })
+  inclusion?: ReportInclusionDto[];
 }
 
 export class ReportDto extends ReportSummaryDto {

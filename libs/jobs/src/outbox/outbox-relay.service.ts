@@ -82,52 +82,56 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.relayOnce().catch((e: unknown) => {
-        this.logger.warn({ err: { type: (e as Error)?.name } }, 'outbox relay pass failed; will retry');
+        this.logger.warn({ event: 'outbox.relay.failed', errorType: (e as Error)?.name ?? 'unknown' }, 'outbox relay pass failed; will retry');
         return 0;
       });
       void this.running.finally(() => this.schedule());
     }, this.config.outbox.pollMs);
   }
 
-  /** Publishes one batch; returns how many rows it published. */
+  /**
+   * Publishes one batch; returns how many rows it published. No transaction is held across
+   * the Redis round trip: a dying Redis connection or a slow publish must never keep a pooled
+   * connection idle in a transaction or rows locked for the other relays. Two relays may
+   * publish the same row at once; the fixed jobId makes the second publish a no-op, so the
+   * job still runs once, and marking a row published is conditional.
+   */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
-      const rows = await em
-        .getRepository(OutboxMessage)
-        .createQueryBuilder('o')
-        .where('o.published_at IS NULL')
-        .orderBy('o.id', 'ASC')
-        .limit(BATCH)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      let published = 0;
-      for (const row of rows) {
-        try {
-          // A publish that times out may still land later: the fixed jobId makes the
-          // next pass's republish of the same row a no-op, so the job still runs once.
-          await within(
-            PUBLISH_TIMEOUT_MS,
-            this.queue.add(row.name, row.payload, {
-              jobId: `outbox-${row.id}`,
-              attempts: 5,
-              backoff: { type: 'exponential', delay: 1000 },
-              removeOnComplete: { age: 24 * 3600, count: 10000 },
-              removeOnFail: { age: 7 * 24 * 3600 },
-            }),
-            () => new PublishTimeoutError(),
-          );
-          await em.update(OutboxMessage, { id: row.id }, { publishedAt: new Date(), attempts: row.attempts + 1 });
-          published++;
-        } catch (e) {
-          await em.update(OutboxMessage, { id: row.id }, {
-            attempts: row.attempts + 1,
-            lastError: String((e as Error)?.name ?? 'Error').slice(0, 200),
-          });
-          break; // Redis is likely down: keep order, try the rest next pass.
-        }
+    const repo = this.dataSource.getRepository(OutboxMessage);
+    const rows = await repo.createQueryBuilder('o').where('o.published_at IS NULL').orderBy('o.id', 'ASC').limit(BATCH).getMany();
+    let published = 0;
+    for (const row of rows) {
+      try {
+        // A publish that times out may still land later: the fixed jobId makes the next
+        // pass's republish of the same row a no-op, so the job still runs once.
+        await within(
+          PUBLISH_TIMEOUT_MS,
+          this.queue.add(row.name, row.payload, {
+            jobId: `outbox-${row.id}`,
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: { age: 24 * 3600, count: 10000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          }),
+          () => new PublishTimeoutError(),
+        );
+        await repo
+          .createQueryBuilder()
+          .update()
+          .set({ publishedAt: () => 'now()', attempts: () => 'attempts + 1' })
+          .where('id = :id AND published_at IS NULL', { id: row.id })
+          .execute();
+        published++;
+      } catch (e) {
+        await repo
+          .createQueryBuilder()
+          .update()
+          .set({ attempts: () => 'attempts + 1', lastError: String((e as Error)?.name ?? 'Error').slice(0, 200) })
+          .where('id = :id AND published_at IS NULL', { id: row.id })
+          .execute();
+        break; // Redis is likely down: keep order, try the rest next pass.
       }
-      return published;
-    });
+    }
+    return published;
   }
 }
