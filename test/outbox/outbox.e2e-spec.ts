@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@amani/config';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { createTestApp, TestApp } from '../support/app';
+import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
 import { DisposableRedis } from '../support/redis-server';
 import { loginAs } from '../support/users';
 
@@ -26,17 +27,21 @@ const cpuMsOver = async (ms: number) => {
 
 /**
  * DESIGN §7: Redis being down fails no request and loses no job. This test runs its own
- * redis-server so it can stop "Redis" without disturbing anything else.
+ * redis-server so it can stop "Redis" without disturbing anything else, and its own database:
+ * the relay publishes the oldest pending row first and stops at the first failure, so in the
+ * shared database another suite's pending row would take every attempt.
  */
 describe('transactional outbox with Redis down', () => {
   let redis: DisposableRedis;
   let t: TestApp;
   let worker: INestApplicationContext;
   let db: DataSource;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     redis = await DisposableRedis.create();
-    const env = { REDIS_URL: redis.url };
+    env = { ...isolatedEnv('outbox'), REDIS_URL: redis.url };
+    prepareIsolatedDatabase(env);
     t = await createTestApp(env);
     worker = await createWorker(loadConfig({ ...process.env, ...env }));
     db = t.app.get(DataSource);
@@ -48,6 +53,7 @@ describe('transactional outbox with Redis down', () => {
     await worker?.close();
     await t?.close();
     await redis?.stop();
+    if (env) await dropIsolatedDatabase(env);
   });
 
   it('accepts the write while Redis is down, then runs the job exactly once when it returns', async () => {
