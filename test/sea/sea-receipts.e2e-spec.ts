@@ -5,6 +5,16 @@ import { complaintBody, focalPoint, fpApi, newComplaint } from './sea-fixtures';
 
 const TRIES = 50;
 
+/**
+ * The middle sample: what an attacker timing many tries would compare. A tail percentile of 50
+ * samples measures the machine's scheduler (another suite running beside this one) more than
+ * a systematic difference between the two paths.
+ */
+function median(samples: number[]): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return (s[Math.floor((s.length - 1) / 2)] + s[Math.ceil((s.length - 1) / 2)]) / 2;
+}
+
 function p95(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.ceil(0.95 * sorted.length) - 1];
@@ -30,7 +40,7 @@ describe('SEA receipts: constant cost and rate limits', () => {
   });
   afterAll(() => t?.close());
 
-  it(`answers right and wrong receipts alike in time: p95 over ${TRIES} tries each differs by < 50 ms`, async () => {
+  it(`answers right and wrong receipts alike in time: the median of ${TRIES} interleaved tries each differs by < 50 ms`, async () => {
     const time = async (r: string, expected: number) => {
       const start = process.hrtime.bigint();
       const res = await t.http().post('/sea/complaints/access').send({ receipt: r });
@@ -49,8 +59,10 @@ describe('SEA receipts: constant cost and rate limits', () => {
       right.push(await time(receipt, 200));
       wrong.push(await time(randomReceipt(), 404));
     }
-    const diff = Math.abs(p95(right) - p95(wrong));
-    process.stdout.write(`receipt timing: p95 right ${p95(right).toFixed(1)} ms, wrong ${p95(wrong).toFixed(1)} ms, diff ${diff.toFixed(1)} ms\n`);
+    const diff = Math.abs(median(right) - median(wrong));
+    process.stdout.write(
+      `receipt timing: median right ${median(right).toFixed(1)} ms, wrong ${median(wrong).toFixed(1)} ms, diff ${diff.toFixed(1)} ms (p95 ${p95(right).toFixed(1)} / ${p95(wrong).toFixed(1)} ms)\n`,
+    );
     expect(diff).toBeLessThan(50);
   });
 
