@@ -31,7 +31,12 @@ export class LockoutService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** Null when the account is locked (or gone): the attempt must not be evaluated. */
+  /**
+   * Null when the account is locked (or gone): the attempt must not be evaluated. Without an
+   * `em` the reservation commits on its own, on purpose: a failed attempt must stay counted
+   * even when the caller's work rolls back. Callers therefore reserve outside any open
+   * transaction (the pool guard refuses a second checkout inside one).
+   */
   async reserve(userId: string, em?: EntityManager): Promise<AttemptReservation | null> {
     const manager = em ?? this.dataSource.manager;
     const { maxFailures, lockoutSeconds } = this.config.auth;
