@@ -9,12 +9,14 @@ import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
+import { LocationsModule } from '@amani/domain/locations';
 import { ReportsService } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { CasesApiModule } from './cases/cases-api.module';
 import { HealthModule } from './health/health.module';
+import { LocationsController } from './locations/locations.controller';
 import { ReferralsApiModule } from './referrals/referrals-api.module';
 import { ReportPageModule } from './report-page/report-page.module';
 import { ReportsController } from './reports/reports.controller';
@@ -44,8 +46,9 @@ export class ApiModule {
         ReferralsApiModule,
         SeaApiModule,
         ReportPageModule,
+        LocationsModule,
       ],
-      controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController],
+      controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController, LocationsController],
       providers: [
         ReportsService,
         { provide: APP_GUARD, useClass: AmaniThrottlerGuard },

@@ -2,6 +2,7 @@ import { AuditCheckpoint, AuditEvent, AuditQueueEntry } from '../../audit/src/au
 import { AuthSession, RefreshToken } from '../../auth/src/sessions/session.entity';
 import { User } from '../../auth/src/users/user.entity';
 import { Agency } from '../../domain/src/agencies/agency.entity';
+import { Location } from '../../domain/src/locations/location.entity';
 import { CaseActionPlanItem } from '../../domain/src/cases/case-action-plan-item.entity';
 import { CaseAttachment, CaseAttachmentChunk } from '../../domain/src/cases/case-attachment.entity';
 import { CaseTransfer } from '../../domain/src/cases/case-transfer.entity';
@@ -39,6 +40,7 @@ import { OutboxMessage } from '../../jobs/src/outbox/outbox.entity';
  */
 export const ALL_ENTITIES: Function[] = [
   Agency,
+  Location,
   User,
   AuthSession,
   RefreshToken,

@@ -108,6 +108,12 @@ export class ReportResultDto {
   @ApiProperty({ type: ReportChartRefDto }) chart: ReportChartRefDto;
   @ApiPropertyOptional({ type: [ReportInclusionDto], description: 'Who counts in each population the report reads; absent from results stored before it existed.' })
   inclusion?: ReportInclusionDto[];
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Admin-1 location codes under which every sub-unit was counted, because a cell of a sub-unit would otherwise have been suppressed; absent from results stored before it existed.',
+  })
+  regionRollUp?: string[];
 }
 
 export class ReportDto extends ReportSummaryDto {

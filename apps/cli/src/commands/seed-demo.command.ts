@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Command, CommandRunner } from 'nest-commander';
+import { LocationsService, ParsedLocation } from '@amani/domain/locations';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
@@ -50,6 +51,11 @@ const SEED_ONLY_STAFF: { role: 'caseworker' | 'provider'; agency: string; name: 
 
 const DEMO_CASE_COUNT = 200;
 const DEMO_REGIONS = ['DEMO-NORTH', 'DEMO-SOUTH'];
+const DEMO_LOCATIONS: ParsedLocation[] = [
+  { pCode: 'DEMO', adminLevel: 0, parentPCode: null, names: { en: 'Demo country', fr: 'Pays de démonstration', ar: 'بلد تجريبي', es: 'País de demostración' } },
+  { pCode: 'DEMO-NORTH', adminLevel: 1, parentPCode: 'DEMO', names: { en: 'North', fr: 'Nord', ar: 'الشمال', es: 'Norte' } },
+  { pCode: 'DEMO-SOUTH', adminLevel: 1, parentPCode: 'DEMO', names: { en: 'South', fr: 'Sud', ar: 'الجنوب', es: 'Sur' } },
+];
 
 export function demoEmail(role: Role): string {
   return `${role.replace(/_/g, '-')}@demo.amani.test`;
@@ -84,6 +90,7 @@ export class SeedDemoCommand extends CommandRunner {
     private readonly seaKeys: SeaKeysService,
     private readonly seaIntake: SeaIntakeService,
     private readonly seaEndorsements: SeaEndorsementsService,
+    private readonly locations: LocationsService,
   ) {
     super();
   }
@@ -97,6 +104,9 @@ export class SeedDemoCommand extends CommandRunner {
     const covered = new Set(DEMO_AGENCIES.flatMap((a) => a.serviceTypes));
     const missing = SERVICE_TYPES.filter((s) => !covered.has(s));
     if (missing.length || DEMO_USERS.length !== ROLES.length) throw new Error('demo data does not cover every service type and role');
+
+    // A demo gazetteer, so region codes are checked and have names as in a real deployment.
+    await this.locations.import(DEMO_LOCATIONS);
 
     const ctx = { actor: null, via: 'seed' };
     const agencyIds = new Map<string, string>();

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LocationsModule } from '../locations/locations.module';
 import { CaseActionPlanService } from './case-action-plan.service';
 import { CaseAttachmentsService } from './case-attachments.service';
 import { CaseTransfersService } from './case-transfers.service';
@@ -21,6 +22,7 @@ import { ReportingProjection } from './reporting-projection';
  * case fields.
  */
 @Module({
+  imports: [LocationsModule],
   providers: [
     CaseVault,
     CaseScope,

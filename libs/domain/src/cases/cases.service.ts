@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { LocationsService } from '../locations/locations.service';
 import { EntityManager } from 'typeorm';
 import { normalise } from '@amani/crypto';
 import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
@@ -42,6 +43,7 @@ export class CasesService {
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
     private readonly projection: ReportingProjection,
+    private readonly locations: LocationsService,
   ) {}
 
   create(actor: CaseActor, cmd: CreateCaseCommand): Promise<CaseDetailView> {
@@ -49,6 +51,7 @@ export class CasesService {
     const target: CaseAuditTarget = { action: 'case.create', targetType: 'case', targetId: id };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
+        await this.locations.assertKnown('regionCode', cmd.regionCode);
         const assignee = await this.resolveNewCaseAssignee(em, actor, cmd.assignedCaseworkerId ?? null);
         const { code, index } = await this.newSurvivorCode(em);
         const key = this.vault.newKey(id, actor.agencyId);
@@ -136,6 +139,7 @@ export class CasesService {
         const c = await this.scope.load(em, actor, caseId);
         if (c.version !== cmd.version) throw new StaleVersionProblem();
         if (c.stage === 'closed') throw new CaseClosedProblem();
+        await this.locations.assertKnown('regionCode', cmd.regionCode);
         return this.vault.withKey(em, c, async (key) => {
           const sets = this.updateSets(key, caseId, cmd);
           const changed = Object.keys(sets).length;

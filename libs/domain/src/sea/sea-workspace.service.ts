@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { LocationsService } from '../locations/locations.service';
 import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '@amani/http';
 import type { ServiceType } from '../roles';
@@ -169,6 +170,7 @@ export class SeaWorkspaceService {
     private readonly crypto: SeaCrypto,
     private readonly keys: SeaKeysService,
     private readonly auditor: SeaAuditor,
+    private readonly locations: LocationsService,
   ) {}
 
   list(actor: SeaActor, q: ComplaintListQuery): Promise<ComplaintPage> {
@@ -288,6 +290,7 @@ export class SeaWorkspaceService {
       this.tx.run(async (em) => {
         const c = await this.load(em, id);
         await this.requireGrant(em, actor, id);
+        if (coded) await this.locations.assertKnown('coded.regionCode', coded.regionCode);
         if (!seaTransitionAllowed(c.status, to)) {
           throw new UnprocessableProblem('status_transition_not_allowed', 'The complaint cannot move to that status from its current status.', [
             { field: 'to', message: 'is not reachable from the current status' },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
+import { LocationsModule } from '../locations/locations.module';
 import { SeaAssistanceService } from './sea-assistance.service';
 import { SeaAuditor } from './sea-auditor';
 import { SeaCrypto } from './sea-crypto';
@@ -19,7 +20,7 @@ import { SeaTrustService } from './sea-trust.service';
  * complaint ciphertexts.
  */
 @Module({
-  imports: [CasesModule],
+  imports: [CasesModule, LocationsModule],
   providers: [SeaCrypto, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
   exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { LocationsService } from '../locations/locations.service';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { Agency } from '../agencies/agency.entity';
@@ -85,12 +86,14 @@ export class ServicesDirectoryService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly audit: AuditService,
+    private readonly locations: LocationsService,
   ) {}
 
   create(actor: DirectoryActor, cmd: CreateServiceCommand): Promise<ServiceView> {
     return this.tx.run(async (em) => {
       this.assertManager(actor);
       const agencyId = await this.targetAgency(em, actor, cmd.agencyId ?? null);
+      await this.locations.assertKnown('regionCodes', cmd.regionCodes);
       const inserted = await em.insert(ServiceOffering, {
         agencyId,
         serviceType: cmd.serviceType,
@@ -117,6 +120,7 @@ export class ServicesDirectoryService {
         await this.record(actor, 'service.update', row ? 'denied' : 'failure', id, { reason: row ? 'out_of_scope' : 'not_found' });
         throw new NotFoundProblem('service');
       }
+      await this.locations.assertKnown('regionCodes', cmd.regionCodes);
       const sets: Record<string, unknown> = {};
       for (const f of EDITABLE) {
         if (cmd[f] === undefined) continue;

@@ -1,0 +1,5 @@
+export * from './location.entity';
+export * from './hxl-locations';
+export * from './locations.service';
+export * from './locations.module';
+export * from './region-rollup';
