@@ -9,6 +9,7 @@ import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
+import { ReportsService } from '@amani/domain/reporting';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 // The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
@@ -17,6 +18,7 @@ import { AmaniThrottlerGuard, throttlerOptions } from '../../api/src/throttling/
 import { CasePagesController } from './cases/case-pages.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';
+import { ReportPagesController } from './reports/report-pages.controller';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
@@ -43,8 +45,8 @@ export class WebModule {
         CasesModule,
         ReferralsModule,
       ],
-      controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController],
-      providers: [WebSessionService, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController, ReportPagesController],
+      providers: [WebSessionService, ReportsService, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }
