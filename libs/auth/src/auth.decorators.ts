@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
-import type { Role } from '@amani/domain';
+import type { Role } from './roles';
 import type { AuthenticatedRequest, AuthUser } from './auth-user';
 
 export const IS_PUBLIC_KEY = 'amani:public';

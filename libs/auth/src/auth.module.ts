@@ -4,7 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@amani/config';
-import { Agency } from '@amani/domain';
+import { Agency } from './agencies/agency.entity';
 import { AgenciesService } from './agencies/agencies.service';
 import { JWT_AUDIENCE, JWT_ISSUER } from './auth-user';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';

@@ -1,7 +1,7 @@
 import { AuditCheckpoint, AuditEvent, AuditQueueEntry } from '../../audit/src/audit-event.entity';
 import { AuthSession, RefreshToken } from '../../auth/src/sessions/session.entity';
 import { User } from '../../auth/src/users/user.entity';
-import { Agency } from '../../domain/src/agencies/agency.entity';
+import { Agency } from '../../auth/src/agencies/agency.entity';
 import { CaseActionPlanItem } from '../../domain/src/cases/case-action-plan-item.entity';
 import { CaseAttachment, CaseAttachmentChunk } from '../../domain/src/cases/case-attachment.entity';
 import { CaseTransfer } from '../../domain/src/cases/case-transfer.entity';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AGENCY_TYPES, AgencyType, SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { AGENCY_TYPES, AgencyType, SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { IsPlainText } from '../common/plain-text.validator';
 
 export class CreateAgencyDto {

@@ -14,7 +14,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { REGION_CODE_PATTERN } from '@amani/domain/cases';
 import { LANGUAGE_CODE_PATTERN, MAX_SERVICE_LANGUAGES, MAX_SERVICE_REGIONS } from '@amani/domain/services-directory';
 import { IsText } from '../cases/case-validators';

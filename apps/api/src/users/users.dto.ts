@@ -11,7 +11,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ROLES, Role } from '@amani/domain';
+import { ROLES, Role } from '@amani/auth';
 import { USER_STATUSES, UserStatus } from '@amani/auth';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsPlainText } from '../common/plain-text.validator';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
 import { AgenciesService, InvitationsService, passwordPolicyViolation, UsersService } from '@amani/auth';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService, seedDemoCases } from '@amani/domain/cases';
 import { DemoReferralRoute, ReferralActor, ReferralsService, seedDemoReferrals, seedDemoServices } from '@amani/domain/referrals';
 import { ServicesDirectoryService } from '@amani/domain/services-directory';

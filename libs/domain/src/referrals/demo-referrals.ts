@@ -1,8 +1,8 @@
 import type { CaseActor } from '../cases/case-actor';
 import type { CaseConsentsService } from '../cases/case-consents.service';
 import type { ShareableField } from '../cases/case-codes';
-import type { ServiceType } from '../roles';
-import { SERVICE_TYPES } from '../roles';
+import type { ServiceType } from '@amani/auth';
+import { SERVICE_TYPES } from '@amani/auth';
 import type { DirectoryActor, ServicesDirectoryService } from '../services-directory/services-directory.service';
 import type { ReferralActor } from './referral-actor';
 import { DECLINE_REASONS, REFERRAL_STATES, ReferralState, SERVICE_OUTCOMES } from './referral-codes';

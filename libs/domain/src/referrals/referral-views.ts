@@ -1,6 +1,6 @@
 import type { ShareableField } from '../cases/case-codes';
 import type { ReferralFieldValues } from '../cases/case-referral-source.service';
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 import type { DeclineReason, NotificationKind, NotificationTarget, PacketDestroyReason, ReferralState, ServiceOutcome } from './referral-codes';
 import type { Referral } from './referral.entity';
 

@@ -1,10 +1,10 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { Agency } from '../agencies/agency.entity';
+import { User } from '@amani/auth';
+import { Agency } from '@amani/auth';
 import { SHAREABLE_FIELDS, ShareableField, sqlArrayWithin, sqlIn } from '../cases/case-codes';
 import { CaseConsent } from '../cases/case-consent.entity';
 import { Case } from '../cases/case.entity';
-import { SERVICE_TYPES, ServiceType } from '../roles';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { ServiceOffering } from '../services-directory/service-offering.entity';
 import {
   DECLINE_REASONS,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
+import { Agency } from '@amani/auth';
 import type { CaseActor } from '../cases/case-actor';
 import { CaseConsent } from '../cases/case-consent.entity';
 import { CaseConsentsService } from '../cases/case-consents.service';

@@ -10,7 +10,7 @@ import {
   SEXES,
 } from '../cases/case-codes';
 import { REFERRAL_STATES, SERVICE_OUTCOMES } from '../referrals/referral-codes';
-import { SERVICE_TYPES } from '../roles';
+import { SERVICE_TYPES } from '@amani/auth';
 import { SEA_CATEGORIES, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_SEXES } from '../sea/sea-codes';
 import type { PeriodKind, ReportPeriod } from './report-period';
 

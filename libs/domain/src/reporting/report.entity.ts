@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Agency } from '../agencies/agency.entity';
+import { Agency } from '@amani/auth';
 import { sqlIn } from '../cases/case-codes';
 import { PERIOD_SQL_PATTERN } from './report-period';
 import type { ReportResult } from './report-tables';

@@ -3,7 +3,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { OutboxService } from '@amani/jobs';
-import type { Role } from '../roles';
+import type { Role } from '@amani/auth';
 import { reportToCsv } from './report-csv';
 import { parsePeriod, periodHasEnded, ReportPeriod } from './report-period';
 import type { ReportResult } from './report-tables';

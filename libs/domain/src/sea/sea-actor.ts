@@ -1,4 +1,4 @@
-import type { Role } from '../roles';
+import type { Role } from '@amani/auth';
 import { CaseForbiddenProblem } from '../cases/case-errors';
 
 /** A PSEA focal point acting in the workspace, with the login session holding their unlocked key. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '@amani/http';
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 import type { SeaActor } from './sea-actor';
 import { SeaAssistanceRequest } from './sea-assistance-request.entity';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';

@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { Agency } from '../agencies/agency.entity';
+import { User } from '@amani/auth';
+import { Agency } from '@amani/auth';
 import { sqlIn } from '../cases/case-codes';
-import { SERVICE_TYPES, ServiceType } from '../roles';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { SERVICE_LANGUAGES_SQL, SERVICE_REGIONS_SQL } from './service-codes';
 
 /**

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
-import type { Role, ServiceType } from '../roles';
+import { Agency } from '@amani/auth';
+import type { Role, ServiceType } from '@amani/auth';
 import { ServiceOffering } from './service-offering.entity';
 import { TransactionHost } from '@amani/database';
 
