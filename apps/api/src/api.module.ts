@@ -7,6 +7,7 @@ import { AuditModule } from '@amani/audit';
 import { AuthModule, JwtAuthGuard, RolesGuard } from '@amani/auth';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
+import { APP_ENTITIES } from './app-entities';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 import { ReportsService } from '@amani/domain/reporting';
@@ -32,7 +33,7 @@ export class ApiModule {
       imports: [
         AmaniConfigModule.forRoot(config),
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
         ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: throttlerOptions }),
         JobsModule.forApi(),

@@ -7,6 +7,7 @@ import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
 import { SeaModule } from '@amani/domain/sea';
 import { DatabaseModule } from '@amani/database';
+import { SCHEMA } from './schema';
 import { JobsModule } from '@amani/jobs';
 import { AdminCreateCommand } from './commands/admin-create.command';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
@@ -19,7 +20,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule],
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule],
       providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand],
     };
   }

@@ -7,6 +7,7 @@ import { AuthModule } from '@amani/auth';
 import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
+import { APP_ENTITIES } from './app-entities';
 import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
 import { loggerParams } from '@amani/http';
@@ -34,7 +35,7 @@ export class WebModule {
       imports: [
         AmaniConfigModule.forRoot(config),
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
         ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: throttlerOptions }),
         JobsModule.forApi(),

@@ -4,6 +4,7 @@ import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
 import { AuditModule, AuditCheckpointJob } from '@amani/audit';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
+import { APP_ENTITIES } from './app-entities';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 import { DeadlineScanJob, ReferralOverdueJob } from '@amani/domain/referrals';
@@ -23,7 +24,7 @@ export class WorkerModule {
       imports: [
         AmaniConfigModule.forRoot(config),
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
         JobsModule.forWorker(),
         AuditModule,

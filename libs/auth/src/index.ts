@@ -23,3 +23,4 @@ export * from './users/users.service';
 export * from './users/invitations.service';
 export * from './roles';
 export * from './agencies/agency.entity';
+export * from './auth.entities';

@@ -1,3 +1,4 @@
+export * from './cases.entities';
 export * from './case-codes';
 export * from './case-actor';
 export * from './case-commands';

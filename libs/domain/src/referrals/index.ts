@@ -1,3 +1,4 @@
+export * from './referrals.entities';
 export * from './referral-codes';
 export * from './referral-actor';
 export * from './referral-commands';

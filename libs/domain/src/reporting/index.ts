@@ -1,3 +1,4 @@
+export * from './reporting.entities';
 export * from './disclosure-control';
 export * from './report-period';
 export * from './report-templates';
@@ -6,5 +7,6 @@ export * from './report-indicators';
 export * from './report-csv';
 export * from './report.entity';
 export * from './reports.service';
+export * from './reporting.module';
 // The worker-only parts (builder, jobs, scheduler, chart rendering) are imported by path so
 // the API never loads the charting library.

@@ -1,3 +1,4 @@
+export * from './sea.entities';
 export * from './sea-codes';
 export * from './sea-questionnaire';
 export * from './sea-errors';

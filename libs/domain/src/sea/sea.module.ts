@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { CasesModule } from '../cases/cases.module';
 import { SeaAssistanceService } from './sea-assistance.service';
 import { SeaAuditor } from './sea-auditor';
@@ -10,6 +11,7 @@ import { SeaLoginHook } from './sea-login.hook';
 import { SeaRetentionJob } from './sea-retention.job';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { SEA_ENTITIES } from './sea.entities';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
 
@@ -19,7 +21,7 @@ import { SeaTrustService } from './sea-trust.service';
  * complaint ciphertexts.
  */
 @Module({
-  imports: [CasesModule],
+  imports: [TypeOrmModule.forFeature(SEA_ENTITIES), CasesModule],
   providers: [SeaCrypto, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
   exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
