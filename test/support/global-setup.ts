@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateSecretsDocument } from '../../libs/config/src/secrets';
+import { generateSecretsDocument } from '@amani/config/secrets';
 
 /**
  * One fresh database, Redis prefix, key file and log file per test run, so runs never

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { dropDatabase } from '../../libs/database/src/db-drop';
+import { dropDatabase } from '@amani/database/db-drop';
 
 export default async function globalTeardown(): Promise<void> {
   if (process.env.KEEP_TEST_DB === '1') return;

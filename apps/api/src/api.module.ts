@@ -10,7 +10,7 @@ import { DatabaseModule } from '@amani/database';
 import { APP_ENTITIES } from './app-entities';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
-import { ReportsService } from '@amani/domain/reporting';
+import { ReportingModule } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
@@ -21,7 +21,7 @@ import { ReportPageModule } from './report-page/report-page.module';
 import { ReportsController } from './reports/reports.controller';
 import { SeaApiModule } from './sea/sea-api.module';
 import { ServicesDirectoryApiModule } from './services-directory/services-directory-api.module';
-import { AmaniThrottlerGuard, throttlerOptions } from './throttling/throttling';
+import { AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { UsersController } from './users/users.controller';
 
 /** The HTTP application. Guards run in order: rate limit, authentication, role. */
@@ -45,10 +45,10 @@ export class ApiModule {
         ReferralsApiModule,
         SeaApiModule,
         ReportPageModule,
+        ReportingModule,
       ],
       controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController],
       providers: [
-        ReportsService,
         { provide: APP_GUARD, useClass: AmaniThrottlerGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

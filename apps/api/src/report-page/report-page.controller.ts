@@ -8,7 +8,7 @@ import { DomainException } from '@amani/http';
 import { MESSAGE_MAX, questionnaire, Question, SeaIntakeService } from '@amani/domain/sea';
 import { toSubmitCommand } from '../sea/sea-public.controller';
 import { SubmitComplaintDto } from '../sea/sea-public.dto';
-import { StrictThrottle } from '../throttling/throttling';
+import { StrictThrottle } from '@amani/http';
 import { ReportPageFilter } from './report-page.filter';
 import { pageLanguage, sendPage } from './report-page.response';
 import { FieldErrors, FormValues, followUpPage, formPage, receiptPage, statusPage, textsFor } from './report-page.views';

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
 import { parseRecoveryKey, SeaEndorsementsService, SeaKeysService, toSeaActor } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
-import { StrictThrottle } from '../throttling/throttling';
+import { StrictThrottle } from '@amani/http';
 import { ApiSeaUnlock, SeaUnlock } from './sea-unlock.decorator';
 import { EndorsementResultDto, FocalPointDto, GrantDto, GrantResultDto, KeyIssueDto, KeyStatusDto, RecoverKeysDto, SetupKeysDto } from './sea-workspace.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, Query } from '@n
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@amani/auth';
 import { questionnaire, Questionnaire, SeaIntakeService } from '@amani/domain/sea';
-import { StrictThrottle } from '../throttling/throttling';
+import { StrictThrottle } from '@amani/http';
 import {
   ComplainantMessageDto,
   ComplainantViewDto,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { AuditService } from '@amani/audit';
 import { AccessClaims, AuthUser, InvalidCredentialsProblem, InvalidMfaCodeProblem, LoginService, MfaService, SessionService } from '@amani/auth';
-import { StrictThrottle } from '../../../api/src/throttling/throttling';
+import { StrictThrottle } from '@amani/http';
 import { AnyonePage, MfaPendingPage, Session } from '../common/decorators';
 import { RedirectTo } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';

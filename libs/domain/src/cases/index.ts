@@ -19,6 +19,7 @@ export * from './case-safety-plan.entity';
 export * from './case-approval.entity';
 export * from './reporting-incident.entity';
 export { caseDataKeyContext } from './case-vault';
+export { caseFailureVerdict } from './case-auditor';
 export * from './case-scope';
 export * from './reporting-projection';
 export * from './cases.service';
@@ -36,4 +37,3 @@ export { UnsupportedAttachmentProblem, UnreadableAttachmentProblem } from './att
 export * from './case-referral-source.service';
 export * from './consent-withdrawal-hooks';
 export * from './cases.module';
-export * from './demo-cases';

@@ -12,8 +12,4 @@ export * from './notification.entity';
 export { referralKeyContext } from './referral-vault';
 export * from './referrals.service';
 export * from './notifications.service';
-export * from './referral-overdue.job';
-export * from './deadline-scan.job';
-export * from './referral-overdue.scheduler';
 export * from './referrals.module';
-export * from './demo-referrals';

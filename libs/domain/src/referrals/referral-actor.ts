@@ -1,4 +1,4 @@
-import type { CaseActor } from '../cases/case-actor';
+import type { CaseActor } from '@amani/domain/cases';
 import type { Role } from '@amani/auth';
 import { ReferralForbiddenProblem } from './referral-errors';
 

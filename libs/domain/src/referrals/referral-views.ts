@@ -1,5 +1,5 @@
-import type { ShareableField } from '../cases/case-codes';
-import type { ReferralFieldValues } from '../cases/case-referral-source.service';
+import type { ShareableField } from '@amani/domain/cases';
+import type { ReferralFieldValues } from '@amani/domain/cases';
 import type { ServiceType } from '@amani/auth';
 import type { DeclineReason, NotificationKind, NotificationTarget, PacketDestroyReason, ReferralState, ServiceOutcome } from './referral-codes';
 import type { Referral } from './referral.entity';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CasesModule } from '../cases/cases.module';
-import { ServicesDirectoryModule } from '../services-directory/services-directory.module';
+import { CasesModule } from '@amani/domain/cases';
+import { ServicesDirectoryModule } from '@amani/domain/services-directory';
 import { NotificationsService } from './notifications.service';
 import { ReferralAuditor } from './referral-auditor';
 import { ReferralPacketShredder } from './referral-packet-shredder';

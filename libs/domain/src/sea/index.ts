@@ -20,7 +20,4 @@ export * from './sea-key-endorsement.entity';
 export * from './sea-workspace.service';
 export * from './sea-assistance.service';
 export * from './sea-retention.service';
-export * from './sea-retention.job';
-export * from './sea-retention.scheduler';
 export * from './sea.module';
-export * from './demo-complaints';

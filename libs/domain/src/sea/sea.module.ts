@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CasesModule } from '../cases/cases.module';
+import { CasesModule } from '@amani/domain/cases';
 import { SeaAssistanceService } from './sea-assistance.service';
 import { SeaAuditor } from './sea-auditor';
 import { SeaCrypto } from './sea-crypto';
@@ -8,7 +8,6 @@ import { SeaIntakeThrottle } from './sea-intake-throttle';
 import { SeaIntakeService } from './sea-intake.service';
 import { SeaKeysService } from './sea-keys.service';
 import { SeaLoginHook } from './sea-login.hook';
-import { SeaRetentionJob } from './sea-retention.job';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
 import { SEA_ENTITIES } from './sea.entities';
@@ -27,5 +26,3 @@ import { SeaTrustService } from './sea-trust.service';
 })
 export class SeaModule {}
 
-/** The worker's share: the daily retention job (its scheduler is in the worker's schedule registry). */
-export const SEA_WORKER_PROVIDERS = [SeaIntakeThrottle, SeaRetentionService, SeaRetentionJob];
