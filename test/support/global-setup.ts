@@ -1,8 +1,9 @@
+// Runs outside Jest's module mapper (global setup): relative paths, not @amani/* aliases.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { generateSecretsDocument } from '@amani/config/secrets';
+import { generateSecretsDocument } from '../../libs/config/src/secrets';
 
 /**
  * One fresh database, Redis prefix, key file and log file per test run, so runs never

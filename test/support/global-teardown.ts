@@ -1,5 +1,6 @@
+// Runs outside Jest's module mapper (global setup): relative paths, not @amani/* aliases.
 import Redis from 'ioredis';
-import { dropDatabase } from '@amani/database/db-drop';
+import { dropDatabase } from '../../libs/database/src/db-drop';
 
 export default async function globalTeardown(): Promise<void> {
   if (process.env.KEEP_TEST_DB === '1') return;
