@@ -45,9 +45,14 @@ const upwards = (lib) => {
 const siblingContext = [
   { regex: '^\\.\\./[^.]', message: 'Import another domain context through @amani/domain/<context>, not its files.' },
 ];
+// The HTTP edge stays thin: a controller never imports another controller (only modules list them).
+const noControllerImports = [
+  { regex: '\\.controller$', message: 'A controller never imports another controller: move what they share into a DTO, decorator or helper file.' },
+];
 const restrictImports = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns: patterns.flat() }] });
 const importStructure = [
-  { files: ['apps/**/*.ts', 'apps/**/*.tsx'], rules: restrictImports(leavingRelative, deepAlias) },
+  { files: ['apps/**/*.ts', 'apps/**/*.tsx'], rules: restrictImports(leavingRelative, deepAlias, noControllerImports) },
+  { files: ['apps/**/*.module.ts'], rules: restrictImports(leavingRelative, deepAlias) },
   ...LIBRARIES.map((lib) => ({
     files: [`libs/${lib}/**/*.ts`, `libs/${lib}/**/*.tsx`],
     rules: restrictImports(leavingRelative, deepAlias, notForLibraries, upwards(lib)),

@@ -29,6 +29,19 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
   return user;
 });
 
+/**
+ * A parameter decorator that gives the handler its actor (immich's `@Auth()`): the authenticated
+ * caller and the request's correlation id, mapped by `toActor` (which refuses a role the route's
+ * domain does not serve). Each app declares its own, e.g. `CaseAuth = actorParam(toCaseActor)`.
+ */
+export function actorParam<A>(toActor: (user: AuthUser, requestId: string | null) => A): () => ParameterDecorator {
+  return createParamDecorator((_data: unknown, ctx: ExecutionContext): A => {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!req.user) throw new UnauthorizedException();
+    return toActor(req.user, typeof req.id === 'string' ? req.id : null);
+  });
+}
+
 /** The request's correlation id (set by the logger middleware), for audit events. */
 export const RequestId = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {
   const id = ctx.switchToHttp().getRequest<AuthenticatedRequest>().id;
