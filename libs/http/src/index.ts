@@ -8,3 +8,4 @@ export * from './configure-app';
 export * from './unavailable';
 export * from './client-source';
 export * from './throttling';
+export * from './page';

@@ -20,6 +20,7 @@ import { LANGUAGE_CODE_PATTERN, MAX_SERVICE_LANGUAGES, MAX_SERVICE_REGIONS } fro
 import { IsText } from '../cases/case-validators';
 import { IsPlainText } from '../common/plain-text.validator';
 import { PageQueryDto } from '../common/page-query.dto';
+import { PageDto } from '../common/page.dto';
 
 const REGION_MESSAGE = '$property must hold area codes: upper-case letters, digits, _ or -';
 const LANGUAGE_MESSAGE = '$property must hold ISO 639 language codes (2 or 3 lower-case letters)';
@@ -187,9 +188,4 @@ export class ServiceDto {
   @ApiProperty() version: number;
 }
 
-export class ServicePageDto {
-  @ApiProperty({ type: [ServiceDto] }) items: ServiceDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
-}
+export class ServicePageDto extends PageDto(ServiceDto) {}

@@ -32,9 +32,4 @@ export function toUserView(u: User): UserView {
   };
 }
 
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type { Page } from '@amani/http';

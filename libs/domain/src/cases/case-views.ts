@@ -196,12 +196,7 @@ export interface ShareView {
   createdAt: Date;
 }
 
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type { Page } from '@amani/http';
 
 export interface AssessmentNeedView {
   area: NeedArea;

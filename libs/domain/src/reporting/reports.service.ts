@@ -10,6 +10,7 @@ import type { ReportResult } from './report-tables';
 import { REPORT_TEMPLATE_IDS, ReportScope, templateSpec, TemplateSpec } from './report-templates';
 import { Report, ReportOrigin, ReportStatus } from './report.entity';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 export const REPORT_BUILD_JOB = 'report.build' as const;
 export const REPORT_SCHEDULE_JOB = 'report.schedule' as const;
@@ -42,12 +43,7 @@ export interface ReportView extends ReportSummary {
   result: ReportResult | null;
 }
 
-export interface ReportPage {
-  items: ReportSummary[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ReportPage = Page<ReportSummary>;
 
 export interface ReportFile {
   filename: string;

@@ -29,6 +29,7 @@ import { SeaComplaintShreddedProblem, SeaNotGrantedProblem } from './sea-errors'
 import { nextMessageSeq } from './sea-intake.service';
 import { SeaKeysService } from './sea-keys.service';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 export interface ComplaintSummaryView {
   id: string;
@@ -86,12 +87,7 @@ export interface ComplaintDetailView extends ComplaintSummaryView {
   assistance: AssistanceLinkView[];
 }
 
-export interface ComplaintPage {
-  items: ComplaintSummaryView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ComplaintPage = Page<ComplaintSummaryView>;
 
 /** The coded fields a focal point confirms or corrects when assessing a complaint. */
 export interface ConfirmedCodes {

@@ -6,6 +6,7 @@ import { Agency } from '@amani/auth';
 import type { Role, ServiceType } from '@amani/auth';
 import { ServiceOffering } from './service-offering.entity';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 /** Who manages directory entries: a supervisor (own agency) or an administrator (any agency). */
 export interface DirectoryActor {
@@ -65,12 +66,7 @@ export interface ServiceView {
   version: number;
 }
 
-export interface ServicePage {
-  items: ServiceView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ServicePage = Page<ServiceView>;
 
 const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
 const EDITABLE = ['serviceType', 'name', 'regionCodes', 'languages', 'openingHours', 'contactChannel', 'capacity', 'acceptingReferrals'] as const;
