@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ROLES } from '@amani/domain';
+import { ROLES } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
 import { rememberSecret } from '../support/canary';

@@ -1,4 +1,4 @@
-import { Role, ROLES } from '@amani/domain';
+import { Role, ROLES } from '@amani/auth';
 
 /**
  * The committed table of who may reach which route. The matrix test walks every route the

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@amani/config';
-import { fixtureIncidents } from '../../libs/domain/src/reporting/testing/report-fixture';
+import { fixtureIncidents } from '@amani/testing/reporting/report-fixture';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { seedCase, until } from '../reports/report-seed';
 import { createTestApp, TestApp } from '../support/app';

@@ -8,6 +8,7 @@ import { ReferralsModule } from '@amani/domain/referrals';
 import { LocationsModule } from '@amani/domain/locations';
 import { SeaModule } from '@amani/domain/sea';
 import { DatabaseModule } from '@amani/database';
+import { SCHEMA } from './schema';
 import { JobsModule } from '@amani/jobs';
 import { AdminCreateCommand } from './commands/admin-create.command';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
@@ -21,7 +22,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule, LocationsModule],
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule, LocationsModule],
       providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand, LocationsImportCommand],
     };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@amani/auth';
-import { ROLES } from '@amani/domain';
+import { ROLES } from '@amani/auth';
 import { LocationsService } from '@amani/domain/locations';
 import { LocationListDto, LocationQueryDto } from './locations.dto';
 

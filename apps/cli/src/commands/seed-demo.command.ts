@@ -6,11 +6,14 @@ import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
 import { AgenciesService, InvitationsService, passwordPolicyViolation, UsersService } from '@amani/auth';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/domain';
-import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService, seedDemoCases } from '@amani/domain/cases';
-import { DemoReferralRoute, ReferralActor, ReferralsService, seedDemoReferrals, seedDemoServices } from '@amani/domain/referrals';
+import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService } from '@amani/domain/cases';
+import { ReferralActor, ReferralsService } from '@amani/domain/referrals';
 import { ServicesDirectoryService } from '@amani/domain/services-directory';
-import { SeaEndorsementsService, SeaIntakeService, SeaKeysService, seedDemoSea } from '@amani/domain/sea';
+import { SeaEndorsementsService, SeaIntakeService, SeaKeysService } from '@amani/domain/sea';
+import { seedDemoCases } from '../demo/demo-cases';
+import { seedDemoSea } from '../demo/demo-complaints';
+import { DemoReferralRoute, seedDemoReferrals, seedDemoServices } from '../demo/demo-referrals';
 
 interface DemoAgency {
   key: string;

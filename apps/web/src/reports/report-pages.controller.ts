@@ -2,13 +2,12 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Response } from 'express';
 import { DomainException } from '@amani/http';
 import { ReportsService, ReportTrend } from '@amani/domain/reporting';
-import { actorFor, pageNumber, PAGE_SIZE, UUID } from '../cases/case-pages.controller';
+import { actorFor, pageNumber, PAGE_SIZE, requestIdOf, UUID } from '../common/page-helpers';
 import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
-import { requestIdOf } from '../sign-in/sign-in.controller';
 import { pageContext } from '../views/page';
 import { comparePage, reportPage, reportsListPage, RequestForm, requestableTemplates } from '../views/reports';
 

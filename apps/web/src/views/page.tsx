@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import { InlineStyle, pageCsp, styleSheet, Translate } from '@amani/html';
 import { direction, translate, WEB_LANGUAGES, WebLanguage, CATALOGUES } from '../i18n';
 import type { WebSession } from '../session/web-session.service';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LocationsService } from '../locations/locations.service';
+import { LocationsService } from '@amani/domain/locations';
 import { ValidationProblem } from '@amani/http';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';

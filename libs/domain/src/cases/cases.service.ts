@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LocationsService } from '../locations/locations.service';
+import { LocationsService } from '@amani/domain/locations';
 import { EntityManager } from 'typeorm';
 import { normalise } from '@amani/crypto';
 import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { AssignCaseCommand, CaseListQuery, ChangeStageCommand, CreateCaseCommand, ReopenCaseCommand, UpdateCaseCommand } from './case-commands';

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { REGION_CODE_PATTERN } from '../cases/case-codes';
+import { REGION_CODE_PATTERN } from './location-codes';
 import { MAX_ADMIN_LEVEL } from './location.entity';
 
 /** A gazetteer entry read from an HXL file, before it is stored. */

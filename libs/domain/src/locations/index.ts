@@ -1,3 +1,5 @@
+export * from './location-codes';
+export * from './locations.entities';
 export * from './location.entity';
 export * from './hxl-locations';
 export * from './locations.service';

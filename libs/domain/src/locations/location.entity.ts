@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { REGION_CODE_SQL_PATTERN } from '../cases/case-codes';
+import { REGION_CODE_SQL_PATTERN } from './location-codes';
 
 /** Deepest administrative level a gazetteer row may have (0 = country). */
 export const MAX_ADMIN_LEVEL = 4;

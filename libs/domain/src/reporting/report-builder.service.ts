@@ -5,7 +5,7 @@ import { AppConfig, InjectConfig, NodeEnv } from '@amani/config';
 import { DisclosureControlError } from './disclosure-control';
 import { renderChartSvg } from './report-chart';
 import { parsePeriod, ReportPeriod } from './report-period';
-import type { RegionNode } from '../locations/region-rollup';
+import type { RegionNode } from '@amani/domain/locations';
 import { AggregateRow, aggregationQuery, buildReportResult, readAggregation, REGION_KEY } from './report-tables';
 import { TemplateSpec, templateFamilies, templateSpec } from './report-templates';
 import { Report } from './report.entity';

@@ -10,7 +10,7 @@ import {
   suppressLinked,
   suppressRowLinked,
 } from './disclosure-control';
-import { RegionNode, rollUpRegions } from '../locations/region-rollup';
+import { RegionNode, rollUpRegions } from '@amani/domain/locations';
 import { deriveIndicators, ReportIndicatorTable } from './report-indicators';
 import type { ReportPeriod } from './report-period';
 import {

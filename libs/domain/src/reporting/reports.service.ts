@@ -3,13 +3,14 @@ import { EntityManager, In, IsNull } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { OutboxService } from '@amani/jobs';
-import type { Role } from '../roles';
+import type { Role } from '@amani/auth';
 import { reportToCsv } from './report-csv';
 import { parsePeriod, periodHasEnded, periodsUpTo, ReportPeriod } from './report-period';
 import type { ReportResult } from './report-tables';
 import { REPORT_TEMPLATE_IDS, ReportScope, templateSpec, TemplateSpec } from './report-templates';
 import { Report, ReportOrigin, ReportStatus } from './report.entity';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 export const REPORT_BUILD_JOB = 'report.build' as const;
 export const REPORT_SCHEDULE_JOB = 'report.schedule' as const;
@@ -42,12 +43,7 @@ export interface ReportView extends ReportSummary {
   result: ReportResult | null;
 }
 
-export interface ReportPage {
-  items: ReportSummary[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ReportPage = Page<ReportSummary>;
 
 /** One point of a headline trend: the chart section's published grand total of one period. */
 export interface ReportTrendPoint {

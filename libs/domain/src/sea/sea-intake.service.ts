@@ -1,6 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { LocationsService } from '../locations/locations.service';
+import { LocationsService } from '@amani/domain/locations';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ValidationProblem } from '@amani/http';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LocationsService } from '../locations/locations.service';
+import { LocationsService } from '@amani/domain/locations';
 import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '@amani/http';
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 import type { SeaActor } from './sea-actor';
 import { SeaAssistanceRequest } from './sea-assistance-request.entity';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
@@ -30,6 +30,7 @@ import { SeaComplaintShreddedProblem, SeaNotGrantedProblem } from './sea-errors'
 import { nextMessageSeq } from './sea-intake.service';
 import { SeaKeysService } from './sea-keys.service';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 export interface ComplaintSummaryView {
   id: string;
@@ -87,12 +88,7 @@ export interface ComplaintDetailView extends ComplaintSummaryView {
   assistance: AssistanceLinkView[];
 }
 
-export interface ComplaintPage {
-  items: ComplaintSummaryView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ComplaintPage = Page<ComplaintSummaryView>;
 
 /** The coded fields a focal point confirms or corrects when assessing a complaint. */
 export interface ConfirmedCodes {

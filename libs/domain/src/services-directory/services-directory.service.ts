@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { LocationsService } from '../locations/locations.service';
+import { LocationsService } from '@amani/domain/locations';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
-import type { Role, ServiceType } from '../roles';
+import { Agency } from '@amani/auth';
+import type { Role, ServiceType } from '@amani/auth';
 import { ServiceOffering } from './service-offering.entity';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 /** Who manages directory entries: a supervisor (own agency) or an administrator (any agency). */
 export interface DirectoryActor {
@@ -66,12 +67,7 @@ export interface ServiceView {
   version: number;
 }
 
-export interface ServicePage {
-  items: ServiceView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ServicePage = Page<ServiceView>;
 
 const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
 const EDITABLE = ['serviceType', 'name', 'regionCodes', 'languages', 'openingHours', 'contactChannel', 'capacity', 'acceptingReferrals'] as const;

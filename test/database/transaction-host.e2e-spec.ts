@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@amani/config';
-import { openAppDataSource } from './database.module';
-import { appDataSourceOptions } from './data-source-options';
-import { SecondConnectionError, TransactionHost } from './transaction-host';
+import { appDataSourceOptions, openAppDataSource, SecondConnectionError, TransactionHost } from '@amani/database';
 
 /** The transaction rules against the real database, with a pool of one connection. */
 describe('TransactionHost (pool of one)', () => {
@@ -10,7 +8,7 @@ describe('TransactionHost (pool of one)', () => {
   let tx: TransactionHost;
   beforeAll(async () => {
     const config = loadConfig({ ...process.env, DATABASE_POOL_SIZE: '1', DATABASE_ACQUIRE_TIMEOUT_MS: '500' });
-    ds = await openAppDataSource(appDataSourceOptions(config));
+    ds = await openAppDataSource(appDataSourceOptions(config, { entities: [] }));
     tx = new TransactionHost(ds);
   });
   afterAll(() => ds.destroy());

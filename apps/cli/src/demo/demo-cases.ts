@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { CaseActor } from './case-actor';
+import type { CaseActor } from '@amani/domain/cases';
 import {
   AGE_BANDS,
   DISABILITY_STATUSES,
@@ -15,10 +15,10 @@ import {
   SEXES,
   TIMES_OF_DAY,
   VULNERABILITIES,
-} from './case-codes';
-import type { CaseConsentsService } from './case-consents.service';
-import type { CaseIncidentsService } from './case-incidents.service';
-import type { CasesService } from './cases.service';
+} from '@amani/domain/cases';
+import type { CaseConsentsService } from '@amani/domain/cases';
+import type { CaseIncidentsService } from '@amani/domain/cases';
+import type { CasesService } from '@amani/domain/cases';
 
 export interface DemoCaseServices {
   cases: CasesService;

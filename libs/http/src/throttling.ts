@@ -11,7 +11,7 @@ import {
 } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { sourceTracker } from '@amani/http';
+import { sourceTracker } from './client-source';
 import { redisOptionsFromUrl } from '@amani/jobs';
 
 export type ThrottleClass = 'auth' | 'public';

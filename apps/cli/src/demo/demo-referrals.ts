@@ -1,12 +1,12 @@
-import type { CaseActor } from '../cases/case-actor';
-import type { CaseConsentsService } from '../cases/case-consents.service';
-import type { ShareableField } from '../cases/case-codes';
-import type { ServiceType } from '../roles';
-import { SERVICE_TYPES } from '../roles';
-import type { DirectoryActor, ServicesDirectoryService } from '../services-directory/services-directory.service';
-import type { ReferralActor } from './referral-actor';
-import { DECLINE_REASONS, REFERRAL_STATES, ReferralState, SERVICE_OUTCOMES } from './referral-codes';
-import type { ReferralsService } from './referrals.service';
+import type { CaseActor } from '@amani/domain/cases';
+import type { CaseConsentsService } from '@amani/domain/cases';
+import type { ShareableField } from '@amani/domain/cases';
+import type { ServiceType } from '@amani/auth';
+import { SERVICE_TYPES } from '@amani/auth';
+import type { DirectoryActor, ServicesDirectoryService } from '@amani/domain/services-directory';
+import type { ReferralActor } from '@amani/domain/referrals';
+import { DECLINE_REASONS, REFERRAL_STATES, ReferralState, SERVICE_OUTCOMES } from '@amani/domain/referrals';
+import type { ReferralsService } from '@amani/domain/referrals';
 
 export interface DemoServiceAgency {
   agencyId: string;

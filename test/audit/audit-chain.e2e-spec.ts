@@ -6,20 +6,15 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AmaniConfigModule, AppConfig, loadConfig } from '@amani/config';
 import { DatabaseModule, dropDatabase, prepareDatabase } from '@amani/database';
-import { AuditCheckpointJob } from './audit-checkpoint.job';
-import { AuditCheckpointService } from './audit-checkpoint.service';
-import { GENESIS_HASH, hashAuditEvent } from './audit-hash';
-import { AUDIT_FIELD_COLUMNS, RawAuditFields, toHashable } from './audit-row';
-import { AuditSequencer } from './audit-sequencer.service';
-import { AuditVerifier } from './audit-verifier.service';
-import { AuditModule } from './audit.module';
-import { AuditService } from './audit.service';
+import { AUDIT_ENTITIES, AuditCheckpointJob, AuditCheckpointService, AuditModule, AuditSequencer, AuditService, AuditVerifier, GENESIS_HASH, hashAuditEvent } from '@amani/audit';
+import { AUDIT_FIELD_COLUMNS, RawAuditFields, toHashable } from '@amani/audit/audit-row';
+import { ALL_MIGRATIONS } from '@amani/migrations';
 
 /**
  * Runs on a database of its own: it tampers with the chain, which must not disturb the
  * other suites sharing this run's database.
  */
-const ROOT = resolve(__dirname, '../../..');
+const ROOT = resolve(__dirname, '../..');
 
 function withDatabase(url: string, db: string): string {
   const u = new URL(url);
@@ -45,7 +40,7 @@ describe('audit chain (PostgreSQL)', () => {
 
   async function boot(): Promise<Proc> {
     const module = await Test.createTestingModule({
-      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, AuditModule],
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot({ entities: AUDIT_ENTITIES }), AuditModule],
     }).compile();
     await module.init();
     return {
@@ -102,7 +97,7 @@ describe('audit chain (PostgreSQL)', () => {
       AUDIT_SEQUENCER_MS: '50',
     };
     config = loadConfig(env);
-    await prepareDatabase(config);
+    await prepareDatabase(config, { entities: [], migrations: ALL_MIGRATIONS });
     owner = new Client({ connectionString: config.database.ownerUrl });
     await owner.connect();
     [a, b] = await Promise.all([boot(), boot()]);

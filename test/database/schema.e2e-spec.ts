@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@amani/config';
-import { ownerDataSourceOptions } from './data-source-options';
+import { ownerDataSourceOptions } from '@amani/database';
+import { SCHEMA } from '../../apps/cli/src/schema';
 
 /** Fails when the entities and the migrations disagree: a change needs a reviewed migration. */
 describe('schema (migrations vs entities)', () => {
   let ds: DataSource;
   beforeAll(async () => {
-    ds = await new DataSource(ownerDataSourceOptions(loadConfig(process.env))).initialize();
+    ds = await new DataSource(ownerDataSourceOptions(loadConfig(process.env), SCHEMA)).initialize();
   });
   afterAll(() => ds.destroy());
 
