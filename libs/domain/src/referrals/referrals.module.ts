@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { ServicesDirectoryModule } from '../services-directory/services-directory.module';
+import { NotificationsRepository, TypeOrmNotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { ReferralAuditor } from './referral-auditor';
 import { ReferralPacketShredder } from './referral-packet-shredder';
 import { ReferralVault } from './referral-vault';
+import { ReferralsRepository, TypeOrmReferralsRepository } from './referrals.repository';
 import { ReferralsService } from './referrals.service';
 
 /**
@@ -14,7 +16,15 @@ import { ReferralsService } from './referrals.service';
  */
 @Module({
   imports: [CasesModule, ServicesDirectoryModule],
-  providers: [ReferralVault, ReferralAuditor, ReferralPacketShredder, ReferralsService, NotificationsService],
+  providers: [
+    ReferralVault,
+    { provide: ReferralsRepository, useClass: TypeOrmReferralsRepository },
+    { provide: NotificationsRepository, useClass: TypeOrmNotificationsRepository },
+    ReferralAuditor,
+    ReferralPacketShredder,
+    ReferralsService,
+    NotificationsService,
+  ],
   exports: [ReferralsService, NotificationsService, ServicesDirectoryModule],
 })
 export class ReferralsModule {}
