@@ -56,7 +56,7 @@ describe('ServicesDirectoryService', () => {
       expect(repo.rows.size).toBe(0);
     });
 
-    it.each(['caseworker', 'provider', 'focal_point'] as const)('refuses a %s (403) and writes nothing', async (role) => {
+    it.each(['caseworker', 'provider', 'protection_officer', 'psea_focal_point'] as const)('refuses a %s (403) and writes nothing', async (role) => {
       const e = await failure(sut.create({ id: randomUUID(), role, agencyId: agencyA }, cmd));
       expect(e.status).toBe(403);
       expect(repo.rows.size).toBe(0);
