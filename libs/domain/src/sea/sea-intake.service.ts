@@ -23,6 +23,7 @@ import { formatReceipt, normaliseReceipt, SeaCrypto } from './sea-crypto';
 import { SeaTrustService } from './sea-trust.service';
 import { ReceiptNotRecognisedProblem, SeaIntakeUnavailableProblem } from './sea-errors';
 import { SeaIntakeThrottle } from './sea-intake-throttle';
+import { nextMessageSeq } from './sea-complaints.repository';
 import { TransactionHost } from '@amani/database';
 
 export interface SubmitComplaintCommand {
@@ -221,14 +222,4 @@ export class SeaIntakeService {
       })),
     };
   }
-}
-
-/** Serialises writers of one complaint's conversation without touching the complaint row. */
-export async function nextMessageSeq(em: EntityManager, complaintId: string): Promise<number> {
-  await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sea_complaint_messages:${complaintId}`]);
-  const rows: { next: number }[] = await em.query(
-    `SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM sea_complaint_messages WHERE complaint_id = $1`,
-    [complaintId],
-  );
-  return Number(rows[0].next);
 }

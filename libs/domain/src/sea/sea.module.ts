@@ -10,6 +10,8 @@ import { SeaLoginHook } from './sea-login.hook';
 import { SeaRetentionJob } from './sea-retention.job';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { SeaComplaintsRepository, TypeOrmSeaComplaintsRepository } from './sea-complaints.repository';
+import { SeaSealer } from './sea-sealed-fields';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
 
@@ -20,7 +22,7 @@ import { SeaTrustService } from './sea-trust.service';
  */
 @Module({
   imports: [CasesModule],
-  providers: [SeaCrypto, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  providers: [SeaCrypto, SeaSealer, { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository }, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
   exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
 export class SeaModule {}
