@@ -48,6 +48,9 @@ export interface SeaIncomingAssistance {
   shared: SeaSharedFields;
 }
 
+/** A new complaint's coded columns and receipt material (tag, verifier, CK wrapped under the receipt). */
+export type NewSeaComplaint = Omit<SeaComplaint, 'narrative' | 'contact'>;
+
 export interface SeaStatusChange {
   status: SeaStatus;
   statusChangedOn: string;
@@ -81,6 +84,14 @@ export abstract class SeaComplaintsRepository {
   /** False when the complaint was no longer in `from` (or was shredded). */
   abstract changeStatus(id: string, from: SeaStatus, change: SeaStatusChange): Promise<boolean>;
   abstract setOutcome(id: string, outcome: SeaOutcome): Promise<void>;
+
+  // Anonymous intake and follow-up by receipt.
+  /** Region codes the deployment's agencies serve. */
+  abstract regionCodes(): Promise<string[]>;
+  /** Stores a new complaint, its content sealed under its key, and one grant per focal point. */
+  abstract insertComplaint(c: NewSeaComplaint, key: SeaComplaintKey, content: { narrative: string; contact: string | null }, grants: { userId: string; sealedKey: Buffer }[]): Promise<void>;
+  /** Live complaints sharing the receipt's lookup tag (several receipts share one tag). */
+  abstract receiptCandidates(tag: Buffer): Promise<{ id: string; verifier: Buffer; wrappedKey: Buffer }[]>;
 
   abstract findAgency(id: string): Promise<{ id: string; serviceTypes: ServiceType[]; regionCodes: string[] } | null>;
   abstract insertAssistance(r: Omit<SeaAssistanceRecord, 'id'>, shared: SeaSharedFields): Promise<SeaAssistanceRecord>;
@@ -301,6 +312,28 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
 
   async setOutcome(id: string, outcome: SeaOutcome): Promise<void> {
     await this.em.update(SeaComplaint, { id }, { outcome });
+  }
+
+  async regionCodes(): Promise<string[]> {
+    const rows: { code: string }[] = await this.em.query(`SELECT DISTINCT unnest(region_codes) AS code FROM agencies ORDER BY 1`);
+    return rows.map((r) => r.code);
+  }
+
+  async insertComplaint(c: NewSeaComplaint, key: SeaComplaintKey, content: { narrative: string; contact: string | null }, grants: { userId: string; sealedKey: Buffer }[]): Promise<void> {
+    const sealed = this.sealer.sealRow('sea_complaints', { complaint: key.key }, c, { narrative: content.narrative, contact: content.contact });
+    await this.em.insert(SeaComplaint, { ...c, narrative: sealed.narrative!, contact: sealed.contact ?? null });
+    await this.em.insert(
+      SeaComplaintGrant,
+      grants.map((g) => ({ complaintId: c.id, userId: g.userId, sealedKey: g.sealedKey, grantedBy: null, grantedOn: c.receivedOn })),
+    );
+  }
+
+  async receiptCandidates(tag: Buffer): Promise<{ id: string; verifier: Buffer; wrappedKey: Buffer }[]> {
+    const rows: { id: string; receipt_verifier: Buffer; receipt_wrapped_key: Buffer }[] = await this.em.query(
+      `SELECT id, receipt_verifier, receipt_wrapped_key FROM sea_complaints WHERE receipt_tag = $1 AND shredded_on IS NULL`,
+      [tag],
+    );
+    return rows.map((r) => ({ id: r.id, verifier: r.receipt_verifier, wrappedKey: r.receipt_wrapped_key }));
   }
 
   findAgency(id: string): Promise<Agency | null> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceType } from '../../roles';
 import type { SeaOutcome, SeaStatus } from '../sea-codes';
 import {
+  NewSeaComplaint,
   SeaAssistanceRecord,
   SeaComplaintKey,
   SeaComplaintRecord,
@@ -18,6 +19,7 @@ interface StoredComplaint {
   contact: string | null;
   /** The complaint key a grant must open to: content opens only under it. */
   key: Buffer;
+  receipt?: { tag: Buffer; verifier: Buffer; wrappedKey: Buffer };
 }
 
 /** In-memory SEA complaint store for unit tests; a "sealed key" is the complaint key itself, granted per user. */
@@ -159,6 +161,33 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
   setOutcome(id: string, outcome: SeaOutcome): Promise<void> {
     this.complaints.get(id)!.record.outcome = outcome;
     return Promise.resolve();
+  }
+
+  regionCodes(): Promise<string[]> {
+    return Promise.resolve([...new Set([...this.agencies.values()].flatMap((a) => a.regionCodes))].sort());
+  }
+
+  insertComplaint(c: NewSeaComplaint, key: SeaComplaintKey, content: { narrative: string; contact: string | null }, grants: { userId: string; sealedKey: Buffer }[]): Promise<void> {
+    const { receiptTag, receiptVerifier, receiptWrappedKey, ...record } = c;
+    this.complaints.set(c.id, {
+      record,
+      ...content,
+      key: Buffer.from(key.key),
+      receipt: { tag: Buffer.from(receiptTag!), verifier: Buffer.from(receiptVerifier!), wrappedKey: Buffer.from(receiptWrappedKey!) },
+    });
+    for (const g of grants) this.grant(c.id, g.userId);
+    this.sealedGrants.push(...grants.map((g) => ({ complaintId: c.id, ...g })));
+    return Promise.resolve();
+  }
+
+  readonly sealedGrants: { complaintId: string; userId: string; sealedKey: Buffer }[] = [];
+
+  receiptCandidates(tag: Buffer): Promise<{ id: string; verifier: Buffer; wrappedKey: Buffer }[]> {
+    return Promise.resolve(
+      [...this.complaints.values()]
+        .filter((c) => c.record.shreddedOn === null && c.receipt?.tag.equals(tag))
+        .map((c) => ({ id: c.record.id, verifier: c.receipt!.verifier, wrappedKey: c.receipt!.wrappedKey })),
+    );
   }
 
   findAgency(id: string): Promise<{ id: string; serviceTypes: ServiceType[]; regionCodes: string[] } | null> {
