@@ -12,6 +12,7 @@ import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
 import { SeaComplaintsRepository, TypeOrmSeaComplaintsRepository } from './sea-complaints.repository';
 import { SeaSealer } from './sea-sealed-fields';
+import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
 
@@ -22,7 +23,9 @@ import { SeaTrustService } from './sea-trust.service';
  */
 @Module({
   imports: [CasesModule],
-  providers: [SeaCrypto, SeaSealer, { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository }, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  providers: [SeaCrypto, SeaSealer, { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
+    { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
+    SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
   exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
 export class SeaModule {}
