@@ -13,6 +13,7 @@ import { SeaWorkspaceService } from './sea-workspace.service';
 import { SeaComplaintsRepository, TypeOrmSeaComplaintsRepository } from './sea-complaints.repository';
 import { SeaSealer } from './sea-sealed-fields';
 import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.repository';
+import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
 
@@ -23,12 +24,31 @@ import { SeaTrustService } from './sea-trust.service';
  */
 @Module({
   imports: [CasesModule],
-  providers: [SeaCrypto, SeaSealer, { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
+  providers: [
+    SeaCrypto,
+    SeaSealer,
+    { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
     { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
-    SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+    { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
+    SeaAuditor,
+    SeaTrustService,
+    SeaEndorsementsService,
+    SeaIntakeThrottle,
+    SeaKeysService,
+    SeaLoginHook,
+    SeaIntakeService,
+    SeaWorkspaceService,
+    SeaAssistanceService,
+    SeaRetentionService,
+  ],
   exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
 export class SeaModule {}
 
 /** The worker's share: the daily retention job (its scheduler is in the worker's schedule registry). */
-export const SEA_WORKER_PROVIDERS = [SeaIntakeThrottle, SeaRetentionService, SeaRetentionJob];
+export const SEA_WORKER_PROVIDERS = [
+  SeaIntakeThrottle,
+  { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
+  SeaRetentionService,
+  SeaRetentionJob,
+];
