@@ -9,7 +9,7 @@ import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
-import { ReportsService } from '@amani/domain/reporting';
+import { REPORTS_REPOSITORY_PROVIDER, ReportsService } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
@@ -47,6 +47,7 @@ export class ApiModule {
       ],
       controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController],
       providers: [
+        REPORTS_REPOSITORY_PROVIDER,
         ReportsService,
         { provide: APP_GUARD, useClass: AmaniThrottlerGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

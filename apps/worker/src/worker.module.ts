@@ -10,6 +10,7 @@ import { DeadlineScanJob, ReferralOverdueJob } from '@amani/domain/referrals';
 import { ReportBuilder } from '@amani/domain/reporting/report-builder.service';
 import { ReportBuildJob } from '@amani/domain/reporting/report-build.job';
 import { ReportScheduleJob } from '@amani/domain/reporting/report-schedule.job';
+import { REPORTS_REPOSITORY_PROVIDER } from '@amani/domain/reporting';
 import { SEA_WORKER_PROVIDERS } from '@amani/domain/sea/sea.module';
 import { WorkerHealthServer } from './worker-health';
 import { WORKER_SCHEDULERS } from './worker-schedules';
@@ -32,6 +33,7 @@ export class WorkerModule {
         AuditCheckpointJob,
         ReportBuilder,
         ReportBuildJob,
+        REPORTS_REPOSITORY_PROVIDER,
         ReportScheduleJob,
         ...SEA_WORKER_PROVIDERS,
         ReferralOverdueJob,

@@ -8,3 +8,4 @@ export * from './report.entity';
 export * from './reports.service';
 // The worker-only parts (builder, jobs, scheduler, chart rendering) are imported by path so
 // the API never loads the charting library.
+export { REPORTS_REPOSITORY_PROVIDER } from './reports.repository';
