@@ -1,4 +1,3 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import { MemoryThrottlerStorage, SplitThrottlerStorage } from './split-throttler-storage';
 
 describe('MemoryThrottlerStorage', () => {
@@ -31,7 +30,7 @@ describe('SplitThrottlerStorage', () => {
   it('counts the general limit locally and the strict classes in the shared store', async () => {
     const shared = { increment: jest.fn().mockResolvedValue({ totalHits: 1, timeToExpire: 1, isBlocked: false, timeToBlockExpire: 0 }), onModuleDestroy: jest.fn() };
     const local = new MemoryThrottlerStorage();
-    const s = new SplitThrottlerStorage(local, shared as unknown as ThrottlerStorage);
+    const s = new SplitThrottlerStorage(local, shared);
     await s.increment('k', 1_000, 5, 1_000, 'default');
     expect(shared.increment).not.toHaveBeenCalled();
     await s.increment('k', 1_000, 5, 1_000, 'auth');
