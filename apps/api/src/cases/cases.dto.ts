@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
   AGE_BANDS,
   AgeBand,
@@ -311,6 +311,15 @@ export class CaseListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(GBV_TYPES)
   gbvType?: GbvType;
+
+  @ApiPropertyOptional({
+    description: 'The nextCursor of the previous page: the page after it (newest first), whatever was added since. Not combined with page.',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }
 
 // Responses.
@@ -349,7 +358,9 @@ export class CasePageDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
   @ApiProperty() page: number;
   @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ description: 'Cases matching the filters, counted up to 1000 (a count, not a scan of the whole scope); when totalCapped, there are more.' }) total: number;
+  @ApiProperty({ description: 'True when total stopped at the cap.' }) totalCapped: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page.' }) nextCursor: string | null;
 }
 
 export class CaseSummaryListDto {

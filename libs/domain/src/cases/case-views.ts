@@ -88,7 +88,11 @@ export interface CasePage {
   items: CaseSummaryView[];
   page: number;
   pageSize: number;
+  /** Matching cases counted up to CASE_TOTAL_CAP; totalCapped when there are more. */
   total: number;
+  totalCapped: boolean;
+  /** The cursor of the next page, or null on the last one. */
+  nextCursor: string | null;
 }
 
 export interface PerpetratorView {
