@@ -13,10 +13,13 @@
  * server's event-loop delay p99 (AMANI_BENCH_PROBE: answered over the child's IPC channel), and the peak RSS of
  * the API process (VmHWM, since start). Results: bench/results/latest.json and latest.md.
  *
- * Knobs: BENCH_DURATION (s per measurement, default 5), BENCH_WARMUP (s, default 1),
+ * Knobs: BENCH_DURATION (s per measurement, default 6), BENCH_ROUNDS (API/lean alternations it is cut into,
+ * default 3), BENCH_WARMUP (s, default 1),
  * BENCH_CONNECTIONS (default "16,32"), BENCH_PATHS (comma list, default all),
  * BENCH_LIST_SIZES (default "10000,100000"; "" skips), BENCH_PG (default postgres://postgres@127.0.0.1:5432),
- * BENCH_PORT (default 41000; API, lean = +1, worker health = +2), BENCH_KEEP=1 keeps the scratch database.
+ * BENCH_PORT (default 41000; API, lean = +1, worker health = +2), BENCH_KEEP=1 keeps the scratch database,
+ * BENCH_BASELINE (a checkout whose dist/ holds an earlier API build, measured in the same slices: before/after),
+ * BENCH_API_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API).
  */
 'use strict';
 require('reflect-metadata');
@@ -29,8 +32,9 @@ const autocannon = require('autocannon');
 const { Client } = require('pg');
 const { root, scratchEnv, dropScratch } = require('./support');
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '16,32').split(',').map(Number);
 const LIST_SIZES = (process.env.BENCH_LIST_SIZES ?? '10000,100000').split(',').filter(Boolean).map(Number);
 const ONLY = process.env.BENCH_PATHS ? process.env.BENCH_PATHS.split(',') : null;
@@ -39,8 +43,8 @@ const dist = (p) => require(join(root, 'dist', p));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A child process with an IPC channel, over which its bench probe answers (event-loop delay). */
-function child(name, script, env) {
-  const proc = spawn(process.execPath, [script], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+function child(name, script, env, nodeArgs = []) {
+  const proc = spawn(process.execPath, [...nodeArgs, script], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const waiters = [];
   proc.on('message', (m) => m && m.amaniBenchProbe && waiters.shift()?.(m.amaniBenchProbe));
   proc.stderr.on('data', (d) => process.stderr.write(`[${name}] ${d}`));
@@ -152,7 +156,7 @@ async function seed(config) {
   }
 }
 
-/** One autocannon run; latencies are collected per response so p95 is exact. */
+/** One autocannon run; every response's latency is kept, so percentiles are exact. */
 function drive(base, connections, duration, spec) {
   return new Promise((resolve, reject) => {
     const latencies = [];
@@ -166,23 +170,34 @@ function drive(base, connections, duration, spec) {
         headers: { 'content-type': 'application/json', ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}) },
         requests: [{ method: spec.method, path: spec.path, ...(spec.setup ? { setupRequest: spec.setup } : {}) }],
       },
-      (err, result) => {
-        if (err) return reject(err);
-        const s = latencies.sort((x, y) => x - y);
-        const p = (q) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN);
-        const ok = Object.entries(statuses).filter(([c]) => c < 300).reduce((n, [, v]) => n + v, 0);
-        resolve({
-          ops: ok / result.duration,
-          p50: p(0.5), p95: p(0.95), p99: p(0.99),
-          ok, statuses, errors: result.errors, timeouts: result.timeouts,
-        });
-      },
+      (err, result) => (err ? reject(err) : resolve({ latencies, statuses, seconds: result.duration, errors: result.errors, timeouts: result.timeouts })),
     );
     instance.on('response', (_client, status, _bytes, ms) => {
       latencies.push(ms);
       statuses[status] = (statuses[status] ?? 0) + 1;
     });
   });
+}
+
+/** Slices of one side, measured in turns with the other side's, as one figure. */
+function combine(slices, peakRssMb) {
+  const s = slices.flatMap((x) => x.latencies).sort((x, y) => x - y);
+  const p = (q) => (s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN);
+  const statuses = {};
+  for (const x of slices) for (const [c, n] of Object.entries(x.statuses)) statuses[c] = (statuses[c] ?? 0) + n;
+  const ok = Object.entries(statuses).filter(([c]) => Number(c) < 300).reduce((n, [, v]) => n + v, 0);
+  const seconds = slices.reduce((n, x) => n + x.seconds, 0);
+  return {
+    ops: ok / seconds,
+    p50: p(0.5), p95: p(0.95), p99: p(0.99),
+    ok, statuses,
+    errors: slices.reduce((n, x) => n + x.errors, 0),
+    timeouts: slices.reduce((n, x) => n + x.timeouts, 0),
+    // The worst slice's event-loop delay p99.
+    eldP99: Math.max(...slices.map((x) => x.eld.p99)),
+    eldMax: Math.max(...slices.map((x) => x.eld.max)),
+    peakRssMb,
+  };
 }
 
 async function main() {
@@ -204,15 +219,21 @@ async function main() {
   const { tokens } = seeded;
 
   const env = { ...process.env, AMANI_BENCH_PROBE: '1' };
-  const api = child('api', join(root, 'dist/apps/api/src/main.js'), env);
+  const apiArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const api = child('api', join(root, 'dist/apps/api/src/main.js'), env, apiArgs);
   const worker = child('worker', join(root, 'dist/apps/worker/src/main.js'), env);
   const lean = child('lean', join(__dirname, 'lean-server.js'), env);
+  // Optionally an earlier build of the API (BENCH_BASELINE: a checkout with its dist/), on the same
+  // database, measured in the same slices: before/after figures that share the machine's moment.
+  const baselineRoot = process.env.BENCH_BASELINE;
+  const baseline = baselineRoot ? child('before', join(baselineRoot, 'dist/apps/api/src/main.js'), { ...env, PORT: String(PORT + 3) }) : null;
+  const baselineBase = `http://127.0.0.1:${PORT + 3}`;
   const apiBase = `http://127.0.0.1:${PORT}`;
   const leanBase = `http://127.0.0.1:${PORT + 1}`;
   const owner = new Client({ connectionString: process.env.DATABASE_OWNER_URL });
   const results = [];
   try {
-    await Promise.all([waitFor(`${apiBase}/health/live`), waitFor(`${leanBase}/`)]);
+    await Promise.all([waitFor(`${apiBase}/health/live`), waitFor(`${leanBase}/`), baseline && waitFor(`${baselineBase}/health/live`)]);
 
     // Fixtures over HTTP: a published legal service in B, a case in A with an incident and a referral consent.
     await call(apiBase, 'POST', '/services', tokens.supB, {
@@ -240,7 +261,7 @@ async function main() {
 
     const paths = [
       { name: 'case create', method: 'POST', path: '/cases', token: tokens.supA, lean: true, setup: (req) => ({ ...req, body: JSON.stringify(caseBody()) }) },
-      { name: 'case read', method: 'GET', path: '/cases', token: tokens.supA, lean: true, before: async () => (ids = await caseIds()), setup: (req) => ({ ...req, path: `/cases/${ids[n++ % ids.length]}` }) },
+      { name: 'case read', method: 'GET', path: '/cases', token: tokens.supA, lean: true, prepare: async () => (ids = await caseIds()), setup: (req) => ({ ...req, path: `/cases/${ids[n++ % ids.length]}` }) },
       { name: 'case list page', method: 'GET', path: '/cases?pageSize=20', token: tokens.supA, lean: true },
       { name: 'referral create', method: 'POST', path: `/cases/${referred.id}/referrals`, token: tokens.supA, lean: false,
         setup: (req) => ({ ...req, body: JSON.stringify({ recipientAgencyId: seeded.agencyB, serviceType: 'legal', followUpDueAt: new Date(Date.now() + 7 * 86_400_000).toISOString() }) }) },
@@ -250,20 +271,36 @@ async function main() {
         setup: (req) => ({ ...req, body: JSON.stringify({ receipt: receipts[n++ % receipts.length] }) }) },
     ].filter((p) => !ONLY || ONLY.includes(p.name));
 
-    const measure = async (target, base, spec, connections, label) => {
-      if (WARMUP > 0) await drive(base, Math.min(connections, 8), WARMUP, spec);
+    // The API and the lean server are measured in alternating slices (ROUNDS each), so that a
+    // change in the machine's load (it is shared) weighs on both sides of the ratio alike.
+    const slice = async (target, base, spec, connections) => {
       await target.probe();
-      const r = await drive(base, connections, DURATION, spec);
-      const eld = await target.probe();
-      const bad = Object.entries(r.statuses).filter(([c]) => c >= 300);
-      if (bad.length || r.errors || r.timeouts) process.stderr.write(`${label}: non-2xx ${JSON.stringify(Object.fromEntries(bad))} errors ${r.errors} timeouts ${r.timeouts}\n`);
-      return { ...r, eldP99: eld.p99, eldMax: eld.max, peakRssMb: target.peakRssMb() };
+      const r = await drive(base, connections, DURATION / ROUNDS, spec);
+      return { ...r, eld: await target.probe() };
     };
     const row = async (spec, connections, extra = {}) => {
-      if (spec.before) await spec.before();
-      const a = await measure(api, apiBase, spec, connections, `${spec.name} api c${connections}`);
-      const l = spec.lean ? await measure(lean, leanBase, spec, connections, `${spec.name} lean c${connections}`) : null;
-      const out = { path: spec.name, connections, ...extra, api: a, lean: l, ratio: l ? a.ops / l.ops : null };
+      if (spec.prepare) await spec.prepare();
+      const sides = [
+        ['api', api, apiBase],
+        ...(baseline ? [['before', baseline, baselineBase]] : []),
+        ...(spec.lean ? [['lean', lean, leanBase]] : []),
+      ];
+      if (WARMUP > 0) for (const [, , base] of sides) await drive(base, Math.min(connections, 8), WARMUP, spec);
+      const slices = Object.fromEntries(sides.map(([name]) => [name, []]));
+      for (let i = 0; i < ROUNDS; i++) {
+        for (const [name, target, base] of sides) slices[name].push(await slice(target, base, spec, connections));
+      }
+      const out = { path: spec.name, connections, ...extra, api: null, before: null, lean: null };
+      for (const [name, target] of sides) {
+        const r = combine(slices[name], target.peakRssMb());
+        out[name] = r;
+        const bad = Object.entries(r.statuses).filter(([c]) => Number(c) >= 300);
+        if (bad.length || r.errors || r.timeouts) {
+          process.stderr.write(`${spec.name} ${name} c${connections}: non-2xx ${JSON.stringify(Object.fromEntries(bad))} errors ${r.errors} timeouts ${r.timeouts}\n`);
+        }
+      }
+      out.ratio = out.lean ? out.api.ops / out.lean.ops : null;
+      out.beforeRatio = out.lean && out.before ? out.before.ops / out.lean.ops : null;
       results.push(out);
       process.stdout.write(`${fmtRow(out)}\n`);
     };
@@ -279,7 +316,7 @@ async function main() {
     }
   } finally {
     await owner.end().catch(() => undefined);
-    await Promise.all([api.stop(), worker.stop(), lean.stop()]);
+    await Promise.all([api.stop(), worker.stop(), lean.stop(), baseline?.stop()]);
     if (process.env.BENCH_KEEP !== '1') await dropScratch();
   }
   writeResults(results);
@@ -305,16 +342,20 @@ async function fillCases(owner, agencyId, n) {
 }
 
 const num = (v, d = 0) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(d));
+const withBaseline = Boolean(process.env.BENCH_BASELINE);
 function header() {
-  return ['path', 'conns', 'API ops/s', 'p50', 'p95', 'p99 ms', 'ELD p99', 'lean ops/s', 'p50', 'p95', 'p99 ms', 'ELD p99', 'API/lean ops', 'API/lean p99']
-    .join(' | ');
+  return [
+    'path', 'conns', 'API ops/s', 'p50', 'p95', 'p99 ms', 'ELD p99', 'lean ops/s', 'p50', 'p95', 'p99 ms', 'ELD p99', 'API/lean ops', 'API/lean p99',
+    ...(withBaseline ? ['before ops/s', 'p99 ms', 'ELD p99', 'before/lean ops'] : []),
+  ].join(' | ');
 }
 function fmtRow(r) {
   const side = (s) => (s ? [num(s.ops), num(s.p50, 1), num(s.p95, 1), num(s.p99, 1), num(s.eldP99, 1)] : ['–', '–', '–', '–', '–']);
+  const pct = (x) => (x === null ? '–' : `${(x * 100).toFixed(0)}%`);
   return [
-    r.path, String(r.connections), ...side(r.api), ...side(r.lean),
-    r.ratio === null ? '–' : `${(r.ratio * 100).toFixed(0)}%`,
+    r.path, String(r.connections), ...side(r.api), ...side(r.lean), pct(r.ratio),
     r.lean ? `${(r.api.p99 / r.lean.p99).toFixed(1)}x` : '–',
+    ...(withBaseline ? [num(r.before?.ops), num(r.before?.p99, 1), num(r.before?.eldP99, 1), pct(r.beforeRatio)] : []),
   ].join(' | ');
 }
 
@@ -326,11 +367,11 @@ function writeResults(results) {
   const peak = Math.max(...results.map((r) => r.api.peakRssMb ?? 0));
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ date, machine, duration: DURATION, results }, null, 2)}\n`);
   const md = [
-    `Run ${date} on ${machine}; ${DURATION} s per measurement, load from a separate process (autocannon).`,
+    `Run ${date} on ${machine}; ${DURATION} s per measurement in ${ROUNDS} slices alternating API${withBaseline ? ', the baseline build' : ''} and lean, load from a separate process (autocannon).`,
     `Latencies in ms; ELD = event-loop delay p99 of the server; API peak RSS ${num(peak)} MB. Lean = bench/lean-server.js (– where none is written).`,
     '',
     `| ${header()} |`,
-    `|${' --- |'.repeat(14)}`,
+    `|${' --- |'.repeat(withBaseline ? 18 : 14)}`,
     ...results.map((r) => `| ${fmtRow(r)} |`),
     '',
   ].join('\n');

@@ -47,8 +47,8 @@ export abstract class OperationAuditor<T extends string = string> {
   }
 
   /** A success event as SQL for the caller's own statement (see AuditService.queueInsert). */
-  successInsert(actor: AuditActor, target: AuditTarget<T>, details: AuditDetails, first: number, from = ''): { sql: string; params: unknown[] } {
-    return this.audit.queueInsert(this.toRecord(actor, target, 'success', details), first, from);
+  successInsert(actor: AuditActor, target: AuditTarget<T>, details: AuditDetails, first: number, from = '', countSql?: string): { sql: string; params: unknown[] } {
+    return this.audit.queueInsert(this.toRecord(actor, target, 'success', details), first, from, countSql);
   }
 
   /** Runs an operation; on failure records the outcome (outside the rolled-back transaction) and rethrows the public problem. */

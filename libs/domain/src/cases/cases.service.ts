@@ -148,7 +148,8 @@ export class CasesService {
   /**
    * A page of summaries, newest first, by keyset (created_at, id) when a cursor is given — flat
    * however many cases the scope holds — or by page number (kept for the console's pager). The
-   * total is a bounded count (CASE_TOTAL_CAP), never a scan of the whole scope. One statement.
+   * total is a bounded count (CASE_TOTAL_CAP), never a scan of the whole scope. One statement,
+   * audit row included.
    */
   list(actor: CaseActor, q: CaseListQuery): Promise<CasePage> {
     const target: CaseAuditTarget = { action: 'case.list', targetType: 'case', targetId: null };
@@ -170,22 +171,24 @@ export class CasesService {
       }
       const scope = where.join(' AND ');
       const keyset = after ? ` AND (c.created_at, c.id) < (${bind(after.at)}::timestamptz, ${bind(after.id)}::uuid)` : '';
+      const limit = `LIMIT ${bind(q.pageSize + 1)} OFFSET ${bind(after ? 0 : (q.page - 1) * q.pageSize)}`;
+      // The audit row in the same statement; its count is the page's (without the look-ahead row).
+      const audit = this.auditor.successInsert(actor, target, {}, params.length + 1, '', `SELECT least(count(*), ${q.pageSize}) FROM page`);
       const rows: (SummaryRow & { cursor_at: string | null; total: number })[] = await this.tx.manager.query(
         `WITH page AS (
             SELECT ${SUMMARY_SQL}, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
               FROM cases c WHERE ${scope}${keyset}
-             ORDER BY c.created_at DESC, c.id DESC
-             LIMIT ${bind(q.pageSize + 1)} OFFSET ${bind(after ? 0 : (q.page - 1) * q.pageSize)}),
-          counted AS (SELECT count(*)::int AS total FROM (SELECT 1 FROM cases c WHERE ${scope} LIMIT ${CASE_TOTAL_CAP + 1}) x)
+             ORDER BY c.created_at DESC, c.id DESC ${limit}),
+          counted AS (SELECT count(*)::int AS total FROM (SELECT 1 FROM cases c WHERE ${scope} LIMIT ${CASE_TOTAL_CAP + 1}) x),
+          audited AS (${audit.sql})
          SELECT page.*, counted.total FROM counted LEFT JOIN page ON true`,
-        params,
+        [...params, ...audit.params],
       );
       const found = rows.filter((r) => r.id !== null);
       const items = found.slice(0, q.pageSize);
       const last = items[items.length - 1];
       const nextCursor = found.length > q.pageSize && last ? encodeCaseCursor(last.cursor_at!, last.id) : null;
       const counted = rows[0]?.total ?? 0;
-      await this.auditor.success(actor, target, { count: items.length });
       return {
         items: items.map(summaryFromRow),
         page: after ? 1 : q.page,
