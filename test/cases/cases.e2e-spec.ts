@@ -152,6 +152,22 @@ describe('case store: cases, stages, assignment, incidents, notes, consents, act
       expect(page.body).toMatchObject({ page: 2, pageSize: 1, total: all.body.total });
       expect(page.body.items).toHaveLength(1);
       expect(page.body.items[0].id).toBe(all.body.items[1].id);
+      // Keyset pages: following nextCursor walks the same order, without a page number.
+      const first = await as(t, cw2.accessToken).get('/cases?pageSize=1');
+      expect(first.body).toMatchObject({ page: 1, pageSize: 1, total: all.body.total, totalCapped: false });
+      expect(first.body.items[0].id).toBe(all.body.items[0].id);
+      const walked: string[] = [first.body.items[0].id];
+      for (let cursor = first.body.nextCursor; cursor; ) {
+        const next = await as(t, cw2.accessToken).get(`/cases?pageSize=1&cursor=${encodeURIComponent(cursor)}`);
+        expect(next.status).toBe(200);
+        walked.push(...next.body.items.map((i: { id: string }) => i.id));
+        cursor = next.body.nextCursor;
+      }
+      expect(walked).toEqual(all.body.items.map((i: { id: string }) => i.id));
+      expect((await as(t, cw2.accessToken).get(`/cases?page=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)).status).toBe(400);
+      const forged = await as(t, cw2.accessToken).get('/cases?cursor=bm90LWEtY3Vyc29y');
+      expect(forged.status).toBe(400);
+      expect(forged.body.errors[0].field).toBe('cursor');
     });
 
     it('refuses unknown filters and values with 400', async () => {

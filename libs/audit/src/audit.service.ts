@@ -60,6 +60,36 @@ export class AuditService {
     await TransactionHost.afterEnd(() => this.insert(this.dataSource.manager, event, occurredAt));
   }
 
+  /**
+   * The event as an `INSERT INTO audit_queue ... SELECT` for the caller to run inside its own
+   * statement (a CTE member), so the write it audits and the audit row commit as one. The same
+   * row `record` would queue; `from` restricts it (e.g. `FROM c`: written only if c yields a row);
+   * `countSql`, a scalar subquery, becomes details.count. Parameters are numbered from `first`.
+   */
+  queueInsert(event: AuditRecord, first: number, from = '', countSql?: string): { sql: string; params: unknown[] } {
+    assertDetailsAreCoded(event.details);
+    // A count known only inside the caller's statement (e.g. the rows of a page): a number, so coded.
+    const details = countSql === undefined ? `$${first + 8}::jsonb` : `$${first + 8}::jsonb || jsonb_build_object('count', (${countSql}))`;
+    const p = (i: number, type: string) => `$${first + i}::${type}`;
+    return {
+      sql: `INSERT INTO audit_queue (occurred_at, actor_id, actor_role, agency_id, action, target_type, target_id, outcome, details, request_id)
+        SELECT ${p(0, 'timestamptz')}, ${p(1, 'uuid')}, ${p(2, 'varchar')}, ${p(3, 'uuid')}, ${p(4, 'varchar')}, ${p(5, 'varchar')},
+               ${p(6, 'varchar')}, ${p(7, 'varchar')}, ${details}, ${p(9, 'varchar')} ${from}`,
+      params: [
+        new Date(),
+        event.actorId ?? null,
+        event.actorRole ?? null,
+        event.agencyId ?? null,
+        event.action,
+        event.targetType ?? null,
+        event.targetId ?? null,
+        event.outcome,
+        JSON.stringify(event.details ?? {}),
+        event.requestId ?? null,
+      ],
+    };
+  }
+
   private async insert(manager: EntityManager, event: AuditRecord, occurredAt: Date): Promise<void> {
     await manager.insert(AuditQueueEntry, {
       occurredAt,

@@ -4,7 +4,7 @@ import { IntegrityError } from '@amani/crypto';
 import { DomainException, IntegrityProblem } from '@amani/http';
 import type { AuditOutcome } from './audit-event.entity';
 import type { AuditDetails } from './audit-hash';
-import { AuditService } from './audit.service';
+import { AuditRecord, AuditService } from './audit.service';
 
 /** Who acted: a staff member, or nobody (anonymous intake). */
 export interface AuditActor {
@@ -46,6 +46,11 @@ export abstract class OperationAuditor<T extends string = string> {
     return this.record(actor, target, 'success', details, em);
   }
 
+  /** A success event as SQL for the caller's own statement (see AuditService.queueInsert). */
+  successInsert(actor: AuditActor, target: AuditTarget<T>, details: AuditDetails, first: number, from = '', countSql?: string): { sql: string; params: unknown[] } {
+    return this.audit.queueInsert(this.toRecord(actor, target, 'success', details), first, from, countSql);
+  }
+
   /** Runs an operation; on failure records the outcome (outside the rolled-back transaction) and rethrows the public problem. */
   async run<R>(actor: AuditActor, target: AuditTarget<T>, fn: () => Promise<R>): Promise<R> {
     try {
@@ -58,20 +63,21 @@ export abstract class OperationAuditor<T extends string = string> {
   }
 
   record(actor: AuditActor, target: AuditTarget<T>, outcome: AuditOutcome, details: AuditDetails, em?: EntityManager): Promise<void> {
-    return this.audit.record(
-      {
-        action: target.action,
-        outcome,
-        actorId: actor.id,
-        actorRole: actor.role,
-        agencyId: actor.agencyId,
-        targetType: target.targetType,
-        targetId: target.targetId,
-        details,
-        requestId: actor.requestId ?? null,
-      },
-      em,
-    );
+    return this.audit.record(this.toRecord(actor, target, outcome, details), em);
+  }
+
+  private toRecord(actor: AuditActor, target: AuditTarget<T>, outcome: AuditOutcome, details: AuditDetails): AuditRecord {
+    return {
+      action: target.action,
+      outcome,
+      actorId: actor.id,
+      actorRole: actor.role,
+      agencyId: actor.agencyId,
+      targetType: target.targetType,
+      targetId: target.targetId,
+      details,
+      requestId: actor.requestId ?? null,
+    };
   }
 
   // The original failure must reach the caller even if the audit store is down too.

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@amani/config';
 import { markAnonymousRequests } from './anonymous-log-policy';
 import { correlationIdOf, ProblemFilter, sendProblem, toProblem } from './problem.filter';
+import { logsRequests, requestIdMiddleware } from './logging';
 import { createValidationPipe } from './validation';
 
 /**
@@ -15,6 +16,8 @@ import { createValidationPipe } from './validation';
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   app.useLogger(app.get(Logger));
+  // Registered before the module middleware (they are added at init): the request id must exist first.
+  if (!logsRequests(config.log.level)) app.use(requestIdMiddleware);
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.set('etag', false);

@@ -23,6 +23,33 @@ function redactPaths(): string[] {
   return paths;
 }
 
+/** The request's id: a well-formed X-Request-Id from the caller, else a fresh one; echoed in the response. */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * Whether request lines are logged at this level: pino-http logs a finished request at `info`
+ * (`error` for a 5xx, which ProblemFilter logs itself with its correlation id).
+ */
+export function logsRequests(level: string): boolean {
+  const value = pino.levels.values[level];
+  return value === undefined || value <= pino.levels.values.info;
+}
+
+/**
+ * Above `info` no request line is ever written, yet pino-http would still build two child
+ * loggers per request (serialising the request into their bindings) and hook the response.
+ * This middleware does the one thing that must still happen, the request id (see configureApp).
+ */
+export function requestIdMiddleware(req: IncomingMessage & { id?: unknown }, res: ServerResponse, next: () => void): void {
+  req.id = assignRequestId(req, res);
+  next();
+}
+
 /**
  * Structured JSON logs. Requests are logged by id, method, path and status only:
  * never bodies, query strings, client addresses or user agents. Every line, whoever writes
@@ -39,26 +66,33 @@ export function loggerParams(config: AppConfig, policy: AnonymousLogPolicy = ano
       summary.info({ event: 'anonymous_intake.logs_suppressed', day: d.day, counts: d.counts }, 'log lines of anonymous SEA requests, counted for the day');
     }
   };
+  const options: pino.LoggerOptions = {
+    level: config.log.level,
+    hooks: {
+      logMethod(this: pino.Logger, args: unknown[], method: pino.LogFn, level: number) {
+        const first = args[0] as { context?: unknown } | undefined;
+        const context = typeof first === 'object' && first !== null && typeof first.context === 'string' ? first.context : undefined;
+        if (!policy.admit(this.levels.labels[level] ?? String(level), context)) return;
+        if (policy.hasFinishedDays()) writeFinishedDays();
+        method.apply(this, args as Parameters<pino.LogFn>);
+      },
+    },
+    redact: { paths: redactPaths(), censor: '[redacted]' },
+  };
+  if (!logsRequests(config.log.level)) {
+    // No pino-http: one root logger for every line (nestjs-pino's per-request store then holds
+    // no logger and falls back to it); requestIdMiddleware gives each request its id.
+    return {
+      pinoHttp: { logger: pino({ ...options, serializers: { err: (err: Error) => ({ type: err?.name }) } }, destination) },
+      useExisting: true,
+      forRoutes: ['*path'],
+    };
+  }
   return {
     pinoHttp: [
       {
-        level: config.log.level,
-        hooks: {
-          logMethod(this: pino.Logger, args: unknown[], method: pino.LogFn, level: number) {
-            const first = args[0] as { context?: unknown } | undefined;
-            const context = typeof first === 'object' && first !== null && typeof first.context === 'string' ? first.context : undefined;
-            if (!policy.admit(this.levels.labels[level] ?? String(level), context)) return;
-            if (policy.hasFinishedDays()) writeFinishedDays();
-            method.apply(this, args as Parameters<pino.LogFn>);
-          },
-        },
-        redact: { paths: redactPaths(), censor: '[redacted]' },
-        genReqId: (req: IncomingMessage, res: ServerResponse) => {
-          const incoming = req.headers['x-request-id'];
-          const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-          res.setHeader('X-Request-Id', id);
-          return id;
-        },
+        ...options,
+        genReqId: assignRequestId,
         serializers: {
           req: (req: { id: string; method: string; url: string }) => ({
             id: req.id,

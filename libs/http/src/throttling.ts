@@ -13,6 +13,7 @@ import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis'
 import { AppConfig, InjectConfig } from '@amani/config';
 import { sourceTracker } from './client-source';
 import { redisOptionsFromUrl } from '@amani/jobs';
+import { MemoryThrottlerStorage, SplitThrottlerStorage } from './split-throttler-storage';
 
 export type ThrottleClass = 'auth' | 'public';
 const THROTTLE_CLASS = 'amani:throttle-class';
@@ -31,19 +32,23 @@ export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
       { name: 'auth', ttl, limit: config.throttle.authLimit },
       { name: 'public', ttl, limit: config.throttle.publicLimit },
     ],
-    // Options, not a client: the storage then owns and closes its connection.
-    storage: new ThrottlerStorageRedisService({
-      ...redisOptionsFromUrl(config.redis.url),
-      keyPrefix: `${config.redis.prefix}:throttle:`,
-      // While Redis is down, fail fast rather than queue: see AmaniThrottlerGuard.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-    }),
+    // The general limit in memory, the strict ones in Redis: see SplitThrottlerStorage.
+    storage: new SplitThrottlerStorage(
+      new MemoryThrottlerStorage(ttl),
+      // Options, not a client: the storage then owns and closes its connection.
+      new ThrottlerStorageRedisService({
+        ...redisOptionsFromUrl(config.redis.url),
+        keyPrefix: `${config.redis.prefix}:throttle:`,
+        // While Redis is down, fail fast rather than queue: see AmaniThrottlerGuard.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+      }),
+    ),
   };
 }
 
 /**
- * Limits hold across API processes (Redis storage). The tracker is a keyed hash of the
+ * The strict limits hold across API processes (Redis storage); the general one per process. The tracker is a keyed hash of the
  * client address, so no address is ever written to Redis.
  */
 @Injectable()

@@ -1,6 +1,7 @@
+import { KeysetPageDto } from '../common/page.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsUUID, Matches, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
   AGE_BANDS,
   AgeBand,
@@ -311,6 +312,15 @@ export class CaseListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(GBV_TYPES)
   gbvType?: GbvType;
+
+  @ApiPropertyOptional({
+    description: 'The nextCursor of the previous page: the page after it (newest first), whatever was added since. Not combined with page.',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
 }
 
 // Responses.
@@ -345,12 +355,8 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ format: 'uuid' }) createdById: string;
 }
 
-export class CasePageDto {
-  @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
-}
+/** A case list page: keyset on (createdAt, id); the total is counted up to 1000, not over the whole scope. */
+export class CasePageDto extends KeysetPageDto(CaseSummaryDto) {}
 
 export class CaseSummaryListDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];

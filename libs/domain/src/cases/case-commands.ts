@@ -70,6 +70,8 @@ export interface CaseListQuery {
   nationalityStatus?: NationalityStatus;
   assignedCaseworkerId?: string;
   gbvType?: GbvType;
+  /** A page's nextCursor: the page after it (keyset on created_at, id). Not combined with page > 1. */
+  cursor?: string;
 }
 
 export interface CreateIncidentCommand {

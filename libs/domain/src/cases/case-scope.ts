@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { CaseActor } from './case-actor';
 import { RecordNotVisibleError } from './case-errors';
+import { CASE_COLUMNS, caseFromRow, CaseRow } from './case-row';
 import { CaseShare } from './case-share.entity';
+import type { StoredCaseKey } from './case-vault';
 import { Case } from './case.entity';
 
 /**
@@ -18,6 +20,28 @@ export class CaseScope {
     if (!c) throw new RecordNotVisibleError('not_found');
     if (!(await this.canSee(em, actor, c))) throw new RecordNotVisibleError('out_of_scope');
     return c;
+  }
+
+  /**
+   * load() and the case's wrapped key in one statement (the read path): the share is looked up
+   * in the same statement for an actor who is not a supervisor. `key` is null once the case
+   * was shredded; the caller decides what that means.
+   */
+  async loadWithKey(em: EntityManager, actor: CaseActor, caseId: string): Promise<{ case: Case; key: StoredCaseKey | null }> {
+    const rows: (CaseRow & { wrapped_dek: Buffer | null; kek_version: number | null; key_version: number | null; shared: boolean })[] = await em.query(
+      `SELECT ${CASE_COLUMNS}, k.wrapped_dek, k.kek_version, k.key_version,
+              ($2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.user_id = $2)) AS shared
+         FROM cases c LEFT JOIN case_keys k ON k.case_id = c.id
+        WHERE c.id = $1`,
+      [caseId, actor.role === 'supervisor' ? null : actor.id],
+    );
+    const row = rows[0];
+    if (!row) throw new RecordNotVisibleError('not_found');
+    const c = caseFromRow(row);
+    const visible = c.agencyId === actor.agencyId && (actor.role === 'supervisor' || c.assignedCaseworkerId === actor.id || row.shared);
+    if (!visible) throw new RecordNotVisibleError('out_of_scope');
+    const key = row.wrapped_dek === null ? null : { wrappedDek: row.wrapped_dek, kekVersion: row.kek_version!, keyVersion: row.key_version! };
+    return { case: c, key };
   }
 
   async canSee(em: EntityManager, actor: CaseActor, c: Pick<Case, 'id' | 'agencyId' | 'assignedCaseworkerId'>): Promise<boolean> {

@@ -26,6 +26,13 @@ export function caseDataKeyContext(caseId: string): { keyId: string; purpose: st
 const SURVIVOR_CODE_INDEX = { purpose: 'cases.survivor_code' } as const;
 const PHONE_INDEX = { purpose: 'cases.phone' } as const;
 
+/** A case_keys row as stored (wrapped). */
+export interface StoredCaseKey {
+  wrappedDek: Buffer;
+  kekVersion: number;
+  keyVersion: number;
+}
+
 /**
  * An unwrapped case data key, bound to its case and agency. Lives for one operation;
  * CaseVault.withKey zeroes it afterwards.
@@ -56,6 +63,12 @@ export class CaseVault {
     return new CaseKeyHandle(caseId, agencyId, 1, this.envelope.generateDataKey());
   }
 
+  /** The key wrapped under the current KEK, for a caller that writes the case_keys row itself. */
+  wrapKey(key: CaseKeyHandle): { wrappedDek: Buffer; kekVersion: number; keyVersion: number } {
+    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
+    return { wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion, keyVersion: key.keyVersion };
+  }
+
   async saveKey(em: EntityManager, key: CaseKeyHandle): Promise<void> {
     const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
     await em.insert(CaseKey, {
@@ -67,12 +80,13 @@ export class CaseVault {
   }
 
   async openKey(em: EntityManager, c: { id: string; agencyId: string }): Promise<CaseKeyHandle> {
-    const row = await em.findOne(CaseKey, { where: { caseId: c.id } });
+    return this.keyFromRow(c, await em.findOne(CaseKey, { where: { caseId: c.id } }));
+  }
+
+  /** Unwraps a key row already read (e.g. joined to its case); no row means the case was shredded. */
+  keyFromRow(c: { id: string; agencyId: string }, row: StoredCaseKey | null): CaseKeyHandle {
     if (!row) throw new CaseShreddedError();
-    const dek = this.envelope.unwrapDataKey(
-      { wrapped: row.wrappedDek, kekVersion: row.kekVersion },
-      caseDataKeyContext(c.id),
-    );
+    const dek = this.envelope.unwrapDataKey({ wrapped: row.wrappedDek, kekVersion: row.kekVersion }, caseDataKeyContext(c.id));
     return new CaseKeyHandle(c.id, c.agencyId, row.keyVersion, dek);
   }
 

@@ -1,4 +1,5 @@
 import type { ServiceType } from '@amani/auth';
+import type { KeysetPage } from '@amani/http';
 import type {
   ActionPlanStatus,
   TransferStatus,
@@ -84,12 +85,8 @@ export interface CaseDetailView extends CaseSummaryView, CaseIdentifyingFields {
   createdById: string;
 }
 
-export interface CasePage {
-  items: CaseSummaryView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+/** Matching cases by keyset; the total is counted up to CASE_TOTAL_CAP (totalCapped when there are more). */
+export type CasePage = KeysetPage<CaseSummaryView>;
 
 export interface PerpetratorView {
   count: PerpetratorCount;

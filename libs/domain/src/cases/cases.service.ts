@@ -15,7 +15,7 @@ import {
   StaleVersionProblem,
 } from './case-errors';
 import { decryptCase, isContactDetails, toCaseSummary } from './case-mapper';
-import { updateCaseIfVersion } from './case-row';
+import { CaseRow, decodeCaseCursor, encodeCaseCursor, SUMMARY_SQL, summaryFromRow, SummaryRow, updateCaseIfVersion } from './case-row';
 import { CaseScope } from './case-scope';
 import { CaseShare } from './case-share.entity';
 import { checkReopen, checkStageTransition, REOPEN_STAGE } from './case-stage-machine';
@@ -26,13 +26,24 @@ import { ReportingProjection } from './reporting-projection';
 import { generateSurvivorCode } from './survivor-code';
 import { TransactionHost } from '@amani/database';
 
-const SUMMARY_COLUMNS: (keyof Case)[] = [
-  'id', 'stage', 'closureReason', 'sex', 'ageBand', 'nationalityStatus', 'displacementStatus', 'disability',
-  'vulnerabilities', 'regionCode', 'assignedCaseworkerId', 'createdAt', 'updatedAt', 'closedAt', 'version',
+/** List filters: query field and column. */
+const LIST_FILTERS: [keyof CaseListQuery & keyof CaseSummaryView, string][] = [
+  ['stage', 'stage'],
+  ['sex', 'sex'],
+  ['ageBand', 'age_band'],
+  ['regionCode', 'region_code'],
+  ['displacementStatus', 'displacement_status'],
+  ['nationalityStatus', 'nationality_status'],
+  ['assignedCaseworkerId', 'assigned_caseworker_id'],
 ];
+/** A list's total is counted up to this many (then totalCapped): bounded work at any scope size. */
+export const CASE_TOTAL_CAP = 1000;
 const CODED_FIELDS = ['sex', 'ageBand', 'nationalityStatus', 'displacementStatus', 'disability', 'vulnerabilities', 'regionCode'] as const;
 const SURVIVOR_CODE_ATTEMPTS = 8;
 const NORMALISED_SURVIVOR_CODE = /^[A-Z]{3}[0-9]{5}$/;
+
+/** What sealing and opening a JSON field gives back: a plain copy (or null). */
+const jsonCopy = <T>(value: T | null | undefined): T | null => (value === null || value === undefined ? null : (JSON.parse(JSON.stringify(value)) as T));
 
 /** Cases: create, read, change, stage, assignment, lookup and sharing, all within DESIGN §1 scope. */
 @Injectable()
@@ -46,87 +57,164 @@ export class CasesService {
     private readonly locations: LocationsService,
   ) {}
 
+  /**
+   * One statement: the case row (only if its survivor code is unused — the same check as a
+   * SELECT before the INSERT, without the round trip), its wrapped key and the audit row. It
+   * joins the transaction open in this context, if any; alone it is atomic by itself. The view
+   * is built from what was sealed, not re-read and re-opened.
+   */
   create(actor: CaseActor, cmd: CreateCaseCommand): Promise<CaseDetailView> {
     const id = randomUUID();
     const target: CaseAuditTarget = { action: 'case.create', targetType: 'case', targetId: id };
-    return this.auditor.run(actor, target, () =>
-      this.tx.run(async (em) => {
-        await this.locations.assertKnown('regionCode', cmd.regionCode);
-        const assignee = await this.resolveNewCaseAssignee(em, actor, cmd.assignedCaseworkerId ?? null);
-        const { code, index } = await this.newSurvivorCode(em);
-        const key = this.vault.newKey(id, actor.agencyId);
-        try {
-          const seal = (column: string, value: string | null | undefined) => this.vault.sealOptional(key, 'cases', column, id, value);
-          const sealJson = (column: string, value: unknown) => this.vault.sealJson(key, 'cases', column, id, value);
-          await em.insert(Case, {
+    return this.auditor.run(actor, target, async () => {
+      const em = this.tx.manager;
+      await this.locations.assertKnown('regionCode', cmd.regionCode);
+      const assignee = await this.resolveNewCaseAssignee(em, actor, cmd.assignedCaseworkerId ?? null);
+      const key = this.vault.newKey(id, actor.agencyId);
+      try {
+        const seal = (column: string, value: string | null | undefined) => this.vault.sealOptional(key, 'cases', column, id, value);
+        const sealJson = (column: string, value: unknown) => this.vault.sealJson(key, 'cases', column, id, value);
+        const wrapped = this.vault.wrapKey(key);
+        const vulnerabilities = [...new Set(cmd.vulnerabilities)];
+        const fixed = [
+          id, actor.agencyId, actor.id, assignee, cmd.sex, cmd.ageBand, cmd.nationalityStatus, cmd.displacementStatus, cmd.disability,
+          vulnerabilities, cmd.regionCode,
+          cmd.contactDetails?.phone ? this.vault.phoneIndex(cmd.contactDetails.phone) : null,
+          this.vault.seal(key, 'cases', 'survivor_name', id, cmd.survivorName),
+          cmd.aliases?.length ? sealJson('survivor_aliases', cmd.aliases) : null,
+          sealJson('contact_details', cmd.contactDetails),
+          seal('address', cmd.address),
+          seal('date_of_birth', cmd.dateOfBirth),
+          sealJson('caregiver_details', cmd.caregiverDetails),
+          seal('narrative', cmd.narrative),
+          wrapped.wrappedDek, wrapped.kekVersion, wrapped.keyVersion,
+        ];
+        // $23 survivor_code_index, $24 survivor_code, then the audit row's parameters.
+        const audit = this.auditor.successInsert(actor, target, {}, 25, 'FROM c');
+        const sql = `WITH c AS (
+            INSERT INTO cases (id, agency_id, created_by, assigned_caseworker_id, sex, age_band, nationality_status, displacement_status,
+              disability, vulnerabilities, region_code, phone_index, survivor_name, survivor_aliases, contact_details, address,
+              date_of_birth, caregiver_details, narrative, survivor_code_index, survivor_code)
+            SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::varchar, $6::varchar, $7::varchar, $8::varchar, $9::varchar, $10::varchar[],
+                   $11::varchar, $12::bytea, $13::bytea, $14::bytea, $15::bytea, $16::bytea, $17::bytea, $18::bytea, $19::bytea,
+                   $23::bytea, $24::bytea
+             WHERE NOT EXISTS (SELECT 1 FROM cases WHERE survivor_code_index = $23::bytea)
+            RETURNING stage, closure_reason, created_at, updated_at, closed_at, version),
+          k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $22::int FROM c),
+          a AS (${audit.sql})
+          SELECT * FROM c`;
+        for (let attempt = 0; attempt < SURVIVOR_CODE_ATTEMPTS; attempt++) {
+          const code = generateSurvivorCode();
+          const survivorCode = this.vault.seal(key, 'cases', 'survivor_code', id, code);
+          const rows: Pick<CaseRow, 'stage' | 'closure_reason' | 'created_at' | 'updated_at' | 'closed_at' | 'version'>[] = await em.query(sql, [
+            ...fixed,
+            this.vault.survivorCodeIndex(code),
+            survivorCode,
+            ...audit.params,
+          ]);
+          const row = rows[0];
+          if (!row) continue;
+          return {
             id,
-            agencyId: actor.agencyId,
-            createdById: actor.id,
-            assignedCaseworkerId: assignee,
-            stage: 'intake',
+            stage: row.stage,
+            closureReason: row.closure_reason,
             sex: cmd.sex,
             ageBand: cmd.ageBand,
             nationalityStatus: cmd.nationalityStatus,
             displacementStatus: cmd.displacementStatus,
             disability: cmd.disability,
-            vulnerabilities: [...new Set(cmd.vulnerabilities)],
+            vulnerabilities,
             regionCode: cmd.regionCode,
-            survivorCodeIndex: index,
-            phoneIndex: cmd.contactDetails?.phone ? this.vault.phoneIndex(cmd.contactDetails.phone) : null,
-            survivorCode: this.vault.seal(key, 'cases', 'survivor_code', id, code),
-            survivorName: this.vault.seal(key, 'cases', 'survivor_name', id, cmd.survivorName),
-            survivorAliases: cmd.aliases?.length ? sealJson('survivor_aliases', cmd.aliases) : null,
-            contactDetails: sealJson('contact_details', cmd.contactDetails),
-            address: seal('address', cmd.address),
-            dateOfBirth: seal('date_of_birth', cmd.dateOfBirth),
-            caregiverDetails: sealJson('caregiver_details', cmd.caregiverDetails),
-            narrative: seal('narrative', cmd.narrative),
-          });
-          await this.vault.saveKey(em, key);
-          const saved = await em.findOneByOrFail(Case, { id });
-          const view = decryptCase(this.vault, key, saved);
-          await this.auditor.success(actor, target, {}, em);
-          return view;
-        } finally {
-          this.vault.dispose(key);
+            assignedCaseworkerId: assignee,
+            createdAt: row.created_at,
+            updatedAt: row.updated_at,
+            closedAt: row.closed_at,
+            version: row.version,
+            survivorCode: code,
+            survivorName: cmd.survivorName,
+            aliases: cmd.aliases?.length ? [...cmd.aliases] : [],
+            contactDetails: jsonCopy(cmd.contactDetails),
+            address: cmd.address ?? null,
+            dateOfBirth: cmd.dateOfBirth ?? null,
+            caregiverDetails: jsonCopy(cmd.caregiverDetails),
+            narrative: cmd.narrative ?? null,
+            createdById: actor.id,
+          };
         }
-      }),
-    );
+        throw new Error('could not draw an unused survivor code');
+      } finally {
+        this.vault.dispose(key);
+      }
+    });
   }
 
+  /**
+   * A page of summaries, newest first, by keyset (created_at, id) when a cursor is given — flat
+   * however many cases the scope holds — or by page number (kept for the console's pager). The
+   * total is a bounded count (CASE_TOTAL_CAP), never a scan of the whole scope. One statement,
+   * audit row included.
+   */
   list(actor: CaseActor, q: CaseListQuery): Promise<CasePage> {
     const target: CaseAuditTarget = { action: 'case.list', targetType: 'case', targetId: null };
     return this.auditor.run(actor, target, async () => {
-      const qb = this.tx.manager.getRepository(Case).createQueryBuilder('c').select(SUMMARY_COLUMNS.map((p) => `c.${p}`));
-      this.scope.restrict(qb, actor, 'c');
-      const filters: [keyof CaseListQuery, string][] = [
-        ['stage', 'stage'],
-        ['sex', 'sex'],
-        ['ageBand', 'age_band'],
-        ['regionCode', 'region_code'],
-        ['displacementStatus', 'displacement_status'],
-        ['nationalityStatus', 'nationality_status'],
-        ['assignedCaseworkerId', 'assigned_caseworker_id'],
-      ];
-      for (const [param, column] of filters) {
-        if (q[param] !== undefined) qb.andWhere(`c.${column} = :${param}`, { [param]: q[param] });
+      const after = q.cursor === undefined ? null : decodeCaseCursor(q.cursor);
+      if (after && q.page > 1) throw new ValidationProblem([{ field: 'cursor', message: 'cannot be combined with page' }]);
+      const params: unknown[] = [actor.agencyId];
+      const where = ['c.agency_id = $1'];
+      const bind = (value: unknown) => `$${params.push(value)}`;
+      if (actor.role !== 'supervisor') {
+        const me = bind(actor.id);
+        where.push(`(c.assigned_caseworker_id = ${me} OR EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.user_id = ${me}))`);
+      }
+      for (const [param, column] of LIST_FILTERS) {
+        if (q[param] !== undefined) where.push(`c.${column} = ${bind(q[param])}`);
       }
       if (q.gbvType !== undefined) {
-        qb.andWhere('EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.id AND i.gbv_type = :gbvType)', { gbvType: q.gbvType });
+        where.push(`EXISTS (SELECT 1 FROM case_incidents i WHERE i.case_id = c.id AND i.gbv_type = ${bind(q.gbvType)})`);
       }
-      qb.orderBy('c.createdAt', 'DESC').addOrderBy('c.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
-      const [rows, total] = await qb.getManyAndCount();
-      await this.auditor.success(actor, target, { count: rows.length });
-      return { items: rows.map(toCaseSummary), page: q.page, pageSize: q.pageSize, total };
+      const scope = where.join(' AND ');
+      const keyset = after ? ` AND (c.created_at, c.id) < (${bind(after.at)}::timestamptz, ${bind(after.id)}::uuid)` : '';
+      const limit = `LIMIT ${bind(q.pageSize + 1)} OFFSET ${bind(after ? 0 : (q.page - 1) * q.pageSize)}`;
+      // The audit row in the same statement; its count is the page's (without the look-ahead row).
+      const audit = this.auditor.successInsert(actor, target, {}, params.length + 1, '', `SELECT least(count(*), ${q.pageSize}) FROM page`);
+      const rows: (SummaryRow & { cursor_at: string | null; total: number })[] = await this.tx.manager.query(
+        `WITH page AS (
+            SELECT ${SUMMARY_SQL}, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+              FROM cases c WHERE ${scope}${keyset}
+             ORDER BY c.created_at DESC, c.id DESC ${limit}),
+          counted AS (SELECT count(*)::int AS total FROM (SELECT 1 FROM cases c WHERE ${scope} LIMIT ${CASE_TOTAL_CAP + 1}) x),
+          audited AS (${audit.sql})
+         SELECT page.*, counted.total FROM counted LEFT JOIN page ON true`,
+        [...params, ...audit.params],
+      );
+      const found = rows.filter((r) => r.id !== null);
+      const items = found.slice(0, q.pageSize);
+      const last = items[items.length - 1];
+      const nextCursor = found.length > q.pageSize && last ? encodeCaseCursor(last.cursor_at!, last.id) : null;
+      const counted = rows[0]?.total ?? 0;
+      return {
+        items: items.map(summaryFromRow),
+        page: after ? 1 : q.page,
+        pageSize: q.pageSize,
+        total: Math.min(counted, CASE_TOTAL_CAP),
+        totalCapped: counted > CASE_TOTAL_CAP,
+        nextCursor,
+      };
     });
   }
 
   get(actor: CaseActor, caseId: string): Promise<CaseDetailView> {
     const target: CaseAuditTarget = { action: 'case.read', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      const c = await this.scope.load(em, actor, caseId);
-      const view = await this.vault.withKey(em, c, (key) => decryptCase(this.vault, key, c));
+      // The case, its key and the share check in one statement; then the audit row.
+      const { case: c, key: stored } = await this.scope.loadWithKey(this.tx.manager, actor, caseId);
+      const key = this.vault.keyFromRow(c, stored);
+      let view: CaseDetailView;
+      try {
+        view = decryptCase(this.vault, key, c);
+      } finally {
+        this.vault.dispose(key);
+      }
       await this.auditor.success(actor, target);
       return view;
     });
@@ -350,15 +438,6 @@ export class CasesService {
         agencyId,
       })
       .getExists();
-  }
-
-  private async newSurvivorCode(em: EntityManager): Promise<{ code: string; index: Buffer }> {
-    for (let i = 0; i < SURVIVOR_CODE_ATTEMPTS; i++) {
-      const code = generateSurvivorCode();
-      const index = this.vault.survivorCodeIndex(code);
-      if (!(await em.exists(Case, { where: { survivorCodeIndex: index } }))) return { code, index };
-    }
-    throw new Error('could not draw an unused survivor code');
   }
 
   private updateSets(key: CaseKeyHandle, id: string, cmd: UpdateCaseCommand): Record<string, unknown> {
