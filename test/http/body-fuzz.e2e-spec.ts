@@ -23,6 +23,9 @@ const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
  * every error is problem+json. Bodies mix arbitrary JSON with objects built on the route's
  * own field names (from the OpenAPI document) holding values of random types.
  */
+// Every body-taking route times its runs: over a minute when another suite shares the two cores.
+jest.setTimeout(240_000);
+
 describe('fuzz: random bodies never cause a 500', () => {
   let t: TestApp;
   let tokens: Record<Role, LoggedIn>;

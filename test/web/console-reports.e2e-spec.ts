@@ -81,6 +81,13 @@ describe('staff console: statistics', () => {
     const refused = await browserOf(web, cwWeb).get('/reports');
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('Your role cannot use this page.');
+    for (const role of ['provider', 'admin', 'psea_focal_point'] as const) {
+      const user = await webSignIn(web, await sessionAs(api, { role, agencyId: role === 'provider' ? (await createAgency(api)).id : null }));
+      for (const url of ['/reports', `/reports/compare?a=${cw.user.id}&b=${cw.user.id}`, `/reports/${cw.user.id}`, `/reports/${cw.user.id}/csv`, `/reports/${cw.user.id}/svg`]) {
+        expect([role, url, (await browserOf(web, user).get(url)).status]).toEqual([role, url, 403]);
+      }
+      expect([role, (await browserOf(web, user).post('/reports', { template: 'gbvims_monthly', period: '2024-05' })).status]).toEqual([role, 403]);
+    }
     expect((await browserOf(web, cwWeb).post('/reports', { template: 'gbvims_monthly', period: '2024-05' })).status).toBe(403);
     const anonymous = await web.http().get('/reports');
     expect(anonymous.status).toBe(303);
