@@ -1,7 +1,6 @@
-import { Role, ROLES } from '@amani/auth';
+import { Role, ROLES, InvitationsService } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { concretePath, listRoutes, RouteInfo } from '../support/routes';
-import { InvitationsService } from '@amani/auth';
 import { rememberSecret } from '../support/canary';
 import { bearer, createAgency, enrolMfaDirectly, LoggedIn, login, createUser, strongPassword, tokensByRole } from '../support/users';
 import { MATRIX } from './authorization-matrix';

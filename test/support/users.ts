@@ -1,21 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  AgenciesService,
-  AgencyView,
-  InvitationsService,
-  mfaSecretContext,
-  newTotpSecret,
-  passwordPolicyViolation,
-  SessionService,
-  totpCode,
-  totpStep,
-  TOTP_PERIOD_SECONDS,
-  UsersService,
-  UserView,
-} from '@amani/auth';
+import { AgenciesService, AgencyView, InvitationsService, mfaSecretContext, newTotpSecret, passwordPolicyViolation, SessionService, totpCode, totpStep, TOTP_PERIOD_SECONDS, UsersService, UserView, AGENCYLESS_ROLES, AgencyType, Role, ROLES, ServiceType } from '@amani/auth';
 import { EnvelopeCrypto } from '@amani/crypto';
-import { AGENCYLESS_ROLES, AgencyType, Role, ROLES, ServiceType } from '@amani/auth';
 import type { TestApp } from './app';
 import { rememberSecret } from './canary';
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { SessionService } from '@amani/auth';
+import { SessionService, ROLES } from '@amani/auth';
 import type { Role } from '@amani/auth';
-import { ROLES } from '@amani/auth';
 import { redisOptionsFromUrl } from '@amani/jobs';
 import { createTestApp, TestApp } from '../support/app';
 import { listRoutes } from '../support/routes';

@@ -8,7 +8,7 @@ import { AuthModule, JwtAuthGuard, RolesGuard } from '@amani/auth';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
 import { APP_ENTITIES } from './app-entities';
-import { loggerParams } from '@amani/http';
+import { loggerParams, AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 import { LocationsModule } from '@amani/domain/locations';
 import { ReportingModule } from '@amani/domain/reporting';
@@ -23,7 +23,6 @@ import { ReportPageModule } from './report-page/report-page.module';
 import { ReportsController } from './reports/reports.controller';
 import { SeaApiModule } from './sea/sea-api.module';
 import { ServicesDirectoryApiModule } from './services-directory/services-directory-api.module';
-import { AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { UsersController } from './users/users.controller';
 
 /** The HTTP application. Guards run in order: rate limit, authentication, role. */

@@ -11,11 +11,10 @@ import { APP_ENTITIES } from './app-entities';
 import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
 import { ReportingModule } from '@amani/domain/reporting';
-import { loggerParams } from '@amani/http';
+import { loggerParams, AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 // The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
 // password guessing through the console meets the same limits as through /auth/login.
-import { AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { CasePagesController } from './cases/case-pages.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';

@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@amani/auth';
-import { ROLES } from '@amani/auth';
+import { Roles, ROLES } from '@amani/auth';
 import { LocationsService } from '@amani/domain/locations';
 import { LocationListDto, LocationQueryDto } from './locations.dto';
 

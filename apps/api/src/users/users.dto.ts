@@ -11,8 +11,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ROLES, Role } from '@amani/auth';
-import { USER_STATUSES, UserStatus } from '@amani/auth';
+import { ROLES, Role, USER_STATUSES, UserStatus } from '@amani/auth';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsPlainText } from '../common/plain-text.validator';
 import { PageDto } from '../common/page.dto';

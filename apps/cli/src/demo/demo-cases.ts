@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { CaseActor } from '@amani/domain/cases';
+import type { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService } from '@amani/domain/cases';
 import {
   AGE_BANDS,
   DISABILITY_STATUSES,
@@ -16,9 +16,6 @@ import {
   TIMES_OF_DAY,
   VULNERABILITIES,
 } from '@amani/domain/cases';
-import type { CaseConsentsService } from '@amani/domain/cases';
-import type { CaseIncidentsService } from '@amani/domain/cases';
-import type { CasesService } from '@amani/domain/cases';
 
 export interface DemoCaseServices {
   cases: CasesService;

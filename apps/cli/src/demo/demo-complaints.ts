@@ -1,7 +1,5 @@
 import type { SubmitComplaintCommand } from '@amani/domain/sea';
-import { SeaIntakeService } from '@amani/domain/sea';
-import { SeaEndorsementsService } from '@amani/domain/sea';
-import { SeaKeysService } from '@amani/domain/sea';
+import { SeaIntakeService, SeaEndorsementsService, SeaKeysService } from '@amani/domain/sea';
 
 /** Synthetic complaints for `npm run seed:demo`: coded fields vary, texts are plainly fictitious. */
 const DEMO_COMPLAINTS: (SubmitComplaintCommand & { followUp?: string })[] = [

@@ -1,12 +1,9 @@
-import type { CaseActor } from '@amani/domain/cases';
-import type { CaseConsentsService } from '@amani/domain/cases';
-import type { ShareableField } from '@amani/domain/cases';
+import type { CaseActor, CaseConsentsService, ShareableField } from '@amani/domain/cases';
 import type { ServiceType } from '@amani/auth';
 import { SERVICE_TYPES } from '@amani/auth';
 import type { DirectoryActor, ServicesDirectoryService } from '@amani/domain/services-directory';
-import type { ReferralActor } from '@amani/domain/referrals';
+import type { ReferralActor, ReferralsService } from '@amani/domain/referrals';
 import { DECLINE_REASONS, REFERRAL_STATES, ReferralState, SERVICE_OUTCOMES } from '@amani/domain/referrals';
-import type { ReferralsService } from '@amani/domain/referrals';
 
 export interface DemoServiceAgency {
   agencyId: string;

@@ -1,7 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '@amani/auth';
-import { Agency } from '@amani/auth';
-import { SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { User, Agency, SERVICE_TYPES, ServiceType } from '@amani/auth';
 import {
   CONSENT_GIVERS,
   CONSENT_PURPOSES,

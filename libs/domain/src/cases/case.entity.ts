@@ -1,6 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '@amani/auth';
-import { Agency } from '@amani/auth';
+import { User, Agency } from '@amani/auth';
 import {
   AGE_BANDS,
   AgeBand,

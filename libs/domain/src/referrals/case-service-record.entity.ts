@@ -1,8 +1,6 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '@amani/auth';
-import { sqlIn } from '@amani/domain/cases';
-import { Case } from '@amani/domain/cases';
-import { SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { User, SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { sqlIn, Case } from '@amani/domain/cases';
 import { SERVICE_OUTCOMES, ServiceOutcome } from './referral-codes';
 import { Referral } from './referral.entity';
 

@@ -1,7 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { User } from '@amani/auth';
-import { sqlIn } from '@amani/domain/cases';
-import { Case } from '@amani/domain/cases';
+import { sqlIn, Case } from '@amani/domain/cases';
 import { NOTIFICATION_KINDS, NOTIFICATION_TARGETS, NotificationKind, NotificationTarget } from './referral-codes';
 import { Referral } from './referral.entity';
 

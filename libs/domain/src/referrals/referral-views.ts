@@ -1,5 +1,4 @@
-import type { ShareableField } from '@amani/domain/cases';
-import type { ReferralFieldValues } from '@amani/domain/cases';
+import type { ShareableField, ReferralFieldValues } from '@amani/domain/cases';
 import type { ServiceType } from '@amani/auth';
 import type { DeclineReason, NotificationKind, NotificationTarget, PacketDestroyReason, ReferralState, ServiceOutcome } from './referral-codes';
 import type { Referral } from './referral.entity';

@@ -1,10 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '@amani/auth';
-import { Agency } from '@amani/auth';
-import { SHAREABLE_FIELDS, ShareableField, sqlArrayWithin, sqlIn } from '@amani/domain/cases';
-import { CaseConsent } from '@amani/domain/cases';
-import { Case } from '@amani/domain/cases';
-import { SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { User, Agency, SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { SHAREABLE_FIELDS, ShareableField, sqlArrayWithin, sqlIn, CaseConsent, Case } from '@amani/domain/cases';
 import { ServiceOffering } from '@amani/domain/services-directory';
 import {
   DECLINE_REASONS,

@@ -1,9 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '@amani/auth';
-import { Agency } from '@amani/auth';
-import { sqlIn } from '@amani/domain/cases';
-import { Case } from '@amani/domain/cases';
-import { SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { User, Agency, SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { sqlIn, Case } from '@amani/domain/cases';
 import { SEA_ASSISTANCE_STATUSES, SeaAssistanceStatus } from './sea-codes';
 import { SeaComplaint } from './sea-complaint.entity';
 

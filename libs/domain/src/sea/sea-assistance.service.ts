@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundProblem, UnprocessableProblem } from '@amani/http';
-import { CaseActor } from '@amani/domain/cases';
-import { CasesService } from '@amani/domain/cases';
+import { CaseActor, CasesService } from '@amani/domain/cases';
 import type { ServiceType } from '@amani/auth';
 import type { SeaActor } from './sea-actor';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';

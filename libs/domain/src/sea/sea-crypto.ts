@@ -2,8 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { hashRaw } from '@node-rs/argon2';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { EnvelopeCrypto, IntegrityError, SODIUM, Sodium } from '@amani/crypto';
-import { encodeParts } from '@amani/crypto';
+import { EnvelopeCrypto, IntegrityError, SODIUM, Sodium, encodeParts } from '@amani/crypto';
 
 /**
  * The SEA complaint protocol (GlobaLeaks-style: the server alone cannot read a complaint).

@@ -1,6 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToOne, PrimaryColumn } from 'typeorm';
-import { AuthSession } from '@amani/auth';
-import { User } from '@amani/auth';
+import { AuthSession, User } from '@amani/auth';
 
 /**
  * A focal point's private key, unlocked for one login session: encrypted under a random
