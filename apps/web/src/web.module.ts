@@ -14,7 +14,11 @@ import { JobsModule } from '@amani/jobs';
 // The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
 // password guessing through the console meets the same limits as through /auth/login.
 import { AmaniThrottlerGuard, throttlerOptions } from '../../api/src/throttling/throttling';
+import { CasePageLoader } from './cases/case-page.loader';
 import { CasePagesController } from './cases/case-pages.controller';
+import { CaseWorkController } from './cases/case-work.controller';
+import { ServicePagesController } from './supervisor/service-pages.controller';
+import { SupervisorController } from './supervisor/supervisor.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';
 import { WebSessionGuard } from './session/web-session.guard';
@@ -43,8 +47,9 @@ export class WebModule {
         CasesModule,
         ReferralsModule,
       ],
-      controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController],
-      providers: [WebSessionService, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
+      controllers: [SignInController, HomeController, CaseWorkController, CasePagesController, ReferralPagesController, SupervisorController, ServicePagesController],
+      providers: [WebSessionService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }

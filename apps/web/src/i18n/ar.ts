@@ -1,8 +1,11 @@
 import type { Catalogue } from '@amani/html';
+import { arWork } from './work/ar';
 
 export const ar: Catalogue = {
   languageName: 'العربية',
   app: {
+    supervisor: 'الإشراف',
+    services: 'خدماتنا',
     name: 'وحدة موظفي أماني',
     skip: 'انتقل إلى المحتوى الرئيسي',
     menu: 'القائمة الرئيسية',
@@ -45,6 +48,13 @@ export const ar: Catalogue = {
     signedOut: 'لقد سجّلت الخروج.',
   },
   common: {
+    fieldRejected: 'لم تُقبل هذه القيمة.',
+    fieldTooLong: 'يرجى الاختصار إلى {{max}} حرفًا على الأكثر.',
+    fieldDate: 'يرجى إدخال التاريخ بصيغة سنة-شهر-يوم.',
+    fieldRegion: 'يرجى إدخال رموز مناطق مثل SO-BN (أحرف لاتينية كبيرة وأرقام و- أو _).',
+    fieldYesNo: 'يرجى الإجابة بنعم أو لا.',
+    yes: 'نعم',
+    no: 'لا',
     notFoundTitle: 'غير موجود',
     notFound: 'لا يوجد شيء هنا، أو ليس لديك صلاحية الوصول إليه.',
     forbiddenTitle: 'غير مسموح',
@@ -180,6 +190,9 @@ export const ar: Catalogue = {
     incidentNarratives: 'روايات الحوادث',
   },
   referrals: {
+    backToCase: 'العودة إلى الحالة',
+    revoke: 'اسحب الإحالة',
+    revokeHelp: 'سحب الإحالة ينهيها ويتلف البيانات التي شوركت مع مقدّم الخدمة.',
     inboxTitle: 'الإحالات الواردة',
     count_zero: 'لا توجد إحالات',
     count_one: 'إحالة واحدة',
@@ -209,4 +222,5 @@ export const ar: Catalogue = {
     declined: 'لقد رفضت هذه الإحالة.',
   },
   left: { title: 'الصفحة غير متاحة', body: 'هذه الصفحة غير متاحة.' },
+  ...arWork,
 };

@@ -1,9 +1,12 @@
 import type { Catalogue } from '@amani/html';
+import { enWork } from './work/en';
 
 /** The reference catalogue: every other language must have each of these keys (catalogues.spec). */
 export const en = {
   languageName: 'English',
   app: {
+    supervisor: 'Supervision',
+    services: 'Our services',
     name: 'Amani staff console',
     skip: 'Skip to main content',
     menu: 'Main menu',
@@ -46,6 +49,13 @@ export const en = {
     signedOut: 'You have signed out.',
   },
   common: {
+    fieldRejected: 'This value was not accepted.',
+    fieldTooLong: 'Please shorten this to at most {{max}} characters.',
+    fieldDate: 'Please give a date as year-month-day.',
+    fieldRegion: 'Please give region codes such as SO-BN (capital letters, digits, - or _).',
+    fieldYesNo: 'Please answer yes or no.',
+    yes: 'Yes',
+    no: 'No',
     notFoundTitle: 'Not found',
     notFound: 'There is nothing here, or you do not have access to it.',
     forbiddenTitle: 'Not allowed',
@@ -183,6 +193,9 @@ export const en = {
     incidentNarratives: 'Incident accounts',
   },
   referrals: {
+    backToCase: 'Back to the case',
+    revoke: 'Withdraw referral',
+    revokeHelp: 'Withdrawing ends the referral and destroys the details shared with the provider.',
     inboxTitle: 'Incoming referrals',
     count_one: '{{count}} referral',
     count_other: '{{count}} referrals',
@@ -211,4 +224,5 @@ export const en = {
     title: 'Page unavailable',
     body: 'This page is not available.',
   },
+  ...enWork,
 } satisfies Catalogue;

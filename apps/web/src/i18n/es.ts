@@ -1,8 +1,11 @@
 import type { Catalogue } from '@amani/html';
+import { esWork } from './work/es';
 
 export const es: Catalogue = {
   languageName: 'Español',
   app: {
+    supervisor: 'Supervisión',
+    services: 'Nuestros servicios',
     name: 'Consola del personal de Amani',
     skip: 'Ir al contenido principal',
     menu: 'Menú principal',
@@ -45,6 +48,13 @@ export const es: Catalogue = {
     signedOut: 'Ha cerrado la sesión.',
   },
   common: {
+    fieldRejected: 'Este valor no fue aceptado.',
+    fieldTooLong: 'Acórtelo a {{max}} caracteres como máximo.',
+    fieldDate: 'Indique una fecha como año-mes-día.',
+    fieldRegion: 'Indique códigos de región como SO-BN (mayúsculas, cifras, - o _).',
+    fieldYesNo: 'Responda sí o no.',
+    yes: 'Sí',
+    no: 'No',
     notFoundTitle: 'No encontrado',
     notFound: 'No hay nada aquí, o usted no tiene acceso.',
     forbiddenTitle: 'No permitido',
@@ -176,6 +186,9 @@ export const es: Catalogue = {
     incidentNarratives: 'Relatos de los incidentes',
   },
   referrals: {
+    backToCase: 'Volver al caso',
+    revoke: 'Retirar la remisión',
+    revokeHelp: 'Retirarla pone fin a la remisión y destruye los datos compartidos con el proveedor.',
     inboxTitle: 'Remisiones recibidas',
     count_one: '{{count}} remisión',
     count_many: '{{count}} remisiones',
@@ -202,4 +215,5 @@ export const es: Catalogue = {
     declined: 'Usted rechazó esta remisión.',
   },
   left: { title: 'Página no disponible', body: 'Esta página no está disponible.' },
+  ...esWork,
 };

@@ -1,8 +1,11 @@
 import type { Catalogue } from '@amani/html';
+import { frWork } from './work/fr';
 
 export const fr: Catalogue = {
   languageName: 'Français',
   app: {
+    supervisor: 'Supervision',
+    services: 'Nos services',
     name: 'Console du personnel Amani',
     skip: 'Aller au contenu principal',
     menu: 'Menu principal',
@@ -45,6 +48,13 @@ export const fr: Catalogue = {
     signedOut: 'Vous êtes déconnecté·e.',
   },
   common: {
+    fieldRejected: 'Cette valeur n’a pas été acceptée.',
+    fieldTooLong: 'Raccourcissez à {{max}} caractères au plus.',
+    fieldDate: 'Indiquez une date sous la forme année-mois-jour.',
+    fieldRegion: 'Indiquez des codes de région comme SO-BN (majuscules, chiffres, - ou _).',
+    fieldYesNo: 'Répondez par oui ou non.',
+    yes: 'Oui',
+    no: 'Non',
     notFoundTitle: 'Introuvable',
     notFound: 'Il n’y a rien ici, ou vous n’y avez pas accès.',
     forbiddenTitle: 'Non autorisé',
@@ -176,6 +186,9 @@ export const fr: Catalogue = {
     incidentNarratives: 'Récits des incidents',
   },
   referrals: {
+    backToCase: 'Retour au dossier',
+    revoke: 'Retirer le référencement',
+    revokeHelp: 'Le retrait met fin au référencement et détruit les données partagées avec le prestataire.',
     inboxTitle: 'Référencements reçus',
     count_one: '{{count}} référencement',
     count_many: '{{count}} référencements',
@@ -202,4 +215,5 @@ export const fr: Catalogue = {
     declined: 'Vous avez refusé ce référencement.',
   },
   left: { title: 'Page indisponible', body: 'Cette page n’est pas disponible.' },
+  ...frWork,
 };

@@ -72,6 +72,15 @@ export class ReferralPagesController {
     seeOther(res, `/referrals/${id}`);
   }
 
+  /** The referring side withdraws a referral that is still open; the provider's packet key is destroyed. */
+  @Post(':id/revoke')
+  @PageRoles('caseworker', 'supervisor')
+  async revoke(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    if (!UUID.test(id)) throw new PageNotFound();
+    await this.referrals.revoke(toReferralActor(actorFor(session), requestIdOf(req)), id);
+    seeOther(res, `/referrals/${id}`);
+  }
+
   private async render(req: WebRequest, session: WebSession, id: string, opts: ReferralForms): Promise<string> {
     if (!UUID.test(id)) throw new PageNotFound();
     const actor = toReferralActor(actorFor(session), requestIdOf(req));

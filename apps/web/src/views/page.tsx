@@ -43,6 +43,17 @@ dt{font-weight:600}
 dd{margin:0}
 .pager{display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
 .qr{background:#fff;padding:0.5rem;display:inline-block;border:1px solid #ccc}
+fieldset.choices{border:1px solid #ccc;border-radius:6px;background:#fff;margin:0.6rem 0;padding:0.25rem 0.75rem 0.5rem;max-width:30rem}
+fieldset.choices legend{font-weight:600}
+.choice{display:flex;gap:0.5rem;align-items:center}
+.choice label{display:inline;font-weight:400;margin:0.2rem 0}
+.choice input{width:1.25rem;height:1.25rem;flex:none}
+section{margin:0 0 1rem}
+h3{font-size:1.05rem;margin:0.75rem 0 0.25rem}
+.scroll{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;background:#fff}
+th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:start}
+input[type=date],input[type=number]{font:inherit;padding:0.5rem;border:1px solid #767676;border-radius:4px;background:#fff;max-width:100%}
 .secret{font:700 1.1rem ui-monospace,Menlo,Consolas,monospace;word-break:break-all;background:#fff;padding:0.5rem;border:2px dashed #0b4f8a}
 `);
 
@@ -66,6 +77,8 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
   supervisor: [
     { href: '/', key: 'app.home' },
     { href: '/cases', key: 'app.cases' },
+    { href: '/supervisor', key: 'app.supervisor' },
+    { href: '/services', key: 'app.services' },
   ],
   provider: [
     { href: '/', key: 'app.home' },

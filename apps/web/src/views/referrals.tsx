@@ -99,6 +99,22 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
           <Day value={r.followUpDueAt} />
         </dd>
       </dl>
+      {!isRecipient && r.caseId && (
+        <p>
+          <a href={`/cases/${r.caseId}`}>{t('referrals.backToCase')}</a>
+        </p>
+      )}
+      {!isRecipient && (r.state === 'pending' || r.state === 'accepted') && (
+        <form method="post" action={`/referrals/${r.id}/revoke`}>
+          <Csrf token={session.csrf} />
+          <p class="help" id="revoke-help">
+            {t('referrals.revokeHelp')}
+          </p>
+          <button type="submit" class="secondary" id="revoke" aria-describedby="revoke-help">
+            {t('referrals.revoke')}
+          </button>
+        </form>
+      )}
       {isRecipient && (
         <>
           {(packet || r.state === 'pending' || r.state === 'accepted') && <h2>{t('referrals.packet')}</h2>}

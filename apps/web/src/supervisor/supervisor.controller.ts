@@ -1,0 +1,54 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import { CaseApprovalsService, toCaseActor } from '@amani/domain/cases';
+import { PageRoles, Session } from '../common/decorators';
+import { PageNotFound } from '../common/page-errors';
+import { seeOther, sendPage } from '../common/send-page';
+import type { WebRequest } from '../common/web-request';
+import { actorFor, UUID } from '../cases/case-page.loader';
+import type { WebSession } from '../session/web-session.service';
+import { requestIdOf } from '../sign-in/sign-in.controller';
+import { CaseloadRow, supervisorPage } from '../views/case-work';
+import { formValues, one } from '../views/forms';
+import { pageContext } from '../views/page';
+
+/**
+ * The supervisor's desk: the agency's open caseload counted by caseworker and stage (counts
+ * and staff names only, no case content), and the approvals waiting for a decision.
+ */
+@Controller()
+@PageRoles('supervisor')
+export class SupervisorController {
+  constructor(
+    private readonly approvals: CaseApprovalsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('supervisor')
+  async desk(@Req() req: WebRequest, @Session() session: WebSession, @Res() res: Response): Promise<void> {
+    const actor = toCaseActor(actorFor(session), requestIdOf(req));
+    const rows: { caseworker_id: string | null; display_name: string | null; stage: string; n: string }[] = await this.dataSource.query(
+      `SELECT c.assigned_caseworker_id AS caseworker_id, u.display_name, c.stage, count(*) AS n
+         FROM cases c LEFT JOIN users u ON u.id = c.assigned_caseworker_id
+        WHERE c.agency_id = $1 AND c.stage <> 'closed'
+        GROUP BY 1, 2, 3 ORDER BY 2 NULLS LAST, 1`,
+      [actor.agencyId],
+    );
+    const caseload: CaseloadRow[] = rows.map((r) => ({ caseworkerId: r.caseworker_id, name: r.display_name, stage: r.stage, count: Number(r.n) }));
+    const pending = await this.approvals.pending(actor);
+    sendPage(res, 200, supervisorPage(pageContext(session.lang, session), caseload, pending));
+  }
+
+  @Post('approvals/:id/decide')
+  async decide(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    if (!UUID.test(id)) throw new PageNotFound();
+    const values = formValues(body);
+    const decision = one(values, 'decision');
+    const version = /^\d{1,9}$/.test(one(values, 'version')) ? Number(one(values, 'version')) : 0;
+    if (decision !== 'approve' && decision !== 'return') throw new PageNotFound();
+    const approval = await this.approvals.decide(toCaseActor(actorFor(session), requestIdOf(req)), id, { decision, version });
+    seeOther(res, `/cases/${approval.caseId}`);
+  }
+}
