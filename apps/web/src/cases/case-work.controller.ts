@@ -12,7 +12,6 @@ import {
   classifyIncident,
   CLOSURE_REASONS,
   CONSENT_GIVERS,
-  CONSENT_PURPOSES,
   deriveContexts,
   DISABILITY_STATUSES,
   DISPLACEMENT_STATUSES,
@@ -44,7 +43,7 @@ import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
 import { requestIdOf } from '../sign-in/sign-in.controller';
-import { CLASSIFICATION_QUESTIONS, CONTEXT_QUESTIONS, DirectoryFilters, incidentPage, newCasePage, referPage } from '../views/case-work';
+import { CLASSIFICATION_QUESTIONS, CONSOLE_CONSENT_PURPOSES, CONTEXT_QUESTIONS, DirectoryFilters, incidentPage, newCasePage, referPage } from '../views/case-work';
 import { codeOf, domainFieldErrors, FormErrors, FormValues, formValues, many, one } from '../views/forms';
 import { pageContext } from '../views/page';
 import { actorFor, CasePageLoader, UUID } from './case-page.loader';
@@ -208,19 +207,18 @@ export class CaseWorkController {
     const t = pageContext(session.lang, session).t;
     const values = formValues(body);
     const errors: FormErrors = {};
-    const purpose = required(t, errors, values, 'purpose', CONSENT_PURPOSES);
+    const purpose = required(t, errors, values, 'purpose', CONSOLE_CONSENT_PURPOSES);
     const givenBy = required(t, errors, values, 'givenBy', CONSENT_GIVERS);
+    const referral = purpose === 'referral';
     const serviceType = one(values, 'serviceType') ? codeOf(SERVICE_TYPES, one(values, 'serviceType')) : null;
     if (serviceType === undefined) errors.serviceType = t('common.fieldInvalid');
+    else if (referral && !serviceType) errors.serviceType = t('work.serviceTypeNeeded');
     const fields = many(values, 'shareableFields');
     if (fields.some((f) => !codeOf(SHAREABLE_FIELDS, f))) errors.shareableFields = t('common.fieldInvalid');
+    else if (referral && fields.length === 0) errors.shareableFields = t('work.fieldsNeeded');
     await this.attempt(req, session, id, res, 'consent', values, errors, async (actor) => {
-      await this.consents.create(actor, id, {
-        purpose,
-        givenBy,
-        serviceType: serviceType ?? null,
-        shareableFields: purpose === 'referral' || purpose === 'transfer' ? (fields as ShareableField[]) : null,
-      });
+      // Only a referral consent names a service and what may be shared (transfers are not part of the console yet).
+      await this.consents.create(actor, id, referral ? { purpose, givenBy, serviceType, shareableFields: fields as ShareableField[] } : { purpose, givenBy });
     });
   }
 

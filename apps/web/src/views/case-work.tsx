@@ -4,7 +4,6 @@ import {
   AGE_BANDS,
   CLOSURE_REASONS,
   CONSENT_GIVERS,
-  CONSENT_PURPOSES,
   DISABILITY_STATUSES,
   DISPLACEMENT_STATUSES,
   LOCATION_TYPES,
@@ -35,6 +34,8 @@ export const codeKey = (v: string) => v.replace(/_(zero|one|two|few|many|other)$
 const opts = (t: Translate, prefix: string, values: readonly string[]) => values.map((v) => [v, t(`${prefix}.${codeKey(v)}`)] as const);
 
 export const CLASSIFICATION_QUESTIONS = ['penetration', 'sexualContactWithoutPenetration', 'physicalAssault', 'forcedMarriage', 'denialOfResources', 'psychologicalAbuse'] as const;
+/** Consents the console records; a transfer consent goes with the transfer itself (not in the console yet). */
+export const CONSOLE_CONSENT_PURPOSES = ['referral', 'services', 'statistics'] as const;
 export const CONTEXT_QUESTIONS = ['moneyGoodsBenefitsExchanged', 'abductedOrHeld', 'harmfulTraditionalPractice'] as const;
 
 /** New case: coded facts first (what lists and statistics use), then the identifying details, encrypted. */
@@ -280,9 +281,9 @@ export function CaseWorkSections({ ctx, c, s }: { ctx: PageContext; c: CaseDetai
             <Csrf token={csrf} />
             <h3>{t('work.recordConsent')}</h3>
             <FormAlert errors={consentForm.errors} message={t('common.checkErrors')} />
-            <SelectField form="consent" name="purpose" label={t('work.purpose')} options={opts(t, 'consentPurpose', CONSENT_PURPOSES)} values={consentForm.values} errors={consentForm.errors} empty="—" required />
+            <SelectField form="consent" name="purpose" label={t('work.purpose')} options={opts(t, 'consentPurpose', CONSOLE_CONSENT_PURPOSES)} values={consentForm.values} errors={consentForm.errors} empty="—" required />
             <SelectField form="consent" name="givenBy" label={t('work.givenBy')} options={opts(t, 'consentGiver', CONSENT_GIVERS)} values={consentForm.values} errors={consentForm.errors} empty="—" required />
-            <SelectField form="consent" name="serviceType" label={t('work.consentService')} help={t('work.consentServiceHelp')} options={opts(t, 'serviceType', SERVICE_TYPES)} values={consentForm.values} errors={consentForm.errors} empty={t('common.any')} />
+            <SelectField form="consent" name="serviceType" label={t('work.consentService')} help={t('work.consentServiceHelp')} options={opts(t, 'serviceType', SERVICE_TYPES)} values={consentForm.values} errors={consentForm.errors} empty="—" />
             <Checkboxes form="consent" name="shareableFields" label={t('work.shareableFields')} help={t('work.shareableHelp')} options={opts(t, 'field', SHAREABLE_FIELDS)} values={consentForm.values} errors={consentForm.errors} />
             <button type="submit" id="record-consent">
               {t('work.recordConsent')}
@@ -554,7 +555,8 @@ export function supervisorPage(ctx: PageContext, caseload: CaseloadRow[], pendin
         )}
       </Section>
       <Section id="caseload" title={t('supervisor.caseload')}>
-        <div class="scroll">
+        {/* Scrolls sideways on a narrow screen: focusable so a keyboard can scroll it too. */}
+        <div class="scroll" tabindex={0} role="region" aria-label={t('supervisor.caseloadCaption')}>
           <table id="caseload-table">
             <caption>{t('supervisor.caseloadCaption')}</caption>
             <thead>

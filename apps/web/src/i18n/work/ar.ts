@@ -138,6 +138,8 @@ export const arWork = {
     unknown: 'غير معروف',
   },
   work: {
+    serviceTypeNeeded: 'تحدد موافقة الإحالة نوع الخدمة التي وافق عليها الشخص.',
+    fieldsNeeded: 'حدّد بيانًا واحدًا على الأقل وافق الشخص على مشاركته.',
     stageTitle: 'المرحلة والإسناد',
     moveTo: 'نقل الحالة إلى',
     changeStage: 'غيّر المرحلة',
@@ -163,7 +165,7 @@ export const arWork = {
     purpose: 'الموافقة على',
     givenBy: 'قدّمها',
     consentService: 'فقط لهذا النوع من الخدمات',
-    consentServiceHelp: 'اترك «أي» إذا وافق الشخص على الإحالة لأي نوع من الخدمات.',
+    consentServiceHelp: 'لموافقة الإحالة: نوع الخدمة التي وافق الشخص على الإحالة إليها.',
     shareableFields: 'ما يمكن مشاركته',
     shareableHelp: 'للإحالات والنقل: لا يصل إلى الجهة المستقبِلة إلا ما تم تحديده هنا.',
     referOut: 'الإحالة إلى خدمة',

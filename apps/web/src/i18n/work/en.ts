@@ -138,6 +138,8 @@ export const enWork = {
     unknown: 'Unknown',
   },
   work: {
+    serviceTypeNeeded: 'A referral consent names the type of service the survivor agreed to.',
+    fieldsNeeded: 'Tick at least one detail the survivor agreed to share.',
     stageTitle: 'Stage and assignment',
     moveTo: 'Move the case to',
     changeStage: 'Change stage',
@@ -163,7 +165,7 @@ export const enWork = {
     purpose: 'Consent for',
     givenBy: 'Given by',
     consentService: 'Only for this type of service',
-    consentServiceHelp: 'Leave on "Any" if the survivor agreed to referrals of any type.',
+    consentServiceHelp: 'For a referral consent: the type of service the survivor agreed to be referred to.',
     shareableFields: 'What may be shared',
     shareableHelp: 'For referrals and transfers: only the details ticked here go to the receiving agency.',
     referOut: 'Refer to a service',

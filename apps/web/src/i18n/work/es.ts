@@ -138,6 +138,8 @@ export const esWork = {
     unknown: 'Desconocido',
   },
   work: {
+    serviceTypeNeeded: 'Un consentimiento de remisión indica el tipo de servicio que la persona aceptó.',
+    fieldsNeeded: 'Marque al menos un dato que la persona aceptó compartir.',
     stageTitle: 'Etapa y asignación',
     moveTo: 'Pasar el caso a',
     changeStage: 'Cambiar de etapa',
@@ -163,7 +165,7 @@ export const esWork = {
     purpose: 'Consentimiento para',
     givenBy: 'Dado por',
     consentService: 'Solo para este tipo de servicio',
-    consentServiceHelp: 'Deje «Cualquiera» si la persona aceptó remisiones de cualquier tipo.',
+    consentServiceHelp: 'Para un consentimiento de remisión: el tipo de servicio al que la persona aceptó ser remitida.',
     shareableFields: 'Qué se puede compartir',
     shareableHelp: 'Para remisiones y traslados: solo los datos marcados llegan a la organización receptora.',
     referOut: 'Remitir a un servicio',

@@ -138,6 +138,8 @@ export const frWork = {
     unknown: 'Inconnu',
   },
   work: {
+    serviceTypeNeeded: 'Un consentement au référencement précise le type de service accepté par la personne.',
+    fieldsNeeded: 'Cochez au moins une donnée que la personne accepte de partager.',
     stageTitle: 'Étape et attribution',
     moveTo: 'Passer le dossier à',
     changeStage: 'Changer d’étape',
@@ -163,7 +165,7 @@ export const frWork = {
     purpose: 'Consentement pour',
     givenBy: 'Donné par',
     consentService: 'Seulement pour ce type de service',
-    consentServiceHelp: 'Laisser sur « Tous » si la personne accepte les référencements de tout type.',
+    consentServiceHelp: 'Pour un consentement au référencement : le type de service vers lequel la personne accepte d’être référée.',
     shareableFields: 'Ce qui peut être partagé',
     shareableHelp: 'Pour les référencements et transferts : seules les données cochées sont transmises.',
     referOut: 'Référer vers un service',
