@@ -103,7 +103,7 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
       expect([name, serious]).toEqual([name, []]);
       // Every form control has a label (axe's "label" rule covers it; this says which one).
       const unlabelled = await copy.evaluate(() =>
-        [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
           .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label'))
           .map((el) => el.getAttribute('name')),
       );

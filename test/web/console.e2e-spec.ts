@@ -264,6 +264,7 @@ describe('staff console (apps/web)', () => {
           'POST /services/:id',
           'POST /services/:id/open',
           'POST /services/:id/close',
+          'GET /resume',
         ].sort(),
       );
     });

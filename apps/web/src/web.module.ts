@@ -21,6 +21,8 @@ import { ServicePagesController } from './supervisor/service-pages.controller';
 import { SupervisorController } from './supervisor/supervisor.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';
+import { PendingFormService } from './session/pending-form.service';
+import { ResumeController } from './session/resume.controller';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
@@ -48,8 +50,8 @@ export class WebModule {
         ReferralsModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
-      controllers: [SignInController, HomeController, CaseWorkController, CasePagesController, ReferralPagesController, SupervisorController, ServicePagesController],
-      providers: [WebSessionService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      controllers: [SignInController, HomeController, CaseWorkController, CasePagesController, ReferralPagesController, SupervisorController, ServicePagesController, ResumeController],
+      providers: [WebSessionService, PendingFormService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }

@@ -43,7 +43,7 @@ export class CasePageLoader {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  async render(req: WebRequest, session: WebSession, id: string, opts: { identifying?: boolean; forms?: CaseSections['forms'] } = {}): Promise<string> {
+  async render(req: WebRequest, session: WebSession, id: string, opts: { identifying?: boolean; forms?: CaseSections['forms']; notice?: string } = {}): Promise<string> {
     if (!UUID.test(id)) throw new PageNotFound();
     const actor = toCaseActor(actorFor(session), requestIdOf(req));
     const detail = await this.cases.get(actor, id);
@@ -67,7 +67,7 @@ export class CasePageLoader {
       caseworkers,
       forms: opts.forms ?? null,
     };
-    return casePage(pageContext(session.lang, session), detail, session.userId, referrals.items, opts.identifying ?? false, sections);
+    return casePage(pageContext(session.lang, session, opts.notice), detail, session.userId, referrals.items, opts.identifying ?? false, sections);
   }
 
   /** The agency's active caseworkers (staff names, not case content), for reassignment. */

@@ -30,6 +30,7 @@ export const en = {
     psea_focal_point: 'PSEA focal point',
   },
   signIn: {
+    expiredKept: 'Your session ended. Sign in again: what you typed in the form is kept for 15 minutes and will come back.',
     title: 'Sign in',
     lead: 'Sign in with your work email and password. You will then be asked for the code from your authenticator app.',
     email: 'Email',
@@ -49,6 +50,7 @@ export const en = {
     signedOut: 'You have signed out.',
   },
   common: {
+    formKept: 'Your session had ended. Here is what you typed: check it and send it again. (Passwords and codes are never kept.)',
     fieldRejected: 'This value was not accepted.',
     fieldTooLong: 'Please shorten this to at most {{max}} characters.',
     fieldDate: 'Please give a date as year-month-day.',

@@ -29,6 +29,7 @@ export const es: Catalogue = {
     psea_focal_point: 'punto focal de PEAS',
   },
   signIn: {
+    expiredKept: 'Su sesión terminó. Vuelva a iniciarla: lo que escribió en el formulario se guarda 15 minutos y volverá a aparecer.',
     title: 'Iniciar sesión',
     lead: 'Inicie sesión con su correo de trabajo y su contraseña. Después se le pedirá el código de su aplicación de autenticación.',
     email: 'Correo electrónico',
@@ -48,6 +49,7 @@ export const es: Catalogue = {
     signedOut: 'Ha cerrado la sesión.',
   },
   common: {
+    formKept: 'Su sesión había terminado. Esto es lo que escribió: revíselo y envíelo de nuevo. (Las contraseñas y los códigos nunca se guardan.)',
     fieldRejected: 'Este valor no fue aceptado.',
     fieldTooLong: 'Acórtelo a {{max}} caracteres como máximo.',
     fieldDate: 'Indique una fecha como año-mes-día.',

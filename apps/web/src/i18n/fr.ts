@@ -29,6 +29,7 @@ export const fr: Catalogue = {
     psea_focal_point: 'point focal PSEA',
   },
   signIn: {
+    expiredKept: 'Votre session a pris fin. Reconnectez-vous : ce que vous avez saisi dans le formulaire est conservé 15 minutes et vous sera rendu.',
     title: 'Connexion',
     lead: 'Connectez-vous avec votre adresse professionnelle et votre mot de passe. Le code de votre application d’authentification vous sera ensuite demandé.',
     email: 'Adresse e-mail',
@@ -48,6 +49,7 @@ export const fr: Catalogue = {
     signedOut: 'Vous êtes déconnecté·e.',
   },
   common: {
+    formKept: 'Votre session avait pris fin. Voici ce que vous aviez saisi : vérifiez-le et envoyez-le à nouveau. (Les mots de passe et codes ne sont jamais conservés.)',
     fieldRejected: 'Cette valeur n’a pas été acceptée.',
     fieldTooLong: 'Raccourcissez à {{max}} caractères au plus.',
     fieldDate: 'Indiquez une date sous la forme année-mois-jour.',

@@ -81,19 +81,24 @@ export class ReferralPagesController {
     seeOther(res, `/referrals/${id}`);
   }
 
-  private async render(req: WebRequest, session: WebSession, id: string, opts: ReferralForms): Promise<string> {
-    if (!UUID.test(id)) throw new PageNotFound();
-    const actor = toReferralActor(actorFor(session), requestIdOf(req));
-    const referral = await this.referrals.get(actor, id);
-    let packet: ReferralPacketView | null = null;
-    // The packet is read (and audited) only where the receiving provider can act on it.
-    if (session.role === 'provider' && referral.packetAvailable && (referral.state === 'pending' || referral.state === 'accepted')) {
-      try {
-        packet = await this.referrals.readPacket(actor, id);
-      } catch (e) {
-        if (!(e instanceof PacketGoneProblem)) throw e;
-      }
-    }
-    return referralPage(pageContext(session.lang, session), referral, packet, session.role === 'provider', opts);
+  private render(req: WebRequest, session: WebSession, id: string, opts: ReferralForms): Promise<string> {
+    return renderReferral(this.referrals, req, session, id, opts);
   }
+}
+
+/** A referral's page for either side; the packet is read (and audited) only where the receiving provider can act on it. */
+export async function renderReferral(referrals: ReferralsService, req: WebRequest, session: WebSession, id: string, opts: ReferralForms, notice?: string): Promise<string> {
+  if (!UUID.test(id)) throw new PageNotFound();
+  const actor = toReferralActor(actorFor(session), requestIdOf(req));
+  const referral = await referrals.get(actor, id);
+  let packet: ReferralPacketView | null = null;
+  // The packet is read (and audited) only where the receiving provider can act on it.
+  if (session.role === 'provider' && referral.packetAvailable && (referral.state === 'pending' || referral.state === 'accepted')) {
+    try {
+      packet = await referrals.readPacket(actor, id);
+    } catch (e) {
+      if (!(e instanceof PacketGoneProblem)) throw e;
+    }
+  }
+  return referralPage(pageContext(session.lang, session, notice), referral, packet, session.role === 'provider', opts);
 }

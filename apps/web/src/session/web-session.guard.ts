@@ -4,6 +4,9 @@ import type { Role } from '@amani/domain';
 import { PAGE_ACCESS, PAGE_ROLES, PageAccess } from '../common/decorators';
 import { PageForbidden, RedirectTo, RequestRefused } from '../common/page-errors';
 import { parseCookies, WebRequest } from '../common/web-request';
+import type { Response } from 'express';
+import { resumable } from './resumable';
+import { PENDING_COOKIE, PENDING_TTL_SECONDS, PendingFormService } from './pending-form.service';
 import { PRE_SESSION_COOKIE, sameSecret, SESSION_COOKIE, WebSessionService } from './web-session.service';
 
 /**
@@ -18,6 +21,7 @@ export class WebSessionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: WebSessionService,
+    private readonly pending: PendingFormService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -37,7 +41,16 @@ export class WebSessionGuard implements CanActivate {
       }
       return true;
     }
-    if (!session) throw new RedirectTo('/sign-in?expired=1');
+    if (!session) {
+      // A form sent into an ended session (idle, expired, revoked): kept for its owner to sign in again, never put in the URL.
+      const owner = isPost && resumable(req.path) ? await this.pending.ownerOf(req.cookies[SESSION_COOKIE]) : null;
+      if (owner) {
+        const handle = await this.pending.keep(owner, req.path, body);
+        ctx.switchToHttp().getResponse<Response>().cookie(PENDING_COOKIE, handle, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: PENDING_TTL_SECONDS * 1000 });
+        throw new RedirectTo('/sign-in?expired=1&kept=1');
+      }
+      throw new RedirectTo('/sign-in?expired=1');
+    }
     if (isPost && !sameSecret(formToken, session.csrf)) throw new RequestRefused();
     if (session.stage !== 'full') {
       if (access === 'mfa_pending') return true;

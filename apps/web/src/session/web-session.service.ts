@@ -8,6 +8,7 @@ import type { Role } from '@amani/domain';
 import { MFA_REQUIRED_ROLES } from '@amani/domain';
 import { redisOptionsFromUrl } from '@amani/jobs';
 import type { WebLanguage } from '../i18n';
+import { PendingFormService } from './pending-form.service';
 
 /** What the browser holds: an opaque token; Redis holds only its hash. */
 export const SESSION_COOKIE = '__Host-amani-session';
@@ -66,6 +67,7 @@ export class WebSessionService implements OnApplicationShutdown {
   constructor(
     @InjectConfig() config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pending: PendingFormService,
   ) {
     this.redis = new Redis({ ...redisOptionsFromUrl(config.redis.url), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
     this.redis.on('error', () => undefined);
@@ -82,6 +84,7 @@ export class WebSessionService implements OnApplicationShutdown {
     const token = randomBytes(32).toString('base64url');
     const stored: StoredSession = { sid, uid, csrf: randomBytes(32).toString('base64url'), lang };
     await this.redis.set(this.key(token), JSON.stringify(stored), 'EX', this.idleSeconds);
+    await this.pending.touchOwner(this.hash(token), uid);
     return token;
   }
 
@@ -107,6 +110,7 @@ export class WebSessionService implements OnApplicationShutdown {
       await this.redis.del(key);
       return null;
     }
+    await this.pending.touchOwner(this.hash(token), stored.uid);
     const full = row.stage === 'full' && (row.mfa_enabled || !MFA_REQUIRED_ROLES.includes(row.role));
     return {
       userId: stored.uid,
@@ -124,6 +128,7 @@ export class WebSessionService implements OnApplicationShutdown {
   /** After the second factor: a new token and form token for the same auth session (no fixation). */
   async rotate(session: WebSession): Promise<string> {
     await this.redis.del(session.key);
+    await this.pending.forgetOwner(session.key.slice(this.prefix.length));
     return this.create(session.sessionId, session.userId, session.lang);
   }
 
@@ -132,11 +137,17 @@ export class WebSessionService implements OnApplicationShutdown {
     await this.redis.set(session.key, JSON.stringify(stored), 'EX', this.idleSeconds);
   }
 
+  /** Sign-out and "leave quickly": the session and its owner record go, so nothing posted afterwards is kept for anyone. */
   async end(session: WebSession): Promise<void> {
     await this.redis.del(session.key);
+    await this.pending.forgetOwner(session.key.slice(this.prefix.length));
+  }
+
+  private hash(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
   }
 
   private key(token: string): string {
-    return this.prefix + createHash('sha256').update(token).digest('hex');
+    return this.prefix + this.hash(token);
   }
 }

@@ -10,6 +10,7 @@ import { RedirectTo } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import { WebLanguage, webLanguage } from '../i18n';
+import { PENDING_COOKIE } from '../session/pending-form.service';
 import { PRE_SESSION_COOKIE, SESSION_COOKIE, WebSession, WebSessionService } from '../session/web-session.service';
 import { neutralPage } from '../views/messages';
 import { pageContext } from '../views/page';
@@ -45,13 +46,13 @@ export class SignInController {
 
   @Get('sign-in')
   @AnyonePage()
-  form(@Req() req: WebRequest, @Res() res: Response, @Query('lang') langParam: unknown, @Query('expired') expired: unknown, @Query('out') out: unknown): void {
+  form(@Req() req: WebRequest, @Res() res: Response, @Query('lang') langParam: unknown, @Query('expired') expired: unknown, @Query('out') out: unknown, @Query('kept') kept: unknown): void {
     if (req.webSession?.stage === 'full') return seeOther(res, '/');
     if (req.webSession) return seeOther(res, '/sign-in/code');
     const lang = webLanguage(langParam) ?? 'en';
     const ctx = pageContext(lang, null);
     const csrf = this.preSessionToken(req, res);
-    const notice = out !== undefined ? ctx.t('signIn.signedOut') : expired !== undefined ? ctx.t('signIn.expired') : undefined;
+    const notice = out !== undefined ? ctx.t('signIn.signedOut') : expired !== undefined ? ctx.t(kept !== undefined ? 'signIn.expiredKept' : 'signIn.expired') : undefined;
     sendPage(res, 200, signInPage(ctx, { csrf, notice }));
   }
 
@@ -77,7 +78,7 @@ export class SignInController {
     const token = await this.webSessions.create(sid, sub, lang);
     clearCookie(res, PRE_SESSION_COOKIE);
     setCookie(res, SESSION_COOKIE, token);
-    seeOther(res, result.mfa ? '/sign-in/code' : '/');
+    seeOther(res, result.mfa ? '/sign-in/code' : afterSignIn(req));
   }
 
   @Get('sign-in/code')
@@ -113,7 +114,7 @@ export class SignInController {
       throw e;
     }
     setCookie(res, SESSION_COOKIE, await this.webSessions.rotate(session));
-    seeOther(res, '/');
+    seeOther(res, afterSignIn(req));
   }
 
   @Post('sign-out')
@@ -171,6 +172,11 @@ export class SignInController {
     setCookie(res, PRE_SESSION_COOKIE, token);
     return token;
   }
+}
+
+/** Home, or the form that was kept when the last session ended (it comes back at /resume). */
+function afterSignIn(req: WebRequest): string {
+  return req.cookies[PENDING_COOKIE] ? '/resume' : '/';
 }
 
 export function actorOf(session: WebSession): AuthUser {

@@ -41,7 +41,7 @@ function ServiceForm({ ctx, action, values, errors, submit }: { ctx: PageContext
   );
 }
 
-function servicesPage(ctx: PageContext, services: ServiceView[], values: FormValues, errors: FormErrors): string {
+export function servicesPage(ctx: PageContext, services: ServiceView[], values: FormValues, errors: FormErrors): string {
   const { t } = ctx;
   return renderDocument(
     <Page ctx={ctx} title={t('services.title')}>
@@ -71,7 +71,7 @@ function servicesPage(ctx: PageContext, services: ServiceView[], values: FormVal
   );
 }
 
-function editPage(ctx: PageContext, s: ServiceView, values: FormValues, errors: FormErrors): string {
+export function editPage(ctx: PageContext, s: ServiceView, values: FormValues, errors: FormErrors): string {
   const { t } = ctx;
   return renderDocument(
     <Page ctx={ctx} title={t('services.edit')}>

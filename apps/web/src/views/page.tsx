@@ -63,10 +63,12 @@ export interface PageContext {
   lang: WebLanguage;
   t: Translate;
   session: Pick<WebSession, 'role' | 'csrf' | 'stage'> | null;
+  /** A message above the page's content (e.g. "your form is back"). */
+  notice?: string;
 }
 
-export function pageContext(lang: WebLanguage, session: WebSession | null | undefined): PageContext {
-  return { lang, t: translate(lang), session: session ?? null };
+export function pageContext(lang: WebLanguage, session: WebSession | null | undefined, notice?: string): PageContext {
+  return { lang, t: translate(lang), session: session ?? null, notice };
 }
 
 const NAV: Record<Role, { href: string; key: string }[]> = {
@@ -153,7 +155,14 @@ export function Page(props: { ctx: PageContext; title: string; children: Compone
             </div>
           )}
         </header>
-        <main id="main">{props.children}</main>
+        <main id="main">
+          {ctx.notice && (
+            <p class="note" role="status" id="page-notice">
+              {ctx.notice}
+            </p>
+          )}
+          {props.children}
+        </main>
         <footer>
           {session && full ? (
             <form method="post" action="/language">
