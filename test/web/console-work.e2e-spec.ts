@@ -52,7 +52,7 @@ describe('staff console case work (apps/web)', () => {
     const code = await web.http().get('/sign-in/code').set('Cookie', `${SESSION}=${pending}; ${extra}`);
     const ok = await web.http().post('/sign-in/code').set('Cookie', `${SESSION}=${pending}; ${extra}`).type('form').send({ _csrf: csrfOf(code.text), code: await freshTotpCode(u.totpSecret!) });
     expect(ok.status).toBe(303);
-    return { cookie: cookieFrom(ok, SESSION)!, location: ok.headers.location as string };
+    return { cookie: cookieFrom(ok, SESSION)!, location: ok.headers.location };
   }
 
   async function expire(u: LoggedIn): Promise<void> {
