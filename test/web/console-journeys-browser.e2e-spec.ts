@@ -3,10 +3,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, databaseDump, leaked, redisDump, rememberSecret } from '../support/canary';
-import { freshTotpCode, LoggedIn } from '../support/users';
+import { InvitationsService } from '@amani/auth';
+import { freshTotpCode, LoggedIn, strongPassword } from '../support/users';
 import { createTestWeb } from '../support/web';
 import { publishService, threeAgencies, ThreeAgencies } from '../referrals/referral-fixtures';
 
@@ -48,6 +50,7 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
   const foreignRequests: string[] = [];
   const cspViolations: string[] = [];
   const checkedPages: string[] = [];
+  const urlSecrets: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/ci-extra-setup.sh does)`);
@@ -293,11 +296,69 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
     await context.close();
   });
 
+  it('an invitee sets a password, enrols TOTP from the QR code page and waits for approval; once approved, works', async () => {
+    const invitations = api.app.get(InvitationsService);
+    const email = `invitee-${randomBytes(4).toString('hex')}@example.org`;
+    const invited = await invitations.invite({ email, role: 'caseworker', agencyId: x.agencyA, displayName: 'New caseworker' }, { actor: null, via: 'test' });
+    rememberSecret(invited.invitationToken);
+    urlSecrets.push(invited.invitationToken, email, encodeURIComponent(email));
+    const password = strongPassword();
+    rememberSecret(password);
+    urlSecrets.push(password);
+    const { context, page } = await newPage('en');
+    await page.goto(`${base}/sign-in?lang=en`);
+    await page.click('a[href="/invitation?lang=en"]');
+    await check(page, '30-invitation');
+    // Secrets never come back in the page: after a mistake every field is empty again.
+    await page.fill('#inv-token', invited.invitationToken);
+    await page.fill('#inv-password', password);
+    await page.fill('#inv-confirm', `${password}x`);
+    await page.click('form[action="/invitation"] button[type=submit]');
+    expect(await page.textContent('#inv-confirm-error')).toBe('The two passwords are not the same.');
+    expect(await page.inputValue('#inv-token')).toBe('');
+    expect(await page.content()).not.toContain(password);
+    await check(page, '31-invitation-error');
+    await page.fill('#inv-token', 'not-a-real-code');
+    await page.fill('#inv-password', password);
+    await page.fill('#inv-confirm', password);
+    await page.click('form[action="/invitation"] button[type=submit]');
+    expect(await page.textContent('#invitation-error')).toContain('This invitation code cannot be used');
+    await page.fill('#inv-token', invited.invitationToken);
+    await page.fill('#inv-password', password);
+    await page.fill('#inv-confirm', password);
+    await page.click('form[action="/invitation"] button[type=submit]');
+    expect(page.url()).toBe(`${base}/sign-in?welcome=1&lang=en`);
+    expect(await page.textContent('.note')).toContain('Your password is set.');
+    await page.fill('#email', email);
+    await page.fill('#password', password);
+    await page.click('form[action="/sign-in"] button[type=submit]');
+    expect(page.url()).toBe(`${base}/sign-in/code`);
+    await check(page, '32-enrol-start');
+    await page.click('form[action="/sign-in/enrol"] button');
+    expect(await page.locator('.qr svg[role=img]').count()).toBe(1);
+    const secret = (await page.textContent('#totp-secret'))!.replace(/\s+/g, '');
+    rememberSecret(secret);
+    await check(page, '33-enrol-qr');
+    await page.fill('#code', await code(secret));
+    await page.click('form[action="/sign-in/code"] button[type=submit]');
+    expect(page.url()).toBe(`${base}/awaiting-approval`);
+    expect(await page.textContent('#awaiting')).toContain('a second person must approve it');
+    await check(page, '34-awaiting-approval');
+    // Nothing else is reachable until then.
+    await page.goto(`${base}/cases`);
+    expect(page.url()).toBe(`${base}/awaiting-approval`);
+    await invitations.activateByOperator((await api.app.get(DataSource).query(`SELECT id FROM users WHERE email = $1`, [email]))[0].id, 'test');
+    await page.goto(`${base}/cases`);
+    expect(page.url()).toBe(`${base}/cases`);
+    await page.click('form[action="/sign-out"] button');
+    await context.close();
+  });
+
   it('visited no URL holding a canary, loaded nothing from elsewhere, broke no CSP rule; the canaries are nowhere in clear', async () => {
     expect(checkedPages.length).toBeGreaterThan(15);
     for (const url of visited) {
       expect(url.startsWith(base)).toBe(true);
-      for (const secret of [canary, canaries.phone, encodeURIComponent(canaries.phone), x.cwA.email, x.cwA.password, x.provB.password]) expect(url).not.toContain(secret);
+      for (const secret of [canary, canaries.phone, encodeURIComponent(canaries.phone), x.cwA.email, x.cwA.password, x.provB.password, ...urlSecrets]) expect(url).not.toContain(secret);
     }
     expect(foreignRequests).toEqual([]);
     expect(cspViolations).toEqual([]);

@@ -265,6 +265,9 @@ describe('staff console (apps/web)', () => {
           'POST /services/:id/open',
           'POST /services/:id/close',
           'GET /resume',
+          'GET /invitation',
+          'POST /invitation',
+          'GET /awaiting-approval',
         ].sort(),
       );
     });

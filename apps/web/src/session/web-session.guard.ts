@@ -56,6 +56,7 @@ export class WebSessionGuard implements CanActivate {
       if (access === 'mfa_pending') return true;
       throw new RedirectTo('/sign-in/code');
     }
+    if (session.awaitingApproval && access !== 'mfa_pending') throw new RedirectTo('/awaiting-approval');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(PAGE_ROLES, [ctx.getHandler(), ctx.getClass()]);
     if (roles && !roles.includes(session.role)) throw new PageForbidden();
     return true;

@@ -30,6 +30,8 @@ export interface WebSession {
   agencyId: string | null;
   stage: 'mfa_pending' | 'full';
   mfaEnrolled: boolean;
+  /** Four eyes: the account accepted its invitation but is not approved yet; it reaches nothing but its waiting page. */
+  awaitingApproval: boolean;
   csrf: string;
   lang: WebLanguage;
   /** Hash of the cookie token (the Redis key), for ending this browser session. */
@@ -41,6 +43,7 @@ interface SessionRow {
   agency_id: string | null;
   stage: 'mfa_pending' | 'full';
   mfa_enabled: boolean;
+  awaiting: boolean;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -99,7 +102,7 @@ export class WebSessionService implements OnApplicationShutdown {
     if (!raw) return null;
     const stored = JSON.parse(raw) as StoredSession;
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled
+      `SELECT u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled, u.status = 'awaiting_approval' AS awaiting
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2
           AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
@@ -119,6 +122,7 @@ export class WebSessionService implements OnApplicationShutdown {
       agencyId: row.agency_id,
       stage: full ? 'full' : 'mfa_pending',
       mfaEnrolled: row.mfa_enabled,
+      awaitingApproval: row.awaiting,
       csrf: stored.csrf,
       lang: stored.lang,
       key,
