@@ -67,6 +67,14 @@ export const en = {
     awaitingTitle: 'Waiting for approval',
     awaiting: 'Your account is ready, but a second person must approve it before you can work with cases. You will be able to sign in and work once it is approved.',
   },
+  nextAction: {
+    intake: 'assess the survivor’s needs',
+    assessment: 'agree the action plan',
+    action_plan: 'start the planned services',
+    implementation: 'follow up on the services',
+    follow_up: 'review the goals, then close or continue',
+    closed: 'nothing (closed)',
+  },
   common: {
     formKept: 'Your session had ended. Here is what you typed: check it and send it again. (Passwords and codes are never kept.)',
     fieldRejected: 'This value was not accepted.',
@@ -97,6 +105,9 @@ export const en = {
     saved: 'Saved.',
   },
   home: {
+    next: 'Next:',
+    myReferrals: 'My referrals to follow up',
+    noReferrals: 'No referral of yours is overdue or newly answered.',
     title: 'Home',
     lead: 'Choose what you want to work on.',
     myCases: 'My open cases',
@@ -213,6 +224,11 @@ export const en = {
     incidentNarratives: 'Incident accounts',
   },
   referrals: {
+    notes: 'Notes from the provider',
+    noNotes: 'No note yet.',
+    addNote: 'Note for the referring caseworker',
+    addNoteHelp: 'Short and factual; it is encrypted and shown only to the referring agency and yours.',
+    sendNote: 'Send note',
     backToCase: 'Back to the case',
     revoke: 'Withdraw referral',
     revokeHelp: 'Withdrawing ends the referral and destroys the details shared with the provider.',

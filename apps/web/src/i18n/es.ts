@@ -66,6 +66,14 @@ export const es: Catalogue = {
     awaitingTitle: 'Pendiente de aprobación',
     awaiting: 'Su cuenta está lista, pero otra persona debe aprobarla antes de que pueda trabajar con casos. Podrá iniciar sesión y trabajar cuando esté aprobada.',
   },
+  nextAction: {
+    intake: 'evaluar las necesidades de la persona',
+    assessment: 'acordar el plan de acción',
+    action_plan: 'iniciar los servicios previstos',
+    implementation: 'dar seguimiento a los servicios',
+    follow_up: 'revisar los objetivos y cerrar o continuar',
+    closed: 'nada (cerrado)',
+  },
   common: {
     formKept: 'Su sesión había terminado. Esto es lo que escribió: revíselo y envíelo de nuevo. (Las contraseñas y los códigos nunca se guardan.)',
     fieldRejected: 'Este valor no fue aceptado.',
@@ -96,6 +104,9 @@ export const es: Catalogue = {
     saved: 'Guardado.',
   },
   home: {
+    next: 'Siguiente:',
+    myReferrals: 'Mis remisiones por seguir',
+    noReferrals: 'Ninguna de sus remisiones está vencida ni tiene respuesta reciente.',
     title: 'Inicio',
     lead: 'Elija en qué quiere trabajar.',
     myCases: 'Mis casos abiertos',
@@ -206,6 +217,11 @@ export const es: Catalogue = {
     incidentNarratives: 'Relatos de los incidentes',
   },
   referrals: {
+    notes: 'Notas del proveedor',
+    noNotes: 'Aún no hay notas.',
+    addNote: 'Nota para quien remitió el caso',
+    addNoteHelp: 'Breve y objetiva; se cifra y solo la ven la organización que remitió y la suya.',
+    sendNote: 'Enviar nota',
     backToCase: 'Volver al caso',
     revoke: 'Retirar la remisión',
     revokeHelp: 'Retirarla pone fin a la remisión y destruye los datos compartidos con el proveedor.',

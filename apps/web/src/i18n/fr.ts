@@ -66,6 +66,14 @@ export const fr: Catalogue = {
     awaitingTitle: 'En attente d’approbation',
     awaiting: 'Votre compte est prêt, mais une seconde personne doit l’approuver avant que vous puissiez travailler sur des dossiers. Vous pourrez vous connecter et travailler une fois qu’il sera approuvé.',
   },
+  nextAction: {
+    intake: 'évaluer les besoins de la personne',
+    assessment: 'convenir du plan d’action',
+    action_plan: 'lancer les services prévus',
+    implementation: 'suivre les services',
+    follow_up: 'revoir les objectifs, puis clôturer ou poursuivre',
+    closed: 'rien (clôturé)',
+  },
   common: {
     formKept: 'Votre session avait pris fin. Voici ce que vous aviez saisi : vérifiez-le et envoyez-le à nouveau. (Les mots de passe et codes ne sont jamais conservés.)',
     fieldRejected: 'Cette valeur n’a pas été acceptée.',
@@ -96,6 +104,9 @@ export const fr: Catalogue = {
     saved: 'Enregistré.',
   },
   home: {
+    next: 'Suite :',
+    myReferrals: 'Mes référencements à suivre',
+    noReferrals: 'Aucun de vos référencements n’est en retard ou n’a reçu de réponse récente.',
     title: 'Accueil',
     lead: 'Choisissez sur quoi travailler.',
     myCases: 'Mes dossiers ouverts',
@@ -206,6 +217,11 @@ export const fr: Catalogue = {
     incidentNarratives: 'Récits des incidents',
   },
   referrals: {
+    notes: 'Notes du prestataire',
+    noNotes: 'Aucune note.',
+    addNote: 'Note pour le ou la gestionnaire qui a référé',
+    addNoteHelp: 'Courte et factuelle ; elle est chiffrée et visible seulement par l’organisation qui a référé et la vôtre.',
+    sendNote: 'Envoyer la note',
     backToCase: 'Retour au dossier',
     revoke: 'Retirer le référencement',
     revokeHelp: 'Le retrait met fin au référencement et détruit les données partagées avec le prestataire.',

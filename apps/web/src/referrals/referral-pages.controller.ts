@@ -72,6 +72,19 @@ export class ReferralPagesController {
     seeOther(res, `/referrals/${id}`);
   }
 
+  /** A short note from the receiving provider to the referring caseworker (encrypted by the domain). */
+  @Post(':id/notes')
+  @PageRoles('provider')
+  async note(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: Form, @Res() res: Response): Promise<void> {
+    if (!UUID.test(id)) throw new PageNotFound();
+    const t = pageContext(session.lang, session).t;
+    const text = typeof body.body === 'string' ? body.body.trim() : '';
+    const error = !text ? t('common.fieldRequired') : text.length > NOTE_MAX_LENGTH ? t('common.fieldTooLong', { max: NOTE_MAX_LENGTH }) : '';
+    if (error) return sendPage(res, 400, await this.render(req, session, id, { note: { values: { body: typeof body.body === 'string' ? body.body : '' }, errors: { body: error } } }));
+    await this.referrals.addNote(toReferralActor(actorFor(session), requestIdOf(req)), id, text);
+    seeOther(res, `/referrals/${id}`);
+  }
+
   /** The referring side withdraws a referral that is still open; the provider's packet key is destroyed. */
   @Post(':id/revoke')
   @PageRoles('caseworker', 'supervisor')

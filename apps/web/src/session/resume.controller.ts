@@ -55,7 +55,9 @@ export class ResumeController {
       case 'referral-form': {
         if (session.role !== 'provider') return seeOther(res, '/');
         const form = { values: { reason: '', outcome: '', note: '', ...(values as Record<string, string>) }, errors: { reason: '', outcome: '', note: '' } };
-        const html = await renderReferral(this.referrals, req, session, target.referralId, target.form === 'decline' ? { decline: form } : { complete: form }, ctx.notice);
+        const forms =
+          target.form === 'decline' ? { decline: form } : target.form === 'complete' ? { complete: form } : { note: { values: { body: typeof values.body === 'string' ? values.body : '' }, errors: { body: '' } } };
+        const html = await renderReferral(this.referrals, req, session, target.referralId, forms, ctx.notice);
         return sendPage(res, 200, html);
       }
       case 'service': {

@@ -15,6 +15,7 @@ export interface CompleteForm {
 export interface ReferralForms {
   decline?: { values: DeclineForm; errors: DeclineForm };
   complete?: { values: CompleteForm; errors: CompleteForm };
+  note?: { values: { body: string }; errors: { body: string } };
 }
 
 export function inboxPage(ctx: PageContext, page: ReferralPage): string {
@@ -201,6 +202,37 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
             </>
           )}
         </>
+      )}
+      <h2 id="notes-title">{t('referrals.notes')}</h2>
+      {r.notes.length === 0 ? (
+        <p>{t('referrals.noNotes')}</p>
+      ) : (
+        <ul class="cards" id="referral-notes" aria-labelledby="notes-title">
+          {r.notes.map((n) => (
+            <li>
+              <p>{n.body}</p>
+              <div class="meta">
+                <Day value={n.createdAt} />
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {isRecipient && r.state !== 'declined' && r.state !== 'revoked' && (
+        <form method="post" action={`/referrals/${r.id}/notes`}>
+          <Csrf token={session.csrf} />
+          <label for="note-body">{t('referrals.addNote')}</label>
+          <p class="help" id="note-body-help">
+            {t('referrals.addNoteHelp')}
+          </p>
+          <FieldError id="note-body-error" message={forms.note?.errors.body || undefined} />
+          <textarea id="note-body" name="body" rows={3} maxlength={NOTE_MAX_LENGTH} required aria-invalid={forms.note?.errors.body ? 'true' : undefined} aria-describedby={forms.note?.errors.body ? 'note-body-help note-body-error' : 'note-body-help'}>
+            {forms.note?.values.body ?? ''}
+          </textarea>
+          <button type="submit" id="add-note">
+            {t('referrals.sendNote')}
+          </button>
+        </form>
       )}
     </Page>,
   );
