@@ -248,6 +248,9 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
     await check(page, '12-referral-ar');
     await page.click('#accept');
     expect(await page.textContent('#referral-state')).toContain('مقبولة');
+    await page.fill('#note-body', 'موعد يوم الثلاثاء');
+    await page.click('#add-note');
+    expect(await page.textContent('#referral-notes')).toContain('موعد يوم الثلاثاء');
     await page.selectOption('#complete-outcome', 'referred');
     await page.click('#complete');
     expect(await page.textContent('#referral-state')).toContain('مكتملة');
@@ -259,6 +262,8 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
   it('the caseworker sees the outcome and asks to close the case', async () => {
     const { context, page } = await newPage('en');
     await signIn(page, x.cwA, 'en', '14-cw-home-again');
+    expect(await page.textContent('#home-referrals')).toContain('Completed');
+    expect(await page.textContent('#home-cases')).toContain('Next: assess the survivor’s needs');
     await page.goto(`${base}/cases/${caseId}`);
     const referrals = (await page.textContent('#case-referrals'))!.replace(/\s+/g, ' ');
     expect(referrals).toContain('Completed');

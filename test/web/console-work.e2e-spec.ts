@@ -201,6 +201,26 @@ describe('staff console case work (apps/web)', () => {
       expect((await b.get(`/referrals/${r.body.id}`)).text).toContain('id="referral-state">Withdrawn');
     });
 
+    it('lets the receiving provider send notes, shows them to the referring side, and lists the referral on the caseworker’s home once answered', async () => {
+      const kase = await newCase(api, x.cwA);
+      const consentId = await referralConsent(api, x.cwA, kase.id, { serviceType: 'medical', recipientAgencyId: x.agencyB, shareableFields: ['sex'] });
+      const r = await refer(api, x.cwA, kase.id, { consentId, serviceType: 'medical', recipientAgencyId: x.agencyB });
+      const prov = await once(x.provB);
+      const p = browserOf(web, prov);
+      const empty = await p.post(`/referrals/${r.body.id}/notes`, { body: '  ' });
+      expect(empty.status).toBe(400);
+      expect(empty.text).toMatch(/id="note-body-error">Please fill in this field.</);
+      expect((await p.post(`/referrals/${r.body.id}/notes`, { body: 'Seen on Tuesday' })).status).toBe(303);
+      expect((await p.post(`/referrals/${r.body.id}/accept`)).status).toBe(303);
+      const cw = await once(x.cwA);
+      expect((await browserOf(web, cw).get(`/referrals/${r.body.id}`)).text).toMatch(/id="referral-notes".*Seen on Tuesday/s);
+      expect((await browserOf(web, cw).post(`/referrals/${r.body.id}/notes`, { body: 'x' })).status).toBe(403);
+      const otherProvider = await webSignIn(web, x.provC);
+      expect((await browserOf(web, otherProvider).post(`/referrals/${r.body.id}/notes`, { body: 'x' })).status).toBe(404);
+      const home = await browserOf(web, cw).get('/');
+      expect(home.text).toMatch(new RegExp(`id="home-referrals".*href="/referrals/${r.body.id}">Medical</a> <span class="tag">Accepted`, 's'));
+    });
+
     it('lets a supervisor add a service to the directory, edit it and stop or resume referrals', async () => {
       const sup = await webSignIn(web, x.supB);
       const b = browserOf(web, sup);

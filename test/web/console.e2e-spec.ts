@@ -268,6 +268,7 @@ describe('staff console (apps/web)', () => {
           'GET /invitation',
           'POST /invitation',
           'GET /awaiting-approval',
+          'POST /referrals/:id/notes',
         ].sort(),
       );
     });
