@@ -194,6 +194,10 @@ describe('staff console case work (apps/web)', () => {
       const after = await b.get(`/cases/${kase.id}`);
       expect(after.text).toMatch(/id="note-list">.*A note/s);
       expect(after.text).toMatch(/id="action-plan-list">.*Accompany.*Planned/s);
+      const item = new RegExp(`action="/cases/${kase.id}/action-plan/([0-9a-f-]{36})">.*?name="version" value="(\\d+)"`, 's').exec(after.text)!;
+      expect((await b.post(`/cases/${kase.id}/action-plan/${item[1]}`, { status: 'done', version: item[2] })).status).toBe(303);
+      expect((await b.get(`/cases/${kase.id}`)).text).toMatch(/id="action-plan-list">.*Accompany.*Done/s);
+      expect((await b.post(`/cases/${kase.id}/action-plan/${item[1]}`, { status: 'done', version: item[2] })).status).toBe(409);
 
       const referral = await b.get(`/referrals/${r.body.id}`);
       expect(referral.text).toContain('id="revoke"');
@@ -242,6 +246,24 @@ describe('staff console case work (apps/web)', () => {
       const other = await webSignIn(web, x.supC);
       expect((await browserOf(web, other).get(`/services/${id}`)).status).toBe(404);
       expect((await browserOf(web, other).post(`/services/${id}/open`, { version: '9' })).status).toBe(404);
+    });
+  });
+
+  describe('sign-in messages', () => {
+    it('answers a locked account with the same page as a wrong password, and an expired session with a neutral notice', async () => {
+      const u = await sessionAs(api, { role: 'caseworker', agencyId: x.agencyA });
+      const attempt = async (password: string) => {
+        const form = await web.http().get('/sign-in');
+        const res = await web.http().post('/sign-in').set('Cookie', `${PRE}=${cookieFrom(form, PRE)!}`).type('form').send({ _csrf: csrfOf(form.text), email: u.email, password, lang: 'en' });
+        expect(res.status).toBe(401);
+        return res.text.replace(/value="[A-Za-z0-9_-]{43}"/, '');
+      };
+      const wrong = await attempt('not the password 123');
+      await api.app.get(DataSource).query(`UPDATE users SET locked_until = now() + interval '1 hour', failed_logins = 10 WHERE id = $1`, [u.user.id]);
+      expect(await attempt(u.password)).toBe(wrong);
+      const expired = await web.http().get('/sign-in?expired=1');
+      expect(expired.text).toContain('Your session ended. Please sign in again.');
+      expect(expired.text).not.toMatch(/idle|revoked|locked|disabled/i);
     });
   });
 

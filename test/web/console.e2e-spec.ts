@@ -269,6 +269,7 @@ describe('staff console (apps/web)', () => {
           'POST /invitation',
           'GET /awaiting-approval',
           'POST /referrals/:id/notes',
+          'POST /cases/:id/action-plan/:itemId',
         ].sort(),
       );
     });

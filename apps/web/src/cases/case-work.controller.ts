@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import type { Response } from 'express';
 import { SERVICE_TYPES } from '@amani/domain';
 import {
+  ACTION_PLAN_STATUSES,
   AGE_BANDS,
   CaseActionPlanService,
   CaseApprovalsService,
@@ -282,6 +283,18 @@ export class CaseWorkController {
     const dueDate = date(t, errors, values, 'dueDate');
     await this.attempt(req, session, id, res, 'plan', values, errors, async (actor) => {
       await this.plan.create(actor, id, { description: description!, needArea: needArea ?? null, serviceType: serviceType ?? null, dueDate });
+    });
+  }
+
+  @Post(':id/action-plan/:itemId')
+  async actionItem(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Param('itemId') itemId: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    if (!UUID.test(itemId)) throw new PageNotFound();
+    const t = pageContext(session.lang, session).t;
+    const values = formValues(body);
+    const errors: FormErrors = {};
+    const status = required(t, errors, values, 'status', ACTION_PLAN_STATUSES);
+    await this.attempt(req, session, id, res, 'plan', {}, errors.status ? { _form: errors.status } : {}, async (actor) => {
+      await this.plan.update(actor, id, itemId, { version: version(values), status });
     });
   }
 

@@ -336,6 +336,23 @@ export function CaseWorkSections({ ctx, c, s }: { ctx: PageContext; c: CaseDetai
                     </>
                   )}
                 </div>
+                {open && (
+                  <form method="post" action={`/cases/${c.id}/action-plan/${a.id}`}>
+                    <Csrf token={csrf} />
+                    <input type="hidden" name="version" value={String(a.version)} />
+                    <SelectField
+                      form={`item-${a.id.slice(0, 8)}`}
+                      name="status"
+                      label={t('work.itemStatus')}
+                      options={opts(t, 'actionStatus', ACTION_PLAN_STATUSES)}
+                      values={{ status: a.status }}
+                      errors={{}}
+                    />
+                    <button type="submit" class="secondary" aria-label={t('work.updateItem', { item: a.description })}>
+                      {t('work.update')}
+                    </button>
+                  </form>
+                )}
               </li>
             ))}
           </ul>
@@ -589,4 +606,3 @@ export function supervisorPage(ctx: PageContext, caseload: CaseloadRow[], pendin
   );
 }
 
-export { ACTION_PLAN_STATUSES };

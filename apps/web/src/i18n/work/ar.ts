@@ -138,6 +138,9 @@ export const arWork = {
     unknown: 'غير معروف',
   },
   work: {
+    itemStatus: 'الحالة',
+    update: 'حدّث',
+    updateItem: 'حدّث: {{item}}',
     serviceTypeNeeded: 'تحدد موافقة الإحالة نوع الخدمة التي وافق عليها الشخص.',
     fieldsNeeded: 'حدّد بيانًا واحدًا على الأقل وافق الشخص على مشاركته.',
     stageTitle: 'المرحلة والإسناد',

@@ -138,6 +138,9 @@ export const enWork = {
     unknown: 'Unknown',
   },
   work: {
+    itemStatus: 'Status',
+    update: 'Update',
+    updateItem: 'Update: {{item}}',
     serviceTypeNeeded: 'A referral consent names the type of service the survivor agreed to.',
     fieldsNeeded: 'Tick at least one detail the survivor agreed to share.',
     stageTitle: 'Stage and assignment',

@@ -138,6 +138,9 @@ export const esWork = {
     unknown: 'Desconocido',
   },
   work: {
+    itemStatus: 'Estado',
+    update: 'Actualizar',
+    updateItem: 'Actualizar: {{item}}',
     serviceTypeNeeded: 'Un consentimiento de remisión indica el tipo de servicio que la persona aceptó.',
     fieldsNeeded: 'Marque al menos un dato que la persona aceptó compartir.',
     stageTitle: 'Etapa y asignación',

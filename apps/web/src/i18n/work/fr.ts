@@ -138,6 +138,9 @@ export const frWork = {
     unknown: 'Inconnu',
   },
   work: {
+    itemStatus: 'État',
+    update: 'Mettre à jour',
+    updateItem: 'Mettre à jour : {{item}}',
     serviceTypeNeeded: 'Un consentement au référencement précise le type de service accepté par la personne.',
     fieldsNeeded: 'Cochez au moins une donnée que la personne accepte de partager.',
     stageTitle: 'Étape et attribution',
