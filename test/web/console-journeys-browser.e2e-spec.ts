@@ -3,8 +3,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
+import { redisOptionsFromUrl } from '@amani/jobs';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, databaseDump, leaked, redisDump, rememberSecret } from '../support/canary';
 import { InvitationsService } from '@amani/auth';
@@ -355,6 +357,77 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
     await invitations.activateByOperator((await api.app.get(DataSource).query(`SELECT id FROM users WHERE email = $1`, [email]))[0].id, 'test');
     await page.goto(`${base}/cases`);
     expect(page.url()).toBe(`${base}/cases`);
+    await page.click('form[action="/sign-out"] button');
+    await context.close();
+  });
+
+  it('a note typed into an expired session comes back after signing in again, and is saved on the second try', async () => {
+    const { context, page } = await newPage('fr');
+    const typed = `${canary} kept`;
+    await signIn(page, x.colleagueA, 'fr', '40-colleague-home-fr');
+    // The supervisor reassigned the journey's case to this colleague.
+    await page.goto(`${base}/cases/${caseId}`);
+    expect(await page.textContent('#case-stage')).toBe('Clos');
+    // A new case of their own, through the form in French.
+    await page.goto(`${base}/cases/new`);
+    await page.fill('#case-survivorName', `${canary} second`);
+    for (const [f, v] of [['sex', 'male'], ['ageBand', '26_40'], ['nationalityStatus', 'unknown'], ['displacementStatus', 'unknown'], ['disability', 'unknown']]) await page.selectOption(`#case-${f}`, v);
+    await page.fill('#case-regionCode', 'DEMO-SOUTH');
+    await page.click('#create-case');
+    const target = page.url().slice(`${base}/cases/`.length);
+    await page.goto(`${base}/cases/${target}`);
+    await page.fill('#note-body', typed);
+    // The session ends while the note is being typed (idle timeout, simulated).
+    const redis = new Redis(redisOptionsFromUrl(web.config.redis.url));
+    try {
+      for (const k of await redis.keys(`${web.config.redis.prefix}:web-session:*`)) if ((await redis.get(k))!.includes(x.colleagueA.user.id)) await redis.del(k);
+    } finally {
+      redis.disconnect();
+    }
+    await page.click('#add-note');
+    expect(page.url()).toBe(`${base}/sign-in?expired=1&kept=1&lang=fr`);
+    expect(await page.textContent('.note')).toContain('15 minutes');
+    await check(page, '41-expired-kept');
+    await page.fill('#email', x.colleagueA.email);
+    await page.fill('#password', x.colleagueA.password);
+    await page.click('form[action="/sign-in"] button[type=submit]');
+    await page.fill('#code', await code(x.colleagueA.totpSecret!));
+    await page.click('form[action="/sign-in/code"] button[type=submit]');
+    expect(page.url()).toBe(`${base}/resume`);
+    expect(await page.inputValue('#note-body')).toBe(typed);
+    expect(await page.textContent('#page-notice')).toContain('Voici ce que vous aviez saisi');
+    await check(page, '42-form-back');
+    await page.click('#add-note');
+    expect(page.url()).toBe(`${base}/cases/${target}`);
+    expect(await page.textContent('#note-list')).toContain(typed);
+    await page.click('form[action="/sign-out"] button');
+    await context.close();
+  });
+
+  it('a supervisor adds a service to the directory, edits it and closes it to referrals', async () => {
+    const { context, page } = await newPage('es');
+    await signIn(page, x.supB, 'es', '50-supervisor-home-es');
+    await page.click('nav a[href="/services"]');
+    await page.fill('#svc-new-name', 'Refugio nocturno');
+    await page.selectOption('#svc-new-serviceType', 'safety_shelter');
+    await page.fill('#svc-new-regionCodes', 'SO-BN; nope!');
+    await page.fill('#svc-new-languages', 'so, es');
+    await page.click('form[action="/services"] button[type=submit]');
+    expect(await page.textContent('#svc-new-regionCodes-error')).toContain('Indique códigos de región');
+    expect(await page.inputValue('#svc-new-name')).toBe('Refugio nocturno');
+    await check(page, '51-service-error-es');
+    await page.fill('#svc-new-regionCodes', 'SO-BN, SO-BR');
+    await page.click('form[action="/services"] button[type=submit]');
+    const entry = page.locator('#own-services li', { hasText: 'Refugio nocturno' });
+    expect(await entry.count()).toBe(1);
+    await entry.locator('button').click();
+    expect(await page.locator('#own-services li', { hasText: 'Refugio nocturno' }).textContent()).toContain('No acepta remisiones');
+    await page.click('#own-services a:text("Refugio nocturno")');
+    await check(page, '52-service-edit-es');
+    await page.fill('#svc-edit-openingHours', '24/7');
+    await page.click('form[action^="/services/"] button[type=submit]');
+    expect(page.url()).toBe(`${base}/services`);
+    await check(page, '53-services-es');
     await page.click('form[action="/sign-out"] button');
     await context.close();
   });

@@ -276,7 +276,7 @@ describe('staff console case work (apps/web)', () => {
       rememberSecret(typed);
       await expire(u);
       const sent = await browserOf(web, w).post(`/cases/${kase.id}/notes`, { body: typed });
-      expect([sent.status, sent.headers.location]).toEqual([303, '/sign-in?expired=1&kept=1']);
+      expect([sent.status, sent.headers.location]).toEqual([303, '/sign-in?expired=1&kept=1&lang=en']);
       expect(setCookieLine(sent, PENDING)).toMatch(/^__Host-amani-pending=[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}; Max-Age=900; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
       const handle = cookieFrom(sent, PENDING)!;
       expect(await redisDump()).not.toContain(typed);

@@ -54,13 +54,15 @@ export class PendingFormService implements OnApplicationShutdown {
   }
 
   /** Called on every use of a browser session: who owns this cookie token, a little beyond its idle expiry. */
-  async touchOwner(tokenHash: string, uid: string): Promise<void> {
-    await this.redis.set(`${this.prefix}owner:${tokenHash}`, uid, 'EX', this.ownerSeconds);
+  async touchOwner(tokenHash: string, uid: string, lang: string): Promise<void> {
+    await this.redis.set(`${this.prefix}owner:${tokenHash}`, JSON.stringify({ uid, lang }), 'EX', this.ownerSeconds);
   }
 
-  async ownerOf(token: string | undefined): Promise<string | null> {
+  /** The user (and language) whose session this cookie token was, while the keeping window lasts. */
+  async ownerOf(token: string | undefined): Promise<{ uid: string; lang: string } | null> {
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-    return this.redis.get(`${this.prefix}owner:${createHash('sha256').update(token).digest('hex')}`);
+    const raw = await this.redis.get(`${this.prefix}owner:${createHash('sha256').update(token).digest('hex')}`);
+    return raw ? (JSON.parse(raw) as { uid: string; lang: string }) : null;
   }
 
   async forgetOwner(tokenHash: string): Promise<void> {

@@ -5,6 +5,7 @@ import { PAGE_ACCESS, PAGE_ROLES, PageAccess } from '../common/decorators';
 import { PageForbidden, RedirectTo, RequestRefused } from '../common/page-errors';
 import { parseCookies, WebRequest } from '../common/web-request';
 import type { Response } from 'express';
+import { webLanguage } from '../i18n';
 import { resumable } from './resumable';
 import { PENDING_COOKIE, PENDING_TTL_SECONDS, PendingFormService } from './pending-form.service';
 import { PRE_SESSION_COOKIE, sameSecret, SESSION_COOKIE, WebSessionService } from './web-session.service';
@@ -45,9 +46,9 @@ export class WebSessionGuard implements CanActivate {
       // A form sent into an ended session (idle, expired, revoked): kept for its owner to sign in again, never put in the URL.
       const owner = isPost && resumable(req.path) ? await this.pending.ownerOf(req.cookies[SESSION_COOKIE]) : null;
       if (owner) {
-        const handle = await this.pending.keep(owner, req.path, body);
+        const handle = await this.pending.keep(owner.uid, req.path, body);
         ctx.switchToHttp().getResponse<Response>().cookie(PENDING_COOKIE, handle, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: PENDING_TTL_SECONDS * 1000 });
-        throw new RedirectTo('/sign-in?expired=1&kept=1');
+        throw new RedirectTo(`/sign-in?expired=1&kept=1&lang=${webLanguage(owner.lang) ?? 'en'}`);
       }
       throw new RedirectTo('/sign-in?expired=1');
     }

@@ -87,7 +87,7 @@ export class WebSessionService implements OnApplicationShutdown {
     const token = randomBytes(32).toString('base64url');
     const stored: StoredSession = { sid, uid, csrf: randomBytes(32).toString('base64url'), lang };
     await this.redis.set(this.key(token), JSON.stringify(stored), 'EX', this.idleSeconds);
-    await this.pending.touchOwner(this.hash(token), uid);
+    await this.pending.touchOwner(this.hash(token), uid, lang);
     return token;
   }
 
@@ -113,7 +113,7 @@ export class WebSessionService implements OnApplicationShutdown {
       await this.redis.del(key);
       return null;
     }
-    await this.pending.touchOwner(this.hash(token), stored.uid);
+    await this.pending.touchOwner(this.hash(token), stored.uid, stored.lang);
     const full = row.stage === 'full' && (row.mfa_enabled || !MFA_REQUIRED_ROLES.includes(row.role));
     return {
       userId: stored.uid,
