@@ -15,7 +15,7 @@ async function main() {
   const { loadConfig } = require(join(root, 'dist/libs/config/src'));
   const { prepareDatabase } = require(join(root, 'dist/libs/database/src/db-admin'));
   const config = loadConfig(process.env);
-  await prepareDatabase(config);
+  await prepareDatabase(config, require(join(root, 'dist/apps/cli/src/schema')).SCHEMA);
 
   const { NestFactory } = require('@nestjs/core');
   const { ApiModule } = require(join(root, 'dist/apps/api/src/api.module'));

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import type { Role } from '@amani/domain';
-import { ROLES } from '@amani/domain';
+import type { Role } from '@amani/auth';
+import { ROLES } from '@amani/auth';
 import { redisOptionsFromUrl } from '@amani/jobs';
 import { createTestApp, TestApp } from '../support/app';
 import { redisDump, rememberSecret } from '../support/canary';

@@ -7,13 +7,15 @@ import { AuthModule } from '@amani/auth';
 import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
+import { APP_ENTITIES } from './app-entities';
 import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
+import { ReportingModule } from '@amani/domain/reporting';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 // The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
 // password guessing through the console meets the same limits as through /auth/login.
-import { AmaniThrottlerGuard, throttlerOptions } from '../../api/src/throttling/throttling';
+import { AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { CasePageLoader } from './cases/case-page.loader';
 import { CasePagesController } from './cases/case-pages.controller';
 import { CaseWorkController } from './cases/case-work.controller';
@@ -21,6 +23,7 @@ import { ServicePagesController } from './supervisor/service-pages.controller';
 import { SupervisorController } from './supervisor/supervisor.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';
+import { ReportPagesController } from './reports/report-pages.controller';
 import { PendingFormService } from './session/pending-form.service';
 import { ResumeController } from './session/resume.controller';
 import { WebSessionGuard } from './session/web-session.guard';
@@ -40,7 +43,7 @@ export class WebModule {
       imports: [
         AmaniConfigModule.forRoot(config),
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
         ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: throttlerOptions }),
         JobsModule.forApi(),
@@ -48,9 +51,20 @@ export class WebModule {
         AuthModule,
         CasesModule,
         ReferralsModule,
+        ReportingModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
-      controllers: [SignInController, HomeController, CaseWorkController, CasePagesController, ReferralPagesController, SupervisorController, ServicePagesController, ResumeController],
+      controllers: [
+        SignInController,
+        HomeController,
+        CaseWorkController,
+        CasePagesController,
+        ReferralPagesController,
+        ReportPagesController,
+        SupervisorController,
+        ServicePagesController,
+        ResumeController,
+      ],
       providers: [WebSessionService, PendingFormService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }

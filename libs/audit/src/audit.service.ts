@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { TransactionHost } from '@amani/database/transaction-host';
+import { TransactionHost } from '@amani/database';
 import { AuditOutcome, AuditQueueEntry } from './audit-event.entity';
 
 /** One audit event: who, what, which record, outcome. Never the data itself. */

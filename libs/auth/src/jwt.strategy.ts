@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { MFA_REQUIRED_ROLES, Role } from '@amani/domain';
+import { MFA_REQUIRED_ROLES, Role } from './roles';
 import { AccessClaims, AuthenticatedRequest, AuthUser, JWT_AUDIENCE, JWT_ISSUER, SessionStage } from './auth-user';
 import { UnauthenticatedProblem } from './auth.exceptions';
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { generateSecretsDocument } from '../../../libs/config/src/secrets';
+import { generateSecretsDocument } from '@amani/config/secrets';
 import { createTestApp, TestApp } from '../../support/app';
 import { AppProcess, PgCluster, portIn, RedisServer, until } from './processes';
 

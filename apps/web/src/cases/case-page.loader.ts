@@ -13,17 +13,12 @@ import {
 import { ReferralsService } from '@amani/domain/referrals';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
-import { requestIdOf } from '../sign-in/sign-in.controller';
+import { actorFor, requestIdOf, UUID } from '../common/page-helpers';
 import { CaseSections } from '../views/case-work';
 import { casePage } from '../views/cases';
 import { pageContext } from '../views/page';
 import { PageNotFound } from '../common/page-errors';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export function actorFor(session: WebSession): { id: string; role: WebSession['role']; agencyId: string | null } {
-  return { id: session.userId, role: session.role, agencyId: session.agencyId };
-}
 
 /**
  * Everything the case page shows, each part read through its domain service (so each read is

@@ -5,23 +5,15 @@ import { AGE_BANDS, CASE_STAGES, CasesService, GBV_TYPES, REGION_CODE_PATTERN, S
 import type { CaseListQuery } from '@amani/domain/cases';
 import { PageRoles, Session } from '../common/decorators';
 import { sendPage } from '../common/send-page';
+import { actorFor, pageNumber, PAGE_SIZE, requestIdOf } from '../common/page-helpers';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
-import { requestIdOf } from '../sign-in/sign-in.controller';
 import { caseListPage, CaseFilters, FilterErrors } from '../views/cases';
 import { pageContext } from '../views/page';
-import { actorFor, CasePageLoader } from './case-page.loader';
-
-export { actorFor, UUID } from './case-page.loader';
-export const PAGE_SIZE = 20;
+import { CasePageLoader } from './case-page.loader';
 
 const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined => (typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : undefined);
 
-/** Page numbers from a query string: a positive integer, else the first page. */
-export function pageNumber(v: unknown): number {
-  const n = typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1;
-  return n >= 1 ? n : 1;
-}
 
 /** Cases of the caseworker's or supervisor's agency (the domain's scope decides which). */
 @Controller('cases')

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { SERVICE_TYPES } from '@amani/domain';
+import { SERVICE_TYPES } from '@amani/auth';
 import {
   ACTION_PLAN_STATUSES,
   AGE_BANDS,
@@ -43,11 +43,12 @@ import { PageNotFound } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
-import { requestIdOf } from '../sign-in/sign-in.controller';
+import { requestIdOf } from '../common/page-helpers';
 import { CLASSIFICATION_QUESTIONS, CONSOLE_CONSENT_PURPOSES, CONTEXT_QUESTIONS, DirectoryFilters, incidentPage, newCasePage, referPage } from '../views/case-work';
 import { codeOf, domainFieldErrors, FormErrors, FormValues, formValues, many, one } from '../views/forms';
 import { pageContext } from '../views/page';
-import { actorFor, CasePageLoader, UUID } from './case-page.loader';
+import { actorFor, UUID } from '../common/page-helpers';
+import { CasePageLoader } from './case-page.loader';
 
 const TEXT_SHORT = 200;
 const TEXT_MEDIUM = 2000;

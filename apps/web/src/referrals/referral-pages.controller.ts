@@ -1,15 +1,15 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DECLINE_REASONS, NOTE_MAX_LENGTH, PacketGoneProblem, ReferralPacketView, ReferralsService, SERVICE_OUTCOMES, toReferralActor } from '@amani/domain/referrals';
+import { DECLINE_REASONS, NOTE_MAX_LENGTH, ReferralsService, SERVICE_OUTCOMES, toReferralActor } from '@amani/domain/referrals';
 import type { DeclineReason, ServiceOutcome } from '@amani/domain/referrals';
 import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
-import { actorFor, pageNumber, PAGE_SIZE, UUID } from '../cases/case-pages.controller';
+import { actorFor, pageNumber, PAGE_SIZE, requestIdOf, UUID } from '../common/page-helpers';
 import type { WebSession } from '../session/web-session.service';
-import { requestIdOf } from '../sign-in/sign-in.controller';
-import { CompleteForm, DeclineForm, inboxPage, referralPage, ReferralForms } from '../views/referrals';
+import { CompleteForm, DeclineForm, inboxPage, ReferralForms } from '../views/referrals';
+import { renderReferral } from './referral-page.render';
 import { pageContext } from '../views/page';
 
 type Form = Record<string, unknown>;
@@ -97,21 +97,4 @@ export class ReferralPagesController {
   private render(req: WebRequest, session: WebSession, id: string, opts: ReferralForms): Promise<string> {
     return renderReferral(this.referrals, req, session, id, opts);
   }
-}
-
-/** A referral's page for either side; the packet is read (and audited) only where the receiving provider can act on it. */
-export async function renderReferral(referrals: ReferralsService, req: WebRequest, session: WebSession, id: string, opts: ReferralForms, notice?: string): Promise<string> {
-  if (!UUID.test(id)) throw new PageNotFound();
-  const actor = toReferralActor(actorFor(session), requestIdOf(req));
-  const referral = await referrals.get(actor, id);
-  let packet: ReferralPacketView | null = null;
-  // The packet is read (and audited) only where the receiving provider can act on it.
-  if (session.role === 'provider' && referral.packetAvailable && (referral.state === 'pending' || referral.state === 'accepted')) {
-    try {
-      packet = await referrals.readPacket(actor, id);
-    } catch (e) {
-      if (!(e instanceof PacketGoneProblem)) throw e;
-    }
-  }
-  return referralPage(pageContext(session.lang, session, notice), referral, packet, session.role === 'provider', opts);
 }

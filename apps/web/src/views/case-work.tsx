@@ -22,7 +22,7 @@ import {
   VULNERABILITIES,
 } from '@amani/domain/cases';
 import type { GbvContext, GbvType } from '@amani/domain/cases';
-import { SERVICE_TYPES } from '@amani/domain';
+import { SERVICE_TYPES } from '@amani/auth';
 import type { ServiceRecordView } from '@amani/domain/referrals';
 import type { ServicePage, ServiceView } from '@amani/domain/services-directory';
 import { renderDocument, Translate } from '@amani/html';

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import { InlineStyle, pageCsp, styleSheet, Translate } from '@amani/html';
 import { direction, translate, WEB_LANGUAGES, WebLanguage, CATALOGUES } from '../i18n';
 import type { WebSession } from '../session/web-session.service';
@@ -50,10 +50,21 @@ fieldset.choices legend{font-weight:600}
 .choice input{width:1.25rem;height:1.25rem;flex:none}
 section{margin:0 0 1rem}
 h3{font-size:1.05rem;margin:0.75rem 0 0.25rem}
-.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;background:#fff}
 th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:start}
 input[type=date],input[type=number]{font:inherit;padding:0.5rem;border:1px solid #767676;border-radius:4px;background:#fff;max-width:100%}
+table.figures{border-collapse:collapse;background:#fff;margin:0.5rem 0;font-variant-numeric:tabular-nums}
+table.figures th,table.figures td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:end}
+table.figures th[scope=row],table.figures thead th{text-align:start;background:#eef0f2;overflow-wrap:anywhere;min-width:4.5rem}
+table.figures caption{text-align:start;font-weight:600;padding:0.25rem 0}
+table.figures .total{font-weight:700}
+.scroll{overflow-x:auto;max-width:100%}
+.hidden-cell{color:#6b3f00;background:#fff4d6}
+.up{color:#0b5a1e}
+.down{color:#8a0000}
+figure{margin:0.5rem 0;background:#fff;border:1px solid #ccc;border-radius:6px;padding:0.5rem;overflow-x:auto}
+figure svg{max-width:100%;height:auto}
+@media (max-width:30rem){dl.stack{grid-template-columns:1fr}dl.stack dd{margin-bottom:0.4rem}}
 .secret{font:700 1.1rem ui-monospace,Menlo,Consolas,monospace;word-break:break-all;background:#fff;padding:0.5rem;border:2px dashed #0b4f8a}
 `);
 
@@ -81,13 +92,17 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/cases', key: 'app.cases' },
     { href: '/supervisor', key: 'app.supervisor' },
     { href: '/services', key: 'app.services' },
+    { href: '/reports', key: 'app.reports' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
     { href: '/referrals/incoming', key: 'app.incoming' },
   ],
   admin: [{ href: '/', key: 'app.home' }],
-  protection_officer: [{ href: '/', key: 'app.home' }],
+  protection_officer: [
+    { href: '/', key: 'app.home' },
+    { href: '/reports', key: 'app.reports' },
+  ],
   psea_focal_point: [{ href: '/', key: 'app.home' }],
 };
 
@@ -100,7 +115,7 @@ export function Csrf({ token }: { token: string }) {
 }
 
 /** Every console page: skip link, the "leave quickly" control first, menu, language. */
-export function Page(props: { ctx: PageContext; title: string; children: ComponentChildren; languagePath?: string }) {
+export function Page(props: { ctx: PageContext; title: string; children: ComponentChildren; languagePath?: string; refreshSeconds?: number }) {
   const { ctx, title } = props;
   const { t, lang, session } = ctx;
   const full = session?.stage === 'full';
@@ -111,6 +126,8 @@ export function Page(props: { ctx: PageContext; title: string; children: Compone
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="same-origin" />
         <meta name="robots" content="noindex, nofollow" />
+        {/* A page waiting for background work reloads itself: no script needed. */}
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <title>{`${title} — ${t('app.name')}`}</title>
         <InlineStyle sheet={SHEET} />
       </head>

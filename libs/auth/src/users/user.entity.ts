@@ -10,7 +10,8 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import { Agency, Role } from '@amani/domain';
+import { Role } from '../roles';
+import { Agency } from '../agencies/agency.entity';
 
 /**
  * `invited`: an invitation is outstanding (no password yet, or credentials were reset).

@@ -1,4 +1,4 @@
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 import type {
   ActionPlanStatus,
   TransferStatus,
@@ -196,12 +196,7 @@ export interface ShareView {
   createdAt: Date;
 }
 
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type { Page } from '@amani/http';
 
 export interface AssessmentNeedView {
   area: NeedArea;

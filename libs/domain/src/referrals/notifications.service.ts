@@ -4,13 +4,9 @@ import { TransactionHost } from '@amani/database';
 import { NotFoundProblem } from '@amani/http';
 import { Notification } from './notification.entity';
 import type { NotificationView } from './referral-views';
+import type { Page } from '@amani/http';
 
-export interface NotificationPage {
-  items: NotificationView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type NotificationPage = Page<NotificationView>;
 
 function toView(n: Notification): NotificationView {
   return {

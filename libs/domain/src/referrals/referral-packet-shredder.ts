@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
-import { ConsentWithdrawalHooks, ConsentWithdrawnEvent } from '../cases/consent-withdrawal-hooks';
+import { ConsentWithdrawalHooks, ConsentWithdrawnEvent } from '@amani/domain/cases';
 import type { PacketDestroyReason } from './referral-codes';
 import { AuditActor, ReferralAuditor } from './referral-auditor';
 import { ReferralPacketKey } from './referral-keys.entity';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EnvelopeCrypto, FieldContext, IntegrityError } from '@amani/crypto';
-import type { ReferralFieldValues } from '../cases/case-referral-source.service';
+import type { ReferralFieldValues } from '@amani/domain/cases';
 import { ReferralKey, ReferralPacketKey } from './referral-keys.entity';
 
 export type ReferralKeyKind = 'packet' | 'record';

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { OutboxService } from '@amani/jobs';
-import type { Role } from '../roles';
+import type { Role } from '@amani/auth';
 import { reportToCsv } from './report-csv';
-import { parsePeriod, periodHasEnded, ReportPeriod } from './report-period';
+import { parsePeriod, periodHasEnded, periodsUpTo, ReportPeriod } from './report-period';
 import type { ReportResult } from './report-tables';
 import { REPORT_TEMPLATE_IDS, ReportScope, templateSpec, TemplateSpec } from './report-templates';
 import { Report, ReportOrigin, ReportStatus } from './report.entity';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 export const REPORT_BUILD_JOB = 'report.build' as const;
 export const REPORT_SCHEDULE_JOB = 'report.schedule' as const;
@@ -42,11 +43,21 @@ export interface ReportView extends ReportSummary {
   result: ReportResult | null;
 }
 
-export interface ReportPage {
-  items: ReportSummary[];
-  page: number;
-  pageSize: number;
-  total: number;
+export type ReportPage = Page<ReportSummary>;
+
+/** One point of a headline trend: the chart section's published grand total of one period. */
+export interface ReportTrendPoint {
+  period: string;
+  /** Null when the period's report is not built or its total was suppressed. */
+  value: number | null;
+  built: boolean;
+}
+
+export interface ReportTrend {
+  template: string;
+  section: string;
+  title: string;
+  points: ReportTrendPoint[];
 }
 
 export interface ReportFile {
@@ -265,6 +276,31 @@ export class ReportsService {
     if (report.status !== 'done' || !report.chartSvg) throw new ReportNotReadyProblem();
     await this.recordRead(actor, report, 'report.export', { format: 'svg' }, requestId);
     return { filename: `amani-${report.template}-${report.period}.svg`, body: report.chartSvg };
+  }
+
+  /**
+   * The headline figure (the chart section's grand total) of a report and the periods before
+   * it, from reports already built in the same scope: published figures only, nothing is
+   * computed from the projection. One audited read covers the whole trend.
+   */
+  async trend(actor: ReportActor, id: string, periods = 12, requestId?: string): Promise<ReportTrend> {
+    const report = await this.findInScope(actor, id, 'report.trend', requestId);
+    const spec = templateSpec(report.template);
+    const period = spec ? parsePeriod(report.period, spec.periodKind) : null;
+    if (!spec || !period) throw new ReportNotReadyProblem();
+    const codes = periodsUpTo(period, Math.max(1, Math.min(periods, 36)));
+    const rows = await this.tx.manager.getRepository(Report).find({
+      where: { template: report.template, agencyId: report.agencyId ?? IsNull(), period: In(codes), status: 'done' },
+      select: { period: true, result: true },
+    });
+    const byPeriod = new Map(rows.map((r) => [r.period, r.result]));
+    const points = codes.map((code) => {
+      const result = byPeriod.get(code);
+      const section = result?.sections.find((s) => s.id === spec.chart.section);
+      return { period: code, value: section?.grandTotal ?? null, built: Boolean(result) };
+    });
+    await this.recordRead(actor, report, 'report.trend', { periods: String(codes.length) }, requestId);
+    return { template: spec.id, section: spec.chart.section, title: spec.chart.title, points };
   }
 
   /** Outside the caller's scope answers exactly like a missing report, and is audited. */

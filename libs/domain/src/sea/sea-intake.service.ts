@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { LocationsService } from '@amani/domain/locations';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ValidationProblem } from '@amani/http';
@@ -75,6 +76,7 @@ export class SeaIntakeService {
     private readonly throttle: SeaIntakeThrottle,
     private readonly audit: AuditService,
     private readonly trust: SeaTrustService,
+    private readonly locations: LocationsService,
   ) {}
 
   /** Region codes offered by the questionnaire: those the deployment's agencies serve. */
@@ -87,6 +89,7 @@ export class SeaIntakeService {
 
   /** Returns the receipt, formatted; it exists nowhere else afterwards. */
   async submit(cmd: SubmitComplaintCommand): Promise<{ receipt: string }> {
+    await this.locations.assertKnown('regionCode', cmd.regionCode);
     // Only keys the team endorsed (signature chain to the bootstrap key): a key registered
     // by someone holding a new account, or inserted into the database, is sealed nothing.
     const focalPoints = (await this.trust.trusted()).map((k) => ({ user_id: k.userId, public_key: k.publicKey }));

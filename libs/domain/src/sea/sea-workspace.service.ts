@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { LocationsService } from '@amani/domain/locations';
 import { EntityManager } from 'typeorm';
 import { ConflictProblem, NotFoundProblem, UnprocessableProblem } from '@amani/http';
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 import type { SeaActor } from './sea-actor';
 import { SeaAssistanceRequest } from './sea-assistance-request.entity';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
@@ -29,6 +30,7 @@ import { SeaComplaintShreddedProblem, SeaNotGrantedProblem } from './sea-errors'
 import { nextMessageSeq } from './sea-intake.service';
 import { SeaKeysService } from './sea-keys.service';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 export interface ComplaintSummaryView {
   id: string;
@@ -86,12 +88,7 @@ export interface ComplaintDetailView extends ComplaintSummaryView {
   assistance: AssistanceLinkView[];
 }
 
-export interface ComplaintPage {
-  items: ComplaintSummaryView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ComplaintPage = Page<ComplaintSummaryView>;
 
 /** The coded fields a focal point confirms or corrects when assessing a complaint. */
 export interface ConfirmedCodes {
@@ -169,6 +166,7 @@ export class SeaWorkspaceService {
     private readonly crypto: SeaCrypto,
     private readonly keys: SeaKeysService,
     private readonly auditor: SeaAuditor,
+    private readonly locations: LocationsService,
   ) {}
 
   list(actor: SeaActor, q: ComplaintListQuery): Promise<ComplaintPage> {
@@ -288,6 +286,7 @@ export class SeaWorkspaceService {
       this.tx.run(async (em) => {
         const c = await this.load(em, id);
         await this.requireGrant(em, actor, id);
+        if (coded) await this.locations.assertKnown('coded.regionCode', coded.regionCode);
         if (!seaTransitionAllowed(c.status, to)) {
           throw new UnprocessableProblem('status_transition_not_allowed', 'The complaint cannot move to that status from its current status.', [
             { field: 'to', message: 'is not reachable from the current status' },

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { LocationsService } from '@amani/domain/locations';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
-import type { Role, ServiceType } from '../roles';
+import { Agency } from '@amani/auth';
+import type { Role, ServiceType } from '@amani/auth';
 import { ServiceOffering } from './service-offering.entity';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 /** Who manages directory entries: a supervisor (own agency) or an administrator (any agency). */
 export interface DirectoryActor {
@@ -65,12 +67,7 @@ export interface ServiceView {
   version: number;
 }
 
-export interface ServicePage {
-  items: ServiceView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ServicePage = Page<ServiceView>;
 
 const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
 const EDITABLE = ['serviceType', 'name', 'regionCodes', 'languages', 'openingHours', 'contactChannel', 'capacity', 'acceptingReferrals'] as const;
@@ -85,12 +82,14 @@ export class ServicesDirectoryService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly audit: AuditService,
+    private readonly locations: LocationsService,
   ) {}
 
   create(actor: DirectoryActor, cmd: CreateServiceCommand): Promise<ServiceView> {
     return this.tx.run(async (em) => {
       this.assertManager(actor);
       const agencyId = await this.targetAgency(em, actor, cmd.agencyId ?? null);
+      await this.locations.assertKnown('regionCodes', cmd.regionCodes);
       const inserted = await em.insert(ServiceOffering, {
         agencyId,
         serviceType: cmd.serviceType,
@@ -117,6 +116,7 @@ export class ServicesDirectoryService {
         await this.record(actor, 'service.update', row ? 'denied' : 'failure', id, { reason: row ? 'out_of_scope' : 'not_found' });
         throw new NotFoundProblem('service');
       }
+      await this.locations.assertKnown('regionCodes', cmd.regionCodes);
       const sets: Record<string, unknown> = {};
       for (const f of EDITABLE) {
         if (cmd[f] === undefined) continue;

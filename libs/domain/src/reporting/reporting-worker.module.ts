@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReportBuildJob } from './report-build.job';
+import { ReportBuilder } from './report-builder.service';
+import { ReportScheduleJob } from './report-schedule.job';
+import { ReportScheduler } from './report.scheduler';
+import { REPORTING_ENTITIES } from './reporting.entities';
+
+/** The worker's share of reporting: building reports (charts included) and the monthly/quarterly schedule. */
+@Module({
+  imports: [TypeOrmModule.forFeature(REPORTING_ENTITIES)],
+  providers: [ReportBuilder, ReportBuildJob, ReportScheduleJob, ReportScheduler],
+})
+export class ReportingWorkerModule {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SeaIntakeThrottle } from './sea-intake-throttle';
+import { SeaRetentionJob } from './sea-retention.job';
+import { SeaRetentionScheduler } from './sea-retention.scheduler';
+import { SeaRetentionService } from './sea-retention.service';
+import { SEA_ENTITIES } from './sea.entities';
+
+/** The worker's share of SEA: the daily retention job and its schedule. */
+@Module({
+  imports: [TypeOrmModule.forFeature(SEA_ENTITIES)],
+  providers: [SeaIntakeThrottle, SeaRetentionService, SeaRetentionJob, SeaRetentionScheduler],
+})
+export class SeaWorkerModule {}
