@@ -265,6 +265,13 @@ describe('staff console (apps/web)', () => {
           'POST /services/:id/open',
           'POST /services/:id/close',
           'GET /resume',
+          // statistics (issue 13, merged from main)
+          'GET /reports',
+          'GET /reports/:id',
+          'GET /reports/:id/csv',
+          'GET /reports/:id/svg',
+          'GET /reports/compare',
+          'POST /reports',
           'GET /invitation',
           'POST /invitation',
           'GET /awaiting-approval',
