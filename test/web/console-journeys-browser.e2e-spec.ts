@@ -242,6 +242,7 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
     await signIn(page, x.provB, 'ar', '10-provider-home-ar');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
     await page.click('nav a[href="/referrals/incoming"]');
+    expect(await page.locator(`#inbox-pending a[href="/referrals/${referralId}"]`).count()).toBe(1);
     await check(page, '11-inbox-ar');
     await page.click(`a[href="/referrals/${referralId}"]`);
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');

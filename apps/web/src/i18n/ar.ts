@@ -222,6 +222,11 @@ export const ar: Catalogue = {
     incidentNarratives: 'روايات الحوادث',
   },
   referrals: {
+    waiting: 'بانتظار ردك',
+    noneWaiting: 'لا توجد إحالة بانتظار ردك.',
+    toComplete: 'مقبولة: سجّل الخدمة',
+    noneToComplete: 'لا توجد إحالة مقبولة لإكمالها.',
+    all: 'كل الإحالات',
     notes: 'ملاحظات مقدّم الخدمة',
     noNotes: 'لا توجد ملاحظات بعد.',
     addNote: 'ملاحظة لمدير الحالة المُحيل',

@@ -225,6 +225,11 @@ export const en = {
     incidentNarratives: 'Incident accounts',
   },
   referrals: {
+    waiting: 'Waiting for your answer',
+    noneWaiting: 'No referral is waiting for your answer.',
+    toComplete: 'Accepted: record the service',
+    noneToComplete: 'No accepted referral to complete.',
+    all: 'All referrals',
     notes: 'Notes from the provider',
     noNotes: 'No note yet.',
     addNote: 'Note for the referring caseworker',

@@ -218,6 +218,11 @@ export const es: Catalogue = {
     incidentNarratives: 'Relatos de los incidentes',
   },
   referrals: {
+    waiting: 'Esperando su respuesta',
+    noneWaiting: 'Ninguna remisión espera su respuesta.',
+    toComplete: 'Aceptadas: registrar el servicio',
+    noneToComplete: 'Ninguna remisión aceptada por completar.',
+    all: 'Todas las remisiones',
     notes: 'Notas del proveedor',
     noNotes: 'Aún no hay notas.',
     addNote: 'Nota para quien remitió el caso',

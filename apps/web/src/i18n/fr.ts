@@ -218,6 +218,11 @@ export const fr: Catalogue = {
     incidentNarratives: 'Récits des incidents',
   },
   referrals: {
+    waiting: 'En attente de votre réponse',
+    noneWaiting: 'Aucun référencement n’attend votre réponse.',
+    toComplete: 'Acceptés : enregistrer le service',
+    noneToComplete: 'Aucun référencement accepté à clôturer.',
+    all: 'Tous les référencements',
     notes: 'Notes du prestataire',
     noNotes: 'Aucune note.',
     addNote: 'Note pour le ou la gestionnaire qui a référé',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DECLINE_REASONS, NOTE_MAX_LENGTH, ReferralsService, SERVICE_OUTCOMES, toReferralActor } from '@amani/domain/referrals';
+import { DECLINE_REASONS, NOTE_MAX_LENGTH, ReferralsService, ReferralView, SERVICE_OUTCOMES, toReferralActor } from '@amani/domain/referrals';
 import type { DeclineReason, ServiceOutcome } from '@amani/domain/referrals';
 import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
@@ -26,8 +26,13 @@ export class ReferralPagesController {
   @Get('incoming')
   @PageRoles('provider')
   async inbox(@Req() req: WebRequest, @Session() session: WebSession, @Query('page') page: unknown, @Res() res: Response): Promise<void> {
-    const result = await this.referrals.incoming(toReferralActor(actorFor(session), requestIdOf(req)), { page: pageNumber(page), pageSize: PAGE_SIZE });
-    sendPage(res, 200, inboxPage(pageContext(session.lang, session), result));
+    const actor = toReferralActor(actorFor(session), requestIdOf(req));
+    // What needs the provider first: waiting for an answer, then accepted (to complete), overdue first in each.
+    const urgent = (rs: ReferralView[]) => [...rs].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.followUpDueAt.getTime() - b.followUpDueAt.getTime());
+    const pending = urgent((await this.referrals.incoming(actor, { state: 'pending', page: 1, pageSize: 100 })).items);
+    const accepted = urgent((await this.referrals.incoming(actor, { state: 'accepted', page: 1, pageSize: 100 })).items);
+    const all = await this.referrals.incoming(actor, { page: pageNumber(page), pageSize: PAGE_SIZE });
+    sendPage(res, 200, inboxPage(pageContext(session.lang, session), pending, accepted, all));
   }
 
   @Get(':id')

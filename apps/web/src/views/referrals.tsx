@@ -1,4 +1,4 @@
-import type { ReferralDetailView, ReferralPacketView, ReferralPage } from '@amani/domain/referrals';
+import type { ReferralDetailView, ReferralPacketView, ReferralPage, ReferralView } from '@amani/domain/referrals';
 import { DECLINE_REASONS, NOTE_MAX_LENGTH, SERVICE_OUTCOMES } from '@amani/domain/referrals';
 import { renderDocument, Translate } from '@amani/html';
 import { Csrf, Day, FieldError, Page, PageContext } from './page';
@@ -18,29 +18,37 @@ export interface ReferralForms {
   note?: { values: { body: string }; errors: { body: string } };
 }
 
-export function inboxPage(ctx: PageContext, page: ReferralPage): string {
+function InboxList({ ctx, id, items }: { ctx: PageContext; id: string; items: ReferralView[] }) {
+  const { t } = ctx;
+  return (
+    <ul class="cards" id={id}>
+      {items.map((r) => (
+        <li>
+          <a href={`/referrals/${r.id}`}>{t('referrals.view', { date: r.createdAt.toISOString().slice(0, 10) })}</a> <span class="tag">{t(`referralState.${r.state}`)}</span>
+          {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
+          <div class="meta">
+            {t(`serviceType.${r.serviceType}`)} · {t('referrals.due')} <Day value={r.followUpDueAt} />
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The provider's inbox: waiting for an answer, then accepted, overdue first in each; then every referral, page by page. */
+export function inboxPage(ctx: PageContext, pending: ReferralView[], accepted: ReferralView[], page: ReferralPage): string {
   const { t } = ctx;
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   return renderDocument(
     <Page ctx={ctx} title={t('referrals.inboxTitle')}>
       <h1>{t('referrals.inboxTitle')}</h1>
+      <h2 id="inbox-pending-title">{t('referrals.waiting')}</h2>
+      {pending.length === 0 ? <p>{t('referrals.noneWaiting')}</p> : <InboxList ctx={ctx} id="inbox-pending" items={pending} />}
+      <h2 id="inbox-accepted-title">{t('referrals.toComplete')}</h2>
+      {accepted.length === 0 ? <p>{t('referrals.noneToComplete')}</p> : <InboxList ctx={ctx} id="inbox-accepted" items={accepted} />}
+      <h2>{t('referrals.all')}</h2>
       <p role="status">{t('referrals.count', { count: page.total })}</p>
-      {page.items.length === 0 ? (
-        <p>{t('referrals.empty')}</p>
-      ) : (
-        <ul class="cards" id="referrals">
-          {page.items.map((r) => (
-            <li>
-              <a href={`/referrals/${r.id}`}>{t('referrals.view', { date: r.createdAt.toISOString().slice(0, 10) })}</a>{' '}
-              <span class="tag">{t(`referralState.${r.state}`)}</span>
-              {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
-              <div class="meta">
-                {t(`serviceType.${r.serviceType}`)} · {t('referrals.due')} <Day value={r.followUpDueAt} />
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      {page.items.length === 0 ? <p>{t('referrals.empty')}</p> : <InboxList ctx={ctx} id="referrals" items={page.items} />}
       <nav class="pager" aria-label={t('common.pageOf', { page: page.page, pages })}>
         {page.page > 1 && <a href={`/referrals/incoming?page=${page.page - 1}`}>{t('common.previous')}</a>}
         <span>{t('common.pageOf', { page: page.page, pages })}</span>
