@@ -225,6 +225,56 @@ describe('staff console case work (apps/web)', () => {
       expect(home.text).toMatch(new RegExp(`id="home-referrals".*href="/referrals/${r.body.id}">Medical</a> <span class="tag">Accepted`, 's'));
     });
 
+    it('turns a caseworker’s closure into a request the supervisor approves or returns; a supervisor closes directly', async () => {
+      const cw = await once(x.cwA);
+      const sup = await once(x.supA);
+      const kase = await newCase(api, x.cwA);
+      const version = async (who: WebUser) => /name="version" value="(\d+)"/.exec((await browserOf(web, who).get(`/cases/${kase.id}`)).text)![1];
+      expect((await browserOf(web, cw).post(`/cases/${kase.id}/closure`, { version: await version(cw) })).text).toMatch(/id="closure-closureReason-error">Please choose one of the options.</);
+      expect((await browserOf(web, cw).post(`/cases/${kase.id}/closure`, { closureReason: 'lost_contact', version: await version(cw) })).status).toBe(303);
+      const cwPage = await browserOf(web, cw).get(`/cases/${kase.id}`);
+      expect(cwPage.text).toContain('id="case-stage">Intake<');
+      expect(cwPage.text).toContain('id="closure-pending"');
+      const desk = await browserOf(web, sup).get('/supervisor');
+      const [, approvalId, approvalVersion] = new RegExp(`href="/cases/${kase.id}".*?action="/approvals/([0-9a-f-]{36})/decide".*?name="version" value="(\\d+)"`, 's').exec(desk.text)!;
+      expect((await browserOf(web, sup).post(`/approvals/${approvalId}/decide`, { decision: 'maybe', version: approvalVersion })).status).toBe(404);
+      const bare = await browserOf(web, sup).post(`/approvals/${approvalId}/decide`, { decision: 'return', version: approvalVersion, comment: ' ' });
+      expect(bare.status).toBe(400);
+      expect(bare.text).toMatch(/id="approval-[0-9a-f]{8}-comment-error">Say what is missing before returning the request.</);
+      const returned = await browserOf(web, sup).post(`/approvals/${approvalId}/decide`, { decision: 'return', version: approvalVersion, comment: 'Call her first' });
+      expect([returned.status, returned.headers.location]).toEqual([303, `/cases/${kase.id}`]);
+      const after = await browserOf(web, cw).get(`/cases/${kase.id}`);
+      expect(after.text).toMatch(/id="approval-list">.*Closure.*Returned.*Call her first/s);
+      expect(after.text).not.toContain('id="closure-pending"');
+      // Another agency's supervisor cannot decide it (not found, like a random id).
+      const otherSup = await webSignIn(web, x.supC);
+      expect((await browserOf(web, otherSup).post(`/approvals/${approvalId}/decide`, { decision: 'approve', version: approvalVersion })).status).toBe(404);
+      // The supervisor closes directly, with a reason.
+      expect((await browserOf(web, sup).post(`/cases/${kase.id}/closure`, { closureReason: 'needs_met', version: await version(sup) })).status).toBe(303);
+      const closed = await browserOf(web, sup).get(`/cases/${kase.id}`);
+      expect(closed.text).toContain('id="case-stage">Closed<');
+      expect(closed.text).not.toContain(`action="/cases/${kase.id}/notes"`); // a closed case takes no new work
+    });
+
+    it('sends a visitor without a session to sign-in from the new pages and forms, keeping nothing', async () => {
+      for (const [method, url] of [
+        ['GET', '/cases/new'],
+        ['GET', `/cases/${caseA}/refer`],
+        ['GET', `/cases/${caseA}/incidents/new`],
+        ['GET', '/supervisor'],
+        ['GET', '/services'],
+        ['GET', '/resume'],
+        ['GET', '/awaiting-approval'],
+        ['POST', '/cases'],
+        ['POST', `/cases/${caseA}/notes`],
+        ['POST', `/approvals/${randomUUID()}/decide`],
+      ]) {
+        const res = method === 'GET' ? await web.http().get(url) : await web.http().post(url).type('form').send({ _csrf: 'x', body: 'typed' });
+        expect([method, url, res.status, res.headers.location]).toEqual([method, url, 303, '/sign-in?expired=1']);
+        expect(setCookieLine(res, PENDING)).toBeUndefined();
+      }
+    });
+
     it('lets a supervisor add a service to the directory, edit it and stop or resume referrals', async () => {
       const sup = await webSignIn(web, x.supB);
       const b = browserOf(web, sup);

@@ -28,6 +28,10 @@ export class SupervisorController {
 
   @Get('supervisor')
   async desk(@Req() req: WebRequest, @Session() session: WebSession, @Res() res: Response): Promise<void> {
+    sendPage(res, 200, await this.render(req, session, null));
+  }
+
+  private async render(req: WebRequest, session: WebSession, failed: { approvalId: string; comment: string; error: string } | null): Promise<string> {
     const actor = toCaseActor(actorFor(session), requestIdOf(req));
     const rows: { caseworker_id: string | null; display_name: string | null; stage: string; n: string }[] = await this.dataSource.query(
       `SELECT c.assigned_caseworker_id AS caseworker_id, u.display_name, c.stage, count(*) AS n
@@ -38,7 +42,7 @@ export class SupervisorController {
     );
     const caseload: CaseloadRow[] = rows.map((r) => ({ caseworkerId: r.caseworker_id, name: r.display_name, stage: r.stage, count: Number(r.n) }));
     const pending = await this.approvals.pending(actor);
-    sendPage(res, 200, supervisorPage(pageContext(session.lang, session), caseload, pending));
+    return supervisorPage(pageContext(session.lang, session), caseload, pending, failed);
   }
 
   @Post('approvals/:id/decide')
@@ -48,7 +52,11 @@ export class SupervisorController {
     const decision = one(values, 'decision');
     const version = /^\d{1,9}$/.test(one(values, 'version')) ? Number(one(values, 'version')) : 0;
     if (decision !== 'approve' && decision !== 'return') throw new PageNotFound();
-    const approval = await this.approvals.decide(toCaseActor(actorFor(session), requestIdOf(req)), id, { decision, version });
+    const comment = one(values, 'comment').trim();
+    const t = pageContext(session.lang, session).t;
+    const error = decision === 'return' && !comment ? t('supervisor.commentNeeded') : comment.length > 2000 ? t('common.fieldTooLong', { max: 2000 }) : '';
+    if (error) return sendPage(res, 400, await this.render(req, session, { approvalId: id, comment: one(values, 'comment'), error }));
+    const approval = await this.approvals.decide(toCaseActor(actorFor(session), requestIdOf(req)), id, { decision, version, comment: comment || null });
     seeOther(res, `/cases/${approval.caseId}`);
   }
 }

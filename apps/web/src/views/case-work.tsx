@@ -412,6 +412,7 @@ export function CaseWorkSections({ ctx, c, s }: { ctx: PageContext; c: CaseDetai
                   <Day value={a.requestedAt} />
                   {a.closureReason && ` · ${t(`closureReason.${a.closureReason}`)}`}
                 </div>
+                {a.decisionComment && <p>{a.decisionComment}</p>}
               </li>
             ))}
           </ul>
@@ -530,7 +531,7 @@ export interface CaseloadRow {
 }
 
 /** The supervisor's desk: caseload by caseworker and stage, and the approvals waiting. */
-export function supervisorPage(ctx: PageContext, caseload: CaseloadRow[], pending: PendingApprovalView[]): string {
+export function supervisorPage(ctx: PageContext, caseload: CaseloadRow[], pending: PendingApprovalView[], failed: { approvalId: string; comment: string; error: string } | null = null): string {
   const { t } = ctx;
   const byWorker = new Map<string, { name: string; stages: Map<string, number>; total: number }>();
   for (const r of caseload) {
@@ -556,9 +557,19 @@ export function supervisorPage(ctx: PageContext, caseload: CaseloadRow[], pendin
                 <div class="meta">
                   <Day value={a.requestedAt} />
                 </div>
-                <form method="post" action={`/approvals/${a.id}/decide`} class="inline">
+                <form method="post" action={`/approvals/${a.id}/decide`}>
                   <Csrf token={ctx.session!.csrf} />
                   <input type="hidden" name="version" value={String(a.version)} />
+                  <TextArea
+                    form={`approval-${a.id.slice(0, 8)}`}
+                    name="comment"
+                    label={t('supervisor.comment')}
+                    help={t('supervisor.commentHelp')}
+                    values={{ comment: failed?.approvalId === a.id ? failed.comment : '' }}
+                    errors={failed?.approvalId === a.id ? { comment: failed.error } : {}}
+                    maxlength={2000}
+                    rows={2}
+                  />
                   <button type="submit" name="decision" value="approve" id={`approve-${a.id.slice(0, 8)}`} aria-label={t('supervisor.approveFor', { ref: shortRef(a.caseId) })}>
                     {t('supervisor.approve')}
                   </button>{' '}

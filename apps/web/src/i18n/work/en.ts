@@ -222,6 +222,9 @@ export const enWork = {
     refused: 'This referral could not be sent: the consent does not cover this service or agency, or the service no longer takes referrals.',
   },
   supervisor: {
+    comment: 'Comment for the caseworker (encrypted)',
+    commentHelp: 'Needed to return a request: say what is missing.',
+    commentNeeded: 'Say what is missing before returning the request.',
     title: 'Supervision',
     pending: 'Waiting for your decision',
     noPending: 'Nothing is waiting for you.',

@@ -224,6 +224,9 @@ export const esWork = {
     refused: 'No se pudo enviar esta remisión: el consentimiento no cubre este servicio u organización, o el servicio ya no acepta remisiones.',
   },
   supervisor: {
+    comment: 'Comentario para quien gestiona el caso (cifrado)',
+    commentHelp: 'Necesario para devolver una solicitud: diga qué falta.',
+    commentNeeded: 'Indique qué falta antes de devolver la solicitud.',
     title: 'Supervisión',
     pending: 'Esperando su decisión',
     noPending: 'Nada espera su decisión.',

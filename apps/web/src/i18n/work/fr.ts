@@ -224,6 +224,9 @@ export const frWork = {
     refused: 'Ce référencement n’a pas pu être envoyé : le consentement ne couvre pas ce service ou cette organisation, ou le service n’accepte plus de référencements.',
   },
   supervisor: {
+    comment: 'Commentaire pour le ou la gestionnaire (chiffré)',
+    commentHelp: 'Nécessaire pour renvoyer une demande : dites ce qui manque.',
+    commentNeeded: 'Indiquez ce qui manque avant de renvoyer la demande.',
     title: 'Supervision',
     pending: 'En attente de votre décision',
     noPending: 'Rien n’attend votre décision.',
