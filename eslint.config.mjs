@@ -60,6 +60,8 @@ const importStructure = [
   { files: ['libs/domain/src/*/**/*.ts', 'libs/domain/src/*/**/*.tsx'], rules: restrictImports(leavingRelative, deepAlias, notForLibraries, upwards('domain'), siblingContext) },
   // Unit specs beside the code may use the test fixtures and read the file they test; they still may not climb out.
   { files: ['libs/**/*.spec.ts', 'libs/**/*.spec.tsx', 'apps/**/*.spec.ts', 'apps/**/*.spec.tsx'], rules: restrictImports(leavingRelative) },
+  // A context's unit-test doubles (fake repositories, key fixtures) in its testing/ folder: spec support, same rule as the specs.
+  { files: ['libs/**/testing/**/*.ts'], rules: restrictImports(leavingRelative) },
 ];
 
 export default tseslint.config(

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 
 export const AGENCY_TYPES = ['un_agency', 'international_ngo', 'national_ngo', 'government', 'community_based', 'coordination_body'] as const;
 export type AgencyType = (typeof AGENCY_TYPES)[number];

@@ -1,4 +1,4 @@
-import type { Role } from '../roles';
+import type { Role } from '@amani/auth';
 import type { User, UserStatus } from './user.entity';
 
 /** What the API shows of a staff account: never the hash, the TOTP secret or counters. */

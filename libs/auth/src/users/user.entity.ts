@@ -10,8 +10,8 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import { Role } from '../roles';
-import { Agency } from '../agencies/agency.entity';
+import { Role } from '@amani/auth';
+import { Agency } from '@amani/auth';
 
 /**
  * `invited`: an invitation is outstanding (no password yet, or credentials were reset).

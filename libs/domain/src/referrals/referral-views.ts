@@ -81,7 +81,7 @@ export interface NotificationView {
   readAt: Date | null;
 }
 
-export function toReferralView(r: Referral, side: 'referrer' | 'recipient'): ReferralView {
+export function toReferralView(r: Omit<Referral, 'packet' | 'overrideReason'>, side: 'referrer' | 'recipient'): ReferralView {
   const referrer = side === 'referrer';
   return {
     id: r.id,

@@ -11,3 +11,4 @@ export * from './reports.service';
 export * from './reporting.module';
 // The worker-only parts (builder, jobs, scheduler, chart rendering) are in ./worker
 // (`@amani/domain/reporting/worker`), so the API never loads the charting library.
+export { REPORTS_REPOSITORY_PROVIDER } from './reports.repository';

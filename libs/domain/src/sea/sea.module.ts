@@ -12,6 +12,10 @@ import { SeaLoginHook } from './sea-login.hook';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
 import { SEA_ENTITIES } from './sea.entities';
+import { SeaComplaintsRepository, TypeOrmSeaComplaintsRepository } from './sea-complaints.repository';
+import { SeaSealer } from './sea-sealed-fields';
+import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.repository';
+import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
 
@@ -22,7 +26,23 @@ import { SeaTrustService } from './sea-trust.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(SEA_ENTITIES), CasesModule, LocationsModule],
-  providers: [SeaCrypto, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  providers: [
+    SeaCrypto,
+    SeaSealer,
+    { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
+    { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
+    { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
+    SeaAuditor,
+    SeaTrustService,
+    SeaEndorsementsService,
+    SeaIntakeThrottle,
+    SeaKeysService,
+    SeaLoginHook,
+    SeaIntakeService,
+    SeaWorkspaceService,
+    SeaAssistanceService,
+    SeaRetentionService,
+  ],
   exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
 export class SeaModule {}
