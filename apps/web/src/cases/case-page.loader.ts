@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { UsersService } from '@amani/auth';
 import {
   CaseActionPlanService,
   CaseApprovalsService,
@@ -35,7 +34,7 @@ export class CasePageLoader {
     private readonly plan: CaseActionPlanService,
     private readonly approvals: CaseApprovalsService,
     private readonly referrals: ReferralsService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersService,
   ) {}
 
   async render(req: WebRequest, session: WebSession, id: string, opts: { identifying?: boolean; forms?: CaseSections['forms']; notice?: string } = {}): Promise<string> {
@@ -65,14 +64,12 @@ export class CasePageLoader {
     return casePage(pageContext(session.lang, session, opts.notice), detail, session.userId, referrals.items, opts.identifying ?? false, sections);
   }
 
-  /** The agency's active caseworkers (staff names, not case content), for reassignment. */
-  async caseworkers(agencyId: string): Promise<{ id: string; name: string }[]> {
-    const rows: { id: string; display_name: string }[] = await this.dataSource.query(
-      `SELECT id, display_name FROM users
-        WHERE agency_id = $1 AND role = 'caseworker' AND status = 'active' AND disabled_at IS NULL
-        ORDER BY display_name, id LIMIT 500`,
-      [agencyId],
-    );
-    return rows.map((r) => ({ id: r.id, name: r.display_name }));
+  /** The agency's active caseworkers (staff names, not case content), for reassignment; through identity's own service. */
+  async caseworkers(agencyId: string, includeInactive = false): Promise<{ id: string; name: string }[]> {
+    const page = await this.users.list({ agencyId, role: 'caseworker', page: 1, pageSize: 500 });
+    return page.items
+      .filter((u) => includeInactive || (u.status === 'active' && !u.disabled))
+      .map((u) => ({ id: u.id, name: u.displayName }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 }

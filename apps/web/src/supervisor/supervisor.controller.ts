@@ -7,6 +7,7 @@ import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
+import { CasePageLoader } from '../cases/case-page.loader';
 import { actorFor, UUID } from '../common/page-helpers';
 import type { WebSession } from '../session/web-session.service';
 import { requestIdOf } from '../common/page-helpers';
@@ -23,6 +24,7 @@ import { pageContext } from '../views/page';
 export class SupervisorController {
   constructor(
     private readonly approvals: CaseApprovalsService,
+    private readonly loader: CasePageLoader,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -33,14 +35,17 @@ export class SupervisorController {
 
   private async render(req: WebRequest, session: WebSession, failed: { approvalId: string; comment: string; error: string } | null): Promise<string> {
     const actor = toCaseActor(actorFor(session), requestIdOf(req));
-    const rows: { caseworker_id: string | null; display_name: string | null; stage: string; n: string }[] = await this.dataSource.query(
-      `SELECT c.assigned_caseworker_id AS caseworker_id, u.display_name, c.stage, count(*) AS n
-         FROM cases c LEFT JOIN users u ON u.id = c.assigned_caseworker_id
-        WHERE c.agency_id = $1 AND c.stage <> 'closed'
-        GROUP BY 1, 2, 3 ORDER BY 2 NULLS LAST, 1`,
+    // Counts of the agency's open cases (coded columns only); names from identity's own service.
+    const rows: { caseworker_id: string | null; stage: string; n: string }[] = await this.dataSource.query(
+      `SELECT assigned_caseworker_id AS caseworker_id, stage, count(*) AS n
+         FROM cases WHERE agency_id = $1 AND stage <> 'closed'
+        GROUP BY 1, 2`,
       [actor.agencyId],
     );
-    const caseload: CaseloadRow[] = rows.map((r) => ({ caseworkerId: r.caseworker_id, name: r.display_name, stage: r.stage, count: Number(r.n) }));
+    const names = new Map((await this.loader.caseworkers(actor.agencyId, true)).map((w) => [w.id, w.name]));
+    const caseload: CaseloadRow[] = rows
+      .map((r) => ({ caseworkerId: r.caseworker_id, name: r.caseworker_id ? (names.get(r.caseworker_id) ?? null) : null, stage: r.stage, count: Number(r.n) }))
+      .sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff') || (a.caseworkerId ?? '').localeCompare(b.caseworkerId ?? ''));
     const pending = await this.approvals.pending(actor);
     return supervisorPage(pageContext(session.lang, session), caseload, pending, failed);
   }
