@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { CasesService, CaseSummaryView, toCaseActor } from '@amani/domain/cases';
-import { NotificationsService, NotificationView } from '@amani/domain/referrals';
+import { NotificationsService, NotificationView, ReferralsService, ReferralView } from '@amani/domain/referrals';
 import { renderDocument } from '@amani/html';
 import { actorFor, requestIdOf, UUID } from './common/page-helpers';
 import { Session } from './common/decorators';
@@ -20,7 +20,15 @@ function notificationHref(n: NotificationView): string | null {
   return null;
 }
 
-function homePage(ctx: PageContext, role: WebSession['role'], cases: CaseSummaryView[] | null, notifications: NotificationView[] | null): string {
+/** Referrals worth a look on the home page: overdue, or answered by the provider in the last two weeks. */
+const ANSWERED_RECENT_MS = 14 * 86_400_000;
+function worthALook(r: ReferralView, userId: string, now: number): boolean {
+  if (r.referredById !== userId) return false;
+  if (r.overdue) return true;
+  return (r.state === 'accepted' || r.state === 'declined' || r.state === 'completed') && now - r.updatedAt.getTime() < ANSWERED_RECENT_MS;
+}
+
+function homePage(ctx: PageContext, role: WebSession['role'], cases: CaseSummaryView[] | null, referrals: ReferralView[] | null, notifications: NotificationView[] | null): string {
   const { t } = ctx;
   const links = navFor(role).filter((n) => n.href !== '/');
   return renderDocument(
@@ -41,7 +49,31 @@ function homePage(ctx: PageContext, role: WebSession['role'], cases: CaseSummary
                   </a>{' '}
                   <span class="tag">{t(`stage.${c.stage}`)}</span>
                   <div class="meta">
+                    {t('home.next')} {t(`nextAction.${c.stage}`)}
+                  </div>
+                  <div class="meta">
                     {t('cases.updated')} <Day value={c.updatedAt} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {referrals && (
+        <section aria-labelledby="my-referrals">
+          <h2 id="my-referrals">{t('home.myReferrals')}</h2>
+          {referrals.length === 0 ? (
+            <p>{t('home.noReferrals')}</p>
+          ) : (
+            <ul class="cards" id="home-referrals">
+              {referrals.map((r) => (
+                <li>
+                  <a href={`/referrals/${r.id}`}>{t(`serviceType.${r.serviceType}`)}</a> <span class="tag">{t(`referralState.${r.state}`)}</span>
+                  {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
+                  <div class="meta">
+                    {r.caseId && <bdi dir="ltr">{shortRef(r.caseId)}</bdi>}
+                    {r.outcome && ` · ${t(`serviceOutcome.${r.outcome}`)}`}
                   </div>
                 </li>
               ))}
@@ -96,18 +128,26 @@ export class HomeController {
   constructor(
     private readonly cases: CasesService,
     private readonly notifications: NotificationsService,
+    private readonly referrals: ReferralsService,
   ) {}
 
   @Get()
   async home(@Req() req: WebRequest, @Session() session: WebSession, @Res() res: Response): Promise<void> {
     const ctx = pageContext(session.lang, session);
     let cases: CaseSummaryView[] | null = null;
+    let referrals: ReferralView[] | null = null;
     if ((session.role === 'caseworker' || session.role === 'supervisor') && session.agencyId) {
-      const page = await this.cases.list(toCaseActor(actorFor(session), requestIdOf(req)), { page: 1, pageSize: 20, assignedCaseworkerId: session.userId });
+      const actor = toCaseActor(actorFor(session), requestIdOf(req));
+      const page = await this.cases.list(actor, { page: 1, pageSize: 20, assignedCaseworkerId: session.userId });
       cases = page.items.filter((c) => c.stage !== 'closed');
+      // Referrals made from my open cases, through the same scoped (and audited) read as the case page.
+      referrals = [];
+      const now = Date.now();
+      for (const c of cases) referrals.push(...(await this.referrals.listForCase(actor, c.id, { page: 1, pageSize: 50 })).items.filter((r) => worthALook(r, session.userId, now)));
+      referrals.sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.updatedAt.getTime() - a.updatedAt.getTime());
     }
     const notifications = NOTIFIED_ROLES.includes(session.role) ? (await this.notifications.listOwn(session.userId, 1, 10, true)).items : null;
-    sendPage(res, 200, homePage(ctx, session.role, cases, notifications));
+    sendPage(res, 200, homePage(ctx, session.role, cases, referrals, notifications));
   }
 
   @Post('notifications/:id/read')

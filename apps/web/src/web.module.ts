@@ -15,10 +15,16 @@ import { loggerParams, AmaniThrottlerGuard, throttlerOptions } from '@amani/http
 import { JobsModule } from '@amani/jobs';
 // The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
 // password guessing through the console meets the same limits as through /auth/login.
+import { CasePageLoader } from './cases/case-page.loader';
 import { CasePagesController } from './cases/case-pages.controller';
+import { CaseWorkController } from './cases/case-work.controller';
+import { ServicePagesController } from './supervisor/service-pages.controller';
+import { SupervisorController } from './supervisor/supervisor.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';
 import { ReportPagesController } from './reports/report-pages.controller';
+import { PendingFormService } from './session/pending-form.service';
+import { ResumeController } from './session/resume.controller';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
@@ -46,8 +52,19 @@ export class WebModule {
         ReferralsModule,
         ReportingModule,
       ],
-      controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController, ReportPagesController],
-      providers: [WebSessionService, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
+      controllers: [
+        SignInController,
+        HomeController,
+        CaseWorkController,
+        CasePagesController,
+        ReferralPagesController,
+        ReportPagesController,
+        SupervisorController,
+        ServicePagesController,
+        ResumeController,
+      ],
+      providers: [WebSessionService, PendingFormService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }

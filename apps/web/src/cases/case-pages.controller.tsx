@@ -4,15 +4,13 @@ import type { Response } from 'express';
 import { AGE_BANDS, CASE_STAGES, CasesService, GBV_TYPES, REGION_CODE_PATTERN, SEXES, toCaseActor } from '@amani/domain/cases';
 import type { CaseListQuery } from '@amani/domain/cases';
 import { PageRoles, Session } from '../common/decorators';
-import { PageNotFound } from '../common/page-errors';
 import { sendPage } from '../common/send-page';
-import { actorFor, pageNumber, PAGE_SIZE, requestIdOf, UUID } from '../common/page-helpers';
+import { actorFor, pageNumber, PAGE_SIZE, requestIdOf } from '../common/page-helpers';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
-import { caseListPage, casePage, CaseFilters, FilterErrors } from '../views/cases';
-import { ReferralsService } from '@amani/domain/referrals';
+import { caseListPage, CaseFilters, FilterErrors } from '../views/cases';
 import { pageContext } from '../views/page';
-
+import { CasePageLoader } from './case-page.loader';
 
 const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined => (typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : undefined);
 
@@ -23,7 +21,7 @@ const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefine
 export class CasePagesController {
   constructor(
     private readonly cases: CasesService,
-    private readonly referrals: ReferralsService,
+    private readonly loader: CasePageLoader,
     private readonly audit: AuditService,
   ) {}
 
@@ -60,7 +58,7 @@ export class CasePagesController {
 
   @Get(':id')
   async view(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
-    sendPage(res, 200, await this.render(req, session, id, false));
+    sendPage(res, 200, await this.loader.render(req, session, id));
   }
 
   /**
@@ -69,7 +67,7 @@ export class CasePagesController {
    */
   @Post(':id/identifying')
   async identifying(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
-    const html = await this.render(req, session, id, true);
+    const html = await this.loader.render(req, session, id, { identifying: true });
     await this.audit.record({
       action: 'case.identifying.view',
       outcome: 'success',
@@ -82,13 +80,5 @@ export class CasePagesController {
       requestId: requestIdOf(req) ?? null,
     });
     sendPage(res, 200, html);
-  }
-
-  private async render(req: WebRequest, session: WebSession, id: string, identifying: boolean): Promise<string> {
-    if (!UUID.test(id)) throw new PageNotFound();
-    const actor = toCaseActor(actorFor(session), requestIdOf(req));
-    const detail = await this.cases.get(actor, id);
-    const referrals = await this.referrals.listForCase(actor, id, { page: 1, pageSize: 50 });
-    return casePage(pageContext(session.lang, session), detail, session.userId, referrals.items, identifying);
   }
 }

@@ -1,9 +1,12 @@
 import type { Catalogue } from '@amani/html';
+import { enWork } from './work/en';
 
 /** The reference catalogue: every other language must have each of these keys (catalogues.spec). */
 export const en = {
   languageName: 'English',
   app: {
+    supervisor: 'Supervision',
+    services: 'Our services',
     name: 'Amani staff console',
     skip: 'Skip to main content',
     menu: 'Main menu',
@@ -28,6 +31,8 @@ export const en = {
     psea_focal_point: 'PSEA focal point',
   },
   signIn: {
+    invited: 'I have an invitation code',
+    expiredKept: 'Your session ended. Sign in again: what you typed in the form is kept for 15 minutes and will come back.',
     title: 'Sign in',
     lead: 'Sign in with your work email and password. You will then be asked for the code from your authenticator app.',
     email: 'Email',
@@ -46,7 +51,40 @@ export const en = {
     expired: 'Your session ended. Please sign in again.',
     signedOut: 'You have signed out.',
   },
+  invitation: {
+    title: 'Set up your account',
+    lead: 'You were invited to the Amani staff console. Enter the invitation code you received and choose your password. Then you will sign in and set up your authenticator app.',
+    token: 'Invitation code',
+    tokenHelp: 'As you received it from your administrator. It works once.',
+    password: 'New password',
+    passwordHelp: 'At least 12 characters; a few unrelated words are easy to remember and hard to guess. Do not reuse a password.',
+    confirm: 'New password again',
+    submit: 'Set my password',
+    haveAccount: 'I already have an account: sign in',
+    mismatch: 'The two passwords are not the same.',
+    weak: 'This password is too short or too easy to guess. Choose a longer one.',
+    invalid: 'This invitation code cannot be used: it may be mistyped, already used or expired. Ask your administrator for a new one.',
+    welcome: 'Your password is set. Sign in to set up your authenticator app.',
+    awaitingTitle: 'Waiting for approval',
+    awaiting: 'Your account is ready, but a second person must approve it before you can work with cases. You will be able to sign in and work once it is approved.',
+  },
+  nextAction: {
+    intake: 'assess the survivor’s needs',
+    assessment: 'agree the action plan',
+    action_plan: 'start the planned services',
+    implementation: 'follow up on the services',
+    follow_up: 'review the goals, then close or continue',
+    closed: 'nothing (closed)',
+  },
   common: {
+    formKept: 'Your session had ended. Here is what you typed: check it and send it again. (Passwords and codes are never kept.)',
+    fieldRejected: 'This value was not accepted.',
+    fieldTooLong: 'Please shorten this to at most {{max}} characters.',
+    fieldDate: 'Please give a date as year-month-day.',
+    fieldRegion: 'Please give region codes such as SO-BN (capital letters, digits, - or _).',
+    fieldYesNo: 'Please answer yes or no.',
+    yes: 'Yes',
+    no: 'No',
     notFoundTitle: 'Not found',
     notFound: 'There is nothing here, or you do not have access to it.',
     forbiddenTitle: 'Not allowed',
@@ -68,6 +106,9 @@ export const en = {
     saved: 'Saved.',
   },
   home: {
+    next: 'Next:',
+    myReferrals: 'My referrals to follow up',
+    noReferrals: 'No referral of yours is overdue or newly answered.',
     title: 'Home',
     lead: 'Choose what you want to work on.',
     myCases: 'My open cases',
@@ -184,6 +225,19 @@ export const en = {
     incidentNarratives: 'Incident accounts',
   },
   referrals: {
+    waiting: 'Waiting for your answer',
+    noneWaiting: 'No referral is waiting for your answer.',
+    toComplete: 'Accepted: record the service',
+    noneToComplete: 'No accepted referral to complete.',
+    all: 'All referrals',
+    notes: 'Notes from the provider',
+    noNotes: 'No note yet.',
+    addNote: 'Note for the referring caseworker',
+    addNoteHelp: 'Short and factual; it is encrypted and shown only to the referring agency and yours.',
+    sendNote: 'Send note',
+    backToCase: 'Back to the case',
+    revoke: 'Withdraw referral',
+    revokeHelp: 'Withdrawing ends the referral and destroys the details shared with the provider.',
     inboxTitle: 'Incoming referrals',
     count_one: '{{count}} referral',
     count_other: '{{count}} referrals',
@@ -267,4 +321,5 @@ export const en = {
     title: 'Page unavailable',
     body: 'This page is not available.',
   },
+  ...enWork,
 } satisfies Catalogue;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { DECLINE_REASONS, NOTE_MAX_LENGTH, PacketGoneProblem, ReferralPacketView, ReferralsService, SERVICE_OUTCOMES, toReferralActor } from '@amani/domain/referrals';
+import { DECLINE_REASONS, NOTE_MAX_LENGTH, ReferralsService, ReferralView, SERVICE_OUTCOMES, toReferralActor } from '@amani/domain/referrals';
 import type { DeclineReason, ServiceOutcome } from '@amani/domain/referrals';
 import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
@@ -8,7 +8,8 @@ import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import { actorFor, pageNumber, PAGE_SIZE, requestIdOf, UUID } from '../common/page-helpers';
 import type { WebSession } from '../session/web-session.service';
-import { CompleteForm, DeclineForm, inboxPage, referralPage, ReferralForms } from '../views/referrals';
+import { CompleteForm, DeclineForm, inboxPage, ReferralForms } from '../views/referrals';
+import { renderReferral } from './referral-page.render';
 import { pageContext } from '../views/page';
 
 type Form = Record<string, unknown>;
@@ -25,8 +26,13 @@ export class ReferralPagesController {
   @Get('incoming')
   @PageRoles('provider')
   async inbox(@Req() req: WebRequest, @Session() session: WebSession, @Query('page') page: unknown, @Res() res: Response): Promise<void> {
-    const result = await this.referrals.incoming(toReferralActor(actorFor(session), requestIdOf(req)), { page: pageNumber(page), pageSize: PAGE_SIZE });
-    sendPage(res, 200, inboxPage(pageContext(session.lang, session), result));
+    const actor = toReferralActor(actorFor(session), requestIdOf(req));
+    // What needs the provider first: waiting for an answer, then accepted (to complete), overdue first in each.
+    const urgent = (rs: ReferralView[]) => [...rs].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.followUpDueAt.getTime() - b.followUpDueAt.getTime());
+    const pending = urgent((await this.referrals.incoming(actor, { state: 'pending', page: 1, pageSize: 100 })).items);
+    const accepted = urgent((await this.referrals.incoming(actor, { state: 'accepted', page: 1, pageSize: 100 })).items);
+    const all = await this.referrals.incoming(actor, { page: pageNumber(page), pageSize: PAGE_SIZE });
+    sendPage(res, 200, inboxPage(pageContext(session.lang, session), pending, accepted, all));
   }
 
   @Get(':id')
@@ -71,19 +77,29 @@ export class ReferralPagesController {
     seeOther(res, `/referrals/${id}`);
   }
 
-  private async render(req: WebRequest, session: WebSession, id: string, opts: ReferralForms): Promise<string> {
+  /** A short note from the receiving provider to the referring caseworker (encrypted by the domain). */
+  @Post(':id/notes')
+  @PageRoles('provider')
+  async note(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: Form, @Res() res: Response): Promise<void> {
     if (!UUID.test(id)) throw new PageNotFound();
-    const actor = toReferralActor(actorFor(session), requestIdOf(req));
-    const referral = await this.referrals.get(actor, id);
-    let packet: ReferralPacketView | null = null;
-    // The packet is read (and audited) only where the receiving provider can act on it.
-    if (session.role === 'provider' && referral.packetAvailable && (referral.state === 'pending' || referral.state === 'accepted')) {
-      try {
-        packet = await this.referrals.readPacket(actor, id);
-      } catch (e) {
-        if (!(e instanceof PacketGoneProblem)) throw e;
-      }
-    }
-    return referralPage(pageContext(session.lang, session), referral, packet, session.role === 'provider', opts);
+    const t = pageContext(session.lang, session).t;
+    const text = typeof body.body === 'string' ? body.body.trim() : '';
+    const error = !text ? t('common.fieldRequired') : text.length > NOTE_MAX_LENGTH ? t('common.fieldTooLong', { max: NOTE_MAX_LENGTH }) : '';
+    if (error) return sendPage(res, 400, await this.render(req, session, id, { note: { values: { body: typeof body.body === 'string' ? body.body : '' }, errors: { body: error } } }));
+    await this.referrals.addNote(toReferralActor(actorFor(session), requestIdOf(req)), id, text);
+    seeOther(res, `/referrals/${id}`);
+  }
+
+  /** The referring side withdraws a referral that is still open; the provider's packet key is destroyed. */
+  @Post(':id/revoke')
+  @PageRoles('caseworker', 'supervisor')
+  async revoke(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    if (!UUID.test(id)) throw new PageNotFound();
+    await this.referrals.revoke(toReferralActor(actorFor(session), requestIdOf(req)), id);
+    seeOther(res, `/referrals/${id}`);
+  }
+
+  private render(req: WebRequest, session: WebSession, id: string, opts: ReferralForms): Promise<string> {
+    return renderReferral(this.referrals, req, session, id, opts);
   }
 }

@@ -4,6 +4,10 @@ import type { Role } from '@amani/auth';
 import { PAGE_ACCESS, PAGE_ROLES, PageAccess } from '../common/decorators';
 import { PageForbidden, RedirectTo, RequestRefused } from '../common/page-errors';
 import { parseCookies, WebRequest } from '../common/web-request';
+import type { Response } from 'express';
+import { webLanguage } from '../i18n';
+import { resumable } from './resumable';
+import { PENDING_COOKIE, PENDING_TTL_SECONDS, PendingFormService } from './pending-form.service';
 import { PRE_SESSION_COOKIE, sameSecret, SESSION_COOKIE, WebSessionService } from './web-session.service';
 
 /**
@@ -18,6 +22,7 @@ export class WebSessionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: WebSessionService,
+    private readonly pending: PendingFormService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -37,12 +42,22 @@ export class WebSessionGuard implements CanActivate {
       }
       return true;
     }
-    if (!session) throw new RedirectTo('/sign-in?expired=1');
+    if (!session) {
+      // A form sent into an ended session (idle, expired, revoked): kept for its owner to sign in again, never put in the URL.
+      const owner = isPost && resumable(req.path) ? await this.pending.ownerOf(req.cookies[SESSION_COOKIE]) : null;
+      if (owner) {
+        const handle = await this.pending.keep(owner.uid, req.path, body);
+        ctx.switchToHttp().getResponse<Response>().cookie(PENDING_COOKIE, handle, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', maxAge: PENDING_TTL_SECONDS * 1000 });
+        throw new RedirectTo(`/sign-in?expired=1&kept=1&lang=${webLanguage(owner.lang) ?? 'en'}`);
+      }
+      throw new RedirectTo('/sign-in?expired=1');
+    }
     if (isPost && !sameSecret(formToken, session.csrf)) throw new RequestRefused();
     if (session.stage !== 'full') {
       if (access === 'mfa_pending') return true;
       throw new RedirectTo('/sign-in/code');
     }
+    if (session.awaitingApproval && access !== 'mfa_pending') throw new RedirectTo('/awaiting-approval');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(PAGE_ROLES, [ctx.getHandler(), ctx.getClass()]);
     if (roles && !roles.includes(session.role)) throw new PageForbidden();
     return true;

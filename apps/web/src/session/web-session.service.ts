@@ -8,6 +8,7 @@ import type { Role } from '@amani/auth';
 import { MFA_REQUIRED_ROLES } from '@amani/auth';
 import { redisOptionsFromUrl } from '@amani/jobs';
 import type { WebLanguage } from '../i18n';
+import { PendingFormService } from './pending-form.service';
 
 /** What the browser holds: an opaque token; Redis holds only its hash. */
 export const SESSION_COOKIE = '__Host-amani-session';
@@ -29,6 +30,8 @@ export interface WebSession {
   agencyId: string | null;
   stage: 'mfa_pending' | 'full';
   mfaEnrolled: boolean;
+  /** Four eyes: the account accepted its invitation but is not approved yet; it reaches nothing but its waiting page. */
+  awaitingApproval: boolean;
   csrf: string;
   lang: WebLanguage;
   /** Hash of the cookie token (the Redis key), for ending this browser session. */
@@ -40,6 +43,7 @@ interface SessionRow {
   agency_id: string | null;
   stage: 'mfa_pending' | 'full';
   mfa_enabled: boolean;
+  awaiting: boolean;
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -66,6 +70,7 @@ export class WebSessionService implements OnApplicationShutdown {
   constructor(
     @InjectConfig() config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pending: PendingFormService,
   ) {
     this.redis = new Redis({ ...redisOptionsFromUrl(config.redis.url), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
     this.redis.on('error', () => undefined);
@@ -82,6 +87,7 @@ export class WebSessionService implements OnApplicationShutdown {
     const token = randomBytes(32).toString('base64url');
     const stored: StoredSession = { sid, uid, csrf: randomBytes(32).toString('base64url'), lang };
     await this.redis.set(this.key(token), JSON.stringify(stored), 'EX', this.idleSeconds);
+    await this.pending.touchOwner(this.hash(token), uid, lang);
     return token;
   }
 
@@ -96,7 +102,7 @@ export class WebSessionService implements OnApplicationShutdown {
     if (!raw) return null;
     const stored = JSON.parse(raw) as StoredSession;
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled
+      `SELECT u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled, u.status = 'awaiting_approval' AS awaiting
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2
           AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
@@ -107,6 +113,7 @@ export class WebSessionService implements OnApplicationShutdown {
       await this.redis.del(key);
       return null;
     }
+    await this.pending.touchOwner(this.hash(token), stored.uid, stored.lang);
     const full = row.stage === 'full' && (row.mfa_enabled || !MFA_REQUIRED_ROLES.includes(row.role));
     return {
       userId: stored.uid,
@@ -115,6 +122,7 @@ export class WebSessionService implements OnApplicationShutdown {
       agencyId: row.agency_id,
       stage: full ? 'full' : 'mfa_pending',
       mfaEnrolled: row.mfa_enabled,
+      awaitingApproval: row.awaiting,
       csrf: stored.csrf,
       lang: stored.lang,
       key,
@@ -124,6 +132,7 @@ export class WebSessionService implements OnApplicationShutdown {
   /** After the second factor: a new token and form token for the same auth session (no fixation). */
   async rotate(session: WebSession): Promise<string> {
     await this.redis.del(session.key);
+    await this.pending.forgetOwner(session.key.slice(this.prefix.length));
     return this.create(session.sessionId, session.userId, session.lang);
   }
 
@@ -132,11 +141,17 @@ export class WebSessionService implements OnApplicationShutdown {
     await this.redis.set(session.key, JSON.stringify(stored), 'EX', this.idleSeconds);
   }
 
+  /** Sign-out and "leave quickly": the session and its owner record go, so nothing posted afterwards is kept for anyone. */
   async end(session: WebSession): Promise<void> {
     await this.redis.del(session.key);
+    await this.pending.forgetOwner(session.key.slice(this.prefix.length));
+  }
+
+  private hash(token: string): string {
+    return createHash('sha256').update(token).digest('hex');
   }
 
   private key(token: string): string {
-    return this.prefix + createHash('sha256').update(token).digest('hex');
+    return this.prefix + this.hash(token);
   }
 }

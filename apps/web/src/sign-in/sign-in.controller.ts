@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { AuditService } from '@amani/audit';
-import { AccessClaims, InvalidCredentialsProblem, InvalidMfaCodeProblem, LoginService, MfaService, SessionService } from '@amani/auth';
+import { AccessClaims, InvalidCredentialsProblem, InvalidInvitationProblem, InvalidMfaCodeProblem, InvitationsService, LoginService, MfaService, PasswordPolicyProblem, SessionService } from '@amani/auth';
 import { StrictThrottle } from '@amani/http';
 import { AnyonePage, MfaPendingPage, Session } from '../common/decorators';
 import { actorOf, requestIdOf } from '../common/page-helpers';
@@ -11,10 +11,11 @@ import { RedirectTo } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import { WebLanguage, webLanguage } from '../i18n';
+import { PENDING_COOKIE } from '../session/pending-form.service';
 import { PRE_SESSION_COOKIE, SESSION_COOKIE, WebSession, WebSessionService } from '../session/web-session.service';
 import { neutralPage } from '../views/messages';
 import { pageContext } from '../views/page';
-import { codePage, enrolPage, enrolStartPage, signInPage } from '../views/sign-in';
+import { awaitingApprovalPage, codePage, enrolPage, enrolStartPage, InvitationErrors, invitationPage, signInPage } from '../views/sign-in';
 
 type Form = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -42,17 +43,18 @@ export class SignInController {
     private readonly webSessions: WebSessionService,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   @Get('sign-in')
   @AnyonePage()
-  form(@Req() req: WebRequest, @Res() res: Response, @Query('lang') langParam: unknown, @Query('expired') expired: unknown, @Query('out') out: unknown): void {
+  form(@Req() req: WebRequest, @Res() res: Response, @Query('lang') langParam: unknown, @Query('expired') expired: unknown, @Query('out') out: unknown, @Query('kept') kept: unknown, @Query('welcome') welcome: unknown): void {
     if (req.webSession?.stage === 'full') return seeOther(res, '/');
     if (req.webSession) return seeOther(res, '/sign-in/code');
     const lang = webLanguage(langParam) ?? 'en';
     const ctx = pageContext(lang, null);
     const csrf = this.preSessionToken(req, res);
-    const notice = out !== undefined ? ctx.t('signIn.signedOut') : expired !== undefined ? ctx.t('signIn.expired') : undefined;
+    const notice = welcome !== undefined ? ctx.t('invitation.welcome') : out !== undefined ? ctx.t('signIn.signedOut') : expired !== undefined ? ctx.t(kept !== undefined ? 'signIn.expiredKept' : 'signIn.expired') : undefined;
     sendPage(res, 200, signInPage(ctx, { csrf, notice }));
   }
 
@@ -78,7 +80,7 @@ export class SignInController {
     const token = await this.webSessions.create(sid, sub, lang);
     clearCookie(res, PRE_SESSION_COOKIE);
     setCookie(res, SESSION_COOKIE, token);
-    seeOther(res, result.mfa ? '/sign-in/code' : '/');
+    seeOther(res, result.mfa ? '/sign-in/code' : afterSignIn(req));
   }
 
   @Get('sign-in/code')
@@ -114,7 +116,60 @@ export class SignInController {
       throw e;
     }
     setCookie(res, SESSION_COOKIE, await this.webSessions.rotate(session));
-    seeOther(res, '/');
+    seeOther(res, afterSignIn(req));
+  }
+
+  @Get('invitation')
+  @AnyonePage()
+  invitation(@Req() req: WebRequest, @Res() res: Response, @Query('lang') langParam: unknown): void {
+    if (req.webSession) return seeOther(res, '/');
+    const ctx = pageContext(webLanguage(langParam) ?? 'en', null);
+    sendPage(res, 200, invitationPage(ctx, { csrf: this.preSessionToken(req, res), errors: {} }));
+  }
+
+  /**
+   * Accepting an invitation: the code and the new password go to the API's own invitation
+   * service (single use, expiry, password policy, audit). An unknown, used or expired code
+   * gets one message; the account then signs in and enrols its second factor as usual.
+   */
+  @Post('invitation')
+  @AnyonePage()
+  @StrictThrottle('auth')
+  async acceptInvitation(@Req() req: WebRequest, @Res() res: Response, @Body() body: Form): Promise<void> {
+    const lang = webLanguage(body.lang) ?? 'en';
+    const ctx = pageContext(lang, null);
+    const { t } = ctx;
+    const token = str(body.token).trim().slice(0, 200);
+    const password = str(body.password).slice(0, 1024);
+    const confirm = str(body.confirm).slice(0, 1024);
+    const errors: InvitationErrors = {};
+    if (!token) errors.token = t('common.fieldRequired');
+    if (!password) errors.password = t('common.fieldRequired');
+    else if (password !== confirm) errors.confirm = t('invitation.mismatch');
+    const again = (status: number) => sendPage(res, status, invitationPage(ctx, { csrf: this.preSessionToken(req, res), errors }));
+    if (Object.keys(errors).length) return again(400);
+    try {
+      await this.invitations.accept(token, password, requestIdOf(req));
+    } catch (e) {
+      if (e instanceof InvalidInvitationProblem) {
+        errors.form = t('invitation.invalid');
+        return again(422);
+      }
+      if (e instanceof PasswordPolicyProblem) {
+        errors.password = t('invitation.weak');
+        return again(400);
+      }
+      throw e;
+    }
+    seeOther(res, `/sign-in?welcome=1&lang=${lang}`);
+  }
+
+  @Get('awaiting-approval')
+  @MfaPendingPage()
+  awaiting(@Session() session: WebSession, @Res() res: Response): void {
+    if (session.stage !== 'full') return seeOther(res, '/sign-in/code');
+    if (!session.awaitingApproval) return seeOther(res, '/');
+    sendPage(res, 200, awaitingApprovalPage(pageContext(session.lang, session)));
   }
 
   @Post('sign-out')
@@ -172,4 +227,9 @@ export class SignInController {
     setCookie(res, PRE_SESSION_COOKIE, token);
     return token;
   }
+}
+
+/** Home, or the form that was kept when the last session ended (it comes back at /resume). */
+function afterSignIn(req: WebRequest): string {
+  return req.cookies[PENDING_COOKIE] ? '/resume' : '/';
 }

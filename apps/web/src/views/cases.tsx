@@ -2,6 +2,7 @@ import type { CaseDetailView, CasePage } from '@amani/domain/cases';
 import type { ReferralView } from '@amani/domain/referrals';
 import { AGE_BANDS, CASE_STAGES, GBV_TYPES, SEXES } from '@amani/domain/cases';
 import { renderDocument } from '@amani/html';
+import { CaseSections, CaseWorkSections } from './case-work';
 import { Csrf, Day, FieldError, Page, PageContext, shortRef } from './page';
 
 export interface CaseFilters {
@@ -45,6 +46,11 @@ export function caseListPage(ctx: PageContext, filters: CaseFilters, page: CaseP
   return renderDocument(
     <Page ctx={ctx} title={t('cases.title')}>
       <h1>{t('cases.title')}</h1>
+      <p>
+        <a href="/cases/new" id="new-case-link">
+          {t('newCase.title')}
+        </a>
+      </p>
       {Object.keys(errors).length > 0 && (
         <p class="alert" role="alert">
           {t('common.checkErrors')}
@@ -109,7 +115,7 @@ export function caseListPage(ctx: PageContext, filters: CaseFilters, page: CaseP
 }
 
 /** The case page: coded facts and the survivor code only; identifying details stay behind their own, audited step. */
-export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string, referrals: ReferralView[], identifying = false): string {
+export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string, referrals: ReferralView[], identifying: boolean, sections: CaseSections): string {
   const { t } = ctx;
   const ref = shortRef(c.id);
   const assigned = c.assignedCaseworkerId === null ? t('cases.unassigned') : c.assignedCaseworkerId === viewerId ? t('cases.assignedYou') : t('cases.assignedOther');
@@ -178,6 +184,7 @@ export function casePage(ctx: PageContext, c: CaseDetailView, viewerId: string, 
           ))}
         </ul>
       )}
+      <CaseWorkSections ctx={ctx} c={c} s={sections} />
     </Page>,
   );
 }

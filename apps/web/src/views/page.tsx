@@ -43,6 +43,16 @@ dt{font-weight:600}
 dd{margin:0}
 .pager{display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
 .qr{background:#fff;padding:0.5rem;display:inline-block;border:1px solid #ccc}
+fieldset.choices{border:1px solid #ccc;border-radius:6px;background:#fff;margin:0.6rem 0;padding:0.25rem 0.75rem 0.5rem;max-width:30rem}
+fieldset.choices legend{font-weight:600}
+.choice{display:flex;gap:0.5rem;align-items:center}
+.choice label{display:inline;font-weight:400;margin:0.2rem 0}
+.choice input{width:1.25rem;height:1.25rem;flex:none}
+section{margin:0 0 1rem}
+h3{font-size:1.05rem;margin:0.75rem 0 0.25rem}
+table{border-collapse:collapse;background:#fff}
+th,td{border:1px solid #ccc;padding:0.25rem 0.5rem;text-align:start}
+input[type=date],input[type=number]{font:inherit;padding:0.5rem;border:1px solid #767676;border-radius:4px;background:#fff;max-width:100%}
 table.figures{border-collapse:collapse;background:#fff;margin:0.5rem 0;font-variant-numeric:tabular-nums}
 table.figures th,table.figures td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:end}
 table.figures th[scope=row],table.figures thead th{text-align:start;background:#eef0f2;overflow-wrap:anywhere;min-width:4.5rem}
@@ -64,10 +74,12 @@ export interface PageContext {
   lang: WebLanguage;
   t: Translate;
   session: Pick<WebSession, 'role' | 'csrf' | 'stage'> | null;
+  /** A message above the page's content (e.g. "your form is back"). */
+  notice?: string;
 }
 
-export function pageContext(lang: WebLanguage, session: WebSession | null | undefined): PageContext {
-  return { lang, t: translate(lang), session: session ?? null };
+export function pageContext(lang: WebLanguage, session: WebSession | null | undefined, notice?: string): PageContext {
+  return { lang, t: translate(lang), session: session ?? null, notice };
 }
 
 const NAV: Record<Role, { href: string; key: string }[]> = {
@@ -78,6 +90,8 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
   supervisor: [
     { href: '/', key: 'app.home' },
     { href: '/cases', key: 'app.cases' },
+    { href: '/supervisor', key: 'app.supervisor' },
+    { href: '/services', key: 'app.services' },
     { href: '/reports', key: 'app.reports' },
   ],
   provider: [
@@ -158,7 +172,14 @@ export function Page(props: { ctx: PageContext; title: string; children: Compone
             </div>
           )}
         </header>
-        <main id="main">{props.children}</main>
+        <main id="main">
+          {ctx.notice && (
+            <p class="note" role="status" id="page-notice">
+              {ctx.notice}
+            </p>
+          )}
+          {props.children}
+        </main>
         <footer>
           {session && full ? (
             <form method="post" action="/language">

@@ -1,4 +1,4 @@
-import type { ReferralDetailView, ReferralPacketView, ReferralPage } from '@amani/domain/referrals';
+import type { ReferralDetailView, ReferralPacketView, ReferralPage, ReferralView } from '@amani/domain/referrals';
 import { DECLINE_REASONS, NOTE_MAX_LENGTH, SERVICE_OUTCOMES } from '@amani/domain/referrals';
 import { renderDocument, Translate } from '@amani/html';
 import { Csrf, Day, FieldError, Page, PageContext } from './page';
@@ -15,31 +15,40 @@ export interface CompleteForm {
 export interface ReferralForms {
   decline?: { values: DeclineForm; errors: DeclineForm };
   complete?: { values: CompleteForm; errors: CompleteForm };
+  note?: { values: { body: string }; errors: { body: string } };
 }
 
-export function inboxPage(ctx: PageContext, page: ReferralPage): string {
+function InboxList({ ctx, id, items }: { ctx: PageContext; id: string; items: ReferralView[] }) {
+  const { t } = ctx;
+  return (
+    <ul class="cards" id={id}>
+      {items.map((r) => (
+        <li>
+          <a href={`/referrals/${r.id}`}>{t('referrals.view', { date: r.createdAt.toISOString().slice(0, 10) })}</a> <span class="tag">{t(`referralState.${r.state}`)}</span>
+          {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
+          <div class="meta">
+            {t(`serviceType.${r.serviceType}`)} · {t('referrals.due')} <Day value={r.followUpDueAt} />
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The provider's inbox: waiting for an answer, then accepted, overdue first in each; then every referral, page by page. */
+export function inboxPage(ctx: PageContext, pending: ReferralView[], accepted: ReferralView[], page: ReferralPage): string {
   const { t } = ctx;
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   return renderDocument(
     <Page ctx={ctx} title={t('referrals.inboxTitle')}>
       <h1>{t('referrals.inboxTitle')}</h1>
+      <h2 id="inbox-pending-title">{t('referrals.waiting')}</h2>
+      {pending.length === 0 ? <p>{t('referrals.noneWaiting')}</p> : <InboxList ctx={ctx} id="inbox-pending" items={pending} />}
+      <h2 id="inbox-accepted-title">{t('referrals.toComplete')}</h2>
+      {accepted.length === 0 ? <p>{t('referrals.noneToComplete')}</p> : <InboxList ctx={ctx} id="inbox-accepted" items={accepted} />}
+      <h2>{t('referrals.all')}</h2>
       <p role="status">{t('referrals.count', { count: page.total })}</p>
-      {page.items.length === 0 ? (
-        <p>{t('referrals.empty')}</p>
-      ) : (
-        <ul class="cards" id="referrals">
-          {page.items.map((r) => (
-            <li>
-              <a href={`/referrals/${r.id}`}>{t('referrals.view', { date: r.createdAt.toISOString().slice(0, 10) })}</a>{' '}
-              <span class="tag">{t(`referralState.${r.state}`)}</span>
-              {r.overdue && <span class="tag overdue"> {t('referrals.overdue')}</span>}
-              <div class="meta">
-                {t(`serviceType.${r.serviceType}`)} · {t('referrals.due')} <Day value={r.followUpDueAt} />
-              </div>
-            </li>
-          ))}
-        </ul>
-      )}
+      {page.items.length === 0 ? <p>{t('referrals.empty')}</p> : <InboxList ctx={ctx} id="referrals" items={page.items} />}
       <nav class="pager" aria-label={t('common.pageOf', { page: page.page, pages })}>
         {page.page > 1 && <a href={`/referrals/incoming?page=${page.page - 1}`}>{t('common.previous')}</a>}
         <span>{t('common.pageOf', { page: page.page, pages })}</span>
@@ -99,6 +108,22 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
           <Day value={r.followUpDueAt} />
         </dd>
       </dl>
+      {!isRecipient && r.caseId && (
+        <p>
+          <a href={`/cases/${r.caseId}`}>{t('referrals.backToCase')}</a>
+        </p>
+      )}
+      {!isRecipient && (r.state === 'pending' || r.state === 'accepted') && (
+        <form method="post" action={`/referrals/${r.id}/revoke`}>
+          <Csrf token={session.csrf} />
+          <p class="help" id="revoke-help">
+            {t('referrals.revokeHelp')}
+          </p>
+          <button type="submit" class="secondary" id="revoke" aria-describedby="revoke-help">
+            {t('referrals.revoke')}
+          </button>
+        </form>
+      )}
       {isRecipient && (
         <>
           {(packet || r.state === 'pending' || r.state === 'accepted') && <h2>{t('referrals.packet')}</h2>}
@@ -185,6 +210,37 @@ export function referralPage(ctx: PageContext, r: ReferralDetailView, packet: Re
             </>
           )}
         </>
+      )}
+      <h2 id="notes-title">{t('referrals.notes')}</h2>
+      {r.notes.length === 0 ? (
+        <p>{t('referrals.noNotes')}</p>
+      ) : (
+        <ul class="cards" id="referral-notes" aria-labelledby="notes-title">
+          {r.notes.map((n) => (
+            <li>
+              <p>{n.body}</p>
+              <div class="meta">
+                <Day value={n.createdAt} />
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {isRecipient && r.state !== 'declined' && r.state !== 'revoked' && (
+        <form method="post" action={`/referrals/${r.id}/notes`}>
+          <Csrf token={session.csrf} />
+          <label for="note-body">{t('referrals.addNote')}</label>
+          <p class="help" id="note-body-help">
+            {t('referrals.addNoteHelp')}
+          </p>
+          <FieldError id="note-body-error" message={forms.note?.errors.body || undefined} />
+          <textarea id="note-body" name="body" rows={3} maxlength={NOTE_MAX_LENGTH} required aria-invalid={forms.note?.errors.body ? 'true' : undefined} aria-describedby={forms.note?.errors.body ? 'note-body-help note-body-error' : 'note-body-help'}>
+            {forms.note?.values.body ?? ''}
+          </textarea>
+          <button type="submit" id="add-note">
+            {t('referrals.sendNote')}
+          </button>
+        </form>
       )}
     </Page>,
   );

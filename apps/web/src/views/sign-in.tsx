@@ -29,6 +29,9 @@ export function signInPage(ctx: PageContext, opts: { csrf: string; email?: strin
           <button type="submit">{t('signIn.submit')}</button>
         </p>
       </form>
+      <p>
+        <a href={`/invitation?lang=${ctx.lang}`}>{t('signIn.invited')}</a>
+      </p>
     </Page>,
   );
 }
@@ -123,6 +126,77 @@ export function enrolPage(ctx: PageContext, enrolment: { secret: string; otpauth
         {enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}
       </p>
       <CodeForm ctx={ctx} />
+    </Page>,
+  );
+}
+
+export interface InvitationErrors {
+  token?: string;
+  password?: string;
+  confirm?: string;
+  form?: string;
+}
+
+/**
+ * First sign-in from an invitation: the code received from the administrator and a new
+ * password, twice. A form, not a link: the code would otherwise sit in the browser's history.
+ * Nothing typed here comes back in the page (all three are secrets).
+ */
+export function invitationPage(ctx: PageContext, opts: { csrf: string; errors: InvitationErrors }): string {
+  const { t } = ctx;
+  const { errors } = opts;
+  const described = (id: string, help: boolean) => [help ? `${id}-help` : '', errors[id.replace('inv-', '') as keyof InvitationErrors] ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return renderDocument(
+    <Page ctx={ctx} title={t('invitation.title')} languagePath="/invitation">
+      <h1>{t('invitation.title')}</h1>
+      {(errors.form || errors.token || errors.password || errors.confirm) && (
+        <p class="alert" role="alert" id="invitation-error">
+          {errors.form ?? t('common.checkErrors')}
+        </p>
+      )}
+      <p>{t('invitation.lead')}</p>
+      <form method="post" action="/invitation" autocomplete="off">
+        <Csrf token={opts.csrf} />
+        <input type="hidden" name="lang" value={ctx.lang} />
+        <label for="inv-token">{t('invitation.token')}</label>
+        <p class="help" id="inv-token-help">
+          {t('invitation.tokenHelp')}
+        </p>
+        <FieldError id="inv-token-error" message={errors.token} />
+        <input type="password" id="inv-token" name="token" dir="ltr" autocomplete="off" required maxlength={200} aria-describedby={described('inv-token', true)} aria-invalid={errors.token ? 'true' : undefined} />
+        <label for="inv-password">{t('invitation.password')}</label>
+        <p class="help" id="inv-password-help">
+          {t('invitation.passwordHelp')}
+        </p>
+        <FieldError id="inv-password-error" message={errors.password} />
+        <input type="password" id="inv-password" name="password" dir="ltr" autocomplete="new-password" required maxlength={1024} aria-describedby={described('inv-password', true)} aria-invalid={errors.password ? 'true' : undefined} />
+        <label for="inv-confirm">{t('invitation.confirm')}</label>
+        <FieldError id="inv-confirm-error" message={errors.confirm} />
+        <input type="password" id="inv-confirm" name="confirm" dir="ltr" autocomplete="new-password" required maxlength={1024} aria-describedby={described('inv-confirm', false)} aria-invalid={errors.confirm ? 'true' : undefined} />
+        <p>
+          <button type="submit">{t('invitation.submit')}</button>
+        </p>
+      </form>
+      <p>
+        <a href={`/sign-in?lang=${ctx.lang}`}>{t('invitation.haveAccount')}</a>
+      </p>
+    </Page>,
+  );
+}
+
+/** Four eyes: the account exists and has its second factor, but a second person has not approved it yet. */
+export function awaitingApprovalPage(ctx: PageContext): string {
+  const { t } = ctx;
+  return renderDocument(
+    <Page ctx={ctx} title={t('invitation.awaitingTitle')}>
+      <h1>{t('invitation.awaitingTitle')}</h1>
+      <p class="note" role="status" id="awaiting">
+        {t('invitation.awaiting')}
+      </p>
+      <form method="post" action="/sign-out">
+        <Csrf token={ctx.session!.csrf} />
+        <button type="submit">{t('app.signOut')}</button>
+      </form>
     </Page>,
   );
 }
