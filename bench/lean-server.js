@@ -79,7 +79,9 @@ async function main() {
   const sodium = await loadSodium();
   const envelope = new EnvelopeCrypto(sodium, new StaticMasterKeyProvider(config.secrets.masterKeys, config.secrets.masterKeyCurrent));
   const blind = new BlindIndexService(sodium, config);
-  const pool = new Pool({ connectionString: config.database.url, max: config.database.poolSize });
+  const raw = new Pool({ connectionString: config.database.url, max: config.database.poolSize });
+  // LEAN_UNNAMED=1: unnamed statements (parsed and planned on every execution), as TypeORM sends them.
+  const pool = process.env.LEAN_UNNAMED === '1' ? { query: ({ text, values }) => raw.query(text, values), end: () => raw.end() } : raw;
   const secret = createSecretKey(config.secrets.jwtSecret);
   const { JWT_AUDIENCE, JWT_ISSUER } = dist('libs/auth/src/auth-user');
 
