@@ -119,7 +119,7 @@ async function child() {
   const { DataSource } = require('typeorm');
   require('@nestjs/common').Logger.overrideLogger(false);
   const config = loadConfig(process.env);
-  const ds = await new DataSource(appDataSourceOptions(config)).initialize();
+  const ds = await new DataSource(appDataSourceOptions(config, require(dist('apps/cli/src/schema.js')).SCHEMA)).initialize();
   const builder = new ReportBuilder(ds, config);
   const [{ id }] = await ds.query(
     `INSERT INTO reports (template, period, agency_id, origin) VALUES ('gbvims_monthly', $1, NULL, 'request') RETURNING id`,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
-import { Role, ROLES, SERVICE_TYPES } from '@amani/domain';
+import { Role, ROLES, SERVICE_TYPES } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
 import { bearer, createAgency, LoggedIn, login, sessionAs, strongPassword } from '../support/users';

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ROLES } from '@amani/domain';
+import { ROLES } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
+import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
 import { rememberSecret } from '../support/canary';
 import { bearer, login } from '../support/users';
 
@@ -59,15 +60,31 @@ describe('operator CLI: admin:create and seed:demo', () => {
     expect(cli(['admin:create', '--email', email, '--name', 'Again'], `${password}\n`).status).toBe(1);
   });
 
-  it('seed:demo refuses production, is idempotent, and its printed credentials work (with TOTP)', async () => {
-    const prod = cli(['seed:demo'], '', { NODE_ENV: 'production' });
+  // In its own database: the demo gazetteer it loads would make every other suite's region codes unknown.
+  it('seed:demo refuses production, is idempotent, loads a demo gazetteer, and its printed credentials work (with TOTP)', async () => {
+    const env = isolatedEnv('seed');
+    prepareIsolatedDatabase(env);
+    const ts = await createTestApp(env);
+    try {
+      await seedDemoChecks(ts, env);
+    } finally {
+      await ts.close();
+      await dropIsolatedDatabase(env);
+    }
+  });
+});
+
+async function seedDemoChecks(t: TestApp, env: Record<string, string>): Promise<void> {
+  const db = t.app.get(DataSource);
+  {
+    const prod = cli(['seed:demo'], '', { ...env, NODE_ENV: 'production' });
     expect(prod.status).not.toBe(0);
     expect(prod.stdout).toBe('');
 
-    const first = cli(['seed:demo']);
+    const first = cli(['seed:demo'], '', env);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    const second = cli(['seed:demo']);
+    const second = cli(['seed:demo'], '', env);
     expect(second.status).toBe(0);
 
     const rows = [...second.stdout.matchAll(/^(\w+)\s+(\S+@demo\.amani\.test)\s+(\S+)\s+([A-Z2-7]{16,})$/gm)];
@@ -94,5 +111,8 @@ describe('operator CLI: admin:create and seed:demo', () => {
     // The first run's passwords were replaced by the second run.
     const stale = first.stdout.match(/^admin\s+(\S+)\s+(\S+)/m)!;
     expect((await t.http().post('/auth/login').send({ email: stale[1], password: stale[2] })).status).toBe(401);
-  });
-});
+
+    const [{ locations }] = await db.query<{ locations: number }[]>(`SELECT count(*)::int AS locations FROM locations WHERE p_code LIKE 'DEMO%'`);
+    expect(locations).toBe(3);
+  }
+}

@@ -1,4 +1,4 @@
-import { Role, ROLES } from '@amani/domain';
+import { Role, ROLES } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { concretePath, listRoutes, RouteInfo } from '../support/routes';
 import { InvitationsService } from '@amani/auth';

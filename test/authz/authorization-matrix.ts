@@ -1,4 +1,4 @@
-import { Role, ROLES } from '@amani/domain';
+import { Role, ROLES } from '@amani/auth';
 
 /**
  * The committed table of who may reach which route. The matrix test walks every route the
@@ -44,6 +44,8 @@ export const MATRIX: Record<string, Row> = {
   'POST /agencies': only('admin'),
   'GET /agencies': only('admin'),
   'GET /agencies/:id': only('admin'),
+  // The gazetteer: reference data every staff role may read.
+  'GET /locations': { roles: STAFF },
   'POST /users': only('admin'),
   'GET /users': only('admin'),
   'GET /users/:id': only('admin'),

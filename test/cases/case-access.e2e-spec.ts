@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { concretePath, listRoutes } from '../support/routes';
 import { createAgency, LoggedIn, loginAs, sessionAs } from '../support/users';

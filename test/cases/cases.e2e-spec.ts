@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { CaseConsentsService, CaseIncidentsService, CaseReferralSource, CasesService, seedDemoCases } from '@amani/domain/cases';
+import { CaseConsentsService, CaseIncidentsService, CaseReferralSource, CasesService } from '@amani/domain/cases';
+import { seedDemoCases } from '../../apps/cli/src/demo/demo-cases';
 import { createTestApp, TestApp } from '../support/app';
 import { createAgency, LoggedIn, sessionAs } from '../support/users';
 import { as, auditEvents, caseBody, incidentBody, PROBLEM } from './case-fixtures';

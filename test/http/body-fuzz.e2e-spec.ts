@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Role } from '@amani/domain';
+import { Role } from '@amani/auth';
 import { MATRIX } from '../authz/authorization-matrix';
 import { createTestApp, TestApp } from '../support/app';
 import { concretePath, listRoutes, RouteInfo } from '../support/routes';

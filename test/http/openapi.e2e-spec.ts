@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROLES } from '@amani/domain';
+import { ROLES } from '@amani/auth';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { createTestApp, TestApp } from '../support/app';
 import { checkedResponseCount, drainContractMismatches, ResponseContract } from '../support/openapi-contract';

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { TransactionHost } from '@amani/database';
-import { DeadlineScanJob } from '@amani/domain/referrals';
+import { DeadlineScanJob } from '@amani/domain/referrals/worker';
 import { as, auditEvents } from '../cases/case-fixtures';
 import { createTestApp, TestApp } from '../support/app';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';

@@ -1,4 +1,4 @@
-import type { ServiceType } from '@amani/domain';
+import type { ServiceType } from '@amani/auth';
 import type { ShareableField } from '@amani/domain/cases';
 import type { TestApp } from '../support/app';
 import { createAgency, LoggedIn, sessionAs } from '../support/users';

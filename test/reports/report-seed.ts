@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ReportingProjection } from '../../libs/domain/src/cases/reporting-projection';
-import type { FixtureReferral } from '../../libs/domain/src/reporting/testing/referral-fixture';
-import type { FixtureIncident } from '../../libs/domain/src/reporting/testing/report-fixture';
-import type { FixtureComplaint } from '../../libs/domain/src/reporting/testing/sea-fixture';
+import { ReportingProjection } from '@amani/domain/cases/reporting-projection';
+import type { FixtureReferral } from '@amani/testing/reporting/referral-fixture';
+import type { FixtureIncident } from '@amani/testing/reporting/report-fixture';
+import type { FixtureComplaint } from '@amani/testing/reporting/sea-fixture';
 
 const bytes = () => randomBytes(24);
 

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Queue, RedisOptions } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { MAIN_QUEUE, redisOptionsFromUrl } from '@amani/jobs';
-import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '../../libs/domain/src/reporting/testing/report-fixture';
+import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '@amani/testing/reporting/report-fixture';
 import { createTestApp, TestApp } from '../support/app';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
 import { bearer, createAgency, LoggedIn, sessionAs } from '../support/users';

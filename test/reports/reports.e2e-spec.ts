@@ -6,17 +6,17 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@amani/config';
 import { MAIN_QUEUE } from '@amani/jobs';
-import { ReportScheduleJob } from '../../libs/domain/src/reporting/report-schedule.job';
-import { reportSchedulerId } from '../../libs/domain/src/reporting/report.scheduler';
-import { REPORT_TEMPLATE_IDS } from '../../libs/domain/src/reporting/report-templates';
+import { ReportScheduleJob } from '@amani/domain/reporting/report-schedule.job';
+import { reportSchedulerId } from '@amani/domain/reporting/report.scheduler';
+import { REPORT_TEMPLATE_IDS } from '@amani/domain/reporting/report-templates';
 import {
   fixtureReferrals,
   REFERRAL_FIXTURE_MONTH,
   REFERRAL_INDICATORS_TABLE,
   REFERRAL_SECTIONS,
-} from '../../libs/domain/src/reporting/testing/referral-fixture';
-import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '../../libs/domain/src/reporting/testing/report-fixture';
-import { fixtureComplaints, SEA_FIXTURE_QUARTER, SEA_SECTIONS } from '../../libs/domain/src/reporting/testing/sea-fixture';
+} from '@amani/testing/reporting/referral-fixture';
+import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '@amani/testing/reporting/report-fixture';
+import { fixtureComplaints, SEA_FIXTURE_QUARTER, SEA_SECTIONS } from '@amani/testing/reporting/sea-fixture';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createTestApp, TestApp } from '../support/app';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';

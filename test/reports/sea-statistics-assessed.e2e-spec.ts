@@ -12,7 +12,7 @@ import {
   SEA_PUBLICATION_RULE,
   SEA_QUARTERLY,
 } from '@amani/domain/reporting';
-import { fixtureComplaints, SEA_FIXTURE_QUARTER, SEA_SECTIONS } from '../../libs/domain/src/reporting/testing/sea-fixture';
+import { fixtureComplaints, SEA_FIXTURE_QUARTER, SEA_SECTIONS } from '@amani/testing/reporting/sea-fixture';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createTestApp, TestApp } from '../support/app';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';

@@ -1,6 +1,6 @@
 import { Queue, RedisOptions } from 'bullmq';
 import { Client } from 'pg';
-import { DEADLINE_SCAN_JOB } from '@amani/domain/referrals';
+import { DEADLINE_SCAN_JOB } from '@amani/domain/referrals/worker';
 import { MAIN_QUEUE, redisOptionsFromUrl } from '@amani/jobs';
 import { newCase, refer, referralConsent, threeAgencies, ThreeAgencies } from '../referrals/referral-fixtures';
 import { LoggedIn, sessionAs } from '../support/users';

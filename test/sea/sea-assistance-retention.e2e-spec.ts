@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { SeaRetentionJob, SeaRetentionService, utcToday } from '@amani/domain/sea';
+import { SeaRetentionService, utcToday } from '@amani/domain/sea';
+import { SeaRetentionJob } from '@amani/domain/sea/worker';
 import { createTestApp, TestApp } from '../support/app';
 import { bearer, createAgency, LoggedIn, sessionAs } from '../support/users';
 import { assessment, complaintBody, focalPoint, FocalPoint, fpApi, newComplaint, sentinel } from './sea-fixtures';

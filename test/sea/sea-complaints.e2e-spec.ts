@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Role } from '@amani/domain';
+import { Role } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
 import { bearer, enrolMfaDirectly, resetAndAccept, tokensByRole } from '../support/users';

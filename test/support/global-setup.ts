@@ -1,3 +1,4 @@
+// Runs outside Jest's module mapper (global setup): relative paths, not @amani/* aliases.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// Runs outside Jest's module mapper (global setup): relative paths, not @amani/* aliases.
 import Redis from 'ioredis';
 import { dropDatabase } from '../../libs/database/src/db-drop';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { dropDatabase } from '../../libs/database/src/db-drop';
+import { dropDatabase } from '@amani/database/db-drop';
 
 /**
  * A suite that must see only its own rows (hand-computed statistics, worker processes that

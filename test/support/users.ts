@@ -15,7 +15,7 @@ import {
   UserView,
 } from '@amani/auth';
 import { EnvelopeCrypto } from '@amani/crypto';
-import { AGENCYLESS_ROLES, AgencyType, Role, ROLES, ServiceType } from '@amani/domain';
+import { AGENCYLESS_ROLES, AgencyType, Role, ROLES, ServiceType } from '@amani/auth';
 import type { TestApp } from './app';
 import { rememberSecret } from './canary';
 

@@ -7,20 +7,23 @@ import { AuditModule } from '@amani/audit';
 import { AuthModule, JwtAuthGuard, RolesGuard } from '@amani/auth';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
+import { APP_ENTITIES } from './app-entities';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
-import { ReportsService } from '@amani/domain/reporting';
+import { LocationsModule } from '@amani/domain/locations';
+import { ReportingModule } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { CasesApiModule } from './cases/cases-api.module';
 import { HealthModule } from './health/health.module';
+import { LocationsController } from './locations/locations.controller';
 import { ReferralsApiModule } from './referrals/referrals-api.module';
 import { ReportPageModule } from './report-page/report-page.module';
 import { ReportsController } from './reports/reports.controller';
 import { SeaApiModule } from './sea/sea-api.module';
 import { ServicesDirectoryApiModule } from './services-directory/services-directory-api.module';
-import { AmaniThrottlerGuard, throttlerOptions } from './throttling/throttling';
+import { AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { UsersController } from './users/users.controller';
 
 /** The HTTP application. Guards run in order: rate limit, authentication, role. */
@@ -32,7 +35,7 @@ export class ApiModule {
       imports: [
         AmaniConfigModule.forRoot(config),
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
         ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: throttlerOptions }),
         JobsModule.forApi(),
@@ -44,10 +47,11 @@ export class ApiModule {
         ReferralsApiModule,
         SeaApiModule,
         ReportPageModule,
+        LocationsModule,
+        ReportingModule,
       ],
-      controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController],
+      controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController, LocationsController],
       providers: [
-        ReportsService,
         { provide: APP_GUARD, useClass: AmaniThrottlerGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

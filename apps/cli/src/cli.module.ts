@@ -5,11 +5,14 @@ import { AuthModule } from '@amani/auth';
 import { CryptoModule } from '@amani/crypto';
 import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
+import { LocationsModule } from '@amani/domain/locations';
 import { SeaModule } from '@amani/domain/sea';
 import { DatabaseModule } from '@amani/database';
+import { SCHEMA } from './schema';
 import { JobsModule } from '@amani/jobs';
 import { AdminCreateCommand } from './commands/admin-create.command';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
+import { LocationsImportCommand } from './commands/locations-import.command';
 import { SeaBootstrapCommand } from './commands/sea-bootstrap.command';
 import { SeedDemoCommand } from './commands/seed-demo.command';
 
@@ -19,8 +22,8 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AmaniConfigModule.forRoot(config), DatabaseModule, CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule],
-      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand],
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule, LocationsModule],
+      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand, LocationsImportCommand],
     };
   }
 }

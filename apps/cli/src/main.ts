@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { loadConfigOrExit } from '@amani/config';
 import { prepareDatabase } from '@amani/database';
+import { ALL_MIGRATIONS } from '@amani/migrations';
 
 async function main() {
   const config = loadConfigOrExit();
   // Runs before Nest: the database and the application role may not exist yet.
   if (process.argv[2] === 'db:prepare') {
-    const ran = await prepareDatabase(config);
+    const ran = await prepareDatabase(config, { entities: [], migrations: ALL_MIGRATIONS });
     process.stdout.write(ran.length ? `applied migrations: ${ran.join(', ')}\n` : 'database is up to date\n');
     return;
   }

@@ -3,13 +3,12 @@ import type { Response } from 'express';
 import { CasesService, CaseSummaryView, toCaseActor } from '@amani/domain/cases';
 import { NotificationsService, NotificationView } from '@amani/domain/referrals';
 import { renderDocument } from '@amani/html';
-import { actorFor, UUID } from './cases/case-pages.controller';
+import { actorFor, requestIdOf, UUID } from './common/page-helpers';
 import { Session } from './common/decorators';
 import { PageNotFound } from './common/page-errors';
 import { seeOther, sendPage } from './common/send-page';
 import type { WebRequest } from './common/web-request';
 import type { WebSession } from './session/web-session.service';
-import { requestIdOf } from './sign-in/sign-in.controller';
 import { Csrf, Day, navFor, Page, pageContext, PageContext, shortRef } from './views/page';
 
 const NOTIFIED_ROLES: readonly WebSession['role'][] = ['caseworker', 'supervisor', 'provider'];

@@ -7,16 +7,19 @@ import { AuthModule } from '@amani/auth';
 import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
+import { APP_ENTITIES } from './app-entities';
 import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
+import { ReportingModule } from '@amani/domain/reporting';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 // The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
 // password guessing through the console meets the same limits as through /auth/login.
-import { AmaniThrottlerGuard, throttlerOptions } from '../../api/src/throttling/throttling';
+import { AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { CasePagesController } from './cases/case-pages.controller';
 import { HomeController } from './home.controller';
 import { ReferralPagesController } from './referrals/referral-pages.controller';
+import { ReportPagesController } from './reports/report-pages.controller';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
@@ -34,7 +37,7 @@ export class WebModule {
       imports: [
         AmaniConfigModule.forRoot(config),
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
         ThrottlerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: throttlerOptions }),
         JobsModule.forApi(),
@@ -42,8 +45,9 @@ export class WebModule {
         AuthModule,
         CasesModule,
         ReferralsModule,
+        ReportingModule,
       ],
-      controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController],
+      controllers: [SignInController, HomeController, CasePagesController, ReferralPagesController, ReportPagesController],
       providers: [WebSessionService, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }

@@ -1,13 +1,13 @@
 import { AuditCheckpointScheduler } from '@amani/audit';
 import type { RecurringJob } from '@amani/jobs';
 import { collectRecurringJobs } from '@amani/jobs';
-import { ReferralOverdueScheduler } from '@amani/domain/referrals';
-import { ReportScheduler } from '@amani/domain/reporting/report.scheduler';
-import { SeaRetentionScheduler } from '@amani/domain/sea/sea-retention.scheduler';
+import { ReferralOverdueScheduler } from '@amani/domain/referrals/worker';
+import { ReportScheduler } from '@amani/domain/reporting/worker';
+import { SeaRetentionScheduler } from '@amani/domain/sea/worker';
 
 /**
- * The registry of the worker's recurring jobs: each feature's scheduler declaration. The
- * worker module provides exactly these, and the resilience tests count schedules from here.
+ * The registry of the worker's recurring jobs: each feature's scheduler declaration. Each
+ * context's worker module provides its own; the resilience tests count schedules from here.
  */
 export const WORKER_SCHEDULERS = [AuditCheckpointScheduler, ReportScheduler, ReferralOverdueScheduler, SeaRetentionScheduler];
 

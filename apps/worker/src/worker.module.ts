@@ -1,18 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AmaniConfigModule, APP_CONFIG, AppConfig } from '@amani/config';
-import { AuditModule, AuditCheckpointJob } from '@amani/audit';
+import { AuditModule, AuditCheckpointJob, AuditCheckpointScheduler } from '@amani/audit';
 import { CryptoModule } from '@amani/crypto';
 import { DatabaseModule } from '@amani/database';
+import { APP_ENTITIES } from './app-entities';
 import { loggerParams } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
-import { DeadlineScanJob, ReferralOverdueJob } from '@amani/domain/referrals';
-import { ReportBuilder } from '@amani/domain/reporting/report-builder.service';
-import { ReportBuildJob } from '@amani/domain/reporting/report-build.job';
-import { ReportScheduleJob } from '@amani/domain/reporting/report-schedule.job';
-import { SEA_WORKER_PROVIDERS } from '@amani/domain/sea/sea.module';
+import { ReferralsWorkerModule } from '@amani/domain/referrals/worker';
+import { ReportingWorkerModule } from '@amani/domain/reporting/worker';
+import { SeaWorkerModule } from '@amani/domain/sea/worker';
 import { WorkerHealthServer } from './worker-health';
-import { WORKER_SCHEDULERS } from './worker-schedules';
 
 /** The queue worker: BullMQ processors, the outbox relay and scheduled jobs; HTTP only for its health checks. */
 @Module({})
@@ -23,22 +21,16 @@ export class WorkerModule {
       imports: [
         AmaniConfigModule.forRoot(config),
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
-        DatabaseModule,
+        DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
         JobsModule.forWorker(),
         AuditModule,
+        ReportingWorkerModule,
+        ReferralsWorkerModule,
+        SeaWorkerModule,
       ],
-      providers: [
-        AuditCheckpointJob,
-        ReportBuilder,
-        ReportBuildJob,
-        ReportScheduleJob,
-        ...SEA_WORKER_PROVIDERS,
-        ReferralOverdueJob,
-        DeadlineScanJob,
-        ...WORKER_SCHEDULERS,
-        WorkerHealthServer,
-      ],
+      // Each context's worker module provides its jobs and its schedule (see worker-schedules.ts).
+      providers: [AuditCheckpointJob, AuditCheckpointScheduler, WorkerHealthServer],
     };
   }
 }

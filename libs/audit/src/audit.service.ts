@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { preparedQuery } from '@amani/database/prepared-query';
-import { TransactionHost } from '@amani/database/transaction-host';
+import { preparedQuery, TransactionHost } from '@amani/database';
 import { AuditOutcome } from './audit-event.entity';
 
 /** One audit event: who, what, which record, outcome. Never the data itself. */

@@ -9,3 +9,4 @@ export * from './audit-checkpoint.job';
 export * from './audit-checkpoint.scheduler';
 export * from './audit-verifier.service';
 export * from './operation-auditor';
+export * from './audit.entities';

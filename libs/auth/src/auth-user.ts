@@ -1,4 +1,4 @@
-import type { Role } from '@amani/domain';
+import type { Role } from './roles';
 
 export type SessionStage = 'mfa_pending' | 'full';
 

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
-import type { Role } from '@amani/domain';
+import type { Role } from './roles';
 import type { AuthenticatedRequest, AuthUser } from './auth-user';
 
 export const IS_PUBLIC_KEY = 'amani:public';
@@ -28,6 +28,19 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
   if (!user) throw new UnauthorizedException();
   return user;
 });
+
+/**
+ * A parameter decorator that gives the handler its actor (immich's `@Auth()`): the authenticated
+ * caller and the request's correlation id, mapped by `toActor` (which refuses a role the route's
+ * domain does not serve). Each app declares its own, e.g. `CaseAuth = actorParam(toCaseActor)`.
+ */
+export function actorParam<A>(toActor: (user: AuthUser, requestId: string | null) => A): () => ParameterDecorator {
+  return createParamDecorator((_data: unknown, ctx: ExecutionContext): A => {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!req.user) throw new UnauthorizedException();
+    return toActor(req.user, typeof req.id === 'string' ? req.id : null);
+  });
+}
 
 /** The request's correlation id (set by the logger middleware), for audit events. */
 export const RequestId = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | undefined => {

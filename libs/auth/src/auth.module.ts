@@ -4,8 +4,8 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@amani/config';
-import { Agency } from '@amani/domain';
 import { AgenciesService } from './agencies/agencies.service';
+import { AUTH_ENTITIES } from './auth.entities';
 import { JWT_AUDIENCE, JWT_ISSUER } from './auth-user';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
@@ -15,9 +15,7 @@ import { LoginHooks } from './login/login-hooks';
 import { LoginService } from './login/login.service';
 import { MfaService } from './mfa/mfa.service';
 import { PasswordHasher } from './passwords/password-hasher.service';
-import { AuthSession, RefreshToken } from './sessions/session.entity';
 import { SessionService } from './sessions/session.service';
-import { User } from './users/user.entity';
 import { InvitationsService } from './users/invitations.service';
 import { UsersService } from './users/users.service';
 
@@ -44,7 +42,7 @@ const SERVICES = [
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, AuthSession, RefreshToken, Agency]),
+    TypeOrmModule.forFeature(AUTH_ENTITIES),
     PassportModule.register({ session: false }),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

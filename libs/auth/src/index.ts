@@ -21,3 +21,6 @@ export * from './users/user.entity';
 export * from './users/user-view';
 export * from './users/users.service';
 export * from './users/invitations.service';
+export * from './roles';
+export * from './agencies/agency.entity';
+export * from './auth.entities';

@@ -7,7 +7,7 @@ import type { QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { preparedQuery } from '@amani/database';
-import { MFA_REQUIRED_ROLES, Role } from '@amani/domain';
+import { MFA_REQUIRED_ROLES, Role } from './roles';
 import { AccessClaims, AuthenticatedRequest, AuthUser, JWT_AUDIENCE, JWT_ISSUER, SessionStage } from './auth-user';
 import { UnauthenticatedProblem } from './auth.exceptions';
 

@@ -3,7 +3,7 @@ import type { AppConfig } from '@amani/config';
 import { BlindIndexService } from './blind-index.service';
 import { KNOWN_ANSWERS } from './self-test';
 import { loadSodium, Sodium } from './sodium.provider';
-import { testAppConfig } from './testing/test-app-config';
+import { testAppConfig } from '@amani/testing/test-app-config';
 
 describe('BlindIndexService', () => {
   let sodium: Sodium;

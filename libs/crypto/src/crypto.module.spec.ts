@@ -7,7 +7,7 @@ import { CryptoModule } from './crypto.module';
 import { EnvelopeCrypto } from './envelope.service';
 import { ConfigMasterKeyProvider, MASTER_KEY_PROVIDER } from './key-provider';
 import { SODIUM } from './sodium.provider';
-import { testAppConfig } from './testing/test-app-config';
+import { testAppConfig } from '@amani/testing/test-app-config';
 
 async function boot(config: AppConfig) {
   const moduleRef = await Test.createTestingModule({

@@ -4,7 +4,7 @@ import { EnvelopeCrypto, FieldContext, SystemContext } from './envelope.service'
 import { ConfigMasterKeyProvider, StaticMasterKeyProvider } from './key-provider';
 import { KNOWN_ANSWERS } from './self-test';
 import { loadSodium, Sodium } from './sodium.provider';
-import { testAppConfig } from './testing/test-app-config';
+import { testAppConfig } from '@amani/testing/test-app-config';
 
 const ctx: FieldContext = {
   table: 'cases',

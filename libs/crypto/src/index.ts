@@ -6,3 +6,5 @@ export * from './key-provider';
 export * from './normalise';
 export { runCryptoSelfTest } from './self-test';
 export * from './sodium.provider';
+export { encodeParts } from './binary-encoding';
+export type { EncodedPart } from './binary-encoding';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { UnknownKeyVersionError } from './crypto-error';
 import { ConfigMasterKeyProvider } from './key-provider';
-import { testAppConfig } from './testing/test-app-config';
+import { testAppConfig } from '@amani/testing/test-app-config';
 
 describe('ConfigMasterKeyProvider', () => {
   const v1 = randomBytes(32);

@@ -4,7 +4,7 @@ import { CryptoSelfTestError } from './crypto-error';
 import { ConfigMasterKeyProvider, MasterKeyProvider } from './key-provider';
 import { runCryptoSelfTest } from './self-test';
 import { loadSodium, Sodium } from './sodium.provider';
-import { testAppConfig, TestSecretsOptions } from './testing/test-app-config';
+import { testAppConfig, TestSecretsOptions } from '@amani/testing/test-app-config';
 
 describe('runCryptoSelfTest', () => {
   let sodium: Sodium;

@@ -1,7 +1,15 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions, MixedList } from 'typeorm';
 import type { AppConfig } from '@amani/config';
-import { ALL_ENTITIES } from './entities';
-import { ALL_MIGRATIONS } from '../../../migrations';
+
+/**
+ * What an app hands to its data source: the entities of the contexts it loads (each context
+ * exports its list, e.g. `CASES_ENTITIES`) and, for the schema owner, the migrations. The
+ * database library itself knows no context.
+ */
+export interface SchemaParts {
+  entities: Function[];
+  migrations?: MixedList<Function | string>;
+}
 
 /**
  * Session settings sent at connection start (the application role may set them itself):
@@ -16,11 +24,11 @@ export const SESSION_OPTIONS = [
 ].join(' ');
 
 /** Options for the application's connection: the restricted app role, no migrations, no synchronize. */
-export function appDataSourceOptions(config: AppConfig): DataSourceOptions {
+export function appDataSourceOptions(config: AppConfig, schema: Pick<SchemaParts, 'entities'>): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.database.url,
-    entities: ALL_ENTITIES,
+    entities: schema.entities,
     synchronize: false,
     uuidExtension: 'pgcrypto',
     installExtensions: false,
@@ -45,12 +53,12 @@ export function appDataSourceOptions(config: AppConfig): DataSourceOptions {
 }
 
 /** Options for the schema owner: runs migrations and nothing else. */
-export function ownerDataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {
+export function ownerDataSourceOptions(config: Pick<AppConfig, 'database'>, schema: SchemaParts): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.database.ownerUrl,
-    entities: ALL_ENTITIES,
-    migrations: ALL_MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations ?? [],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,

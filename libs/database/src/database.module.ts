@@ -1,9 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@amani/config';
-import { appDataSourceOptions } from './data-source-options';
+import { appDataSourceOptions, SchemaParts } from './data-source-options';
 import { poolOf } from './pool';
 import { PoolMonitor } from './pool-monitor';
 import { guardAgainstSecondConnection, TransactionHost } from './transaction-host';
@@ -33,16 +33,26 @@ function neverCrashOnClientError(pool: Pool): void {
   for (const client of (pool as unknown as { _clients?: PoolClient[] })._clients ?? []) attach(client);
 }
 
+/**
+ * The application's data source. The app gives it the entities of the contexts it loads;
+ * each context module also registers its own with `TypeOrmModule.forFeature`.
+ */
 @Global()
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => appDataSourceOptions(config),
-      dataSourceFactory: (options) => openAppDataSource(options!),
-    }),
-  ],
-  providers: [TransactionHost, PoolMonitor],
-  exports: [TransactionHost, PoolMonitor],
-})
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(schema: Pick<SchemaParts, 'entities'>): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => appDataSourceOptions(config, schema),
+          dataSourceFactory: (options) => openAppDataSource(options!),
+        }),
+      ],
+      providers: [TransactionHost, PoolMonitor],
+      exports: [TransactionHost, PoolMonitor],
+    };
+  }
+}

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '@amani/config';
-import { ownerDataSourceOptions } from './data-source-options';
+import { ownerDataSourceOptions, SchemaParts } from './data-source-options';
 
 /** The NOLOGIN group role that migrations grant table privileges to. */
 export const APP_GROUP_ROLE = 'amani_rw';
@@ -13,9 +13,9 @@ const ident = (name: string) => {
 
 /**
  * Creates the database and the application's login role if they are missing, then applies
- * pending migrations as the owner. Safe to run repeatedly and from several processes.
+ * pending migrations (the app's list) as the owner. Safe to run repeatedly and from several processes.
  */
-export async function prepareDatabase(config: Pick<AppConfig, 'database'>): Promise<string[]> {
+export async function prepareDatabase(config: Pick<AppConfig, 'database'>, schema: SchemaParts): Promise<string[]> {
   const owner = new URL(config.database.ownerUrl);
   const app = new URL(config.database.url);
   const dbName = decodeURIComponent(owner.pathname.slice(1));
@@ -47,7 +47,7 @@ export async function prepareDatabase(config: Pick<AppConfig, 'database'>): Prom
     await admin.end();
   }
 
-  const ds = new DataSource(ownerDataSourceOptions(config));
+  const ds = new DataSource(ownerDataSourceOptions(config, schema));
   await ds.initialize();
   try {
     await ds.query(`GRANT CONNECT ON DATABASE ${ident(dbName)} TO ${ident(APP_GROUP_ROLE)}`);

@@ -7,3 +7,5 @@ export * from './anonymous-log-policy';
 export * from './configure-app';
 export * from './unavailable';
 export * from './client-source';
+export * from './throttling';
+export * from './page';

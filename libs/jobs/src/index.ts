@@ -8,3 +8,4 @@ export * from './jobs.module';
 export * from './recurring-job.scheduler';
 export * from './schedule-keeper.service';
 export * from './redis-options';
+export * from './jobs.entities';

@@ -2,8 +2,10 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import type { RedisOptions } from 'bullmq';
 import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@amani/config';
 import { JobDispatcher } from './job-dispatcher.processor';
+import { JOBS_ENTITIES } from './jobs.entities';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
 import { MAIN_QUEUE } from './queues';
@@ -14,7 +16,7 @@ import { ScheduleKeeper } from './schedule-keeper.service';
 export class JobsModule {
   /** The API only writes outbox rows; it never talks to BullMQ. */
   static forApi(): DynamicModule {
-    return { module: JobsModule, global: true, providers: [OutboxService], exports: [OutboxService] };
+    return { module: JobsModule, global: true, imports: [TypeOrmModule.forFeature(JOBS_ENTITIES)], providers: [OutboxService], exports: [OutboxService] };
   }
 
   /** The worker: BullMQ connection, the outbox relay and the job dispatcher. */
@@ -23,6 +25,7 @@ export class JobsModule {
       module: JobsModule,
       global: true,
       imports: [
+        TypeOrmModule.forFeature(JOBS_ENTITIES),
         DiscoveryModule,
         BullModule.forRootAsync({
           inject: [APP_CONFIG],

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { generateSecretsDocument } from '../../../libs/config/src/secrets';
+import { generateSecretsDocument } from '@amani/config/secrets';
 import { createTestApp, TestApp } from '../../support/app';
 import { AppProcess, PgCluster, portIn, RedisServer, until } from './processes';
 
@@ -19,6 +19,15 @@ const BOOT_MS = 90_000;
  * the built CLI, a key file, and the API and worker as real child processes of the built
  * dist/ (each with its own log file), spawned and killed by the test.
  */
+/**
+ * Where spawned API and worker processes listen: 41000-41999 unless RESILIENCE_APP_PORTS
+ * ("lo-hi") says otherwise, so parallel runs on one machine can keep to their own range.
+ */
+function appPortRange(): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(process.env.RESILIENCE_APP_PORTS ?? '');
+  return m ? [Number(m[1]), Number(m[2])] : [41000, 41999];
+}
+
 export class Stack {
   readonly env: Record<string, string>;
   readonly dir: string;
@@ -91,7 +100,7 @@ export class Stack {
    */
   private async spawn(kind: 'api' | 'worker', extra: Record<string, string>, up: (p: AppProcess) => Promise<boolean> | boolean): Promise<AppProcess> {
     for (let attempt = 0; ; attempt++) {
-      const port = await portIn(41000, 41999);
+      const port = await portIn(...appPortRange());
       const n = this.procs.length;
       const logFile = join(this.dir, `${kind}-${n}.log`);
       const p = new AppProcess(kind, port, logFile, dist(`apps/${kind}/src/main.js`), {

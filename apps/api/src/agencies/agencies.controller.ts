@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AgenciesService, AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
+import { LocationsService } from '@amani/domain/locations';
 import { IdParam } from '../common/id-param';
 import { PageQueryDto } from '../common/page-query.dto';
 import { AgencyDto, AgencyPageDto, CreateAgencyDto } from './agencies.dto';
@@ -12,13 +13,18 @@ import { ApiProblems } from '../openapi/api-problems.decorator';
 @Roles('admin')
 @Controller('agencies')
 export class AgenciesController {
-  constructor(private readonly agencies: AgenciesService) {}
+  constructor(
+    private readonly agencies: AgenciesService,
+    private readonly locations: LocationsService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an agency' })
   @ApiProblems(409)
   @ApiCreatedResponse({ type: AgencyDto })
-  create(@Body() body: CreateAgencyDto, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<AgencyDto> {
+  async create(@Body() body: CreateAgencyDto, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<AgencyDto> {
+    // Identity sits below the domain, so the gazetteer check is made here, before it.
+    await this.locations.assertKnown('regionCodes', body.regionCodes);
     return this.agencies.create(body, { actor, requestId });
   }
 

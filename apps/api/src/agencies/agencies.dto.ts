@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { AGENCY_TYPES, AgencyType, SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { AGENCY_TYPES, AgencyType, SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { IsPlainText } from '../common/plain-text.validator';
+import { PageDto } from '../common/page.dto';
 
 export class CreateAgencyDto {
   @ApiProperty({ example: 'Women’s Centre North' })
@@ -55,16 +56,4 @@ export class AgencyDto {
   updatedAt: Date;
 }
 
-export class AgencyPageDto {
-  @ApiProperty({ type: [AgencyDto] })
-  items: AgencyDto[];
-
-  @ApiProperty()
-  page: number;
-
-  @ApiProperty()
-  pageSize: number;
-
-  @ApiProperty()
-  total: number;
-}
+export class AgencyPageDto extends PageDto(AgencyDto) {}

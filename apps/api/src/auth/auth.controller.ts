@@ -14,7 +14,7 @@ import {
   UsersService,
 } from '@amani/auth';
 import { AuditService } from '@amani/audit';
-import { StrictThrottle } from '../throttling/throttling';
+import { StrictThrottle } from '@amani/http';
 import { AcceptedInvitationDto, AcceptInvitationDto, LoginDto, LoginResponseDto, MfaEnrolmentDto, MfaVerifyDto, ProfileDto, RefreshDto, TokenPairDto } from './auth.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 

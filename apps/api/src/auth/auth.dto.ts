@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
-import { ROLES, Role } from '@amani/domain';
+import { ROLES, Role } from '@amani/auth';
 import { USER_STATUSES, UserStatus } from '@amani/auth';
 import { IsPlainText } from '../common/plain-text.validator';
 

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { CaseActionPlanService, toCaseActor } from '@amani/domain/cases';
+import { Roles } from '@amani/auth';
+import { CaseActionPlanService } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import { ActionPlanItemDto, CreateActionPlanItemDto, UpdateActionPlanItemDto } from './case-action-plan.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseAuth } from '../common/actor.decorators';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -17,16 +19,16 @@ export class CaseActionPlanController {
   @ApiOperation({ summary: 'Add an action plan item' })
   @ApiProblems(409, 410)
   @ApiCreatedResponse({ type: ActionPlanItemDto })
-  create(@IdParam() id: string, @Body() body: CreateActionPlanItemDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ActionPlanItemDto> {
-    return this.plan.create(toCaseActor(user, requestId), id, body);
+  create(@IdParam() id: string, @Body() body: CreateActionPlanItemDto, @CaseAuth() actor: CaseActor): Promise<ActionPlanItemDto> {
+    return this.plan.create(actor, id, body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List a case\'s action plan' })
   @ApiProblems(410)
   @ApiOkResponse({ type: [ActionPlanItemDto] })
-  list(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ActionPlanItemDto[]> {
-    return this.plan.list(toCaseActor(user, requestId), id);
+  list(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<ActionPlanItemDto[]> {
+    return this.plan.list(actor, id);
   }
 
   @Patch(':itemId')
@@ -37,9 +39,8 @@ export class CaseActionPlanController {
     @IdParam() id: string,
     @IdParam('itemId') itemId: string,
     @Body() body: UpdateActionPlanItemDto,
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId?: string,
+    @CaseAuth() actor: CaseActor,
   ): Promise<ActionPlanItemDto> {
-    return this.plan.update(toCaseActor(user, requestId), id, itemId, body);
+    return this.plan.update(actor, id, itemId, body);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Min, ValidateIf } from 'class-validator';
-import { SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { ACTION_PLAN_STATUSES, ActionPlanStatus, GOAL_STATUSES, GoalStatus, NEED_AREAS, NeedArea } from '@amani/domain/cases';
 import { IsCalendarDate, IsText, TEXT_MEDIUM } from './case-validators';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { CaseApprovalsService, CaseAssessmentService, toCaseActor } from '@amani/domain/cases';
+import { Roles } from '@amani/auth';
+import { CaseApprovalsService, CaseAssessmentService } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import {
   ApprovalDto,
@@ -14,6 +14,8 @@ import {
   SaveSafetyPlanDto,
 } from './case-care.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseAuth } from '../common/actor.decorators';
 
 /** A case's assessment, safety plan and approval requests, within the case scope. */
 @ApiTags('cases')
@@ -30,47 +32,47 @@ export class CaseCareController {
   @ApiOperation({ summary: 'Read a case\'s survivor assessment' })
   @ApiProblems(410)
   @ApiOkResponse({ type: AssessmentDto })
-  getAssessment(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssessmentDto> {
-    return this.assessment.getAssessment(toCaseActor(user, requestId), id);
+  getAssessment(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<AssessmentDto> {
+    return this.assessment.getAssessment(actor, id);
   }
 
   @Put('assessment')
   @ApiOperation({ summary: 'Record a case\'s survivor assessment' })
   @ApiProblems(409, 410)
   @ApiOkResponse({ type: AssessmentDto })
-  recordAssessment(@IdParam() id: string, @Body() body: RecordAssessmentDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssessmentDto> {
-    return this.assessment.recordAssessment(toCaseActor(user, requestId), id, body);
+  recordAssessment(@IdParam() id: string, @Body() body: RecordAssessmentDto, @CaseAuth() actor: CaseActor): Promise<AssessmentDto> {
+    return this.assessment.recordAssessment(actor, id, body);
   }
 
   @Get('safety-plan')
   @ApiOperation({ summary: 'Read a case\'s safety plan' })
   @ApiProblems(410)
   @ApiOkResponse({ type: SafetyPlanDto })
-  getSafetyPlan(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<SafetyPlanDto> {
-    return this.assessment.getSafetyPlan(toCaseActor(user, requestId), id);
+  getSafetyPlan(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<SafetyPlanDto> {
+    return this.assessment.getSafetyPlan(actor, id);
   }
 
   @Put('safety-plan')
   @ApiOperation({ summary: 'Save a case\'s safety plan' })
   @ApiProblems(409, 410)
   @ApiOkResponse({ type: SafetyPlanDto })
-  saveSafetyPlan(@IdParam() id: string, @Body() body: SaveSafetyPlanDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<SafetyPlanDto> {
-    return this.assessment.saveSafetyPlan(toCaseActor(user, requestId), id, body);
+  saveSafetyPlan(@IdParam() id: string, @Body() body: SaveSafetyPlanDto, @CaseAuth() actor: CaseActor): Promise<SafetyPlanDto> {
+    return this.assessment.saveSafetyPlan(actor, id, body);
   }
 
   @Post('approvals')
   @ApiOperation({ summary: 'Ask a supervisor to approve a case step' })
   @ApiProblems(409, 422)
   @ApiCreatedResponse({ type: ApprovalDto })
-  requestApproval(@IdParam() id: string, @Body() body: RequestApprovalDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto> {
-    return this.approvals.request(toCaseActor(user, requestId), id, body);
+  requestApproval(@IdParam() id: string, @Body() body: RequestApprovalDto, @CaseAuth() actor: CaseActor): Promise<ApprovalDto> {
+    return this.approvals.request(actor, id, body);
   }
 
   @Get('approvals')
   @ApiOperation({ summary: 'List a case\'s approval requests' })
   @ApiOkResponse({ type: [ApprovalDto] })
-  listApprovals(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto[]> {
-    return this.approvals.list(toCaseActor(user, requestId), id);
+  listApprovals(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<ApprovalDto[]> {
+    return this.approvals.list(actor, id);
   }
 }
 
@@ -85,8 +87,8 @@ export class ApprovalsController {
   @Get()
   @ApiOperation({ summary: 'List approval requests awaiting your decision' })
   @ApiOkResponse({ type: [PendingApprovalDto], description: "The agency's pending requests, oldest first (ids and codes only)." })
-  pending(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<PendingApprovalDto[]> {
-    return this.approvals.pending(toCaseActor(user, requestId));
+  pending(@CaseAuth() actor: CaseActor): Promise<PendingApprovalDto[]> {
+    return this.approvals.pending(actor);
   }
 
   @Post(':id/decision')
@@ -94,7 +96,7 @@ export class ApprovalsController {
   @ApiProblems(409)
   @HttpCode(200)
   @ApiOkResponse({ type: ApprovalDto })
-  decide(@IdParam() id: string, @Body() body: DecideApprovalDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ApprovalDto> {
-    return this.approvals.decide(toCaseActor(user, requestId), id, body);
+  decide(@IdParam() id: string, @Body() body: DecideApprovalDto, @CaseAuth() actor: CaseActor): Promise<ApprovalDto> {
+    return this.approvals.decide(actor, id, body);
   }
 }

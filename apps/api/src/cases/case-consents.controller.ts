@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { CaseConsentsService, toCaseActor } from '@amani/domain/cases';
+import { Roles } from '@amani/auth';
+import { CaseConsentsService } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import { ConsentDto, CreateConsentDto } from './case-consents.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseAuth } from '../common/actor.decorators';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -17,15 +19,15 @@ export class CaseConsentsController {
   @ApiOperation({ summary: 'Record a consent' })
   @ApiProblems(409, 422)
   @ApiCreatedResponse({ type: ConsentDto })
-  create(@IdParam() id: string, @Body() body: CreateConsentDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ConsentDto> {
-    return this.consents.create(toCaseActor(user, requestId), id, body);
+  create(@IdParam() id: string, @Body() body: CreateConsentDto, @CaseAuth() actor: CaseActor): Promise<ConsentDto> {
+    return this.consents.create(actor, id, body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List a case\'s consents' })
   @ApiOkResponse({ type: [ConsentDto] })
-  list(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ConsentDto[]> {
-    return this.consents.list(toCaseActor(user, requestId), id);
+  list(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<ConsentDto[]> {
+    return this.consents.list(actor, id);
   }
 
   @Post(':consentId/withdraw')
@@ -36,9 +38,8 @@ export class CaseConsentsController {
   withdraw(
     @IdParam() id: string,
     @IdParam('consentId') consentId: string,
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId?: string,
+    @CaseAuth() actor: CaseActor,
   ): Promise<ConsentDto> {
-    return this.consents.withdraw(toCaseActor(user, requestId), id, consentId);
+    return this.consents.withdraw(actor, id, consentId);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
-import { SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { CONSENT_GIVERS, CONSENT_PURPOSES, ConsentGiver, ConsentPurpose, SHAREABLE_FIELDS, ShareableField } from '@amani/domain/cases';
 
 export class CreateConsentDto {

@@ -1,11 +1,13 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { CaseNotesService, toCaseActor } from '@amani/domain/cases';
+import { Roles } from '@amani/auth';
+import { CaseNotesService } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import { PageQueryDto } from '../common/page-query.dto';
 import { CreateNoteDto, NoteDto, NotePageDto } from './case-notes.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseAuth } from '../common/actor.decorators';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -18,15 +20,15 @@ export class CaseNotesController {
   @ApiOperation({ summary: 'Add a case note' })
   @ApiProblems(409, 410)
   @ApiCreatedResponse({ type: NoteDto })
-  create(@IdParam() id: string, @Body() body: CreateNoteDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<NoteDto> {
-    return this.notes.create(toCaseActor(user, requestId), id, body.body);
+  create(@IdParam() id: string, @Body() body: CreateNoteDto, @CaseAuth() actor: CaseActor): Promise<NoteDto> {
+    return this.notes.create(actor, id, body.body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List a case\'s notes' })
   @ApiProblems(410)
   @ApiOkResponse({ type: NotePageDto, description: 'Newest first.' })
-  list(@IdParam() id: string, @Query() query: PageQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<NotePageDto> {
-    return this.notes.list(toCaseActor(user, requestId), id, query.page, query.pageSize);
+  list(@IdParam() id: string, @Query() query: PageQueryDto, @CaseAuth() actor: CaseActor): Promise<NotePageDto> {
+    return this.notes.list(actor, id, query.page, query.pageSize);
   }
 }

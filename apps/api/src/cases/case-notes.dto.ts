@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsText, TEXT_LONG } from './case-validators';
+import { PageDto } from '../common/page.dto';
 
 export class CreateNoteDto {
   @ApiProperty({ maxLength: TEXT_LONG, description: 'Encrypted at rest.' })
@@ -15,9 +16,4 @@ export class NoteDto {
   @ApiProperty() createdAt: Date;
 }
 
-export class NotePageDto {
-  @ApiProperty({ type: [NoteDto] }) items: NoteDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
-}
+export class NotePageDto extends PageDto(NoteDto) {}

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { CaseTransfersService, toCaseActor } from '@amani/domain/cases';
+import { Roles } from '@amani/auth';
+import { CaseTransfersService } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 import { DecideTransferDto, ProposeTransferDto, TransferDto } from './case-transfers.dto';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseAuth } from '../common/actor.decorators';
 
 /** The sending side: propose a transfer of a case the caller holds, and see its transfers. */
 @ApiTags('cases')
@@ -18,15 +20,15 @@ export class CaseTransfersController {
   @ApiOperation({ summary: 'Propose moving a case to another agency under a transfer consent' })
   @ApiProblems(409, 422)
   @ApiCreatedResponse({ type: TransferDto })
-  propose(@IdParam() id: string, @Body() body: ProposeTransferDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<TransferDto> {
-    return this.transfers.propose(toCaseActor(user, requestId), id, body);
+  propose(@IdParam() id: string, @Body() body: ProposeTransferDto, @CaseAuth() actor: CaseActor): Promise<TransferDto> {
+    return this.transfers.propose(actor, id, body);
   }
 
   @Get()
   @ApiOperation({ summary: "List a case's transfers" })
   @ApiOkResponse({ type: [TransferDto] })
-  list(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<TransferDto[]> {
-    return this.transfers.listForCase(toCaseActor(user, requestId), id);
+  list(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<TransferDto[]> {
+    return this.transfers.listForCase(actor, id);
   }
 }
 
@@ -41,8 +43,8 @@ export class TransfersController {
   @Get()
   @ApiOperation({ summary: 'List transfers waiting for your agency' })
   @ApiOkResponse({ type: [TransferDto], description: 'Pending transfers into your agency, oldest first.' })
-  incoming(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<TransferDto[]> {
-    return this.transfers.incoming(toCaseActor(user, requestId));
+  incoming(@CaseAuth() actor: CaseActor): Promise<TransferDto[]> {
+    return this.transfers.incoming(actor);
   }
 
   @Post(':id/decision')
@@ -50,7 +52,7 @@ export class TransfersController {
   @ApiProblems(409, 422)
   @HttpCode(200)
   @ApiOkResponse({ type: TransferDto, description: 'On acceptance the case is re-keyed for your agency and the sending agency loses access.' })
-  decide(@IdParam() id: string, @Body() body: DecideTransferDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<TransferDto> {
-    return this.transfers.decide(toCaseActor(user, requestId), id, body);
+  decide(@IdParam() id: string, @Body() body: DecideTransferDto, @CaseAuth() actor: CaseActor): Promise<TransferDto> {
+    return this.transfers.decide(actor, id, body);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { CasesService, toCaseActor } from '@amani/domain/cases';
+import { Roles } from '@amani/auth';
+import { CasesService } from '@amani/domain/cases';
 import { IdParam } from '../common/id-param';
 import {
   AssignCaseDto,
@@ -20,6 +20,8 @@ import {
 } from './cases.dto';
 import { ReopenCaseDto } from './case-care.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseAuth } from '../common/actor.decorators';
 
 /**
  * Survivor cases. Caseworkers and supervisors only; a case outside the caller's scope answers
@@ -36,15 +38,15 @@ export class CasesController {
   @ApiOperation({ summary: 'Open a case' })
   @ApiProblems(422)
   @ApiCreatedResponse({ type: CaseDetailDto })
-  create(@Body() body: CreateCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseDetailDto> {
-    return this.cases.create(toCaseActor(user, requestId), body);
+  create(@Body() body: CreateCaseDto, @CaseAuth() actor: CaseActor): Promise<CaseDetailDto> {
+    return this.cases.create(actor, body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List the cases in your scope' })
   @ApiOkResponse({ type: CasePageDto, description: 'Coded fields only; never identifying data.' })
-  list(@Query() query: CaseListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CasePageDto> {
-    return this.cases.list(toCaseActor(user, requestId), query);
+  list(@Query() query: CaseListQueryDto, @CaseAuth() actor: CaseActor): Promise<CasePageDto> {
+    return this.cases.list(actor, query);
   }
 
   /** The survivor code travels in the body, never in a URL. */
@@ -53,8 +55,8 @@ export class CasesController {
   @ApiProblems(404, 410)
   @HttpCode(200)
   @ApiOkResponse({ type: CaseSummaryDto })
-  lookup(@Body() body: LookupCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryDto> {
-    return this.cases.lookupBySurvivorCode(toCaseActor(user, requestId), body.survivorCode);
+  lookup(@Body() body: LookupCaseDto, @CaseAuth() actor: CaseActor): Promise<CaseSummaryDto> {
+    return this.cases.lookupBySurvivorCode(actor, body.survivorCode);
   }
 
   /** Intake de-duplication by contact phone (blind index), within the caller's scope. */
@@ -62,24 +64,24 @@ export class CasesController {
   @ApiOperation({ summary: 'Find cases by contact phone', description: 'Intake de-duplication by contact phone (blind index), within the caller\'s scope.' })
   @HttpCode(200)
   @ApiOkResponse({ type: CaseSummaryListDto })
-  async lookupPhone(@Body() body: PhoneLookupDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryListDto> {
-    return { items: await this.cases.findByPhone(toCaseActor(user, requestId), body.phone) };
+  async lookupPhone(@Body() body: PhoneLookupDto, @CaseAuth() actor: CaseActor): Promise<CaseSummaryListDto> {
+    return { items: await this.cases.findByPhone(actor, body.phone) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Read a case' })
   @ApiProblems(410)
   @ApiOkResponse({ type: CaseDetailDto })
-  get(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseDetailDto> {
-    return this.cases.get(toCaseActor(user, requestId), id);
+  get(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<CaseDetailDto> {
+    return this.cases.get(actor, id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Update a case\'s identifying and intake fields' })
   @ApiProblems(409, 410)
   @ApiOkResponse({ type: CaseDetailDto })
-  update(@IdParam() id: string, @Body() body: UpdateCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseDetailDto> {
-    return this.cases.update(toCaseActor(user, requestId), id, body);
+  update(@IdParam() id: string, @Body() body: UpdateCaseDto, @CaseAuth() actor: CaseActor): Promise<CaseDetailDto> {
+    return this.cases.update(actor, id, body);
   }
 
   @Post(':id/stage')
@@ -87,8 +89,8 @@ export class CasesController {
   @ApiProblems(409, 422)
   @HttpCode(200)
   @ApiOkResponse({ type: CaseSummaryDto })
-  changeStage(@IdParam() id: string, @Body() body: ChangeStageDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryDto> {
-    return this.cases.changeStage(toCaseActor(user, requestId), id, body);
+  changeStage(@IdParam() id: string, @Body() body: ChangeStageDto, @CaseAuth() actor: CaseActor): Promise<CaseSummaryDto> {
+    return this.cases.changeStage(actor, id, body);
   }
 
   @Post(':id/reopen')
@@ -97,8 +99,8 @@ export class CasesController {
   @Roles('supervisor')
   @HttpCode(200)
   @ApiOkResponse({ type: CaseSummaryDto, description: 'A closed case resumes at assessment; the reason is coded and audited.' })
-  reopen(@IdParam() id: string, @Body() body: ReopenCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryDto> {
-    return this.cases.reopen(toCaseActor(user, requestId), id, body);
+  reopen(@IdParam() id: string, @Body() body: ReopenCaseDto, @CaseAuth() actor: CaseActor): Promise<CaseSummaryDto> {
+    return this.cases.reopen(actor, id, body);
   }
 
   @Post(':id/assign')
@@ -107,30 +109,30 @@ export class CasesController {
   @Roles('supervisor')
   @HttpCode(200)
   @ApiOkResponse({ type: CaseSummaryDto })
-  assign(@IdParam() id: string, @Body() body: AssignCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<CaseSummaryDto> {
-    return this.cases.assign(toCaseActor(user, requestId), id, body);
+  assign(@IdParam() id: string, @Body() body: AssignCaseDto, @CaseAuth() actor: CaseActor): Promise<CaseSummaryDto> {
+    return this.cases.assign(actor, id, body);
   }
 
   @Get(':id/shares')
   @ApiOperation({ summary: 'List who a case is shared with' })
   @ApiOkResponse({ type: [ShareDto] })
-  listShares(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ShareDto[]> {
-    return this.cases.listShares(toCaseActor(user, requestId), id);
+  listShares(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<ShareDto[]> {
+    return this.cases.listShares(actor, id);
   }
 
   @Post(':id/shares')
   @ApiOperation({ summary: 'Share a case with a caseworker' })
   @ApiProblems(409, 422)
   @ApiCreatedResponse({ type: ShareDto })
-  share(@IdParam() id: string, @Body() body: ShareCaseDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ShareDto> {
-    return this.cases.share(toCaseActor(user, requestId), id, body.userId);
+  share(@IdParam() id: string, @Body() body: ShareCaseDto, @CaseAuth() actor: CaseActor): Promise<ShareDto> {
+    return this.cases.share(actor, id, body.userId);
   }
 
   @Delete(':id/shares/:userId')
   @ApiOperation({ summary: 'Stop sharing a case with a caseworker' })
   @HttpCode(204)
   @ApiNoContentResponse()
-  unshare(@IdParam() id: string, @IdParam('userId') userId: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<void> {
-    return this.cases.unshare(toCaseActor(user, requestId), id, userId);
+  unshare(@IdParam() id: string, @IdParam('userId') userId: string, @CaseAuth() actor: CaseActor): Promise<void> {
+    return this.cases.unshare(actor, id, userId);
   }
 }

@@ -22,6 +22,7 @@ import {
   Vulnerability,
   VULNERABILITIES,
 } from '@amani/domain/cases';
+import { KeysetPageDto } from '../common/page.dto';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsCalendarDate, IsText, TEXT_LONG, TEXT_MEDIUM, TEXT_SHORT } from './case-validators';
 
@@ -354,14 +355,8 @@ export class CaseDetailDto extends CaseSummaryDto {
   @ApiProperty({ format: 'uuid' }) createdById: string;
 }
 
-export class CasePageDto {
-  @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty({ description: 'Cases matching the filters, counted up to 1000 (a count, not a scan of the whole scope); when totalCapped, there are more.' }) total: number;
-  @ApiProperty({ description: 'True when total stopped at the cap.' }) totalCapped: boolean;
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page.' }) nextCursor: string | null;
-}
+/** Cases matching the filters are counted up to 1000 (a bounded count, not a scan of the whole scope). */
+export class CasePageDto extends KeysetPageDto(CaseSummaryDto) {}
 
 export class CaseSummaryListDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items: CaseSummaryDto[];

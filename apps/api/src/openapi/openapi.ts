@@ -4,7 +4,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ALLOW_MFA_PENDING_KEY, IS_PUBLIC_KEY, ROLES_KEY } from '@amani/auth';
-import { Role, ROLES } from '@amani/domain';
+import { Role, ROLES } from '@amani/auth';
 import { PROBLEM_CONTENT_TYPE } from '@amani/http';
 import { API_PROBLEMS_KEY } from './api-problems.decorator';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '@amani/auth';
-import { ROLES } from '@amani/domain';
+import { ROLES } from '@amani/auth';
 import { NotificationsService } from '@amani/domain/referrals';
 import { IdParam } from '../common/id-param';
 import { MarkedReadDto, NotificationDto, NotificationPageDto, NotificationQueryDto } from './referrals.dto';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { ReferralsService, toReferralActor } from '@amani/domain/referrals';
+import { Roles } from '@amani/auth';
+import { ReferralsService } from '@amani/domain/referrals';
 import { IdParam } from '../common/id-param';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 import {
@@ -15,6 +15,8 @@ import {
   ReferralPacketDto,
   ReferralPageDto,
 } from './referrals.dto';
+import type { ReferralActor } from '@amani/domain/referrals';
+import { ReferralAuth } from '../common/actor.decorators';
 
 /**
  * One referral. A provider sees only referrals addressed to their agency; the referring side
@@ -30,16 +32,16 @@ export class ReferralsController {
   @ApiOperation({ summary: 'List referrals addressed to your agency' })
   @Roles('provider')
   @ApiOkResponse({ type: ReferralPageDto })
-  incoming(@Query() query: ReferralListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralPageDto> {
-    return this.referrals.incoming(toReferralActor(user, requestId), query);
+  incoming(@Query() query: ReferralListQueryDto, @ReferralAuth() actor: ReferralActor): Promise<ReferralPageDto> {
+    return this.referrals.incoming(actor, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Read a referral' })
   @Roles('caseworker', 'supervisor', 'provider')
   @ApiOkResponse({ type: ReferralDetailDto })
-  get(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralDetailDto> {
-    return this.referrals.get(toReferralActor(user, requestId), id);
+  get(@IdParam() id: string, @ReferralAuth() actor: ReferralActor): Promise<ReferralDetailDto> {
+    return this.referrals.get(actor, id);
   }
 
   /** 410 `referral_packet_gone` once the packet's key was destroyed (consent withdrawn, revoked, declined, case erased). */
@@ -49,8 +51,8 @@ export class ReferralsController {
   @Roles('caseworker', 'supervisor', 'provider')
   @ApiOkResponse({ type: ReferralPacketDto })
   @ApiProblems(410)
-  packet(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralPacketDto> {
-    return this.referrals.readPacket(toReferralActor(user, requestId), id);
+  packet(@IdParam() id: string, @ReferralAuth() actor: ReferralActor): Promise<ReferralPacketDto> {
+    return this.referrals.readPacket(actor, id);
   }
 
   @Post(':id/accept')
@@ -59,8 +61,8 @@ export class ReferralsController {
   @HttpCode(200)
   @Roles('provider')
   @ApiOkResponse({ type: ReferralDto })
-  accept(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralDto> {
-    return this.referrals.accept(toReferralActor(user, requestId), id);
+  accept(@IdParam() id: string, @ReferralAuth() actor: ReferralActor): Promise<ReferralDto> {
+    return this.referrals.accept(actor, id);
   }
 
   @Post(':id/decline')
@@ -69,8 +71,8 @@ export class ReferralsController {
   @HttpCode(200)
   @Roles('provider')
   @ApiOkResponse({ type: ReferralDto })
-  decline(@IdParam() id: string, @Body() body: DeclineReferralDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralDto> {
-    return this.referrals.decline(toReferralActor(user, requestId), id, body);
+  decline(@IdParam() id: string, @Body() body: DeclineReferralDto, @ReferralAuth() actor: ReferralActor): Promise<ReferralDto> {
+    return this.referrals.decline(actor, id, body);
   }
 
   @Post(':id/complete')
@@ -79,8 +81,8 @@ export class ReferralsController {
   @HttpCode(200)
   @Roles('provider')
   @ApiOkResponse({ type: ReferralDto })
-  complete(@IdParam() id: string, @Body() body: CompleteReferralDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralDto> {
-    return this.referrals.complete(toReferralActor(user, requestId), id, body);
+  complete(@IdParam() id: string, @Body() body: CompleteReferralDto, @ReferralAuth() actor: ReferralActor): Promise<ReferralDto> {
+    return this.referrals.complete(actor, id, body);
   }
 
   @Post(':id/revoke')
@@ -89,8 +91,8 @@ export class ReferralsController {
   @HttpCode(200)
   @Roles('caseworker', 'supervisor')
   @ApiOkResponse({ type: ReferralDto })
-  revoke(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralDto> {
-    return this.referrals.revoke(toReferralActor(user, requestId), id);
+  revoke(@IdParam() id: string, @ReferralAuth() actor: ReferralActor): Promise<ReferralDto> {
+    return this.referrals.revoke(actor, id);
   }
 
   @Post(':id/notes')
@@ -98,7 +100,7 @@ export class ReferralsController {
   @ApiProblems(409)
   @Roles('provider')
   @ApiCreatedResponse({ type: ReferralNoteDto })
-  addNote(@IdParam() id: string, @Body() body: CreateReferralNoteDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ReferralNoteDto> {
-    return this.referrals.addNote(toReferralActor(user, requestId), id, body.body);
+  addNote(@IdParam() id: string, @Body() body: CreateReferralNoteDto, @ReferralAuth() actor: ReferralActor): Promise<ReferralNoteDto> {
+    return this.referrals.addNote(actor, id, body.body);
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import {
   AGE_BANDS,
   DISABILITY_STATUSES,
@@ -32,6 +32,7 @@ import {
 import { CaregiverDetailsDto, ContactDetailsDto } from '../cases/cases.dto';
 import { IsText } from '../cases/case-validators';
 import { PageQueryDto } from '../common/page-query.dto';
+import { PageDto } from '../common/page.dto';
 
 export class CreateReferralDto {
   @ApiProperty({ format: 'uuid' })
@@ -173,12 +174,7 @@ export class ReferralPacketDto {
   fields: ReferralPacketFieldsDto;
 }
 
-export class ReferralPageDto {
-  @ApiProperty({ type: [ReferralDto] }) items: ReferralDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
-}
+export class ReferralPageDto extends PageDto(ReferralDto) {}
 
 export class ServiceRecordDto {
   @ApiProperty({ enum: SERVICE_TYPES }) serviceType: ServiceType;
@@ -216,9 +212,4 @@ export class MarkedReadDto {
   @ApiProperty({ description: 'How many notifications were marked read.' }) updated: number;
 }
 
-export class NotificationPageDto {
-  @ApiProperty({ type: [NotificationDto] }) items: NotificationDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
-}
+export class NotificationPageDto extends PageDto(NotificationDto) {}

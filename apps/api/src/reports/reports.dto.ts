@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Matches } from 'class-validator';
 import { REPORT_STATUSES, REPORT_TEMPLATE_IDS, ReportResult } from '@amani/domain/reporting';
+import { PageDto } from '../common/page.dto';
 
 export class CreateReportDto {
   @ApiProperty({ enum: REPORT_TEMPLATE_IDS, description: 'A fixed template. sea_quarterly is for protection officers only (403 for supervisors).' })
@@ -108,6 +109,12 @@ export class ReportResultDto {
   @ApiProperty({ type: ReportChartRefDto }) chart: ReportChartRefDto;
   @ApiPropertyOptional({ type: [ReportInclusionDto], description: 'Who counts in each population the report reads; absent from results stored before it existed.' })
   inclusion?: ReportInclusionDto[];
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      'Admin-1 location codes under which every sub-unit was counted, because a cell of a sub-unit would otherwise have been suppressed; absent from results stored before it existed.',
+  })
+  regionRollUp?: string[];
 }
 
 export class ReportDto extends ReportSummaryDto {
@@ -119,16 +126,4 @@ export class ReportDto extends ReportSummaryDto {
   result: ReportResult | null;
 }
 
-export class ReportPageDto {
-  @ApiProperty({ type: [ReportSummaryDto] })
-  items: ReportSummaryDto[];
-
-  @ApiProperty()
-  page: number;
-
-  @ApiProperty()
-  pageSize: number;
-
-  @ApiProperty()
-  total: number;
-}
+export class ReportPageDto extends PageDto(ReportSummaryDto) {}

@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { toCaseActor } from '@amani/domain/cases';
+import { Roles } from '@amani/auth';
 import { SeaAssistanceService } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
 import { AssistanceRequestDto, IncomingAssistanceDto } from './sea-workspace.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseAuth } from '../common/actor.decorators';
 
 /** The receiving GBV agency's side of victim assistance: it never sees the complaint itself. */
 @ApiTags('sea (assistance)')
@@ -18,8 +19,8 @@ export class SeaAssistanceController {
   @Get()
   @ApiOperation({ summary: 'List victim assistance requests addressed to your agency' })
   @ApiOkResponse({ type: [IncomingAssistanceDto], description: 'Pending requests addressed to your agency.' })
-  list(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<IncomingAssistanceDto[]> {
-    return this.assistance.listIncoming(toCaseActor(user, requestId));
+  list(@CaseAuth() actor: CaseActor): Promise<IncomingAssistanceDto[]> {
+    return this.assistance.listIncoming(actor);
   }
 
   @Post(':id/accept')
@@ -27,7 +28,7 @@ export class SeaAssistanceController {
   @ApiProblems(409)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: AssistanceRequestDto, description: 'Opens an intake case at your agency with the shared fields.' })
-  accept(@IdParam() id: string, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<AssistanceRequestDto> {
-    return this.assistance.accept(toCaseActor(user, requestId), id);
+  accept(@IdParam() id: string, @CaseAuth() actor: CaseActor): Promise<AssistanceRequestDto> {
+    return this.assistance.accept(actor, id);
   }
 }

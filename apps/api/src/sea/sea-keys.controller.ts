@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { parseRecoveryKey, SeaEndorsementsService, SeaKeysService, toSeaActor } from '@amani/domain/sea';
+import { Roles } from '@amani/auth';
+import { parseRecoveryKey, SeaEndorsementsService, SeaKeysService } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
-import { StrictThrottle } from '../throttling/throttling';
+import { StrictThrottle } from '@amani/http';
 import { ApiSeaUnlock, SeaUnlock } from './sea-unlock.decorator';
 import { EndorsementResultDto, FocalPointDto, GrantDto, GrantResultDto, KeyIssueDto, KeyStatusDto, RecoverKeysDto, SetupKeysDto } from './sea-workspace.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { SeaActor } from '@amani/domain/sea';
+import { SeaAuth } from '../common/actor.decorators';
 
 /** A focal point's complaint key: set-up, status, recovery, and granting colleagues access. */
 @ApiTags('sea (focal points)')
@@ -23,8 +25,8 @@ export class SeaKeysController {
   @ApiOperation({ summary: 'Read the state of your complaint key' })
   @ApiSeaUnlock()
   @ApiOkResponse({ type: KeyStatusDto })
-  status(@SeaUnlock() unlock: string | undefined, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyStatusDto> {
-    return this.keys.status(toSeaActor(user, requestId), unlock);
+  status(@SeaUnlock() unlock: string | undefined, @SeaAuth() actor: SeaActor): Promise<KeyStatusDto> {
+    return this.keys.status(actor, unlock);
   }
 
   @Post('keys')
@@ -32,8 +34,8 @@ export class SeaKeysController {
   @ApiProblems(409, 422)
   @StrictThrottle('auth')
   @ApiCreatedResponse({ type: KeyIssueDto, description: 'Creates your key pair; the recovery key is shown once.' })
-  setup(@Body() body: SetupKeysDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyIssueDto> {
-    return this.keys.setup(toSeaActor(user, requestId), body.password, body.replace ?? false);
+  setup(@Body() body: SetupKeysDto, @SeaAuth() actor: SeaActor): Promise<KeyIssueDto> {
+    return this.keys.setup(actor, body.password, body.replace ?? false);
   }
 
   @Post('keys/recover')
@@ -42,15 +44,15 @@ export class SeaKeysController {
   @StrictThrottle('auth')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: KeyIssueDto, description: 'After a password reset: re-wraps your key under the new password; a new recovery key is shown once.' })
-  recover(@Body() body: RecoverKeysDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<KeyIssueDto> {
-    return this.keys.recover(toSeaActor(user, requestId), parseRecoveryKey(body.recoveryKey), body.password);
+  recover(@Body() body: RecoverKeysDto, @SeaAuth() actor: SeaActor): Promise<KeyIssueDto> {
+    return this.keys.recover(actor, parseRecoveryKey(body.recoveryKey), body.password);
   }
 
   @Get('focal-points')
   @ApiOperation({ summary: 'List the focal points' })
   @ApiOkResponse({ type: [FocalPointDto] })
-  focalPoints(@CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<FocalPointDto[]> {
-    return this.keys.focalPoints(toSeaActor(user, requestId));
+  focalPoints(@SeaAuth() actor: SeaActor): Promise<FocalPointDto[]> {
+    return this.keys.focalPoints(actor);
   }
 
   @Post('focal-points/:userId/grants')
@@ -63,10 +65,9 @@ export class SeaKeysController {
     @IdParam('userId') userId: string,
     @Body() body: GrantDto,
     @SeaUnlock() unlock: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId?: string,
+    @SeaAuth() actor: SeaActor,
   ): Promise<GrantResultDto> {
-    return this.keys.grant(toSeaActor(user, requestId), unlock, userId, body.complaintId);
+    return this.keys.grant(actor, unlock, userId, body.complaintId);
   }
 
   /**
@@ -82,9 +83,8 @@ export class SeaKeysController {
   endorse(
     @IdParam('userId') userId: string,
     @SeaUnlock() unlock: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId?: string,
+    @SeaAuth() actor: SeaActor,
   ): Promise<EndorsementResultDto> {
-    return this.endorsements.endorse(toSeaActor(user, requestId), unlock, userId);
+    return this.endorsements.endorse(actor, unlock, userId);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Ip, Post, Query } from '@n
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '@amani/auth';
 import { questionnaire, Questionnaire, SeaIntakeService } from '@amani/domain/sea';
-import { StrictThrottle } from '../throttling/throttling';
+import { StrictThrottle } from '@amani/http';
 import {
   ComplainantMessageDto,
   ComplainantViewDto,
@@ -11,6 +11,7 @@ import {
   ReceiptDto,
   ReceiptIssuedDto,
   SubmitComplaintDto,
+  toSubmitCommand,
 } from './sea-public.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 
@@ -56,20 +57,4 @@ export class SeaPublicController {
   message(@Body() body: ComplainantMessageDto, @Ip() source: string): Promise<ComplainantViewDto> {
     return this.intake.sendMessage(body.receipt, body.body, source);
   }
-}
-
-export function toSubmitCommand(body: SubmitComplaintDto) {
-  return {
-    category: body.category,
-    entityType: body.entityType,
-    victimSex: body.victimSex,
-    victimAgeBand: body.victimAgeBand,
-    complainantIsVictim: body.complainantIsVictim,
-    dateBand: body.dateBand,
-    regionCode: body.regionCode || null,
-    narrative: body.narrative,
-    contact: body.contact?.trim() ? body.contact : null,
-    wantsAssistance: body.wantsAssistance,
-    language: body.language ?? 'en',
-  };
 }

@@ -143,3 +143,20 @@ export class ComplainantViewDto {
   @ApiProperty({ enum: SEA_LANGUAGES }) language: SeaLanguage;
   @ApiProperty({ type: [ComplainantMessageViewDto] }) messages: ComplainantMessageViewDto[];
 }
+
+/** The intake command from the public form (shared by the JSON API and the server-rendered report page). */
+export function toSubmitCommand(body: SubmitComplaintDto) {
+  return {
+    category: body.category,
+    entityType: body.entityType,
+    victimSex: body.victimSex,
+    victimAgeBand: body.victimAgeBand,
+    complainantIsVictim: body.complainantIsVictim,
+    dateBand: body.dateBand,
+    regionCode: body.regionCode || null,
+    narrative: body.narrative,
+    contact: body.contact?.trim() ? body.contact : null,
+    wantsAssistance: body.wantsAssistance,
+    language: body.language ?? 'en',
+  };
+}

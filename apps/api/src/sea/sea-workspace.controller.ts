@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { SeaAssistanceService, SeaWorkspaceService, toSeaActor } from '@amani/domain/sea';
+import { Roles } from '@amani/auth';
+import { SeaAssistanceService, SeaWorkspaceService } from '@amani/domain/sea';
 import { IdParam } from '../common/id-param';
 import { ApiSeaUnlock, SeaUnlock } from './sea-unlock.decorator';
 import {
@@ -18,6 +18,8 @@ import {
   WrittenBodyDto,
 } from './sea-workspace.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
+import type { SeaActor } from '@amani/domain/sea';
+import { SeaAuth } from '../common/actor.decorators';
 
 /** The PSEA focal point workspace. No other role reaches a complaint. */
 @ApiTags('sea (focal points)')
@@ -34,8 +36,8 @@ export class SeaWorkspaceController {
   @ApiOperation({ summary: 'List complaints' })
   @ApiProblems(409)
   @ApiOkResponse({ type: ComplaintPageDto, description: 'Coded fields only.' })
-  list(@Query() q: ComplaintListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintPageDto> {
-    return this.workspace.list(toSeaActor(user, requestId), { page: q.page, pageSize: q.pageSize, status: q.status });
+  list(@Query() q: ComplaintListQueryDto, @SeaAuth() actor: SeaActor): Promise<ComplaintPageDto> {
+    return this.workspace.list(actor, { page: q.page, pageSize: q.pageSize, status: q.status });
   }
 
   @Get(':id')
@@ -43,8 +45,8 @@ export class SeaWorkspaceController {
   @ApiProblems(409, 410, 423)
   @ApiSeaUnlock()
   @ApiOkResponse({ type: ComplaintDetailDto, description: '423 while your key is locked; 403 until a colleague grants you this complaint.' })
-  get(@IdParam() id: string, @SeaUnlock() unlock: string | undefined, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintDetailDto> {
-    return this.workspace.get(toSeaActor(user, requestId), id, unlock);
+  get(@IdParam() id: string, @SeaUnlock() unlock: string | undefined, @SeaAuth() actor: SeaActor): Promise<ComplaintDetailDto> {
+    return this.workspace.get(actor, id, unlock);
   }
 
   @Post(':id/messages')
@@ -56,10 +58,9 @@ export class SeaWorkspaceController {
     @IdParam() id: string,
     @Body() body: WrittenBodyDto,
     @SeaUnlock() unlock: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId?: string,
+    @SeaAuth() actor: SeaActor,
   ): Promise<ComplaintMessageDto> {
-    return this.workspace.reply(toSeaActor(user, requestId), id, unlock, body.body);
+    return this.workspace.reply(actor, id, unlock, body.body);
   }
 
   @Post(':id/notes')
@@ -71,10 +72,9 @@ export class SeaWorkspaceController {
     @IdParam() id: string,
     @Body() body: WrittenBodyDto,
     @SeaUnlock() unlock: string | undefined,
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId?: string,
+    @SeaAuth() actor: SeaActor,
   ): Promise<ComplaintNoteDto> {
-    return this.workspace.addNote(toSeaActor(user, requestId), id, unlock, body.body);
+    return this.workspace.addNote(actor, id, unlock, body.body);
   }
 
   @Post(':id/status')
@@ -82,8 +82,8 @@ export class SeaWorkspaceController {
   @ApiProblems(409, 410, 422, 423)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ComplaintSummaryDto })
-  status(@IdParam() id: string, @Body() body: StatusChangeDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintSummaryDto> {
-    return this.workspace.changeStatus(toSeaActor(user, requestId), id, body.to, body.outcome, body.coded);
+  status(@IdParam() id: string, @Body() body: StatusChangeDto, @SeaAuth() actor: SeaActor): Promise<ComplaintSummaryDto> {
+    return this.workspace.changeStatus(actor, id, body.to, body.outcome, body.coded);
   }
 
   @Post(':id/outcome')
@@ -91,8 +91,8 @@ export class SeaWorkspaceController {
   @ApiProblems(409, 410, 423)
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: ComplaintSummaryDto })
-  outcome(@IdParam() id: string, @Body() body: OutcomeDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ComplaintSummaryDto> {
-    return this.workspace.setOutcome(toSeaActor(user, requestId), id, body.outcome);
+  outcome(@IdParam() id: string, @Body() body: OutcomeDto, @SeaAuth() actor: SeaActor): Promise<ComplaintSummaryDto> {
+    return this.workspace.setOutcome(actor, id, body.outcome);
   }
 
   @Post(':id/assistance')
@@ -102,10 +102,9 @@ export class SeaWorkspaceController {
   requestAssistance(
     @IdParam() id: string,
     @Body() body: CreateAssistanceDto,
-    @CurrentUser() user: AuthUser,
-    @RequestId() requestId?: string,
+    @SeaAuth() actor: SeaActor,
   ): Promise<AssistanceRequestDto> {
-    return this.assistance.create(toSeaActor(user, requestId), id, {
+    return this.assistance.create(actor, id, {
       agencyId: body.agencyId,
       serviceType: body.serviceType,
       survivorName: body.survivorName,

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Equals, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { REGION_CODE_PATTERN } from '@amani/domain/cases';
-import { SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import {
   CONTACT_MAX,
   MESSAGE_MAX,
@@ -30,6 +30,7 @@ import {
 import { IsPlainText } from '../common/plain-text.validator';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsWrittenText } from './sea-validators';
+import { PageDto } from '../common/page.dto';
 
 export const SUMMARY_MAX = 2000;
 
@@ -154,12 +155,7 @@ export class ComplaintSummaryDto {
   @ApiProperty({ description: 'Whether your key can open this complaint.' }) hasAccess: boolean;
 }
 
-export class ComplaintPageDto {
-  @ApiProperty({ type: [ComplaintSummaryDto] }) items: ComplaintSummaryDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
-}
+export class ComplaintPageDto extends PageDto(ComplaintSummaryDto) {}
 
 export class ComplaintMessageDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
-import { ServicesDirectoryService } from '@amani/domain/services-directory';
+import { Roles } from '@amani/auth';
+import { DirectoryActor, ServicesDirectoryService } from '@amani/domain/services-directory';
+import { DirectoryAuth } from '../common/actor.decorators';
 import { IdParam } from '../common/id-param';
 import { CreateServiceDto, ServiceDto, ServiceListQueryDto, ServicePageDto, ServiceSearchQueryDto, UpdateServiceDto } from './services-directory.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
@@ -30,8 +31,8 @@ export class ServicesDirectoryController {
   @ApiOperation({ summary: 'List your service directory entries' })
   @Roles('supervisor', 'admin')
   @ApiOkResponse({ type: ServicePageDto, description: "A supervisor: their agency's entries; an administrator: every entry, or one agency's." })
-  list(@Query() query: ServiceListQueryDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ServicePageDto> {
-    return this.directory.list({ ...user, requestId }, query);
+  list(@Query() query: ServiceListQueryDto, @DirectoryAuth() actor: DirectoryActor): Promise<ServicePageDto> {
+    return this.directory.list(actor, query);
   }
 
   @Post()
@@ -39,8 +40,8 @@ export class ServicesDirectoryController {
   @ApiProblems(422)
   @Roles('supervisor', 'admin')
   @ApiCreatedResponse({ type: ServiceDto })
-  create(@Body() body: CreateServiceDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ServiceDto> {
-    return this.directory.create({ ...user, requestId }, body);
+  create(@Body() body: CreateServiceDto, @DirectoryAuth() actor: DirectoryActor): Promise<ServiceDto> {
+    return this.directory.create(actor, body);
   }
 
   @Patch(':id')
@@ -48,7 +49,7 @@ export class ServicesDirectoryController {
   @ApiProblems(409, 422)
   @Roles('supervisor', 'admin')
   @ApiOkResponse({ type: ServiceDto })
-  update(@IdParam() id: string, @Body() body: UpdateServiceDto, @CurrentUser() user: AuthUser, @RequestId() requestId?: string): Promise<ServiceDto> {
-    return this.directory.update({ ...user, requestId }, id, body);
+  update(@IdParam() id: string, @Body() body: UpdateServiceDto, @DirectoryAuth() actor: DirectoryActor): Promise<ServiceDto> {
+    return this.directory.update(actor, id, body);
   }
 }

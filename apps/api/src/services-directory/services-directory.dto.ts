@@ -14,12 +14,13 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { SERVICE_TYPES, ServiceType } from '@amani/domain';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { REGION_CODE_PATTERN } from '@amani/domain/cases';
 import { LANGUAGE_CODE_PATTERN, MAX_SERVICE_LANGUAGES, MAX_SERVICE_REGIONS } from '@amani/domain/services-directory';
 import { IsText } from '../cases/case-validators';
 import { IsPlainText } from '../common/plain-text.validator';
 import { PageQueryDto } from '../common/page-query.dto';
+import { PageDto } from '../common/page.dto';
 
 const REGION_MESSAGE = '$property must hold area codes: upper-case letters, digits, _ or -';
 const LANGUAGE_MESSAGE = '$property must hold ISO 639 language codes (2 or 3 lower-case letters)';
@@ -187,9 +188,4 @@ export class ServiceDto {
   @ApiProperty() version: number;
 }
 
-export class ServicePageDto {
-  @ApiProperty({ type: [ServiceDto] }) items: ServiceDto[];
-  @ApiProperty() page: number;
-  @ApiProperty() pageSize: number;
-  @ApiProperty() total: number;
-}
+export class ServicePageDto extends PageDto(ServiceDto) {}

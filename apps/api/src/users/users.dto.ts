@@ -11,10 +11,11 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ROLES, Role } from '@amani/domain';
+import { ROLES, Role } from '@amani/auth';
 import { USER_STATUSES, UserStatus } from '@amani/auth';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsPlainText } from '../common/plain-text.validator';
+import { PageDto } from '../common/page.dto';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'caseworker@agency.example' })
@@ -112,19 +113,7 @@ export class UserDto {
   version: number;
 }
 
-export class UserPageDto {
-  @ApiProperty({ type: [UserDto] })
-  items: UserDto[];
-
-  @ApiProperty()
-  page: number;
-
-  @ApiProperty()
-  pageSize: number;
-
-  @ApiProperty()
-  total: number;
-}
+export class UserPageDto extends PageDto(UserDto) {}
 
 export class InvitationDto {
   @ApiProperty({ type: UserDto })

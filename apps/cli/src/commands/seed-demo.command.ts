@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Command, CommandRunner } from 'nest-commander';
+import { LocationsService, ParsedLocation } from '@amani/domain/locations';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
 import { AgenciesService, InvitationsService, passwordPolicyViolation, UsersService } from '@amani/auth';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/domain';
-import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService, seedDemoCases } from '@amani/domain/cases';
-import { DemoReferralRoute, ReferralActor, ReferralsService, seedDemoReferrals, seedDemoServices } from '@amani/domain/referrals';
+import { AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService } from '@amani/domain/cases';
+import { ReferralActor, ReferralsService } from '@amani/domain/referrals';
 import { ServicesDirectoryService } from '@amani/domain/services-directory';
-import { SeaEndorsementsService, SeaIntakeService, SeaKeysService, seedDemoSea } from '@amani/domain/sea';
+import { SeaEndorsementsService, SeaIntakeService, SeaKeysService } from '@amani/domain/sea';
+import { seedDemoCases } from '../demo/demo-cases';
+import { seedDemoSea } from '../demo/demo-complaints';
+import { DemoReferralRoute, seedDemoReferrals, seedDemoServices } from '../demo/demo-referrals';
 
 interface DemoAgency {
   key: string;
@@ -50,6 +54,11 @@ const SEED_ONLY_STAFF: { role: 'caseworker' | 'provider'; agency: string; name: 
 
 const DEMO_CASE_COUNT = 200;
 const DEMO_REGIONS = ['DEMO-NORTH', 'DEMO-SOUTH'];
+const DEMO_LOCATIONS: ParsedLocation[] = [
+  { pCode: 'DEMO', adminLevel: 0, parentPCode: null, names: { en: 'Demo country', fr: 'Pays de démonstration', ar: 'بلد تجريبي', es: 'País de demostración' } },
+  { pCode: 'DEMO-NORTH', adminLevel: 1, parentPCode: 'DEMO', names: { en: 'North', fr: 'Nord', ar: 'الشمال', es: 'Norte' } },
+  { pCode: 'DEMO-SOUTH', adminLevel: 1, parentPCode: 'DEMO', names: { en: 'South', fr: 'Sud', ar: 'الجنوب', es: 'Sur' } },
+];
 
 export function demoEmail(role: Role): string {
   return `${role.replace(/_/g, '-')}@demo.amani.test`;
@@ -84,6 +93,7 @@ export class SeedDemoCommand extends CommandRunner {
     private readonly seaKeys: SeaKeysService,
     private readonly seaIntake: SeaIntakeService,
     private readonly seaEndorsements: SeaEndorsementsService,
+    private readonly locations: LocationsService,
   ) {
     super();
   }
@@ -97,6 +107,9 @@ export class SeedDemoCommand extends CommandRunner {
     const covered = new Set(DEMO_AGENCIES.flatMap((a) => a.serviceTypes));
     const missing = SERVICE_TYPES.filter((s) => !covered.has(s));
     if (missing.length || DEMO_USERS.length !== ROLES.length) throw new Error('demo data does not cover every service type and role');
+
+    // A demo gazetteer, so region codes are checked and have names as in a real deployment.
+    await this.locations.import(DEMO_LOCATIONS);
 
     const ctx = { actor: null, via: 'seed' };
     const agencyIds = new Map<string, string>();

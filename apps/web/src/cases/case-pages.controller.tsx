@@ -6,23 +6,16 @@ import type { CaseListQuery } from '@amani/domain/cases';
 import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
 import { sendPage } from '../common/send-page';
+import { actorFor, pageNumber, PAGE_SIZE, requestIdOf, UUID } from '../common/page-helpers';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
-import { requestIdOf } from '../sign-in/sign-in.controller';
 import { caseListPage, casePage, CaseFilters, FilterErrors } from '../views/cases';
 import { ReferralsService } from '@amani/domain/referrals';
 import { pageContext } from '../views/page';
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const PAGE_SIZE = 20;
 
 const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined => (typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : undefined);
 
-/** Page numbers from a query string: a positive integer, else the first page. */
-export function pageNumber(v: unknown): number {
-  const n = typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1;
-  return n >= 1 ? n : 1;
-}
 
 /** Cases of the caseworker's or supervisor's agency (the domain's scope decides which). */
 @Controller('cases')
@@ -98,8 +91,4 @@ export class CasePagesController {
     const referrals = await this.referrals.listForCase(actor, id, { page: 1, pageSize: 50 });
     return casePage(pageContext(session.lang, session), detail, session.userId, referrals.items, identifying);
   }
-}
-
-export function actorFor(session: WebSession): { id: string; role: WebSession['role']; agencyId: string | null } {
-  return { id: session.userId, role: session.role, agencyId: session.agencyId };
 }

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import type { WebSession } from '../session/web-session.service';
 import type { WebRequest } from './web-request';
 

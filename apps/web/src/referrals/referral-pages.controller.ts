@@ -6,9 +6,8 @@ import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
-import { actorFor, pageNumber, PAGE_SIZE, UUID } from '../cases/case-pages.controller';
+import { actorFor, pageNumber, PAGE_SIZE, requestIdOf, UUID } from '../common/page-helpers';
 import type { WebSession } from '../session/web-session.service';
-import { requestIdOf } from '../sign-in/sign-in.controller';
 import { CompleteForm, DeclineForm, inboxPage, referralPage, ReferralForms } from '../views/referrals';
 import { pageContext } from '../views/page';
 

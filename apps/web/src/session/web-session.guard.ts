@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import { PAGE_ACCESS, PAGE_ROLES, PageAccess } from '../common/decorators';
 import { PageForbidden, RedirectTo, RequestRefused } from '../common/page-errors';
 import { parseCookies, WebRequest } from '../common/web-request';

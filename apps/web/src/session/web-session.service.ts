@@ -4,8 +4,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '@amani/config';
-import type { Role } from '@amani/domain';
-import { MFA_REQUIRED_ROLES } from '@amani/domain';
+import type { Role } from '@amani/auth';
+import { MFA_REQUIRED_ROLES } from '@amani/auth';
 import { redisOptionsFromUrl } from '@amani/jobs';
 import type { WebLanguage } from '../i18n';
 

@@ -3,9 +3,10 @@ import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
 import { AuditService } from '@amani/audit';
-import { AccessClaims, AuthUser, InvalidCredentialsProblem, InvalidMfaCodeProblem, LoginService, MfaService, SessionService } from '@amani/auth';
-import { StrictThrottle } from '../../../api/src/throttling/throttling';
+import { AccessClaims, InvalidCredentialsProblem, InvalidMfaCodeProblem, LoginService, MfaService, SessionService } from '@amani/auth';
+import { StrictThrottle } from '@amani/http';
 import { AnyonePage, MfaPendingPage, Session } from '../common/decorators';
+import { actorOf, requestIdOf } from '../common/page-helpers';
 import { RedirectTo } from '../common/page-errors';
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
@@ -171,12 +172,4 @@ export class SignInController {
     setCookie(res, PRE_SESSION_COOKIE, token);
     return token;
   }
-}
-
-export function actorOf(session: WebSession): AuthUser {
-  return { id: session.userId, role: session.role, agencyId: session.agencyId, sessionId: session.sessionId };
-}
-
-export function requestIdOf(req: WebRequest): string | undefined {
-  return typeof req.id === 'string' ? req.id : undefined;
 }

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import { InlineStyle, pageCsp, styleSheet, Translate } from '@amani/html';
 import { direction, translate, WEB_LANGUAGES, WebLanguage, CATALOGUES } from '../i18n';
 import type { WebSession } from '../session/web-session.service';
@@ -43,6 +43,18 @@ dt{font-weight:600}
 dd{margin:0}
 .pager{display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
 .qr{background:#fff;padding:0.5rem;display:inline-block;border:1px solid #ccc}
+table.figures{border-collapse:collapse;background:#fff;margin:0.5rem 0;font-variant-numeric:tabular-nums}
+table.figures th,table.figures td{border:1px solid #999;padding:0.25rem 0.5rem;text-align:end}
+table.figures th[scope=row],table.figures thead th{text-align:start;background:#eef0f2;overflow-wrap:anywhere;min-width:4.5rem}
+table.figures caption{text-align:start;font-weight:600;padding:0.25rem 0}
+table.figures .total{font-weight:700}
+.scroll{overflow-x:auto;max-width:100%}
+.hidden-cell{color:#6b3f00;background:#fff4d6}
+.up{color:#0b5a1e}
+.down{color:#8a0000}
+figure{margin:0.5rem 0;background:#fff;border:1px solid #ccc;border-radius:6px;padding:0.5rem;overflow-x:auto}
+figure svg{max-width:100%;height:auto}
+@media (max-width:30rem){dl.stack{grid-template-columns:1fr}dl.stack dd{margin-bottom:0.4rem}}
 .secret{font:700 1.1rem ui-monospace,Menlo,Consolas,monospace;word-break:break-all;background:#fff;padding:0.5rem;border:2px dashed #0b4f8a}
 `);
 
@@ -66,13 +78,17 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
   supervisor: [
     { href: '/', key: 'app.home' },
     { href: '/cases', key: 'app.cases' },
+    { href: '/reports', key: 'app.reports' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
     { href: '/referrals/incoming', key: 'app.incoming' },
   ],
   admin: [{ href: '/', key: 'app.home' }],
-  protection_officer: [{ href: '/', key: 'app.home' }],
+  protection_officer: [
+    { href: '/', key: 'app.home' },
+    { href: '/reports', key: 'app.reports' },
+  ],
   psea_focal_point: [{ href: '/', key: 'app.home' }],
 };
 
@@ -85,7 +101,7 @@ export function Csrf({ token }: { token: string }) {
 }
 
 /** Every console page: skip link, the "leave quickly" control first, menu, language. */
-export function Page(props: { ctx: PageContext; title: string; children: ComponentChildren; languagePath?: string }) {
+export function Page(props: { ctx: PageContext; title: string; children: ComponentChildren; languagePath?: string; refreshSeconds?: number }) {
   const { ctx, title } = props;
   const { t, lang, session } = ctx;
   const full = session?.stage === 'full';
@@ -96,6 +112,8 @@ export function Page(props: { ctx: PageContext; title: string; children: Compone
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="same-origin" />
         <meta name="robots" content="noindex, nofollow" />
+        {/* A page waiting for background work reloads itself: no script needed. */}
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <title>{`${title} — ${t('app.name')}`}</title>
         <InlineStyle sheet={SHEET} />
       </head>

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '@amani/audit';
-import { Agency, AgencyType, ServiceType } from '@amani/domain';
+import { ServiceType } from '@amani/auth';
+import { Agency, AgencyType } from './agency.entity';
 import { ConflictProblem, NotFoundProblem, ValidationProblem } from '@amani/http';
 import type { ActorContext } from '../users/users.service';
 import type { Page } from '../users/user-view';

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditService } from '@amani/audit';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import { AuthenticatedRequest } from '../auth-user';
 import { IS_PUBLIC_KEY, ROLES_KEY } from '../auth.decorators';
 import { ForbiddenProblem, UnauthenticatedProblem } from '../auth.exceptions';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 
 /** A successful password login, as login hooks see it. The password is only ever in memory. */
 export interface PasswordLoginEvent {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AuditService } from '@amani/audit';
-import { MFA_REQUIRED_ROLES, Role } from '@amani/domain';
+import { MFA_REQUIRED_ROLES, Role } from '@amani/auth';
 import type { AccessClaims } from '../auth-user';
 import { InvalidCredentialsProblem } from '../auth.exceptions';
 import { PasswordHasher } from '../passwords/password-hasher.service';

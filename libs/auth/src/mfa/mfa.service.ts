@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { EnvelopeCrypto, SystemContext } from '@amani/crypto';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import { ConflictProblem } from '@amani/http';
 import type { AuthUser } from '../auth-user';
 import { InvalidMfaCodeProblem, UnauthenticatedProblem } from '../auth.exceptions';

@@ -4,7 +4,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { AppConfig, InjectConfig } from '@amani/config';
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import type { AccessClaims, SessionStage } from '../auth-user';
 import { InvalidRefreshTokenProblem, RefreshTokenReusedProblem } from '../auth.exceptions';
 import { returnedRows } from '../sql';

@@ -4,7 +4,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { TransactionHost } from '@amani/database';
-import { APPROVAL_REQUIRED_ROLES, Role } from '@amani/domain';
+import { APPROVAL_REQUIRED_ROLES, Role } from '@amani/auth';
 import { ConflictProblem, NotFoundProblem } from '@amani/http';
 import type { AuthUser } from '../auth-user';
 import { InvalidInvitationProblem, NotAnApproverProblem } from '../auth.exceptions';

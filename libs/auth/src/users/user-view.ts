@@ -1,4 +1,4 @@
-import type { Role } from '@amani/domain';
+import type { Role } from '@amani/auth';
 import type { User, UserStatus } from './user.entity';
 
 /** What the API shows of a staff account: never the hash, the TOTP secret or counters. */
@@ -32,9 +32,4 @@ export function toUserView(u: User): UserView {
   };
 }
 
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type { Page } from '@amani/http';

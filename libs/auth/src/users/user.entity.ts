@@ -10,7 +10,8 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
-import { Agency, Role } from '@amani/domain';
+import { Role } from '@amani/auth';
+import { Agency } from '@amani/auth';
 
 /**
  * `invited`: an invitation is outstanding (no password yet, or credentials were reset).

@@ -9,8 +9,8 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { SERVICE_TYPES, ServiceType } from '../roles';
+import { User } from '@amani/auth';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { ACTION_PLAN_STATUSES, ActionPlanStatus, GOAL_STATUSES, GoalStatus, NEED_AREAS, NeedArea, sqlIn } from './case-codes';
 import { Case } from './case.entity';
 

@@ -1,4 +1,4 @@
-import type { Role } from '../roles';
+import type { Role } from '@amani/auth';
 import { CaseForbiddenProblem } from './case-errors';
 
 /** Who is acting on the case store: a caseworker or supervisor of one agency. */

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import { APPROVAL_KINDS, APPROVAL_STATUSES, ApprovalKind, ApprovalStatus, CLOSURE_REASONS, ClosureReason, sqlIn } from './case-codes';
 import { Case } from './case.entity';
 

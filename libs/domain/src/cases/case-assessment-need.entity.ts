@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import { NEED_AREAS, NEED_LEVELS, NeedArea, NeedLevel, sqlIn } from './case-codes';
 import { Case } from './case.entity';
 

@@ -1,5 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import { Case } from './case.entity';
 
 /**

@@ -55,9 +55,8 @@ export const VULNERABILITIES = [
 ] as const;
 export type Vulnerability = (typeof VULNERABILITIES)[number];
 
-/** Administrative area code (ISO 3166-2 or OCHA P-code): upper-case letters, digits, '-' or '_'. */
-export const REGION_CODE_PATTERN = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
-export const REGION_CODE_SQL_PATTERN = '^[A-Z0-9][A-Z0-9_-]{0,31}$';
+// Region codes are the gazetteer's P-codes: their format lives with it.
+export { REGION_CODE_PATTERN, REGION_CODE_SQL_PATTERN } from '@amani/domain/locations';
 
 /** GBVIMS types, in the classification tool's order of precedence. */
 export const GBV_TYPES = [

@@ -1,4 +1,4 @@
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 import type {
   ActionPlanStatus,
   ApprovalDecision,

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { Agency } from '../agencies/agency.entity';
-import { SERVICE_TYPES, ServiceType } from '../roles';
+import { User } from '@amani/auth';
+import { Agency } from '@amani/auth';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import {
   CONSENT_GIVERS,
   CONSENT_PURPOSES,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
-import type { ServiceType } from '../roles';
+import { Agency } from '@amani/auth';
+import type { ServiceType } from '@amani/auth';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { CreateConsentCommand } from './case-commands';

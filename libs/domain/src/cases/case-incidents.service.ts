@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { LocationsService } from '@amani/domain/locations';
 import { ValidationProblem } from '@amani/http';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
@@ -29,6 +30,7 @@ export class CaseIncidentsService {
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
     private readonly projection: ReportingProjection,
+    private readonly locations: LocationsService,
   ) {}
 
   create(actor: CaseActor, caseId: string, cmd: CreateIncidentCommand): Promise<IncidentView> {
@@ -38,6 +40,7 @@ export class CaseIncidentsService {
       this.tx.run(async (em) => {
         const c = await this.scope.load(em, actor, caseId);
         if (c.stage === 'closed') throw new CaseClosedProblem();
+        await this.locations.assertKnown('regionCode', cmd.regionCode);
         const reportDate = cmd.reportDate ?? todayUtc();
         this.checkDates(cmd.incidentDate, reportDate, cmd.reportDate !== undefined && cmd.reportDate !== null);
         const gbvType = classifyIncident(cmd.answers);

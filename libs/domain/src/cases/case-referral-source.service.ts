@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UnprocessableProblem } from '@amani/http';
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { GbvType, ShareableField } from './case-codes';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import { Case } from './case.entity';
 
 /** A case explicitly shared with a colleague of the same agency (need to know). */

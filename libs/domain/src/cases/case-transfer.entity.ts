@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, VersionColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { Agency } from '../agencies/agency.entity';
+import { User } from '@amani/auth';
+import { Agency } from '@amani/auth';
 import { sqlIn, TRANSFER_STATUSES, TransferStatus } from './case-codes';
 import { CaseConsent } from './case-consent.entity';
 import { Case } from './case.entity';

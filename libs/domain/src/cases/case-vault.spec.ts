@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BlindIndexService, EnvelopeCrypto, IntegrityError, loadSodium, StaticMasterKeyProvider } from '@amani/crypto';
-import { testAppConfig } from '@amani/crypto/testing/test-app-config';
+import { testAppConfig } from '@amani/testing/test-app-config';
 import { CaseIntegrityError } from './case-errors';
 import { isContactDetails, isStringArray } from './case-mapper';
 import { CaseKeyHandle, CaseVault } from './case-vault';

@@ -1,4 +1,5 @@
-import type { ServiceType } from '../roles';
+import type { ServiceType } from '@amani/auth';
+import type { KeysetPage } from '@amani/http';
 import type {
   ActionPlanStatus,
   TransferStatus,
@@ -84,16 +85,8 @@ export interface CaseDetailView extends CaseSummaryView, CaseIdentifyingFields {
   createdById: string;
 }
 
-export interface CasePage {
-  items: CaseSummaryView[];
-  page: number;
-  pageSize: number;
-  /** Matching cases counted up to CASE_TOTAL_CAP; totalCapped when there are more. */
-  total: number;
-  totalCapped: boolean;
-  /** The cursor of the next page, or null on the last one. */
-  nextCursor: string | null;
-}
+/** Matching cases counted up to CASE_TOTAL_CAP (totalCapped when there are more); nextCursor for the next page. */
+export type CasePage = KeysetPage<CaseSummaryView>;
 
 export interface PerpetratorView {
   count: PerpetratorCount;
@@ -200,12 +193,7 @@ export interface ShareView {
   createdAt: Date;
 }
 
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type { Page } from '@amani/http';
 
 export interface AssessmentNeedView {
   area: NeedArea;

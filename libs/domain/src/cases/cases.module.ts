@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LocationsModule } from '@amani/domain/locations';
 import { CaseActionPlanService } from './case-action-plan.service';
 import { CaseAttachmentsService } from './case-attachments.service';
 import { CaseTransfersService } from './case-transfers.service';
@@ -12,6 +14,7 @@ import { CaseReferralSource } from './case-referral-source.service';
 import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
 import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
+import { CASES_ENTITIES } from './cases.entities';
 import { CasesService } from './cases.service';
 import { ReportingProjection } from './reporting-projection';
 
@@ -21,6 +24,7 @@ import { ReportingProjection } from './reporting-projection';
  * case fields.
  */
 @Module({
+  imports: [TypeOrmModule.forFeature(CASES_ENTITIES), LocationsModule],
   providers: [
     CaseVault,
     CaseScope,

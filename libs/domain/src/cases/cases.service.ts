@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { LocationsService } from '@amani/domain/locations';
 import { EntityManager } from 'typeorm';
 import { normalise } from '@amani/crypto';
 import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { AssignCaseCommand, CaseListQuery, ChangeStageCommand, CreateCaseCommand, ReopenCaseCommand, UpdateCaseCommand } from './case-commands';
@@ -53,6 +54,7 @@ export class CasesService {
     private readonly scope: CaseScope,
     private readonly auditor: CaseAuditor,
     private readonly projection: ReportingProjection,
+    private readonly locations: LocationsService,
   ) {}
 
   /**
@@ -66,6 +68,7 @@ export class CasesService {
     const target: CaseAuditTarget = { action: 'case.create', targetType: 'case', targetId: id };
     return this.auditor.run(actor, target, async () => {
       const em = this.tx.manager;
+      await this.locations.assertKnown('regionCode', cmd.regionCode);
       const assignee = await this.resolveNewCaseAssignee(em, actor, cmd.assignedCaseworkerId ?? null);
       const key = this.vault.newKey(id, actor.agencyId);
       try {
@@ -226,6 +229,7 @@ export class CasesService {
         const c = await this.scope.load(em, actor, caseId);
         if (c.version !== cmd.version) throw new StaleVersionProblem();
         if (c.stage === 'closed') throw new CaseClosedProblem();
+        await this.locations.assertKnown('regionCode', cmd.regionCode);
         return this.vault.withKey(em, c, async (key) => {
           const sets = this.updateSets(key, caseId, cmd);
           const changed = Object.keys(sets).length;

@@ -1,8 +1,8 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { sqlIn } from '../cases/case-codes';
-import { Case } from '../cases/case.entity';
-import { SERVICE_TYPES, ServiceType } from '../roles';
+import { User } from '@amani/auth';
+import { sqlIn } from '@amani/domain/cases';
+import { Case } from '@amani/domain/cases';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { SERVICE_OUTCOMES, ServiceOutcome } from './referral-codes';
 import { Referral } from './referral.entity';
 

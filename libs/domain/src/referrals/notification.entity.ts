@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { sqlIn } from '../cases/case-codes';
-import { Case } from '../cases/case.entity';
+import { User } from '@amani/auth';
+import { sqlIn } from '@amani/domain/cases';
+import { Case } from '@amani/domain/cases';
 import { NOTIFICATION_KINDS, NOTIFICATION_TARGETS, NotificationKind, NotificationTarget } from './referral-codes';
 import { Referral } from './referral.entity';
 

@@ -1,5 +1,5 @@
-import type { CaseActor } from '../cases/case-actor';
-import type { Role } from '../roles';
+import type { CaseActor } from '@amani/domain/cases';
+import type { Role } from '@amani/auth';
 import { ReferralForbiddenProblem } from './referral-errors';
 
 /** Who acts on a referral: the referring side (caseworker, supervisor) or the receiving provider. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditActor, AuditService, AuditTarget, FailureVerdict, OperationAuditor } from '@amani/audit';
 import { NotFoundProblem } from '@amani/http';
-import { caseFailureVerdict } from '../cases/case-auditor';
+import { caseFailureVerdict } from '@amani/domain/cases';
 import { PacketDestroyedError, PacketGoneProblem, ReferralNotVisibleError } from './referral-errors';
 
 export type ReferralAuditTarget = AuditTarget<'case' | 'referral'>;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { CaseKey } from '../cases/case-key.entity';
+import { CaseKey } from '@amani/domain/cases';
 import { Referral } from './referral.entity';
 
 /**

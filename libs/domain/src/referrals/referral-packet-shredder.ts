@@ -1,10 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
-import { ConsentWithdrawalHooks, ConsentWithdrawnEvent } from '../cases/consent-withdrawal-hooks';
+import { TransactionHost } from '@amani/database';
+import type { EntityManager } from 'typeorm';
+import { ConsentWithdrawalHooks, ConsentWithdrawnEvent } from '@amani/domain/cases';
 import type { PacketDestroyReason } from './referral-codes';
 import { AuditActor, ReferralAuditor } from './referral-auditor';
-import { ReferralPacketKey } from './referral-keys.entity';
-import { Referral } from './referral.entity';
+import { ReferralsRepository } from './referrals.repository';
 
 /**
  * Crypto-shreds referral packets: deletes the packet's wrapped key (and its ciphertext) so no
@@ -17,33 +17,29 @@ export class ReferralPacketShredder implements OnModuleInit {
   constructor(
     private readonly hooks: ConsentWithdrawalHooks,
     private readonly auditor: ReferralAuditor,
+    private readonly repo: ReferralsRepository,
   ) {}
 
   onModuleInit(): void {
     this.hooks.register((em, event) => this.onConsentWithdrawn(em, event));
   }
 
+  /**
+   * Runs inside the withdrawing transaction: the hooks are notified from within its
+   * TransactionHost.run, so the repository (on TransactionHost.manager) joins it; `em` is that
+   * same transaction's manager, passed on to the audit so the event commits with it.
+   */
   async onConsentWithdrawn(em: EntityManager, event: ConsentWithdrawnEvent): Promise<void> {
     if (event.purpose !== 'referral') return;
-    const live = await em.find(Referral, {
-      select: { id: true, caseId: true },
-      where: { consentId: event.consentId, packetDestroyedAt: IsNull() },
-      order: { id: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
-    for (const r of live) await this.destroy(em, event.actor, r, 'consent_withdrawn');
+    for (const r of await this.repo.livePacketsUnderConsent(event.consentId)) await this.destroy(event.actor, r, 'consent_withdrawn', em);
   }
 
-  /** Idempotent; audits only the call that actually destroyed the packet. */
-  async destroy(em: EntityManager, actor: AuditActor, r: Pick<Referral, 'id' | 'caseId'>, reason: PacketDestroyReason): Promise<boolean> {
-    await em.delete(ReferralPacketKey, { referralId: r.id });
-    const result = await em
-      .createQueryBuilder()
-      .update(Referral)
-      .set({ packet: null, packetDestroyedAt: () => 'now()', packetDestroyedReason: reason })
-      .where('id = :id AND packet_destroyed_at IS NULL', { id: r.id })
-      .execute();
-    if (result.affected !== 1) return false;
+  /**
+   * Idempotent; audits only the call that actually destroyed the packet. Call it inside a
+   * transaction (TransactionHost.run): the audit event commits with the destruction.
+   */
+  async destroy(actor: AuditActor, r: { id: string; caseId: string }, reason: PacketDestroyReason, em: EntityManager | undefined = TransactionHost.active()): Promise<boolean> {
+    if (!(await this.repo.destroyPacket(r.id, reason))) return false;
     await this.auditor.success(actor, { action: 'referral.packet.destroy', targetType: 'referral', targetId: r.id }, { reason, case: r.caseId }, em);
     return true;
   }

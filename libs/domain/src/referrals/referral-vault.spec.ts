@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopeCrypto, IntegrityError, loadSodium, StaticMasterKeyProvider } from '@amani/crypto';
-import { testAppConfig } from '@amani/crypto/testing/test-app-config';
+import { testAppConfig } from '@amani/testing/test-app-config';
 import { ReferralKeyHandle, referralKeyContext, ReferralVault } from './referral-vault';
 
 describe('ReferralVault', () => {

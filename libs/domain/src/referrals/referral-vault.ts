@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { EnvelopeCrypto, FieldContext, IntegrityError } from '@amani/crypto';
-import type { ReferralFieldValues } from '../cases/case-referral-source.service';
-import { ReferralKey, ReferralPacketKey } from './referral-keys.entity';
+import type { ReferralFieldValues } from '@amani/domain/cases';
 
 export type ReferralKeyKind = 'packet' | 'record';
 
@@ -12,6 +10,39 @@ const KEY_PURPOSE: Record<ReferralKeyKind, string> = { packet: 'referral_packet'
 export function referralKeyContext(referralId: string, kind: ReferralKeyKind): { keyId: string; purpose: string } {
   return { keyId: referralId, purpose: KEY_PURPOSE[kind] };
 }
+
+/**
+ * Every encrypted column of the referral aggregate, once: which of the referral's two keys
+ * seals it, the agency its ciphertext is bound to, and whether it holds JSON. Each ciphertext
+ * is bound to (table, column, row id, agency, key version 1). The repository seals rows on
+ * insert and opens them on read through this map only.
+ */
+export const REFERRAL_SEALED_FIELDS = {
+  referrals: {
+    overrideReason: { column: 'override_reason', key: 'record', agency: 'referringAgencyId', json: false },
+    packet: { column: 'packet', key: 'packet', agency: 'recipientAgencyId', json: true },
+  },
+  referral_notes: {
+    body: { column: 'body', key: 'record', agency: 'authorAgencyId', json: false },
+  },
+} as const satisfies Record<string, Record<string, SealedField>>;
+
+interface SealedField {
+  column: string;
+  key: ReferralKeyKind;
+  /** The row's property holding the agency the ciphertext is bound to. */
+  agency: string;
+  json: boolean;
+}
+
+export type ReferralSealedTable = keyof typeof REFERRAL_SEALED_FIELDS;
+export type ReferralSealedField<T extends ReferralSealedTable> = keyof (typeof REFERRAL_SEALED_FIELDS)[T] & string;
+/** The properties a row must carry to seal or open its fields: its id and its binding agencies. */
+type Binding<T extends ReferralSealedTable> = { id: string } & Record<
+  { [F in ReferralSealedField<T>]: (typeof REFERRAL_SEALED_FIELDS)[T][F] extends { agency: infer A extends string } ? A : never }[ReferralSealedField<T>],
+  string
+>;
+export type ReferralKeys = Partial<Record<ReferralKeyKind, ReferralKeyHandle | null>>;
 
 /** An unwrapped referral key, for one operation; dispose() zeroes it. */
 export class ReferralKeyHandle {
@@ -35,17 +66,15 @@ export class ReferralVault {
     return new ReferralKeyHandle(referralId, kind, this.envelope.generateDataKey());
   }
 
-  async saveKey(em: EntityManager, key: ReferralKeyHandle, caseId: string): Promise<void> {
+  /** The key wrapped by the KEK under its context, to store. */
+  wrap(key: ReferralKeyHandle): { wrappedDek: Buffer; kekVersion: number } {
     const wrapped = this.envelope.wrapDataKey(key.dek, referralKeyContext(key.referralId, key.kind));
-    const row = { referralId: key.referralId, caseId, wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion };
-    await em.insert(key.kind === 'packet' ? ReferralPacketKey : ReferralKey, row);
+    return { wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion };
   }
 
-  /** The key, or null when it was destroyed (the packet or the whole case was shredded). */
-  async openKey(em: EntityManager, referralId: string, kind: ReferralKeyKind): Promise<ReferralKeyHandle | null> {
-    const row = await em.findOne(kind === 'packet' ? ReferralPacketKey : ReferralKey, { where: { referralId } });
-    if (!row) return null;
-    const dek = this.envelope.unwrapDataKey({ wrapped: row.wrappedDek, kekVersion: row.kekVersion }, referralKeyContext(referralId, kind));
+  /** A stored wrapped key, unwrapped for one operation. */
+  unwrap(referralId: string, kind: ReferralKeyKind, stored: { wrappedDek: Buffer; kekVersion: number }): ReferralKeyHandle {
+    const dek = this.envelope.unwrapDataKey({ wrapped: stored.wrappedDek, kekVersion: stored.kekVersion }, referralKeyContext(referralId, kind));
     return new ReferralKeyHandle(referralId, kind, dek);
   }
 
@@ -53,33 +82,79 @@ export class ReferralVault {
     key?.dek.fill(0);
   }
 
+  /**
+   * Seals the given plaintext fields of a row of `table` as the map says: each under its key,
+   * bound to its column, the row id and its agency. Null stays null; an absent field stays absent.
+   */
+  sealRow<T extends ReferralSealedTable>(
+    table: T,
+    keys: ReferralKeys,
+    row: Binding<T>,
+    plain: Partial<Record<ReferralSealedField<T>, string | object | null>>,
+  ): Partial<Record<ReferralSealedField<T>, Buffer | null>> {
+    const out: Partial<Record<ReferralSealedField<T>, Buffer | null>> = {};
+    for (const field of Object.keys(plain) as ReferralSealedField<T>[]) {
+      const value = plain[field];
+      if (value === undefined) continue;
+      const spec = sealedField(table, field);
+      if (value === null) {
+        out[field] = null;
+        continue;
+      }
+      const key = this.keyFor(keys, spec.key);
+      const text = spec.json ? JSON.stringify(value) : (value as string);
+      out[field] = this.envelope.encryptField(key.dek, text, this.context(key, table, spec.column, row.id, agencyOf(row, spec)));
+    }
+    return out;
+  }
+
+  /** Opens the given ciphertext fields of a row of `table` (the inverse of sealRow). */
+  openRow<T extends ReferralSealedTable>(
+    table: T,
+    keys: ReferralKeys,
+    row: Binding<T>,
+    sealed: Partial<Record<ReferralSealedField<T>, Buffer | null>>,
+  ): Partial<Record<ReferralSealedField<T>, string | object | null>> {
+    const out: Partial<Record<ReferralSealedField<T>, string | object | null>> = {};
+    for (const field of Object.keys(sealed) as ReferralSealedField<T>[]) {
+      const ciphertext = sealed[field];
+      if (ciphertext === undefined) continue;
+      if (ciphertext === null) {
+        out[field] = null;
+        continue;
+      }
+      const spec = sealedField(table, field);
+      const key = this.keyFor(keys, spec.key);
+      const text = this.envelope.decryptFieldText(key.dek, ciphertext, this.context(key, table, spec.column, row.id, agencyOf(row, spec)));
+      out[field] = spec.json ? parseObject(text) : text;
+    }
+    return out;
+  }
+
   sealPacket(key: ReferralKeyHandle, recipientAgencyId: string, fields: ReferralFieldValues): Buffer {
-    this.expect(key, 'packet');
-    return this.envelope.encryptField(key.dek, JSON.stringify(fields), this.context(key, 'referrals', 'packet', key.referralId, recipientAgencyId));
+    return this.sealRow('referrals', { packet: key }, { id: key.referralId, referringAgencyId: '', recipientAgencyId }, { packet: fields }).packet!;
   }
 
   openPacket(key: ReferralKeyHandle, recipientAgencyId: string, ciphertext: Buffer): ReferralFieldValues {
-    this.expect(key, 'packet');
-    const text = this.envelope.decryptFieldText(key.dek, ciphertext, this.context(key, 'referrals', 'packet', key.referralId, recipientAgencyId));
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new IntegrityError('malformed');
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IntegrityError('malformed');
-    return value;
+    return this.openRow('referrals', { packet: key }, { id: key.referralId, referringAgencyId: '', recipientAgencyId }, { packet: ciphertext }).packet as ReferralFieldValues;
   }
 
-  /** Record-key text: table/column/row/agency name where it lives. */
-  seal(key: ReferralKeyHandle, table: 'referrals' | 'referral_notes', column: string, rowId: string, agencyId: string, text: string): Buffer {
+  /** Record-key text of one column named in the map. */
+  seal(key: ReferralKeyHandle, table: ReferralSealedTable, column: string, rowId: string, agencyId: string, text: string): Buffer {
     this.expect(key, 'record');
     return this.envelope.encryptField(key.dek, text, this.context(key, table, column, rowId, agencyId));
   }
 
-  open(key: ReferralKeyHandle, table: 'referrals' | 'referral_notes', column: string, rowId: string, agencyId: string, ciphertext: Buffer): string {
+  open(key: ReferralKeyHandle, table: ReferralSealedTable, column: string, rowId: string, agencyId: string, ciphertext: Buffer): string {
     this.expect(key, 'record');
     return this.envelope.decryptFieldText(key.dek, ciphertext, this.context(key, table, column, rowId, agencyId));
+  }
+
+  private keyFor(keys: ReferralKeys, kind: ReferralKeyKind): ReferralKeyHandle {
+    const key = keys[kind];
+    if (!key) throw new TypeError(`a ${kind} key is required`);
+    this.expect(key, kind);
+    return key;
   }
 
   private expect(key: ReferralKeyHandle, kind: ReferralKeyKind): void {
@@ -89,4 +164,27 @@ export class ReferralVault {
   private context(_key: ReferralKeyHandle, table: string, column: string, rowId: string, agencyId: string): FieldContext {
     return { table, column, rowId, agencyId, keyVersion: 1 };
   }
+}
+
+function sealedField(table: ReferralSealedTable, field: string): SealedField {
+  const spec = (REFERRAL_SEALED_FIELDS[table] as Record<string, SealedField>)[field];
+  if (!spec) throw new TypeError(`${table}.${field} is not a sealed field`);
+  return spec;
+}
+
+function agencyOf(row: object, spec: SealedField): string {
+  const agency = (row as Record<string, unknown>)[spec.agency];
+  if (typeof agency !== 'string') throw new TypeError(`the row's ${spec.agency} is required`);
+  return agency;
+}
+
+function parseObject(text: string): object {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new IntegrityError('malformed');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IntegrityError('malformed');
+  return value;
 }

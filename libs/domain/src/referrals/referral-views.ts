@@ -1,8 +1,9 @@
-import type { ShareableField } from '../cases/case-codes';
-import type { ReferralFieldValues } from '../cases/case-referral-source.service';
-import type { ServiceType } from '../roles';
+import type { ShareableField } from '@amani/domain/cases';
+import type { ReferralFieldValues } from '@amani/domain/cases';
+import type { ServiceType } from '@amani/auth';
 import type { DeclineReason, NotificationKind, NotificationTarget, PacketDestroyReason, ReferralState, ServiceOutcome } from './referral-codes';
 import type { Referral } from './referral.entity';
+import type { Page } from '@amani/http';
 
 /** Coded facts of a referral; never a survivor's data. */
 export interface ReferralView {
@@ -56,12 +57,7 @@ export interface ReferralPacketView {
   fields: ReferralFieldValues;
 }
 
-export interface ReferralPage {
-  items: ReferralView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ReferralPage = Page<ReferralView>;
 
 export interface ServiceRecordView {
   serviceType: ServiceType;
@@ -85,7 +81,7 @@ export interface NotificationView {
   readAt: Date | null;
 }
 
-export function toReferralView(r: Referral, side: 'referrer' | 'recipient'): ReferralView {
+export function toReferralView(r: Omit<Referral, 'packet' | 'overrideReason'>, side: 'referrer' | 'recipient'): ReferralView {
   const referrer = side === 'referrer';
   return {
     id: r.id,

@@ -1,11 +1,11 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { Agency } from '../agencies/agency.entity';
-import { SHAREABLE_FIELDS, ShareableField, sqlArrayWithin, sqlIn } from '../cases/case-codes';
-import { CaseConsent } from '../cases/case-consent.entity';
-import { Case } from '../cases/case.entity';
-import { SERVICE_TYPES, ServiceType } from '../roles';
-import { ServiceOffering } from '../services-directory/service-offering.entity';
+import { User } from '@amani/auth';
+import { Agency } from '@amani/auth';
+import { SHAREABLE_FIELDS, ShareableField, sqlArrayWithin, sqlIn } from '@amani/domain/cases';
+import { CaseConsent } from '@amani/domain/cases';
+import { Case } from '@amani/domain/cases';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
+import { ServiceOffering } from '@amani/domain/services-directory';
 import {
   DECLINE_REASONS,
   DeclineReason,

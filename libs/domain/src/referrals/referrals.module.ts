@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
-import { CasesModule } from '../cases/cases.module';
-import { ServicesDirectoryModule } from '../services-directory/services-directory.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CasesModule } from '@amani/domain/cases';
+import { ServicesDirectoryModule } from '@amani/domain/services-directory';
+import { NotificationsRepository, TypeOrmNotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { ReferralAuditor } from './referral-auditor';
 import { ReferralPacketShredder } from './referral-packet-shredder';
 import { ReferralVault } from './referral-vault';
+import { REFERRALS_ENTITIES } from './referrals.entities';
+import { ReferralsRepository, TypeOrmReferralsRepository } from './referrals.repository';
 import { ReferralsService } from './referrals.service';
 
 /**
@@ -13,8 +17,16 @@ import { ReferralsService } from './referrals.service';
  * private to this module.
  */
 @Module({
-  imports: [CasesModule, ServicesDirectoryModule],
-  providers: [ReferralVault, ReferralAuditor, ReferralPacketShredder, ReferralsService, NotificationsService],
+  imports: [TypeOrmModule.forFeature(REFERRALS_ENTITIES), CasesModule, ServicesDirectoryModule],
+  providers: [
+    ReferralVault,
+    { provide: ReferralsRepository, useClass: TypeOrmReferralsRepository },
+    { provide: NotificationsRepository, useClass: TypeOrmNotificationsRepository },
+    ReferralAuditor,
+    ReferralPacketShredder,
+    ReferralsService,
+    NotificationsService,
+  ],
   exports: [ReferralsService, NotificationsService, ServicesDirectoryModule],
 })
 export class ReferralsModule {}

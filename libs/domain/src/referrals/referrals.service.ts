@@ -1,17 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, Not } from 'typeorm';
+import { TransactionHost } from '@amani/database';
 import { UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
-import type { CaseActor } from '../cases/case-actor';
-import { CaseConsent } from '../cases/case-consent.entity';
-import { CaseConsentsService } from '../cases/case-consents.service';
-import { CaseClosedProblem, CaseShreddedError } from '../cases/case-errors';
-import { CaseReferralSource, ReferralFieldValues } from '../cases/case-referral-source.service';
-import { CaseScope } from '../cases/case-scope';
-import { Case } from '../cases/case.entity';
-import { ServicesDirectoryService } from '../services-directory/services-directory.service';
-import { CaseServiceRecord } from './case-service-record.entity';
+import type { CaseActor } from '@amani/domain/cases';
+import { CaseClosedProblem, CaseShreddedError } from '@amani/domain/cases';
+import type { ReferralFieldValues } from '@amani/domain/cases';
+import { ServicesDirectoryService } from '@amani/domain/services-directory';
 import { isReferrer, ReferralActor } from './referral-actor';
 import { ReferralAuditor, ReferralAuditTarget } from './referral-auditor';
 import {
@@ -20,13 +13,10 @@ import {
   FOLLOW_UP_MIN_MS,
   nextReferralState,
   ReferralAction,
-  ServiceOutcome,
 } from './referral-codes';
 import type { CompleteReferralCommand, CreateReferralCommand, DeclineReferralCommand, ReferralListQuery } from './referral-commands';
 import { PacketDestroyedError, ReferralForbiddenProblem, ReferralNotVisibleError, ReferralStateProblem } from './referral-errors';
-import { ReferralNote } from './referral-note.entity';
 import { ReferralPacketShredder } from './referral-packet-shredder';
-import { ReferralKeyHandle, ReferralVault } from './referral-vault';
 import {
   ReferralDetailView,
   ReferralNoteView,
@@ -36,8 +26,7 @@ import {
   ServiceRecordView,
   toReferralView,
 } from './referral-views';
-import { Referral } from './referral.entity';
-import { TransactionHost } from '@amani/database';
+import { ReferralRecord, ReferralsRepository, ReferralStep } from './referrals.repository';
 
 type TransitionCommand = Partial<DeclineReferralCommand & CompleteReferralCommand>;
 
@@ -46,16 +35,14 @@ type TransitionCommand = Partial<DeclineReferralCommand & CompleteReferralComman
  * packet of exactly the fields the survivor's referral consent lists, encrypted under the
  * packet's own key. The referring side sees what its case scope allows; a provider sees only
  * referrals addressed to their agency. Everything else answers 404 and is audited.
+ * The rules live here; every statement and all sealing is the repository's.
  */
 @Injectable()
 export class ReferralsService {
   constructor(
     private readonly tx: TransactionHost,
-    private readonly vault: ReferralVault,
+    private readonly repo: ReferralsRepository,
     private readonly auditor: ReferralAuditor,
-    private readonly scope: CaseScope,
-    private readonly consents: CaseConsentsService,
-    private readonly source: CaseReferralSource,
     private readonly directory: ServicesDirectoryService,
     private readonly shredder: ReferralPacketShredder,
   ) {}
@@ -64,54 +51,40 @@ export class ReferralsService {
     const target: ReferralAuditTarget = { action: 'referral.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        const c = await this.scope.load(em, actor, caseId);
+        const c = await this.repo.loadCaseInScope(actor, caseId);
         if (c.stage === 'closed') throw new CaseClosedProblem();
         this.checkFollowUp(cmd.followUpDueAt);
-        await this.checkRecipient(em, actor, cmd);
-        const consentId = await this.coveringConsent(em, actor, caseId, cmd);
+        await this.checkRecipient(actor, cmd);
+        const consentId = await this.coveringConsent(actor, caseId, cmd);
         const fields: ReferralFieldValues = consentId
-          ? (await this.source.consentedFields(actor, caseId, { consentId, serviceType: cmd.serviceType, recipientAgencyId: cmd.recipientAgencyId }, em)).fields
+          ? await this.repo.consentedFields(actor, caseId, { consentId, serviceType: cmd.serviceType, recipientAgencyId: cmd.recipientAgencyId })
           : {};
+        const override = consentId === null;
+        const saved = await this.repo.insert({
+          caseId,
+          referringAgencyId: actor.agencyId,
+          recipientAgencyId: cmd.recipientAgencyId,
+          serviceType: cmd.serviceType,
+          serviceId: cmd.serviceId ?? null,
+          consentId,
+          consentOverride: override,
+          overrideReason: override ? cmd.overrideReason! : null,
+          referredById: actor.id,
+          followUpDueAt: cmd.followUpDueAt,
+          packet: fields,
+        });
+        await this.repo.recordService(caseId, cmd.serviceType, 'referred', saved.id, actor.id);
 
-        const id = randomUUID();
-        const packetKey = this.vault.newKey(id, 'packet');
-        const recordKey = this.vault.newKey(id, 'record');
-        try {
-          const override = consentId === null;
-          await em.insert(Referral, {
-            id,
-            caseId,
-            referringAgencyId: actor.agencyId,
-            recipientAgencyId: cmd.recipientAgencyId,
-            serviceType: cmd.serviceType,
-            serviceId: cmd.serviceId ?? null,
-            consentId,
-            consentOverride: override,
-            overrideReason: override ? this.vault.seal(recordKey, 'referrals', 'override_reason', id, actor.agencyId, cmd.overrideReason!) : null,
-            referredById: actor.id,
-            followUpDueAt: cmd.followUpDueAt,
-            packet: this.vault.sealPacket(packetKey, cmd.recipientAgencyId, fields),
-            packetFields: Object.keys(fields) as Referral['packetFields'],
-          });
-          await this.vault.saveKey(em, packetKey, caseId);
-          await this.vault.saveKey(em, recordKey, caseId);
-        } finally {
-          this.vault.dispose(packetKey);
-          this.vault.dispose(recordKey);
-        }
-        await this.recordService(em, caseId, cmd.serviceType, 'referred', id, actor.id);
-
-        const created: ReferralAuditTarget = { action: 'referral.create', targetType: 'referral', targetId: id };
+        const created: ReferralAuditTarget = { action: 'referral.create', targetType: 'referral', targetId: saved.id };
         await this.auditor.success(
           actor,
           created,
-          { case: caseId, recipient: cmd.recipientAgencyId, serviceType: cmd.serviceType, consent: consentId, override: consentId === null, fields: Object.keys(fields).length },
+          { case: caseId, recipient: cmd.recipientAgencyId, serviceType: cmd.serviceType, consent: consentId, override, fields: Object.keys(fields).length },
           em,
         );
-        if (consentId === null) {
+        if (override) {
           await this.auditor.success(actor, { ...created, action: 'referral.consent_override' }, { case: caseId, recipient: cmd.recipientAgencyId, serviceType: cmd.serviceType }, em);
         }
-        const saved = await em.findOneByOrFail(Referral, { id });
         return { ...toReferralView(saved, 'referrer'), overrideReason: cmd.overrideReason ?? null, notes: [] };
       }),
     );
@@ -120,14 +93,8 @@ export class ReferralsService {
   listForCase(actor: CaseActor, caseId: string, q: ReferralListQuery): Promise<ReferralPage> {
     const target: ReferralAuditTarget = { action: 'referral.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      await this.scope.load(em, actor, caseId);
-      const [rows, total] = await em.findAndCount(Referral, {
-        where: { caseId, ...(q.state ? { state: q.state } : {}) },
-        order: { createdAt: 'DESC', id: 'DESC' },
-        skip: (q.page - 1) * q.pageSize,
-        take: q.pageSize,
-      });
+      await this.repo.loadCaseInScope(actor, caseId);
+      const [rows, total] = await this.repo.listForCase(caseId, q);
       await this.auditor.success(actor, target, { count: rows.length });
       return { items: rows.map((r) => toReferralView(r, 'referrer')), page: q.page, pageSize: q.pageSize, total };
     });
@@ -138,12 +105,7 @@ export class ReferralsService {
     const target: ReferralAuditTarget = { action: 'referral.incoming.list', targetType: 'referral', targetId: null };
     return this.auditor.run(actor, target, async () => {
       if (actor.role !== 'provider') throw new ReferralForbiddenProblem('forbidden', 'Only a provider has an inbox of incoming referrals.');
-      const [rows, total] = await this.tx.manager.findAndCount(Referral, {
-        where: { recipientAgencyId: actor.agencyId, ...(q.state ? { state: q.state } : {}) },
-        order: { createdAt: 'DESC', id: 'DESC' },
-        skip: (q.page - 1) * q.pageSize,
-        take: q.pageSize,
-      });
+      const [rows, total] = await this.repo.listIncoming(actor.agencyId, q);
       await this.auditor.success(actor, target, { count: rows.length });
       return { items: rows.map((r) => toReferralView(r, 'recipient')), page: q.page, pageSize: q.pageSize, total };
     });
@@ -152,25 +114,13 @@ export class ReferralsService {
   get(actor: ReferralActor, referralId: string): Promise<ReferralDetailView> {
     const target: ReferralAuditTarget = { action: 'referral.read', targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      const r = await this.loadVisible(em, actor, referralId);
+      const r = await this.loadVisible(actor, referralId);
       const side = isReferrer(actor) ? 'referrer' : 'recipient';
-      const notes = await em.find(ReferralNote, { where: { referralId }, order: { createdAt: 'ASC', id: 'ASC' } });
-      const key = notes.length || (side === 'referrer' && r.overrideReason) ? await this.vault.openKey(em, referralId, 'record') : null;
-      try {
-        // No record key: the case was erased, and everything sealed under it with it.
-        const detail: ReferralDetailView = {
-          ...toReferralView(r, side),
-          overrideReason: key && side === 'referrer' && r.overrideReason
-            ? this.vault.open(key, 'referrals', 'override_reason', r.id, r.referringAgencyId, r.overrideReason)
-            : null,
-          notes: key ? notes.map((n) => this.noteView(key, n)) : [],
-        };
-        await this.auditor.success(actor, target, { notes: detail.notes.length, override: r.consentOverride });
-        return detail;
-      } finally {
-        this.vault.dispose(key);
-      }
+      // The override reason is the referring side's alone.
+      const { overrideReason, notes } = await this.repo.openRecord(r, side === 'referrer');
+      const detail: ReferralDetailView = { ...toReferralView(r, side), overrideReason, notes };
+      await this.auditor.success(actor, target, { notes: notes.length, override: r.consentOverride });
+      return detail;
     });
   }
 
@@ -178,23 +128,17 @@ export class ReferralsService {
   readPacket(actor: ReferralActor, referralId: string): Promise<ReferralPacketView> {
     const target: ReferralAuditTarget = { action: 'referral.packet.read', targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      const r = await this.loadVisible(em, actor, referralId);
+      const r = await this.loadVisible(actor, referralId);
       if (r.packetDestroyedReason) throw new PacketDestroyedError(r.packetDestroyedReason);
       // Defence in depth behind the withdrawal hook: never serve a packet whose consent is gone.
-      if (r.consentId && (await em.exists(CaseConsent, { where: { id: r.consentId, withdrawnAt: Not(IsNull()) } }))) {
-        await this.tx.run((tx) => this.shredder.destroy(tx, actor, r, 'consent_withdrawn'));
+      if (r.consentId && (await this.repo.consentWithdrawn(r.consentId))) {
+        await this.tx.run(() => this.shredder.destroy(actor, r, 'consent_withdrawn'));
         throw new PacketDestroyedError('consent_withdrawn');
       }
-      const key = await this.vault.openKey(em, referralId, 'packet');
-      if (!key || !r.packet) throw new PacketDestroyedError('case_erased');
-      try {
-        const fields = this.vault.openPacket(key, r.recipientAgencyId, r.packet);
-        await this.auditor.success(actor, target, { fields: Object.keys(fields).length });
-        return { referralId, serviceType: r.serviceType, fields };
-      } finally {
-        this.vault.dispose(key);
-      }
+      const fields = await this.repo.openPacket(r);
+      if (!fields) throw new PacketDestroyedError('case_erased');
+      await this.auditor.success(actor, target, { fields: Object.keys(fields).length });
+      return { referralId, serviceType: r.serviceType, fields };
     });
   }
 
@@ -219,10 +163,10 @@ export class ReferralsService {
     const target: ReferralAuditTarget = { action: 'referral.note.create', targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        const r = await this.loadVisible(em, actor, referralId, true);
+        const r = await this.loadVisible(actor, referralId, true);
         if (actor.role !== 'provider') throw new ReferralForbiddenProblem('recipient_only', 'Only the receiving agency sends notes on a referral.');
         if (r.state === 'revoked' || r.state === 'declined') throw new ReferralStateProblem();
-        const note = await this.insertNote(em, actor, r, body);
+        const note = await this.insertNote(actor, r, body);
         await this.auditor.success(actor, target, { note: note.id }, em);
         return note;
       }),
@@ -233,17 +177,10 @@ export class ReferralsService {
   serviceRecord(actor: CaseActor, caseId: string): Promise<ServiceRecordView[]> {
     const target: ReferralAuditTarget = { action: 'case.service_record.read', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      await this.scope.load(em, actor, caseId);
-      const rows = await em.find(CaseServiceRecord, { where: { caseId }, relations: { referral: true }, order: { serviceType: 'ASC' } });
+      await this.repo.loadCaseInScope(actor, caseId);
+      const rows = await this.repo.serviceRecords(caseId);
       await this.auditor.success(actor, target, { count: rows.length });
-      return rows.map((s) => ({
-        serviceType: s.serviceType,
-        outcome: s.outcome,
-        referralId: s.referralId,
-        referralState: s.referral?.state ?? null,
-        updatedAt: s.updatedAt,
-      }));
+      return rows;
     });
   }
 
@@ -251,35 +188,26 @@ export class ReferralsService {
     const target: ReferralAuditTarget = { action: `referral.${action}`, targetType: 'referral', targetId: referralId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        const r = await this.loadVisible(em, actor, referralId, true);
+        const r = await this.loadVisible(actor, referralId, true);
         const recipientStep = ACTION_SIDE[action] === 'recipient';
         if (recipientStep !== (actor.role === 'provider')) {
           throw new ReferralForbiddenProblem('wrong_side', recipientStep ? 'Only the receiving agency takes this step.' : 'Only the referring agency takes this step.');
         }
         const to = nextReferralState(r.state, action);
         if (!to) throw new ReferralStateProblem();
-        const sets: Record<string, unknown> = { state: to };
-        if (action === 'accept') Object.assign(sets, { acceptedAt: () => 'now()', respondedById: actor.id });
-        if (action === 'decline') Object.assign(sets, { declinedAt: () => 'now()', declineReason: cmd.reason, respondedById: actor.id });
-        if (action === 'complete') Object.assign(sets, { completedAt: () => 'now()', outcome: cmd.outcome, completedById: actor.id });
-        if (action === 'revoke') Object.assign(sets, { revokedAt: () => 'now()', revokedById: actor.id });
-        const result = await em
-          .createQueryBuilder()
-          .update(Referral)
-          .set(sets)
-          .where('id = :id AND state = :from', { id: referralId, from: r.state })
-          .execute();
-        if (result.affected !== 1) throw new ReferralStateProblem();
-        if (cmd.note) await this.insertNote(em, actor, r, cmd.note);
-        if (action === 'complete') await this.recordService(em, r.caseId, r.serviceType, cmd.outcome!, r.id, actor.id);
-        if (action === 'decline' || action === 'revoke') await this.shredder.destroy(em, actor, r, action === 'revoke' ? 'revoked' : 'declined');
+        if (!(await this.repo.step(referralId, r.state, stepOf(action, to, actor.id, cmd)))) throw new ReferralStateProblem();
+        if (cmd.note) await this.insertNote(actor, r, cmd.note);
+        if (action === 'complete') await this.repo.recordService(r.caseId, r.serviceType, cmd.outcome!, r.id, actor.id);
+        if (action === 'decline' || action === 'revoke') await this.shredder.destroy(actor, r, action === 'revoke' ? 'revoked' : 'declined');
         await this.auditor.success(
           actor,
           target,
           { from: r.state, to, reason: cmd.reason ?? null, outcome: cmd.outcome ?? null, note: Boolean(cmd.note) },
           em,
         );
-        return toReferralView(await em.findOneByOrFail(Referral, { id: referralId }), isReferrer(actor) ? 'referrer' : 'recipient');
+        const after = await this.repo.findById(referralId);
+        if (!after) throw new ReferralNotVisibleError('not_found');
+        return toReferralView(after, isReferrer(actor) ? 'referrer' : 'recipient');
       }),
     );
   }
@@ -288,16 +216,15 @@ export class ReferralsService {
    * The referral if the actor may see it: a provider only when it is addressed to their
    * agency; the referring side only within the case's scope. Else the same error as missing.
    */
-  private async loadVisible(em: EntityManager, actor: ReferralActor, referralId: string, lock = false): Promise<Referral> {
-    const r = await em.findOne(Referral, { where: { id: referralId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  private async loadVisible(actor: ReferralActor, referralId: string, lock = false): Promise<ReferralRecord> {
+    const r = await this.repo.findById(referralId, lock);
     if (!r) throw new ReferralNotVisibleError('not_found');
     if (actor.role === 'provider') {
       if (r.recipientAgencyId !== actor.agencyId) throw new ReferralNotVisibleError('out_of_scope');
       return r;
     }
     if (r.referringAgencyId !== actor.agencyId || !isReferrer(actor)) throw new ReferralNotVisibleError('out_of_scope');
-    const c = await em.findOne(Case, { where: { id: r.caseId } });
-    if (!c || !(await this.scope.canSee(em, actor, c))) throw new ReferralNotVisibleError('out_of_scope');
+    if (!(await this.repo.caseVisibleTo(actor, r.caseId))) throw new ReferralNotVisibleError('out_of_scope');
     return r;
   }
 
@@ -308,16 +235,16 @@ export class ReferralsService {
     }
   }
 
-  private async checkRecipient(em: EntityManager, actor: CaseActor, cmd: CreateReferralCommand): Promise<void> {
+  private async checkRecipient(actor: CaseActor, cmd: CreateReferralCommand): Promise<void> {
     if (cmd.recipientAgencyId === actor.agencyId) {
       throw new UnprocessableProblem('invalid_recipient', 'A referral goes to another agency.', [
         { field: 'recipientAgencyId', message: 'must be another agency than yours' },
       ]);
     }
-    if (!(await em.exists(Agency, { where: { id: cmd.recipientAgencyId } }))) {
+    if (!(await this.repo.agencyExists(cmd.recipientAgencyId))) {
       throw new UnprocessableProblem('unknown_agency', 'The receiving agency does not exist.', [{ field: 'recipientAgencyId', message: 'is not a known agency' }]);
     }
-    if (!(await this.directory.findOpenOffering(em, cmd.recipientAgencyId, cmd.serviceType, cmd.serviceId))) {
+    if (!(await this.directory.hasOpenOffering(cmd.recipientAgencyId, cmd.serviceType, cmd.serviceId))) {
       throw new UnprocessableProblem('service_not_offered', 'The receiving agency lists no open service of that type in the directory.', [
         { field: cmd.serviceId ? 'serviceId' : 'serviceType', message: 'must be an open directory service of the receiving agency' },
       ]);
@@ -329,9 +256,9 @@ export class ReferralsService {
    * consents of the case are share-locked first, so a concurrent withdrawal either finishes
    * before (and is seen here) or waits for this referral (and then shreds its packet).
    */
-  private async coveringConsent(em: EntityManager, actor: CaseActor, caseId: string, cmd: CreateReferralCommand): Promise<string | null> {
-    await em.query(`SELECT id FROM case_consents WHERE case_id = $1 AND purpose = 'referral' AND withdrawn_at IS NULL FOR SHARE`, [caseId]);
-    const consentId = cmd.consentId ?? (await this.consents.activeReferralConsent(em, caseId, cmd.serviceType, cmd.recipientAgencyId))?.id ?? null;
+  private async coveringConsent(actor: CaseActor, caseId: string, cmd: CreateReferralCommand): Promise<string | null> {
+    await this.repo.lockActiveReferralConsents(caseId);
+    const consentId = cmd.consentId ?? (await this.repo.activeReferralConsentId(caseId, cmd.serviceType, cmd.recipientAgencyId));
     if (consentId) {
       if (cmd.overrideReason) {
         throw new UnprocessableProblem('override_not_needed', 'A referral consent covers this referral; no override is needed.', [
@@ -353,43 +280,23 @@ export class ReferralsService {
     return null;
   }
 
-  private async insertNote(em: EntityManager, actor: ReferralActor, r: Referral, body: string): Promise<ReferralNoteView> {
-    const key = await this.vault.openKey(em, r.id, 'record');
-    if (!key) throw new CaseShreddedError();
-    try {
-      const id = randomUUID();
-      await em.insert(ReferralNote, {
-        id,
-        referralId: r.id,
-        authorId: actor.id,
-        authorAgencyId: actor.agencyId,
-        body: this.vault.seal(key, 'referral_notes', 'body', id, actor.agencyId, body),
-      });
-      const saved = await em.findOneByOrFail(ReferralNote, { id });
-      return { id, referralId: r.id, authorId: actor.id, authorAgencyId: actor.agencyId, body, createdAt: saved.createdAt };
-    } finally {
-      this.vault.dispose(key);
-    }
+  private async insertNote(actor: ReferralActor, r: ReferralRecord, body: string): Promise<ReferralNoteView> {
+    const note = await this.repo.insertNote(r, actor, body);
+    if (!note) throw new CaseShreddedError();
+    return note;
   }
+}
 
-  private noteView(key: ReferralKeyHandle, n: ReferralNote): ReferralNoteView {
-    return {
-      id: n.id,
-      referralId: n.referralId,
-      authorId: n.authorId,
-      authorAgencyId: n.authorAgencyId,
-      body: this.vault.open(key, 'referral_notes', 'body', n.id, n.authorAgencyId, n.body),
-      createdAt: n.createdAt,
-    };
-  }
-
-  private async recordService(em: EntityManager, caseId: string, serviceType: Referral['serviceType'], outcome: ServiceOutcome, referralId: string, userId: string): Promise<void> {
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(CaseServiceRecord)
-      .values({ caseId, serviceType, outcome, referralId, updatedById: userId })
-      .orUpdate(['outcome', 'referral_id', 'updated_by', 'updated_at'], ['case_id', 'service_type'])
-      .execute();
+/** The columns a step sets besides its state: who took it, its reason or outcome, and when (now). */
+function stepOf(action: ReferralAction, to: ReferralStep['to'], actorId: string, cmd: TransitionCommand): ReferralStep {
+  switch (action) {
+    case 'accept':
+      return { to, stamp: 'acceptedAt', set: { respondedById: actorId } };
+    case 'decline':
+      return { to, stamp: 'declinedAt', set: { declineReason: cmd.reason, respondedById: actorId } };
+    case 'complete':
+      return { to, stamp: 'completedAt', set: { outcome: cmd.outcome, completedById: actorId } };
+    case 'revoke':
+      return { to, stamp: 'revokedAt', set: { revokedById: actorId } };
   }
 }

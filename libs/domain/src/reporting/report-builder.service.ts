@@ -5,7 +5,8 @@ import { AppConfig, InjectConfig, NodeEnv } from '@amani/config';
 import { DisclosureControlError } from './disclosure-control';
 import { renderChartSvg } from './report-chart';
 import { parsePeriod, ReportPeriod } from './report-period';
-import { AggregateRow, aggregationQuery, buildReportResult, readAggregation } from './report-tables';
+import type { RegionNode } from '@amani/domain/locations';
+import { AggregateRow, aggregationQuery, buildReportResult, readAggregation, REGION_KEY } from './report-tables';
 import { TemplateSpec, templateFamilies, templateSpec } from './report-templates';
 import { Report } from './report.entity';
 
@@ -77,10 +78,10 @@ export class ReportBuilder {
       );
       await onProgress(5);
       const k = this.config.reporting.minCellCount;
-      const groups = await this.aggregate(qr, spec, period, report.agencyId);
+      const { groups, regions } = await this.aggregate(qr, spec, period, report.agencyId);
       await progress(60);
       await this.testOnlyPause();
-      const result = buildReportResult(spec, period, report.agencyId ? 'agency' : 'inter_agency', k, groups);
+      const result = buildReportResult(spec, period, report.agencyId ? 'agency' : 'inter_agency', k, groups, regions);
       await progress(80);
       const svg = await renderChartSvg(result);
       await qr.query(
@@ -107,7 +108,12 @@ export class ReportBuilder {
    * Every family's aggregation in one read-only REPEATABLE READ transaction: one snapshot, so
    * two families never disagree because a write landed between their statements.
    */
-  private async aggregate(qr: QueryRunner, spec: TemplateSpec, period: ReportPeriod, agencyId: string | null): Promise<AggregateRow[]> {
+  private async aggregate(
+    qr: QueryRunner,
+    spec: TemplateSpec,
+    period: ReportPeriod,
+    agencyId: string | null,
+  ): Promise<{ groups: AggregateRow[]; regions: Map<string, RegionNode> }> {
     await qr.startTransaction('REPEATABLE READ');
     try {
       await qr.query('SET TRANSACTION READ ONLY');
@@ -120,8 +126,17 @@ export class ReportBuilder {
         const raw: Record<string, unknown>[] = await qr.query(aggregationQuery(family).sql, family.source.params(period, agencyId));
         groups.push(...readAggregation(family, raw));
       }
+      // The gazetteer in the same snapshot, for rolling region columns up to admin level 1.
+      const usesRegion = templateFamilies(spec).some((f) => f.sections.some((s) => [...s.rows, ...s.columns].some((d) => d.key === REGION_KEY)));
+      const regions = new Map<string, RegionNode>();
+      if (usesRegion) {
+        const rows: { p_code: string; admin_level: number; parent_p_code: string | null }[] = await qr.query(
+          'SELECT p_code, admin_level, parent_p_code FROM locations WHERE admin_level >= 1',
+        );
+        for (const r of rows) regions.set(r.p_code, { adminLevel: r.admin_level, parentPCode: r.parent_p_code });
+      }
       await qr.commitTransaction();
-      return groups;
+      return { groups, regions };
     } catch (e) {
       await qr.rollbackTransaction().catch(() => undefined);
       throw e;

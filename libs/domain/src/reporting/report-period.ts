@@ -68,3 +68,18 @@ export function previousPeriod(kind: PeriodKind, now: Date): ReportPeriod {
   const q = quarter === 1 ? 4 : quarter - 1;
   return parsePeriod(`${y}-Q${q}`, 'quarter')!;
 }
+
+/** The `n` periods of the kind ending with `period` (itself last), oldest first. */
+export function periodsUpTo(period: ReportPeriod, n: number): string[] {
+  const start = period.start;
+  const step = period.kind === 'month' ? 1 : 3;
+  const codes: string[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const d = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - i * step, 1));
+    const y = d.getUTCFullYear();
+    const m = d.getUTCMonth() + 1;
+    if (y < MIN_REPORT_YEAR) continue;
+    codes.push(period.kind === 'month' ? monthCode(y, m) : `${y}-Q${Math.floor((m - 1) / 3) + 1}`);
+  }
+  return codes;
+}

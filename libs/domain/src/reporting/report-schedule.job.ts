@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JobHandler, JobHandlerFor, OutboxService } from '@amani/jobs';
 import { previousPeriod } from './report-period';
 import { templateSpec } from './report-templates';
+import { ReportsRepository } from './reports.repository';
 import { ensureReport } from './reports.service';
 import { TransactionHost } from '@amani/database';
 
@@ -23,6 +24,7 @@ export class ReportScheduleJob implements JobHandler<ReportSchedulePayload> {
 
   constructor(
     private readonly tx: TransactionHost,
+    private readonly repo: ReportsRepository,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -30,8 +32,8 @@ export class ReportScheduleJob implements JobHandler<ReportSchedulePayload> {
     const spec = templateSpec(payload.template);
     if (!spec) throw new Error('report.schedule names no buildable template');
     const period = previousPeriod(spec.periodKind, now);
-    const { report, queued } = await this.tx.run((em) =>
-      ensureReport(em, this.outbox, { template: spec.id, period: period.code, agencyId: null, origin: 'schedule' }),
+    const { report, queued } = await this.tx.run(() =>
+      ensureReport(this.repo, this.outbox, { template: spec.id, period: period.code, agencyId: null, origin: 'schedule' }),
     );
     this.logger.log({ reportId: report.id, template: spec.id, period: period.code, queued }, 'scheduled report');
   }

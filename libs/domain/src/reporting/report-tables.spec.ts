@@ -14,9 +14,9 @@ import {
   templateFamilies,
   templateSpec,
 } from './report-templates';
-import { REFERRAL_FIXTURE_MONTH, REFERRAL_INDICATORS_TABLE, REFERRAL_SECTIONS, fixtureReferrals } from './testing/referral-fixture';
-import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from './testing/report-fixture';
-import { SEA_FIXTURE_QUARTER, SEA_SECTIONS, fixtureComplaints } from './testing/sea-fixture';
+import { REFERRAL_FIXTURE_MONTH, REFERRAL_INDICATORS_TABLE, REFERRAL_SECTIONS, fixtureReferrals } from '@amani/testing/reporting/referral-fixture';
+import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '@amani/testing/reporting/report-fixture';
+import { SEA_FIXTURE_QUARTER, SEA_SECTIONS, fixtureComplaints } from '@amani/testing/reporting/sea-fixture';
 
 /** What the GROUPING SETS statements return for the fixtures, computed here by hand-rolled counting. */
 function counter() {

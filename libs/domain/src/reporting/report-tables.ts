@@ -10,6 +10,7 @@ import {
   suppressLinked,
   suppressRowLinked,
 } from './disclosure-control';
+import { RegionNode, rollUpRegions } from '@amani/domain/locations';
 import { deriveIndicators, ReportIndicatorTable } from './report-indicators';
 import type { ReportPeriod } from './report-period';
 import {
@@ -62,7 +63,15 @@ export interface ReportResult {
   chart: { section: string; title: string };
   /** Who counts in each population the report reads, in words (results stored earlier have none). */
   inclusion?: { population: string; rule: string }[];
+  /**
+   * Admin-1 codes under which all their sub-units were counted because a sub-unit's cell
+   * would have been suppressed (results stored earlier have none).
+   */
+  regionRollUp?: string[];
 }
+
+/** The dimension key of region columns, which roll up along the gazetteer. */
+export const REGION_KEY = 'region';
 
 const alias = (dims: Dimension[], d: Dimension) => `d${dims.findIndex((x) => x.key === d.key)}`;
 
@@ -189,11 +198,21 @@ export function buildReportResult(
   scope: ReportScope,
   k: number,
   groups: AggregateRow[],
+  regions: ReadonlyMap<string, RegionNode> = new Map(),
 ): ReportResult {
   const sections: ReportSection[] = [];
+  const rolledUp = new Set<string>();
   templateFamilies(spec);
   for (const { family, publish: published } of spec.families) {
-    const tabs = family.sections.map((s) => crossTabulate(s, groups.filter((g) => g.section === s.id)));
+    const tabs = family.sections.map((s) => {
+      let own = groups.filter((g) => g.section === s.id);
+      if ([...s.rows, ...s.columns].some((d) => d.key === REGION_KEY)) {
+        const r = rollUpRegions(own, REGION_KEY, regions, k);
+        own = r.groups;
+        r.rolledUp.forEach((c) => rolledUp.add(c));
+      }
+      return crossTabulate(s, own);
+    });
     const tables = suppressFamily(
       family,
       tabs.map((t) => t.counts),
@@ -225,5 +244,6 @@ export function buildReportResult(
     indicators: spec.indicators ? deriveIndicators(spec.indicators, sections, k) : [],
     chart: spec.chart,
     inclusion: spec.families.map(({ family }) => ({ population: family.source.id, rule: family.source.rule })),
+    regionRollUp: [...rolledUp].sort(),
   };
 }

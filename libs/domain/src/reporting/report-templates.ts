@@ -8,10 +8,10 @@ import {
   PERPETRATOR_RELATIONSHIPS,
   REPORT_DELAY_BUCKETS,
   SEXES,
-} from '../cases/case-codes';
-import { REFERRAL_STATES, SERVICE_OUTCOMES } from '../referrals/referral-codes';
-import { SERVICE_TYPES } from '../roles';
-import { SEA_CATEGORIES, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_SEXES } from '../sea/sea-codes';
+} from '@amani/domain/cases';
+import { REFERRAL_STATES, SERVICE_OUTCOMES } from '@amani/domain/referrals';
+import { SERVICE_TYPES } from '@amani/auth';
+import { SEA_CATEGORIES, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_SEXES } from '@amani/domain/sea';
 import type { PeriodKind, ReportPeriod } from './report-period';
 
 /**

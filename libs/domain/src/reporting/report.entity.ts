@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Agency } from '../agencies/agency.entity';
-import { sqlIn } from '../cases/case-codes';
+import { Agency } from '@amani/auth';
+import { sqlIn } from '@amani/domain/cases';
 import { PERIOD_SQL_PATTERN } from './report-period';
 import type { ReportResult } from './report-tables';
 import { REPORT_TEMPLATE_IDS, ReportTemplateId } from './report-templates';

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
 import { OutboxService } from '@amani/jobs';
-import type { Role } from '../roles';
+import type { Role } from '@amani/auth';
 import { reportToCsv } from './report-csv';
-import { parsePeriod, periodHasEnded, ReportPeriod } from './report-period';
+import { parsePeriod, periodHasEnded, periodsUpTo, ReportPeriod } from './report-period';
 import type { ReportResult } from './report-tables';
 import { REPORT_TEMPLATE_IDS, ReportScope, templateSpec, TemplateSpec } from './report-templates';
 import { Report, ReportOrigin, ReportStatus } from './report.entity';
+import { ReportListRow, ReportsRepository } from './reports.repository';
 import { TransactionHost } from '@amani/database';
+import type { Page } from '@amani/http';
 
 export const REPORT_BUILD_JOB = 'report.build' as const;
 export const REPORT_SCHEDULE_JOB = 'report.schedule' as const;
@@ -42,11 +43,21 @@ export interface ReportView extends ReportSummary {
   result: ReportResult | null;
 }
 
-export interface ReportPage {
-  items: ReportSummary[];
-  page: number;
-  pageSize: number;
-  total: number;
+export type ReportPage = Page<ReportSummary>;
+
+/** One point of a headline trend: the chart section's published grand total of one period. */
+export interface ReportTrendPoint {
+  period: string;
+  /** Null when the period's report is not built or its total was suppressed. */
+  value: number | null;
+  built: boolean;
+}
+
+export interface ReportTrend {
+  template: string;
+  section: string;
+  title: string;
+  points: ReportTrendPoint[];
 }
 
 export interface ReportFile {
@@ -72,7 +83,7 @@ class ReportTemplateForbidden extends DomainException {
   }
 }
 
-function summary(r: Report): ReportSummary {
+function summary(r: ReportListRow): ReportSummary {
   return {
     id: r.id,
     template: r.template,
@@ -119,41 +130,28 @@ export function resolveReportRequest(template: string, periodCode: string, now: 
 /**
  * Creates the report row of (template, period, scope) if it does not exist, and in the same
  * transaction the outbox row of its build job. Returns the row and whether a build was queued
- * (a new row, or a failed one queued again). Shared by the API and the scheduled job.
+ * (a new row, or a failed or stalled one queued again). Shared by the API and the scheduled
+ * job; call it inside TransactionHost.run (the repository and the outbox join it).
  */
 export async function ensureReport(
-  em: EntityManager,
+  repo: ReportsRepository,
   outbox: OutboxService,
   key: { template: string; period: string; agencyId: string | null; origin: ReportOrigin },
 ): Promise<{ report: Report; queued: boolean }> {
-  const conflict = key.agencyId
-    ? 'ON CONFLICT (template, period, agency_id) WHERE agency_id IS NOT NULL DO NOTHING'
-    : 'ON CONFLICT (template, period) WHERE agency_id IS NULL DO NOTHING';
-  const inserted: { id: string }[] = await em.query(
-    `INSERT INTO reports (template, period, agency_id, origin) VALUES ($1, $2, $3, $4) ${conflict} RETURNING id`,
-    [key.template, key.period, key.agencyId, key.origin],
-  );
-  let id = inserted[0]?.id;
-  let queued = id !== undefined;
-  if (!queued) {
-    const existing = await em.getRepository(Report).findOneOrFail({
-      where: { template: key.template as Report['template'], period: key.period, agencyId: key.agencyId ?? IsNull() },
-    });
+  let id = await repo.insertIfAbsent(key, key.origin);
+  let queued = id !== null;
+  if (id === null) {
+    const existing = await repo.findByKey(key);
+    if (!existing) throw new Error('report row vanished between insert and read');
     id = existing.id;
     // A failed build, or one that no worker has touched for a long time (its job was lost,
     // e.g. killed again after a stall), is queued again; the build lock keeps a live one safe.
-    const retried: { id: string }[] = await em.query(
-      `WITH requeued AS (
-         UPDATE reports SET status = 'queued', progress = 0, error_code = NULL, updated_at = now()
-         WHERE id = $1 AND (status = 'failed' OR (status <> 'done' AND updated_at < now() - interval '${STALE_BUILD_MINUTES} minutes'))
-         RETURNING id)
-       SELECT id FROM requeued`,
-      [id],
-    );
-    queued = retried.length === 1;
+    queued = await repo.requeueIfFailedOrStale(id, STALE_BUILD_MINUTES);
   }
-  if (queued) await outbox.enqueue(REPORT_BUILD_JOB, { reportId: id }, em);
-  return { report: await em.getRepository(Report).findOneByOrFail({ id }), queued };
+  if (queued) await outbox.enqueue(REPORT_BUILD_JOB, { reportId: id });
+  const report = await repo.findById(id);
+  if (!report) throw new Error('report row vanished');
+  return { report, queued };
 }
 
 /** Requests, lists and serves reports within the caller's scope. */
@@ -161,6 +159,7 @@ export async function ensureReport(
 export class ReportsService {
   constructor(
     private readonly tx: TransactionHost,
+    private readonly repo: ReportsRepository,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
   ) {}
@@ -198,7 +197,7 @@ export class ReportsService {
     }
     const period = resolvePeriod(spec, input.period, now);
     return this.tx.run(async (em) => {
-      const { report, queued } = await ensureReport(em, this.outbox, {
+      const { report, queued } = await ensureReport(this.repo, this.outbox, {
         template: spec.id,
         period: period.code,
         agencyId,
@@ -224,25 +223,7 @@ export class ReportsService {
 
   async list(actor: ReportActor, page: number, pageSize: number): Promise<ReportPage> {
     const agencyId = this.scopeOf(actor);
-    const [rows, total] = await this.tx.manager.getRepository(Report).findAndCount({
-      where: { agencyId: agencyId ?? IsNull() },
-      select: {
-        id: true,
-        template: true,
-        period: true,
-        agencyId: true,
-        status: true,
-        progress: true,
-        minCellCount: true,
-        errorCode: true,
-        createdAt: true,
-        startedAt: true,
-        finishedAt: true,
-      },
-      order: { period: 'DESC', template: 'ASC', createdAt: 'DESC' },
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-    });
+    const [rows, total] = await this.repo.page(agencyId, page, pageSize);
     return { items: rows.map(summary), page, pageSize, total };
   }
 
@@ -267,10 +248,32 @@ export class ReportsService {
     return { filename: `amani-${report.template}-${report.period}.svg`, body: report.chartSvg };
   }
 
+  /**
+   * The headline figure (the chart section's grand total) of a report and the periods before
+   * it, from reports already built in the same scope: published figures only, nothing is
+   * computed from the projection. One audited read covers the whole trend.
+   */
+  async trend(actor: ReportActor, id: string, periods = 12, requestId?: string): Promise<ReportTrend> {
+    const report = await this.findInScope(actor, id, 'report.trend', requestId);
+    const spec = templateSpec(report.template);
+    const period = spec ? parsePeriod(report.period, spec.periodKind) : null;
+    if (!spec || !period) throw new ReportNotReadyProblem();
+    const codes = periodsUpTo(period, Math.max(1, Math.min(periods, 36)));
+    const rows = await this.repo.doneResults(report.template, report.agencyId, codes);
+    const byPeriod = new Map(rows.map((r) => [r.period, r.result]));
+    const points = codes.map((code) => {
+      const result = byPeriod.get(code);
+      const section = result?.sections.find((s) => s.id === spec.chart.section);
+      return { period: code, value: section?.grandTotal ?? null, built: Boolean(result) };
+    });
+    await this.recordRead(actor, report, 'report.trend', { periods: String(codes.length) }, requestId);
+    return { template: spec.id, section: spec.chart.section, title: spec.chart.title, points };
+  }
+
   /** Outside the caller's scope answers exactly like a missing report, and is audited. */
   private async findInScope(actor: ReportActor, id: string, action: string, requestId?: string): Promise<Report> {
     const agencyId = this.scopeOf(actor);
-    const report = await this.tx.manager.getRepository(Report).findOneBy({ id });
+    const report = await this.repo.findById(id);
     if (report && report.agencyId === agencyId) return report;
     await this.audit.record({
       action,

@@ -1,5 +1,5 @@
-import type { Role } from '../roles';
-import { CaseForbiddenProblem } from '../cases/case-errors';
+import type { Role } from '@amani/auth';
+import { CaseForbiddenProblem } from '@amani/domain/cases';
 
 /** A PSEA focal point acting in the workspace, with the login session holding their unlocked key. */
 export interface SeaActor {

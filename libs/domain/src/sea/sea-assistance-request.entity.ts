@@ -1,9 +1,9 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { Agency } from '../agencies/agency.entity';
-import { sqlIn } from '../cases/case-codes';
-import { Case } from '../cases/case.entity';
-import { SERVICE_TYPES, ServiceType } from '../roles';
+import { User } from '@amani/auth';
+import { Agency } from '@amani/auth';
+import { sqlIn } from '@amani/domain/cases';
+import { Case } from '@amani/domain/cases';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { SEA_ASSISTANCE_STATUSES, SeaAssistanceStatus } from './sea-codes';
 import { SeaComplaint } from './sea-complaint.entity';
 

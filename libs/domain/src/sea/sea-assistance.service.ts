@@ -1,17 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EnvelopeCrypto } from '@amani/crypto';
 import { NotFoundProblem, UnprocessableProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
-import { CaseActor } from '../cases/case-actor';
-import { CasesService } from '../cases/cases.service';
-import type { ServiceType } from '../roles';
+import { CaseActor } from '@amani/domain/cases';
+import { CasesService } from '@amani/domain/cases';
+import type { ServiceType } from '@amani/auth';
 import type { SeaActor } from './sea-actor';
-import { SeaAssistanceRequest } from './sea-assistance-request.entity';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
 import { SeaAssistanceStatus, SeaVictimAgeBand, SeaVictimSex, utcToday } from './sea-codes';
-import { SeaComplaint } from './sea-complaint.entity';
-import { SeaIntegrityError } from './sea-errors';
+import { SeaAssistanceRecord, SeaComplaintsRepository } from './sea-complaints.repository';
 import { SeaWorkspaceService } from './sea-workspace.service';
 import { TransactionHost } from '@amani/database';
 
@@ -49,19 +44,6 @@ export interface IncomingAssistanceView extends SharedWithAgency {
   requestedOn: string;
 }
 
-const PAYLOAD_PURPOSE = 'sea_assistance';
-
-function isShared(v: unknown): v is SharedWithAgency {
-  const o = v as Record<string, unknown>;
-  return (
-    typeof o === 'object' &&
-    o !== null &&
-    typeof o.survivorName === 'string' &&
-    (o.contact === null || typeof o.contact === 'string') &&
-    (o.summary === null || typeof o.summary === 'string')
-  );
-}
-
 /**
  * Victim assistance (point 6). A focal point, with the victim's consent, addresses a request
  * to a GBV agency; a caseworker or supervisor of that agency accepts it, which opens an
@@ -72,7 +54,7 @@ function isShared(v: unknown): v is SharedWithAgency {
 export class SeaAssistanceService {
   constructor(
     private readonly tx: TransactionHost,
-    private readonly envelope: EnvelopeCrypto,
+    private readonly repo: SeaComplaintsRepository,
     private readonly workspace: SeaWorkspaceService,
     private readonly cases: CasesService,
     private readonly auditor: SeaAuditor,
@@ -82,21 +64,16 @@ export class SeaAssistanceService {
     const target: SeaAuditTarget = { action: 'sea.assistance.create', targetType: 'sea_complaint', targetId: complaintId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        await this.workspace.load(em, complaintId);
-        await this.workspace.requireGrant(em, actor, complaintId);
-        const agency = await em.findOneBy(Agency, { id: cmd.agencyId });
+        await this.workspace.load(complaintId);
+        await this.workspace.requireGrant(actor, complaintId);
+        const agency = await this.repo.findAgency(cmd.agencyId);
         if (!agency || !agency.serviceTypes.includes(cmd.serviceType)) {
           throw new UnprocessableProblem('agency_does_not_offer_service', 'The agency does not exist or does not offer that service.', [
             { field: 'agencyId', message: 'must be an agency offering the service type' },
           ]);
         }
-        const id = randomUUID();
-        const dek = this.envelope.generateDataKey();
-        try {
-          const shared: SharedWithAgency = { survivorName: cmd.survivorName, contact: cmd.contact, summary: cmd.summary };
-          const wrapped = this.envelope.wrapDataKey(dek, { keyId: id, purpose: PAYLOAD_PURPOSE });
-          const request = em.create(SeaAssistanceRequest, {
-            id,
+        const request = await this.repo.insertAssistance(
+          {
             complaintId,
             agencyId: agency.id,
             serviceType: cmd.serviceType,
@@ -106,16 +83,11 @@ export class SeaAssistanceService {
             acceptedBy: null,
             acceptedOn: null,
             caseId: null,
-            payload: this.envelope.encryptField(dek, JSON.stringify(shared), payloadContext(id, agency.id)),
-            wrappedKey: wrapped.wrapped,
-            kekVersion: wrapped.kekVersion,
-          });
-          await em.insert(SeaAssistanceRequest, request);
-          await this.auditor.success(actor, target, { request: id, agency: agency.id, serviceType: cmd.serviceType }, em);
-          return toView(request);
-        } finally {
-          dek.fill(0);
-        }
+          },
+          { survivorName: cmd.survivorName, contact: cmd.contact, summary: cmd.summary },
+        );
+        await this.auditor.success(actor, target, { request: request.id, agency: agency.id, serviceType: cmd.serviceType }, em);
+        return toView(request);
       }),
     );
   }
@@ -124,17 +96,15 @@ export class SeaAssistanceService {
   listIncoming(actor: CaseActor): Promise<IncomingAssistanceView[]> {
     const target: SeaAuditTarget = { action: 'sea.assistance.list', targetType: 'sea_assistance_request', targetId: null };
     return this.auditor.run(auditActor(actor), target, async () => {
-      const rows = await this.tx.manager
-        .getRepository(SeaAssistanceRequest)
-        .find({ where: { agencyId: actor.agencyId, status: 'pending' }, relations: { complaint: true }, order: { requestedOn: 'ASC', id: 'ASC' }, take: 200 });
-      const out = rows.map((r) => ({
+      const rows = await this.repo.incomingAssistance(actor.agencyId);
+      const out = rows.map(({ request: r, complaint, shared }) => ({
         id: r.id,
         serviceType: r.serviceType,
-        victimSex: r.complaint!.victimSex,
-        victimAgeBand: r.complaint!.victimAgeBand,
-        regionCode: r.complaint!.regionCode,
+        victimSex: complaint.victimSex,
+        victimAgeBand: complaint.victimAgeBand,
+        regionCode: complaint.regionCode,
         requestedOn: r.requestedOn,
-        ...this.openPayload(r),
+        ...shared,
       }));
       await this.auditor.success(auditActor(actor), target, { count: out.length });
       return out;
@@ -143,21 +113,18 @@ export class SeaAssistanceService {
 
   /**
    * Claims the request (row lock), opens the intake case as the accepting caseworker or
-   * supervisor, then links it and shreds the request's copy of the shared fields. If the
-   * case store refuses, the request stays pending.
+   * supervisor, then links it and shreds the request's copy of the shared fields. The case is
+   * created in this same transaction (CasesService.create joins it), so if the case store
+   * refuses, the request stays pending and no second connection is ever taken.
    */
   accept(actor: CaseActor, requestId: string): Promise<AssistanceRequestView> {
     const target: SeaAuditTarget = { action: 'sea.assistance.accept', targetType: 'sea_assistance_request', targetId: requestId };
     return this.auditor.run(auditActor(actor), target, () =>
       this.tx.run(async (em) => {
-        const request = await em.findOne(SeaAssistanceRequest, {
-          where: { id: requestId, agencyId: actor.agencyId, status: 'pending' },
-          lock: { mode: 'pessimistic_write' },
-        });
-        if (!request) throw new NotFoundProblem('assistance request');
-        const complaint = await em.findOneByOrFail(SeaComplaint, { id: request.complaintId });
-        const agency = await em.findOneByOrFail(Agency, { id: actor.agencyId });
-        const shared = this.openPayload(request);
+        const claimed = await this.repo.claimPendingAssistance(requestId, actor.agencyId);
+        if (!claimed) throw new NotFoundProblem('assistance request');
+        const { request, complaint, shared } = claimed;
+        const agency = await this.repo.findAgency(actor.agencyId);
         const created = await this.cases.create(actor, {
           sex: complaint.victimSex,
           ageBand: complaint.victimAgeBand,
@@ -165,47 +132,23 @@ export class SeaAssistanceService {
           displacementStatus: 'unknown',
           disability: 'unknown',
           vulnerabilities: [],
-          regionCode: complaint.regionCode ?? agency.regionCodes[0] ?? 'UNKNOWN',
+          regionCode: complaint.regionCode ?? agency?.regionCodes[0] ?? 'UNKNOWN',
           survivorName: shared.survivorName,
           contactDetails: shared.contact ? { safeContactInstructions: shared.contact } : null,
           narrative: shared.summary,
         });
         const today = utcToday();
-        await em.update(
-          SeaAssistanceRequest,
-          { id: requestId },
-          { status: 'accepted', acceptedBy: actor.id, acceptedOn: today, caseId: created.id, payload: null, wrappedKey: null, kekVersion: null },
-        );
+        await this.repo.markAssistanceAccepted(requestId, actor.id, today, created.id);
         await this.auditor.success(auditActor(actor), target, { case: created.id }, em);
         return toView({ ...request, status: 'accepted', acceptedOn: today, caseId: created.id });
       }),
     );
   }
-
-  private openPayload(r: SeaAssistanceRequest): SharedWithAgency {
-    if (!r.payload || !r.wrappedKey || r.kekVersion === null) throw new SeaIntegrityError();
-    const dek = this.envelope.unwrapDataKey({ wrapped: r.wrappedKey, kekVersion: r.kekVersion }, { keyId: r.id, purpose: PAYLOAD_PURPOSE });
-    try {
-      const text = this.envelope.decryptFieldText(dek, r.payload, payloadContext(r.id, r.agencyId));
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new SeaIntegrityError();
-      }
-      if (!isShared(parsed)) throw new SeaIntegrityError();
-      return { survivorName: parsed.survivorName, contact: parsed.contact, summary: parsed.summary };
-    } finally {
-      dek.fill(0);
-    }
-  }
 }
-
-const payloadContext = (id: string, agencyId: string) => ({ table: 'sea_assistance_requests', column: 'payload', rowId: id, agencyId, keyVersion: 1 });
 
 const auditActor = (a: CaseActor) => ({ id: a.id, role: a.role, agencyId: a.agencyId, requestId: a.requestId ?? null });
 
-function toView(r: Pick<SeaAssistanceRequest, 'id' | 'agencyId' | 'serviceType' | 'status' | 'requestedOn' | 'acceptedOn' | 'caseId'>): AssistanceRequestView {
+function toView(r: Pick<SeaAssistanceRecord, 'id' | 'agencyId' | 'serviceType' | 'status' | 'requestedOn' | 'acceptedOn' | 'caseId'>): AssistanceRequestView {
   return {
     id: r.id,
     agencyId: r.agencyId,

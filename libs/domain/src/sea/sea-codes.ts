@@ -1,4 +1,4 @@
-import { AGE_BANDS, AgeBand, SEXES, Sex } from '../cases/case-codes';
+import { AGE_BANDS, AgeBand, SEXES, Sex } from '@amani/domain/cases';
 
 /**
  * Coded, non-identifying vocabularies of SEA complaints. Only these values sit in plain

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import { SeaComplaint } from './sea-complaint.entity';
 
 /** The complaint key sealed (crypto_box_seal) to one focal point's public key. */

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { sqlIn } from '../cases/case-codes';
+import { User } from '@amani/auth';
+import { sqlIn } from '@amani/domain/cases';
 import { SEA_MESSAGE_AUTHORS, SeaMessageAuthor } from './sea-codes';
 import { SeaComplaint } from './sea-complaint.entity';
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 import { SeaComplaint } from './sea-complaint.entity';
 
 /** A focal point's internal note: never shown to the complainant; encrypted under the complaint key. */

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { REGION_CODE_SQL_PATTERN, sqlIn } from '../cases/case-codes';
+import { REGION_CODE_SQL_PATTERN, sqlIn } from '@amani/domain/cases';
 import {
   SEA_CATEGORIES,
   SEA_DATE_BANDS,

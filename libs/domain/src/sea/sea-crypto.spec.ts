@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EnvelopeCrypto, IntegrityError, loadSodium, Sodium } from '@amani/crypto';
-import { testAppConfig } from '@amani/crypto/testing/test-app-config';
+import { testAppConfig } from '@amani/testing/test-app-config';
 import { formatReceipt, formatRecoveryKey, normaliseReceipt, parseRecoveryKey, RECEIPT_DIGITS, RECEIPT_TAG_BYTES, SeaCrypto } from './sea-crypto';
 
 describe('SeaCrypto', () => {

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hashRaw } from '@node-rs/argon2';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { EnvelopeCrypto, IntegrityError, SODIUM, Sodium } from '@amani/crypto';
-import { encodeParts } from '@amani/crypto/binary-encoding';
+import { encodeParts } from '@amani/crypto';
 
 /**
  * The SEA complaint protocol (GlobaLeaks-style: the server alone cannot read a complaint).

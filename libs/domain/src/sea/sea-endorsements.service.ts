@@ -5,9 +5,9 @@ import { ConflictProblem, UnprocessableProblem } from '@amani/http';
 import type { SeaActor } from './sea-actor';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
 import { SeaCrypto } from './sea-crypto';
-import { SeaKeyEndorsement } from './sea-key-endorsement.entity';
+import { SeaKeysRepository } from './sea-keys.repository';
 import { SeaKeysService } from './sea-keys.service';
-import { CurrentKeyRow, SeaTrustService } from './sea-trust.service';
+import { SeaTrustService } from './sea-trust.service';
 
 /**
  * Focal point keys are endorsed, not just registered: an active focal point with an
@@ -21,6 +21,7 @@ import { CurrentKeyRow, SeaTrustService } from './sea-trust.service';
 export class SeaEndorsementsService {
   constructor(
     private readonly tx: TransactionHost,
+    private readonly repo: SeaKeysRepository,
     private readonly crypto: SeaCrypto,
     private readonly keys: SeaKeysService,
     private readonly auditor: SeaAuditor,
@@ -38,30 +39,18 @@ export class SeaEndorsementsService {
         throw new ConflictProblem('endorser_not_endorsed', 'Your own complaint key must be endorsed before you can endorse a colleague.');
       }
       if (userId === actor.id) throw invalidSubject();
-      const [subject] = await this.tx.manager.query<CurrentKeyRow[]>(
-        `SELECT f.user_id, f.public_key, f.signing_public_key,
-                (u.role = 'psea_focal_point' AND u.status = 'active' AND u.disabled_at IS NULL) AS active
-           FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id WHERE f.user_id = $1`,
-        [userId],
-      );
-      if (!subject?.active || !subject.signing_public_key) throw invalidSubject();
+      const subject = await this.repo.currentKey(userId);
+      if (!subject?.active || !subject.signingPublicKey) throw invalidSubject();
       if (trusted.some((k) => k.userId === userId)) {
         throw new ConflictProblem('already_endorsed', 'This colleague’s current key is already endorsed.');
       }
       const unlocked = await this.keys.unlocked(actor, unlockToken);
       const signer = this.crypto.signingKeyPair(unlocked.privateKey);
       try {
-        const subjectKey = { userId, publicKey: subject.public_key, signingPublicKey: subject.signing_public_key };
+        const subjectKey = { userId, publicKey: subject.publicKey, signingPublicKey: subject.signingPublicKey };
         const signature = this.crypto.signEndorsement(subjectKey, signer.secretKey);
         await this.tx.run(async (em) => {
-          await em.insert(SeaKeyEndorsement, {
-            userId,
-            publicKey: subject.public_key,
-            signingPublicKey: subject.signing_public_key!,
-            endorserId: actor.id,
-            parentId: mine.endorsementId,
-            signature,
-          });
+          await this.repo.insertEndorsement({ ...subjectKey, endorserId: actor.id, parentId: mine.endorsementId, signature });
           await this.auditor.success(actor, target, {}, em);
         });
         return { endorsed: true as const };
@@ -88,22 +77,10 @@ export class SeaEndorsementsService {
    */
   async endorseWithDeploymentKey(userId: string, via: string): Promise<void> {
     await this.tx.run(async (em) => {
-      const [subject] = await em.query<CurrentKeyRow[]>(
-        `SELECT f.user_id, f.public_key, f.signing_public_key,
-                (u.role = 'psea_focal_point' AND u.status = 'active' AND u.disabled_at IS NULL) AS active
-           FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id WHERE f.user_id = $1 FOR UPDATE OF f`,
-        [userId],
-      );
-      if (!subject?.active || !subject.signing_public_key) throw invalidSubject();
-      const subjectKey = { userId, publicKey: subject.public_key, signingPublicKey: subject.signing_public_key };
-      const inserted = await em.insert(SeaKeyEndorsement, {
-        userId,
-        publicKey: subject.public_key,
-        signingPublicKey: subject.signing_public_key,
-        endorserId: null,
-        parentId: null,
-        signature: this.crypto.signEndorsement(subjectKey, 'bootstrap'),
-      });
+      const subject = await this.repo.currentKey(userId, true);
+      if (!subject?.active || !subject.signingPublicKey) throw invalidSubject();
+      const subjectKey = { userId, publicKey: subject.publicKey, signingPublicKey: subject.signingPublicKey };
+      const endorsement = await this.repo.insertEndorsement({ ...subjectKey, endorserId: null, parentId: null, signature: this.crypto.signEndorsement(subjectKey, 'bootstrap') });
       await this.audit.record(
         {
           action: 'sea.keys.bootstrap_endorse',
@@ -113,7 +90,7 @@ export class SeaEndorsementsService {
           agencyId: null,
           targetType: 'user',
           targetId: userId,
-          details: { via, endorsement: String(inserted.identifiers[0]?.id ?? '') },
+          details: { via, endorsement },
           requestId: null,
         },
         em,

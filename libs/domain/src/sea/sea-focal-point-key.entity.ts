@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
+import { User } from '@amani/auth';
 
 /**
  * A focal point's X25519 key pair. The private key exists here only wrapped: under

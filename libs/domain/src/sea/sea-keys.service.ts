@@ -6,11 +6,9 @@ import { UnprocessableProblem } from '@amani/http';
 import type { SeaActor } from './sea-actor';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
 import { utcToday } from './sea-codes';
-import { SeaComplaintGrant } from './sea-complaint-grant.entity';
 import { SeaCrypto } from './sea-crypto';
 import { SeaKeyLockedProblem, SeaKeysExistProblem, SeaKeysMissingProblem } from './sea-errors';
-import { SeaFocalPointKey } from './sea-focal-point-key.entity';
-import { SeaSessionKey } from './sea-session-key.entity';
+import { SeaKeysRepository } from './sea-keys.repository';
 import { SeaTrustService } from './sea-trust.service';
 import { TransactionHost } from '@amani/database';
 
@@ -41,11 +39,6 @@ export interface UnlockedKey {
   privateKey: Buffer;
 }
 
-interface SessionKeyRow {
-  sealed_private_key: Buffer;
-  public_key: Buffer;
-}
-
 /**
  * Focal point key custody: creation (recovery key shown once), recovery after a password
  * reset, unlocking at login for one session, and re-sealing complaint keys to a colleague.
@@ -54,6 +47,7 @@ interface SessionKeyRow {
 export class SeaKeysService {
   constructor(
     private readonly tx: TransactionHost,
+    private readonly repo: SeaKeysRepository,
     private readonly crypto: SeaCrypto,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LockoutService,
@@ -62,7 +56,7 @@ export class SeaKeysService {
   ) {}
 
   async status(actor: SeaActor, unlockToken: string | undefined): Promise<KeyStatus> {
-    const key = await this.tx.manager.getRepository(SeaFocalPointKey).findOneBy({ userId: actor.id });
+    const key = await this.repo.findKey(actor.id);
     let unlocked = false;
     if (key && unlockToken) {
       try {
@@ -114,27 +108,21 @@ export class SeaKeysService {
       const recoveryWrapped = this.crypto.wrapWithRecovery(pair.privateKey, recovery.bytes, actor.id, pair.publicKey);
       const session = actor.sessionId ? this.crypto.sealForSession(pair.privateKey, actor.sessionId, actor.id) : undefined;
       await this.tx.run(async (em) => {
-        await em.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [actor.id]);
-        const existing = await em.existsBy(SeaFocalPointKey, { userId: actor.id });
+        await this.repo.lockUser(actor.id);
+        const existing = (await this.repo.findKey(actor.id)) !== null;
         if (existing && !replace) throw new SeaKeysExistProblem();
-        let grantsDropped = 0;
-        if (existing) {
-          grantsDropped = (await em.delete(SeaComplaintGrant, { userId: actor.id })).affected ?? 0;
-          await em.delete(SeaSessionKey, { userId: actor.id });
-        }
-        await em.save(
-          em.create(SeaFocalPointKey, {
-            userId: actor.id,
-            publicKey: pair.publicKey,
-            signingPublicKey: signing.publicKey,
-            passwordSalt: pw.salt,
-            passwordWrappedKey: pw.wrapped,
-            kdfMemory: pw.memoryCost,
-            kdfIterations: pw.timeCost,
-            recoveryWrappedKey: recoveryWrapped,
-          }),
-        );
-        if (session && actor.sessionId) await this.holdForSession(em, { id: actor.id, sessionId: actor.sessionId }, session.sealed);
+        const grantsDropped = existing ? await this.repo.dropGrantsAndSessions(actor.id) : 0;
+        await this.repo.saveKey({
+          userId: actor.id,
+          publicKey: pair.publicKey,
+          signingPublicKey: signing.publicKey,
+          passwordSalt: pw.salt,
+          passwordWrappedKey: pw.wrapped,
+          kdfMemory: pw.memoryCost,
+          kdfIterations: pw.timeCost,
+          recoveryWrappedKey: recoveryWrapped,
+        });
+        if (session && actor.sessionId) await this.repo.holdForSession(actor.sessionId, actor.id, session.sealed);
         await this.auditor.success(actor, target, { replaced: existing, grantsDropped, ...(via ? { via } : {}) }, em);
       });
       return { recoveryKey: recovery.display, unlockToken: session?.token };
@@ -148,7 +136,7 @@ export class SeaKeysService {
     const target: SeaAuditTarget = { action: 'sea.keys.recover', targetType: 'sea_focal_point_key', targetId: actor.id };
     return this.auditor.run(actor, target, async () => {
       await this.verifyPassword(actor.id, password, true);
-      const key = await this.tx.manager.getRepository(SeaFocalPointKey).findOneBy({ userId: actor.id });
+      const key = await this.repo.findKey(actor.id);
       if (!key) throw new SeaKeysMissingProblem();
       let privateKey: Buffer;
       try {
@@ -166,13 +154,15 @@ export class SeaKeysService {
         const recoveryWrapped = this.crypto.wrapWithRecovery(privateKey, recovery.bytes, actor.id, key.publicKey);
         const session = this.crypto.sealForSession(privateKey, actor.sessionId, actor.id);
         await this.tx.run(async (em) => {
-          const res = await em.update(
-            SeaFocalPointKey,
-            { userId: actor.id, publicKey: key.publicKey },
-            { passwordSalt: pw.salt, passwordWrappedKey: pw.wrapped, kdfMemory: pw.memoryCost, kdfIterations: pw.timeCost, recoveryWrappedKey: recoveryWrapped },
-          );
-          if (res.affected !== 1) throw new SeaKeysMissingProblem();
-          await this.holdForSession(em, actor, session.sealed);
+          const updated = await this.repo.updateWraps(actor.id, key.publicKey, {
+            passwordSalt: pw.salt,
+            passwordWrappedKey: pw.wrapped,
+            kdfMemory: pw.memoryCost,
+            kdfIterations: pw.timeCost,
+            recoveryWrappedKey: recoveryWrapped,
+          });
+          if (!updated) throw new SeaKeysMissingProblem();
+          await this.repo.holdForSession(actor.sessionId, actor.id, session.sealed);
           await this.auditor.success(actor, target, {}, em);
         });
         return { recoveryKey: recovery.display, unlockToken: session.token };
@@ -185,11 +175,12 @@ export class SeaKeysService {
   /**
    * Login hook: the password opens the private key, which is re-encrypted under a fresh
    * session key; the ciphertext stays here, the session key goes to the client. A password
-   * that no longer opens it (reset by an administrator) leaves the key locked.
+   * that no longer opens it (reset by an administrator) leaves the key locked. `em` is the
+   * login's transaction, which the repository joins (the hook runs inside its TransactionHost.run).
    */
   async unlockAtLogin(event: PasswordLoginEvent, em: EntityManager): Promise<string | undefined> {
     if (event.role !== 'psea_focal_point') return undefined;
-    const key = await em.findOneBy(SeaFocalPointKey, { userId: event.userId });
+    const key = await this.repo.findKey(event.userId);
     if (!key) return undefined;
     const actor = { id: event.userId, role: event.role, agencyId: event.agencyId, sessionId: event.sessionId, requestId: event.requestId };
     const target: SeaAuditTarget = { action: 'sea.keys.unlock', targetType: 'sea_focal_point_key', targetId: event.userId };
@@ -211,10 +202,10 @@ export class SeaKeysService {
         // A key from before endorsements: its signing key can only be derived while it is open.
         const signing = this.crypto.signingKeyPair(privateKey);
         this.crypto.wipe(signing.secretKey);
-        await em.update(SeaFocalPointKey, { userId: event.userId, publicKey: key.publicKey }, { signingPublicKey: signing.publicKey });
+        await this.repo.setSigningKey(event.userId, key.publicKey, signing.publicKey);
       }
       const session = this.crypto.sealForSession(privateKey, event.sessionId, event.userId);
-      await this.holdForSession(em, actor, session.sealed);
+      await this.repo.holdForSession(event.sessionId, event.userId, session.sealed);
       await this.auditor.success(actor, target, {}, em);
       return session.token;
     } finally {
@@ -228,17 +219,10 @@ export class SeaKeysService {
    */
   async unlocked(actor: SeaActor, unlockToken: string | undefined): Promise<UnlockedKey> {
     if (!unlockToken) throw new SeaKeyLockedProblem();
-    const rows: SessionKeyRow[] = await this.tx.manager.query(
-      `SELECT k.sealed_private_key, f.public_key
-         FROM sea_session_keys k
-         JOIN auth_sessions s ON s.id = k.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
-         JOIN sea_focal_point_keys f ON f.user_id = k.user_id
-        WHERE k.session_id = $1 AND k.user_id = $2`,
-      [actor.sessionId, actor.id],
-    );
-    if (!rows[0]) throw new SeaKeyLockedProblem();
+    const held = await this.repo.sessionKey(actor.sessionId, actor.id);
+    if (!held) throw new SeaKeyLockedProblem();
     try {
-      return { publicKey: rows[0].public_key, privateKey: this.crypto.openForSession(rows[0].sealed_private_key, unlockToken, actor.sessionId, actor.id) };
+      return { publicKey: held.publicKey, privateKey: this.crypto.openForSession(held.sealedPrivateKey, unlockToken, actor.sessionId, actor.id) };
     } catch (e) {
       if (e instanceof IntegrityError) throw new SeaKeyLockedProblem();
       throw e;
@@ -247,23 +231,10 @@ export class SeaKeysService {
 
   /** The team: every active focal point, whether they have a key, and how many complaints they can open. */
   async focalPoints(actor: SeaActor): Promise<FocalPointView[]> {
-    const rows: { id: string; display_name: string; has_keys: boolean; granted: string }[] = await this.tx.manager.query(
-      `SELECT u.id, u.display_name, f.user_id IS NOT NULL AS has_keys,
-              (SELECT count(*) FROM sea_complaint_grants g JOIN sea_complaints c ON c.id = g.complaint_id
-                WHERE g.user_id = u.id AND c.shredded_on IS NULL) AS granted
-         FROM users u LEFT JOIN sea_focal_point_keys f ON f.user_id = u.id
-        WHERE u.role = 'psea_focal_point' AND u.disabled_at IS NULL AND u.status = 'active'
-        ORDER BY u.display_name, u.id`,
-    );
+    const rows = await this.repo.focalPoints();
     const endorsed = new Set((await this.trust.trusted()).map((k) => k.userId));
     await this.auditor.success(actor, { action: 'sea.focal_points.list', targetType: null, targetId: null }, { count: rows.length });
-    return rows.map((r) => ({
-      userId: r.id,
-      displayName: r.display_name,
-      hasKeys: r.has_keys,
-      endorsed: endorsed.has(r.id),
-      grantedComplaints: Number(r.granted),
-    }));
+    return rows.map((r) => ({ ...r, endorsed: endorsed.has(r.userId) }));
   }
 
   /**
@@ -274,8 +245,8 @@ export class SeaKeysService {
     const target: SeaAuditTarget = { action: 'sea.keys.grant', targetType: 'user', targetId: granteeId };
     return this.auditor.run(actor, target, async () => {
       // Only to a key the team endorsed: a key the server registered on its own gets nothing.
-      const grantee = (await this.trust.trusted()).filter((k) => k.userId === granteeId).map((k) => ({ public_key: k.publicKey }));
-      if (granteeId === actor.id || !grantee[0]) {
+      const grantee = (await this.trust.trusted()).find((k) => k.userId === granteeId);
+      if (granteeId === actor.id || !grantee) {
         throw new UnprocessableProblem('invalid_grantee', 'Access can be granted only to another active focal point whose key is endorsed.', [
           { field: 'userId', message: 'must be another active focal point with an endorsed key' },
         ]);
@@ -283,36 +254,18 @@ export class SeaKeysService {
       const mine = await this.unlocked(actor, unlockToken);
       try {
         return await this.tx.run(async (em) => {
-          const params: unknown[] = [actor.id, granteeId];
-          let only = '';
-          if (complaintId) {
-            params.push(complaintId);
-            only = 'AND g.complaint_id = $3';
-          }
-          const rows: { complaint_id: string; sealed_key: Buffer }[] = await em.query(
-            `SELECT g.complaint_id, g.sealed_key FROM sea_complaint_grants g
-               JOIN sea_complaints c ON c.id = g.complaint_id AND c.shredded_on IS NULL
-              WHERE g.user_id = $1 ${only}
-                AND NOT EXISTS (SELECT 1 FROM sea_complaint_grants o WHERE o.complaint_id = g.complaint_id AND o.user_id = $2)`,
-            params,
-          );
+          const rows = await this.repo.grantsToShare(actor.id, granteeId, complaintId);
           const today = utcToday();
           for (const row of rows) {
-            const ck = this.crypto.openComplaintKey(row.sealed_key, row.complaint_id, mine.publicKey, mine.privateKey);
+            const ck = this.crypto.openComplaintKey(row.sealedKey, row.complaintId, mine.publicKey, mine.privateKey);
             try {
-              await em
-                .createQueryBuilder()
-                .insert()
-                .into(SeaComplaintGrant)
-                .values({
-                  complaintId: row.complaint_id,
-                  userId: granteeId,
-                  sealedKey: this.crypto.sealComplaintKey(ck, row.complaint_id, grantee[0].public_key),
-                  grantedBy: actor.id,
-                  grantedOn: today,
-                })
-                .orIgnore()
-                .execute();
+              await this.repo.addGrant({
+                complaintId: row.complaintId,
+                userId: granteeId,
+                sealedKey: this.crypto.sealComplaintKey(ck, row.complaintId, grantee.publicKey),
+                grantedBy: actor.id,
+                grantedOn: today,
+              });
             } finally {
               this.crypto.wipe(ck);
             }
@@ -326,10 +279,6 @@ export class SeaKeysService {
     });
   }
 
-  private async holdForSession(em: EntityManager, actor: { id: string; sessionId: string }, sealed: Buffer): Promise<void> {
-    await em.upsert(SeaSessionKey, { sessionId: actor.sessionId, userId: actor.id, sealedPrivateKey: sealed }, ['sessionId']);
-  }
-
   /**
    * The same reserved attempt as at login: counted before the password is checked, refused
    * unevaluated while the account is locked. A locked account answers exactly like a wrong
@@ -340,14 +289,11 @@ export class SeaKeysService {
       new UnprocessableProblem('wrong_password', 'The password is not your current password.', [
         { field: 'password', message: 'is not your current password' },
       ]);
-    const rows: { password_hash: string | null; email: string; display_name: string }[] = await this.tx.manager.query(
-      `SELECT password_hash, email, display_name FROM users WHERE id = $1 AND disabled_at IS NULL AND status = 'active'`,
-      [userId],
-    );
+    const account = await this.repo.credentials(userId);
     // A password that wraps the complaint key meets the passphrase policy (checked before the
     // password itself, so the answer says nothing about whether it is the right one).
-    if (wrapsKey && rows[0]) assertPassphrasePolicy(password, { email: rows[0].email, displayName: rows[0].display_name });
-    const stored = rows[0]?.password_hash;
+    if (wrapsKey && account) assertPassphrasePolicy(password, { email: account.email, displayName: account.displayName });
+    const stored = account?.passwordHash;
     const reservation = stored ? await this.lockout.reserve(userId) : null;
     if (!stored || !reservation) {
       await this.hasher.verifyDummy(password);

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@amani/audit';
-import { SEA_RETENTION_DAYS, SEA_STATUSES, utcToday } from './sea-codes';
+import { SEA_RETENTION_DAYS, SEA_STATUSES, SeaStatus, utcToday } from './sea-codes';
 import { SeaIntakeThrottle } from './sea-intake-throttle';
+import { SeaRetentionRepository } from './sea-retention.repository';
 import { TransactionHost } from '@amani/database';
 
 const BATCH = 100;
@@ -33,6 +34,7 @@ export class SeaRetentionService {
 
   constructor(
     private readonly tx: TransactionHost,
+    private readonly repo: SeaRetentionRepository,
     private readonly audit: AuditService,
     private readonly counters: SeaIntakeThrottle,
   ) {}
@@ -47,34 +49,17 @@ export class SeaRetentionService {
         if (n < BATCH) break;
       }
     }
-    const deleted: unknown[] = await this.tx.manager.query(
-      `DELETE FROM sea_session_keys k USING auth_sessions s
-        WHERE s.id = k.session_id AND (s.expires_at <= now() OR s.revoked_at IS NOT NULL) RETURNING k.session_id`,
-    );
+    const sessionKeysDeleted = await this.repo.deleteDeadSessionKeys();
     const summarisedDay = await this.summariseIntake(dayBefore(today));
     if (shredded > 0) this.logger.log({ shredded }, 'SEA complaints crypto-shredded');
-    return { shredded, sessionKeysDeleted: deleted.length, summarisedDay };
+    return { shredded, sessionKeysDeleted, summarisedDay };
   }
 
-  private shredBatch(status: string, cutoff: string, today: string): Promise<number> {
+  private shredBatch(status: SeaStatus, cutoff: string, today: string): Promise<number> {
     return this.tx.run(async (em) => {
-      const rows: { id: string }[] = await em.query(
-        `SELECT id FROM sea_complaints WHERE shredded_on IS NULL AND status = $1 AND status_changed_on < $2
-          ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-        [status, cutoff],
-      );
-      if (rows.length === 0) return 0;
-      const ids = rows.map((r) => r.id);
-      await em.query(`DELETE FROM sea_complaint_grants WHERE complaint_id = ANY($1)`, [ids]);
-      await em.query(`DELETE FROM sea_complaint_messages WHERE complaint_id = ANY($1)`, [ids]);
-      await em.query(`DELETE FROM sea_complaint_notes WHERE complaint_id = ANY($1)`, [ids]);
-      await em.query(`DELETE FROM sea_assistance_requests WHERE complaint_id = ANY($1) AND status = 'pending'`, [ids]);
-      await em.query(
-        `UPDATE sea_complaints SET narrative = NULL, contact = NULL, receipt_tag = NULL, receipt_verifier = NULL,
-                receipt_wrapped_key = NULL, shredded_on = $2
-          WHERE id = ANY($1)`,
-        [ids, today],
-      );
+      const ids = await this.repo.lockExpired(status, cutoff, BATCH);
+      if (ids.length === 0) return 0;
+      await this.repo.shred(ids, today);
       for (const id of ids) {
         await this.audit.record(
           { action: 'sea.complaint.shred', outcome: 'success', targetType: 'sea_complaint', targetId: id, details: { status, via: 'retention' } },
@@ -89,24 +74,15 @@ export class SeaRetentionService {
   private async summariseIntake(day: string): Promise<string | null> {
     const accesses = await this.counters.accessesOn(day);
     return this.tx.run(async (em) => {
-      const [counts]: { submitted: string; messages: string }[] = await em.query(
-        `SELECT (SELECT count(*) FROM sea_complaints WHERE received_on = $1) AS submitted,
-                (SELECT count(*) FROM sea_complaint_messages WHERE sent_on = $1 AND author = 'complainant') AS messages`,
-        [day],
-      );
-      const inserted: unknown[] = await em.query(
-        `INSERT INTO sea_audit_days (day, submitted, complainant_messages, accesses) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (day) DO NOTHING RETURNING day`,
-        [day, Number(counts.submitted), Number(counts.messages), accesses],
-      );
-      if (inserted.length === 0) return null;
+      const counts = await this.repo.intakeCounts(day);
+      if (!(await this.repo.insertAuditDay(day, counts.submitted, counts.complainantMessages, accesses))) return null;
       await this.audit.record(
         {
           action: 'sea.intake.daily',
           outcome: 'success',
           targetType: 'sea_intake_day',
           targetId: day,
-          details: { submitted: Number(counts.submitted), complainantMessages: Number(counts.messages), accesses: accesses ?? null },
+          details: { submitted: counts.submitted, complainantMessages: counts.complainantMessages, accesses: accesses ?? null },
         },
         em,
       );

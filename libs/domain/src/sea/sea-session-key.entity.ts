@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToOne, PrimaryColumn } from 'typeorm';
-import { AuthSession } from '../../../auth/src/sessions/session.entity';
-import { User } from '../../../auth/src/users/user.entity';
+import { AuthSession } from '@amani/auth';
+import { User } from '@amani/auth';
 
 /**
  * A focal point's private key, unlocked for one login session: encrypted under a random

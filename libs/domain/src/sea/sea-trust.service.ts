@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { TransactionHost } from '@amani/database';
 import { SeaCrypto } from './sea-crypto';
+
+import { SeaEndorsementRecord, SeaKeysRepository } from './sea-keys.repository';
 
 /** An active focal point whose current key is endorsed through a chain that verifies. */
 export interface TrustedKey {
@@ -11,23 +11,6 @@ export interface TrustedKey {
   endorsementId: string;
 }
 
-export interface CurrentKeyRow {
-  user_id: string;
-  public_key: Buffer;
-  signing_public_key: Buffer | null;
-  active: boolean;
-}
-
-interface EndorsementRow {
-  id: string;
-  user_id: string;
-  public_key: Buffer;
-  signing_public_key: Buffer;
-  endorser_id: string | null;
-  parent_id: string | null;
-  signature: Buffer;
-}
-
 /**
  * Which focal point keys the team vouches for, recomputed from the signatures every time
  * (a row the server inserted or altered without a focal point's signing key does not verify).
@@ -35,59 +18,50 @@ interface EndorsementRow {
 @Injectable()
 export class SeaTrustService {
   constructor(
-    private readonly tx: TransactionHost,
+    private readonly repo: SeaKeysRepository,
     private readonly crypto: SeaCrypto,
   ) {}
 
   /**
    * The keys intake may seal to: every active, enabled focal point whose current key has an
    * endorsement that verifies, with its signer's endorsement verifying in turn, up to a
-   * bootstrap signature.
+   * bootstrap signature. Reads join the transaction open in the caller's context.
    */
-  async trusted(em?: EntityManager): Promise<TrustedKey[]> {
-    const manager = em ?? this.tx.manager;
-    const rows: EndorsementRow[] = await manager.query(
-      `SELECT id, user_id, public_key, signing_public_key, endorser_id, parent_id, signature
-         FROM sea_key_endorsements ORDER BY created_at, id`,
-    );
+  async trusted(): Promise<TrustedKey[]> {
+    const rows = await this.repo.endorsements();
     const verified = this.verifiedChain(rows);
-    const current: CurrentKeyRow[] = await manager.query(
-      `SELECT f.user_id, f.public_key, f.signing_public_key,
-              (u.role = 'psea_focal_point' AND u.status = 'active' AND u.disabled_at IS NULL) AS active
-         FROM sea_focal_point_keys f JOIN users u ON u.id = f.user_id`,
-    );
     const out: TrustedKey[] = [];
-    for (const key of current) {
-      if (!key.active || !key.signing_public_key) continue;
+    for (const key of await this.repo.currentKeys()) {
+      if (!key.active || !key.signingPublicKey) continue;
       const row = rows.find(
-        (r) => verified.has(r.id) && r.user_id === key.user_id && r.public_key.equals(key.public_key) && r.signing_public_key.equals(key.signing_public_key!),
+        (r) => verified.has(r.id) && r.userId === key.userId && r.publicKey.equals(key.publicKey) && r.signingPublicKey.equals(key.signingPublicKey!),
       );
-      if (row) out.push({ userId: key.user_id, publicKey: key.public_key, endorsementId: row.id });
+      if (row) out.push({ userId: key.userId, publicKey: key.publicKey, endorsementId: row.id });
     }
     return out;
   }
 
   /** Endorsement rows whose signature chain verifies to the bootstrap key. */
-  private verifiedChain(rows: EndorsementRow[]): Set<string> {
+  private verifiedChain(rows: SeaEndorsementRecord[]): Set<string> {
     const byId = new Map(rows.map((r) => [r.id, r]));
     const bootstrap = this.crypto.bootstrapPublicKey();
     const verdict = new Map<string, boolean>();
-    const check = (row: EndorsementRow, depth: number): boolean => {
+    const check = (row: SeaEndorsementRecord, depth: number): boolean => {
       const known = verdict.get(row.id);
       if (known !== undefined) return known;
       if (depth > rows.length) return false;
-      const subject = { userId: row.user_id, publicKey: row.public_key, signingPublicKey: row.signing_public_key };
+      const subject = { userId: row.userId, publicKey: row.publicKey, signingPublicKey: row.signingPublicKey };
       let ok: boolean;
-      if (row.parent_id === null) {
-        ok = row.endorser_id === null && this.crypto.verifyEndorsement(subject, row.signature, bootstrap);
+      if (row.parentId === null) {
+        ok = row.endorserId === null && this.crypto.verifyEndorsement(subject, row.signature, bootstrap);
       } else {
-        const parent = byId.get(row.parent_id);
+        const parent = byId.get(row.parentId);
         ok =
           parent !== undefined &&
-          parent.user_id === row.endorser_id &&
-          parent.user_id !== row.user_id &&
+          parent.userId === row.endorserId &&
+          parent.userId !== row.userId &&
           check(parent, depth + 1) &&
-          this.crypto.verifyEndorsement(subject, row.signature, parent.signing_public_key);
+          this.crypto.verifyEndorsement(subject, row.signature, parent.signingPublicKey);
       }
       verdict.set(row.id, ok);
       return ok;
@@ -95,4 +69,3 @@ export class SeaTrustService {
     return new Set(rows.filter((r) => check(r, 0)).map((r) => r.id));
   }
 }
-

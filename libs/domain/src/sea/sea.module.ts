@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CasesModule } from '../cases/cases.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CasesModule } from '@amani/domain/cases';
+import { LocationsModule } from '@amani/domain/locations';
 import { SeaAssistanceService } from './sea-assistance.service';
 import { SeaAuditor } from './sea-auditor';
 import { SeaCrypto } from './sea-crypto';
@@ -7,9 +9,13 @@ import { SeaIntakeThrottle } from './sea-intake-throttle';
 import { SeaIntakeService } from './sea-intake.service';
 import { SeaKeysService } from './sea-keys.service';
 import { SeaLoginHook } from './sea-login.hook';
-import { SeaRetentionJob } from './sea-retention.job';
 import { SeaRetentionService } from './sea-retention.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { SEA_ENTITIES } from './sea.entities';
+import { SeaComplaintsRepository, TypeOrmSeaComplaintsRepository } from './sea-complaints.repository';
+import { SeaSealer } from './sea-sealed-fields';
+import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.repository';
+import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
 
@@ -19,11 +25,25 @@ import { SeaTrustService } from './sea-trust.service';
  * complaint ciphertexts.
  */
 @Module({
-  imports: [CasesModule],
-  providers: [SeaCrypto, SeaAuditor, SeaTrustService, SeaEndorsementsService, SeaIntakeThrottle, SeaKeysService, SeaLoginHook, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  imports: [TypeOrmModule.forFeature(SEA_ENTITIES), CasesModule, LocationsModule],
+  providers: [
+    SeaCrypto,
+    SeaSealer,
+    { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
+    { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
+    { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
+    SeaAuditor,
+    SeaTrustService,
+    SeaEndorsementsService,
+    SeaIntakeThrottle,
+    SeaKeysService,
+    SeaLoginHook,
+    SeaIntakeService,
+    SeaWorkspaceService,
+    SeaAssistanceService,
+    SeaRetentionService,
+  ],
   exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
 })
 export class SeaModule {}
 
-/** The worker's share: the daily retention job (its scheduler is in the worker's schedule registry). */
-export const SEA_WORKER_PROVIDERS = [SeaIntakeThrottle, SeaRetentionService, SeaRetentionJob];

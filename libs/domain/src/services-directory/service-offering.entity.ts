@@ -1,8 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { User } from '../../../auth/src/users/user.entity';
-import { Agency } from '../agencies/agency.entity';
-import { sqlIn } from '../cases/case-codes';
-import { SERVICE_TYPES, ServiceType } from '../roles';
+import { User } from '@amani/auth';
+import { Agency } from '@amani/auth';
+import { sqlIn } from '@amani/domain/cases';
+import { SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { SERVICE_LANGUAGES_SQL, SERVICE_REGIONS_SQL } from './service-codes';
 
 /**

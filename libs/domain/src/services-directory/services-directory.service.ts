@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { LocationsService } from '@amani/domain/locations';
 import { AuditService } from '@amani/audit';
 import { ConflictProblem, DomainException, NotFoundProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '../agencies/agency.entity';
-import type { Role, ServiceType } from '../roles';
-import { ServiceOffering } from './service-offering.entity';
 import { TransactionHost } from '@amani/database';
+import type { Role, ServiceType } from '@amani/auth';
+import type { Page } from '@amani/http';
+import { ServiceFilter, ServiceOfferingRecord, ServiceOfferingValues, ServicesRepository } from './services.repository';
 
 /** Who manages directory entries: a supervisor (own agency) or an administrator (any agency). */
 export interface DirectoryActor {
@@ -65,12 +66,7 @@ export interface ServiceView {
   version: number;
 }
 
-export interface ServicePage {
-  items: ServiceView[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
+export type ServicePage = Page<ServiceView>;
 
 const MANAGERS: readonly Role[] = ['supervisor', 'admin'];
 const EDITABLE = ['serviceType', 'name', 'regionCodes', 'languages', 'openingHours', 'contactChannel', 'capacity', 'acceptingReferrals'] as const;
@@ -84,14 +80,17 @@ const EDITABLE = ['serviceType', 'name', 'regionCodes', 'languages', 'openingHou
 export class ServicesDirectoryService {
   constructor(
     private readonly tx: TransactionHost,
+    private readonly repo: ServicesRepository,
     private readonly audit: AuditService,
+    private readonly locations: LocationsService,
   ) {}
 
   create(actor: DirectoryActor, cmd: CreateServiceCommand): Promise<ServiceView> {
     return this.tx.run(async (em) => {
       this.assertManager(actor);
-      const agencyId = await this.targetAgency(em, actor, cmd.agencyId ?? null);
-      const inserted = await em.insert(ServiceOffering, {
+      const agencyId = await this.targetAgency(actor, cmd.agencyId ?? null);
+      await this.locations.assertKnown('regionCodes', cmd.regionCodes);
+      const id = await this.repo.insert({
         agencyId,
         serviceType: cmd.serviceType,
         name: cmd.name,
@@ -103,35 +102,31 @@ export class ServicesDirectoryService {
         acceptingReferrals: cmd.acceptingReferrals ?? true,
         createdById: actor.id,
       });
-      const id = (inserted.identifiers[0] as { id: string }).id;
       await this.record(actor, 'service.create', 'success', id, { agency: agencyId, serviceType: cmd.serviceType }, em);
-      return this.view(em, id);
+      return this.view(id);
     });
   }
 
   update(actor: DirectoryActor, id: string, cmd: UpdateServiceCommand): Promise<ServiceView> {
     return this.tx.run(async (em) => {
       this.assertManager(actor);
-      const row = await em.findOne(ServiceOffering, { where: { id } });
+      const row = await this.repo.findById(id);
       if (!row || (actor.role !== 'admin' && row.agencyId !== actor.agencyId)) {
         await this.record(actor, 'service.update', row ? 'denied' : 'failure', id, { reason: row ? 'out_of_scope' : 'not_found' });
         throw new NotFoundProblem('service');
       }
-      const sets: Record<string, unknown> = {};
+      await this.locations.assertKnown('regionCodes', cmd.regionCodes);
+      const sets: Partial<ServiceOfferingValues> = {};
       for (const f of EDITABLE) {
         if (cmd[f] === undefined) continue;
-        sets[f] = f === 'regionCodes' || f === 'languages' ? unique(cmd[f]) : cmd[f];
+        (sets as Record<string, unknown>)[f] = f === 'regionCodes' || f === 'languages' ? unique(cmd[f]) : cmd[f];
       }
       if (Object.keys(sets).length === 0) throw new ValidationProblem([{ field: 'body', message: 'holds no field to change' }]);
-      const result = await em
-        .createQueryBuilder()
-        .update(ServiceOffering)
-        .set({ ...sets, version: () => 'version + 1' })
-        .where('id = :id AND version = :version', { id, version: cmd.version })
-        .execute();
-      if (result.affected !== 1) throw new ConflictProblem('stale_version', 'The record was changed by someone else; reload it and try again.');
+      if (!(await this.repo.update(id, cmd.version, sets))) {
+        throw new ConflictProblem('stale_version', 'The record was changed by someone else; reload it and try again.');
+      }
       await this.record(actor, 'service.update', 'success', id, { agency: row.agencyId, fields: Object.keys(sets).length }, em);
-      return this.view(em, id);
+      return this.view(id);
     });
   }
 
@@ -139,51 +134,27 @@ export class ServicesDirectoryService {
   async list(actor: DirectoryActor, q: ServiceListQuery): Promise<ServicePage> {
     this.assertManager(actor);
     const agencyId = actor.role === 'admin' ? (q.agencyId ?? null) : actor.agencyId;
-    const qb = this.baseQuery();
-    if (agencyId) qb.andWhere('s.agency_id = :agencyId', { agencyId });
-    return this.page(qb, q.page, q.pageSize);
+    return this.page({ agencyId }, q.page, q.pageSize);
   }
 
   search(q: ServiceSearchQuery): Promise<ServicePage> {
-    const qb = this.baseQuery();
-    if (q.type) qb.andWhere('s.service_type = :type', { type: q.type });
-    if (q.region) qb.andWhere(':region = ANY(s.region_codes)', { region: q.region });
-    if (q.language) qb.andWhere(':language = ANY(s.languages)', { language: q.language });
-    if (q.acceptingOnly) qb.andWhere('s.accepting_referrals');
-    return this.page(qb, q.page, q.pageSize);
+    return this.page({ type: q.type, region: q.region, language: q.language, acceptingOnly: q.acceptingOnly }, q.page, q.pageSize);
   }
 
-  /** For referrals: an entry of the agency offering the type and taking referrals now (the given one, if any). */
-  async findOpenOffering(em: EntityManager, agencyId: string, serviceType: ServiceType, serviceId?: string | null): Promise<ServiceOffering | null> {
-    return em.findOne(ServiceOffering, {
-      where: { agencyId, serviceType, acceptingReferrals: true, ...(serviceId ? { id: serviceId } : {}) },
-      order: { createdAt: 'ASC' },
-    });
+  /** For referrals: whether the agency offers the type and takes referrals now (through the given entry, if any). */
+  hasOpenOffering(agencyId: string, serviceType: ServiceType, serviceId?: string | null): Promise<boolean> {
+    return this.repo.hasOpenOffering(agencyId, serviceType, serviceId);
   }
 
-  private baseQuery() {
-    return this.tx.manager
-      .getRepository(ServiceOffering)
-      .createQueryBuilder('s')
-      .innerJoin(Agency, 'a', 'a.id = s.agency_id')
-      .addSelect('a.name', 'agency_name')
-      .orderBy('a.name', 'ASC')
-      .addOrderBy('s.serviceType', 'ASC')
-      .addOrderBy('s.id', 'ASC');
+  private async page(filter: ServiceFilter, page: number, pageSize: number): Promise<ServicePage> {
+    const [rows, total] = await this.repo.page(filter, page, pageSize);
+    return { items: rows.map(toServiceView), page, pageSize, total };
   }
 
-  private async page(qb: ReturnType<ServicesDirectoryService['baseQuery']>, page: number, pageSize: number): Promise<ServicePage> {
-    const total = await qb.getCount();
-    const { entities, raw } = await qb
-      .offset((page - 1) * pageSize)
-      .limit(pageSize)
-      .getRawAndEntities<{ agency_name: string }>();
-    return { items: entities.map((s, i) => toServiceView(s, raw[i].agency_name)), page, pageSize, total };
-  }
-
-  private async view(em: EntityManager, id: string): Promise<ServiceView> {
-    const s = await em.findOneOrFail(ServiceOffering, { where: { id }, relations: { agency: true } });
-    return toServiceView(s, s.agency!.name);
+  private async view(id: string): Promise<ServiceView> {
+    const s = await this.repo.findById(id);
+    if (!s) throw new NotFoundProblem('service');
+    return toServiceView(s);
   }
 
   private assertManager(actor: DirectoryActor): void {
@@ -192,7 +163,7 @@ export class ServicesDirectoryService {
     }
   }
 
-  private async targetAgency(em: EntityManager, actor: DirectoryActor, requested: string | null): Promise<string> {
+  private async targetAgency(actor: DirectoryActor, requested: string | null): Promise<string> {
     if (actor.role !== 'admin') {
       if (requested !== null && requested !== actor.agencyId) {
         await this.record(actor, 'service.create', 'denied', null, { reason: 'other_agency' });
@@ -201,7 +172,7 @@ export class ServicesDirectoryService {
       return actor.agencyId!;
     }
     if (!requested) throw new ValidationProblem([{ field: 'agencyId', message: 'is required for an administrator' }]);
-    if (!(await em.exists(Agency, { where: { id: requested } }))) {
+    if (!(await this.repo.agencyExists(requested))) {
       throw new UnprocessableProblem('unknown_agency', 'The agency does not exist.', [{ field: 'agencyId', message: 'is not a known agency' }]);
     }
     return requested;
@@ -226,11 +197,11 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-export function toServiceView(s: ServiceOffering, agencyName: string): ServiceView {
+export function toServiceView(s: ServiceOfferingRecord): ServiceView {
   return {
     id: s.id,
     agencyId: s.agencyId,
-    agencyName,
+    agencyName: s.agencyName,
     serviceType: s.serviceType,
     name: s.name,
     regionCodes: s.regionCodes,

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { TransactionHost } from '@amani/database';
+import type { SeaStatus } from './sea-codes';
+import { SEA_SEALED_FIELDS } from './sea-sealed-fields';
+
+/** Every sealed column of a complaint row, from the one map: shredding clears each of them. */
+const SHRED_COLUMNS = Object.values(SEA_SEALED_FIELDS.sea_complaints).map((f) => `${f.column} = NULL`);
+
+/**
+ * The SEA housekeeping job's statements (worker side: needs no key). Runs on the transaction
+ * open in the caller's context.
+ */
+export abstract class SeaRetentionRepository {
+  /** Up to `limit` live complaints in `status` unchanged since before `cutoff`, locked (skipping locked ones). */
+  abstract lockExpired(status: SeaStatus, cutoff: string, limit: number): Promise<string[]>;
+  /** Crypto-shreds the complaints: content, receipt material, grants, conversation, notes, pending assistance payloads. */
+  abstract shred(ids: string[], today: string): Promise<void>;
+  /** Deletes unlocked-key copies of expired or revoked sessions; how many. */
+  abstract deleteDeadSessionKeys(): Promise<number>;
+  abstract intakeCounts(day: string): Promise<{ submitted: number; complainantMessages: number }>;
+  /** Records the day's summary once; false when the day was already summarised. */
+  abstract insertAuditDay(day: string, submitted: number, complainantMessages: number, accesses: number | null): Promise<boolean>;
+}
+
+@Injectable()
+export class TypeOrmSeaRetentionRepository extends SeaRetentionRepository {
+  constructor(private readonly tx: TransactionHost) {
+    super();
+  }
+
+  private get em(): EntityManager {
+    return this.tx.manager;
+  }
+
+  async lockExpired(status: SeaStatus, cutoff: string, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.em.query(
+      `SELECT id FROM sea_complaints WHERE shredded_on IS NULL AND status = $1 AND status_changed_on < $2
+        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+      [status, cutoff, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async shred(ids: string[], today: string): Promise<void> {
+    const em = this.em;
+    await em.query(`DELETE FROM sea_complaint_grants WHERE complaint_id = ANY($1)`, [ids]);
+    await em.query(`DELETE FROM sea_complaint_messages WHERE complaint_id = ANY($1)`, [ids]);
+    await em.query(`DELETE FROM sea_complaint_notes WHERE complaint_id = ANY($1)`, [ids]);
+    await em.query(`DELETE FROM sea_assistance_requests WHERE complaint_id = ANY($1) AND status = 'pending'`, [ids]);
+    await em.query(
+      `UPDATE sea_complaints SET ${SHRED_COLUMNS.join(', ')}, receipt_tag = NULL, receipt_verifier = NULL,
+              receipt_wrapped_key = NULL, shredded_on = $2
+        WHERE id = ANY($1)`,
+      [ids, today],
+    );
+  }
+
+  async deleteDeadSessionKeys(): Promise<number> {
+    const deleted: unknown[] = await this.em.query(
+      `DELETE FROM sea_session_keys k USING auth_sessions s
+        WHERE s.id = k.session_id AND (s.expires_at <= now() OR s.revoked_at IS NOT NULL) RETURNING k.session_id`,
+    );
+    return deleted.length;
+  }
+
+  async intakeCounts(day: string): Promise<{ submitted: number; complainantMessages: number }> {
+    const [counts]: { submitted: string; messages: string }[] = await this.em.query(
+      `SELECT (SELECT count(*) FROM sea_complaints WHERE received_on = $1) AS submitted,
+              (SELECT count(*) FROM sea_complaint_messages WHERE sent_on = $1 AND author = 'complainant') AS messages`,
+      [day],
+    );
+    return { submitted: Number(counts.submitted), complainantMessages: Number(counts.messages) };
+  }
+
+  async insertAuditDay(day: string, submitted: number, complainantMessages: number, accesses: number | null): Promise<boolean> {
+    const inserted: unknown[] = await this.em.query(
+      `INSERT INTO sea_audit_days (day, submitted, complainant_messages, accesses) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (day) DO NOTHING RETURNING day`,
+      [day, submitted, complainantMessages, accesses],
+    );
+    return inserted.length > 0;
+  }
+}

@@ -1,0 +1,22 @@
+import { SeaAssistanceRequest } from './sea-assistance-request.entity';
+import { SeaAuditDay } from './sea-audit-day.entity';
+import { SeaComplaintGrant } from './sea-complaint-grant.entity';
+import { SeaComplaintMessage } from './sea-complaint-message.entity';
+import { SeaComplaintNote } from './sea-complaint-note.entity';
+import { SeaComplaint } from './sea-complaint.entity';
+import { SeaFocalPointKey } from './sea-focal-point-key.entity';
+import { SeaKeyEndorsement } from './sea-key-endorsement.entity';
+import { SeaSessionKey } from './sea-session-key.entity';
+
+/** SEA tables: SeaModule registers them, the app's data source receives them. */
+export const SEA_ENTITIES: Function[] = [
+  SeaComplaint,
+  SeaComplaintGrant,
+  SeaComplaintMessage,
+  SeaComplaintNote,
+  SeaFocalPointKey,
+  SeaKeyEndorsement,
+  SeaSessionKey,
+  SeaAssistanceRequest,
+  SeaAuditDay,
+];
