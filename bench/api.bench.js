@@ -383,4 +383,6 @@ function writeResults(results) {
 main().catch(async (e) => {
   process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
+  // A failure before the run's own cleanup (e.g. while preparing): drop the scratch database anyway.
+  if (process.env.BENCH_KEEP !== '1' && process.env.DATABASE_OWNER_URL?.includes('amani_bench_')) await dropScratch().catch(() => undefined);
 });
