@@ -24,7 +24,7 @@ import type { CaseDetailView, CasePage, CaseSummaryView, ShareView } from './cas
 import { Case } from './case.entity';
 import { ReportingProjection } from './reporting-projection';
 import { generateSurvivorCode } from './survivor-code';
-import { TransactionHost } from '@amani/database';
+import { preparedQuery, TransactionHost } from '@amani/database';
 
 /** List filters: query field and column. */
 const LIST_FILTERS: [keyof CaseListQuery & keyof CaseSummaryView, string][] = [
@@ -106,7 +106,7 @@ export class CasesService {
         for (let attempt = 0; attempt < SURVIVOR_CODE_ATTEMPTS; attempt++) {
           const code = generateSurvivorCode();
           const survivorCode = this.vault.seal(key, 'cases', 'survivor_code', id, code);
-          const rows: Pick<CaseRow, 'stage' | 'closure_reason' | 'created_at' | 'updated_at' | 'closed_at' | 'version'>[] = await em.query(sql, [
+          const rows = await preparedQuery<Pick<CaseRow, 'stage' | 'closure_reason' | 'created_at' | 'updated_at' | 'closed_at' | 'version'>>(em, sql, [
             ...fixed,
             this.vault.survivorCodeIndex(code),
             survivorCode,
@@ -176,8 +176,10 @@ export class CasesService {
       const keyset = after ? ` AND (c.created_at, c.id) < (${bind(after.at)}::timestamptz, ${bind(after.id)}::uuid)` : '';
       const limit = `LIMIT ${bind(q.pageSize + 1)} OFFSET ${bind(after ? 0 : (q.page - 1) * q.pageSize)}`;
       // The audit row in the same statement; its count is the page's (without the look-ahead row).
-      const audit = this.auditor.successInsert(actor, target, {}, params.length + 1, '', `SELECT least(count(*), ${q.pageSize}) FROM page`);
-      const rows: (SummaryRow & { cursor_at: string | null; total: number })[] = await this.tx.manager.query(
+      const shown = bind(q.pageSize);
+      const audit = this.auditor.successInsert(actor, target, {}, params.length + 1, '', `SELECT least(count(*), ${shown}::int) FROM page`);
+      const rows = await preparedQuery<SummaryRow & { cursor_at: string | null; total: number }>(
+        this.tx.manager,
         `WITH page AS (
             SELECT ${SUMMARY_SQL}, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
               FROM cases c WHERE ${scope}${keyset}
