@@ -127,6 +127,9 @@ describe('staff console: statistics', () => {
     expect(page.text).toContain('<abbr title="Hidden to protect identities');
     expect(page.text).toContain('id="chart-incidents"');
     expect(page.text).toContain('id="trend-chart"');
+    // Every chart has a title and a description (the figures in words) beside its data table.
+    expect(page.text.match(/<svg /g)!.length).toBe(page.text.match(/<desc id=/g)!.length);
+    expect(page.text).toMatch(/<desc id="trend-chart-d">[^<]*2024-05: 31/);
     // The fixture's hand-computed grand total.
     expect(page.text).toMatch(/<th scope="row">Total<\/th>.*<td class="total">31<\/td>/s);
 

@@ -19,8 +19,9 @@ export function BarChart(props: { id: string; title: string; categories: string[
   return (
     // Focusable: a chart wider than a small screen scrolls, and keyboard users must reach it.
     <figure dir="ltr" tabindex={0}>
-      <svg id={id} role="img" aria-labelledby={`${id}-t`} width={width} height={height} viewBox={`0 0 ${width} ${height}`} xmlns="http://www.w3.org/2000/svg">
+      <svg id={id} role="img" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`} width={width} height={height} viewBox={`0 0 ${width} ${height}`} xmlns="http://www.w3.org/2000/svg">
         <title id={`${id}-t`}>{title}</title>
+        <desc id={`${id}-d`}>{categories.map((c, i) => `${c}: ${values[i] === null ? hiddenLabel : values[i]}`).join('; ')}</desc>
         {categories.map((c, i) => {
           const y = gap + i * (barHeight + gap);
           const v = values[i];
@@ -66,8 +67,9 @@ export function TrendChart(props: { id: string; title: string; points: { period:
   return (
     // Focusable: a chart wider than a small screen scrolls, and keyboard users must reach it.
     <figure dir="ltr" tabindex={0}>
-      <svg id={id} role="img" aria-labelledby={`${id}-t`} width={width} height={height} viewBox={`0 0 ${width} ${height}`} xmlns="http://www.w3.org/2000/svg">
+      <svg id={id} role="img" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`} width={width} height={height} viewBox={`0 0 ${width} ${height}`} xmlns="http://www.w3.org/2000/svg">
         <title id={`${id}-t`}>{title}</title>
+        <desc id={`${id}-d`}>{points.map((p) => `${p.period}: ${p.value === null ? missingLabel : p.value}`).join('; ')}</desc>
         <line x1={left} y1={top + plotH} x2={left + plotW} y2={top + plotH} stroke="#767676" />
         <line x1={left} y1={top} x2={left} y2={top + plotH} stroke="#767676" />
         <text x={left - 4} y={top + 10} text-anchor="end" font-size="11" fill="#1b1b1b">
