@@ -135,6 +135,7 @@ export const ar: Catalogue = {
     count_few: '{{count}} حالات',
     count_many: '{{count}} حالة',
     count_other: '{{count}} حالة',
+    countCapped: 'أكثر من {{count}} حالة: ضيّق عوامل التصفية',
     filters: 'تصفية الحالات',
     stage: 'المرحلة',
     sex: 'الجنس',

@@ -132,6 +132,7 @@ export const en = {
     title: 'Cases',
     count_one: '{{count}} case',
     count_other: '{{count}} cases',
+    countCapped: 'More than {{count}} cases: narrow the filters',
     filters: 'Filter cases',
     stage: 'Stage',
     sex: 'Sex',

@@ -132,6 +132,7 @@ export const es: Catalogue = {
     count_one: '{{count}} caso',
     count_many: '{{count}} casos',
     count_other: '{{count}} casos',
+    countCapped: 'Más de {{count}} casos: afine los filtros',
     filters: 'Filtrar casos',
     stage: 'Etapa',
     sex: 'Sexo',

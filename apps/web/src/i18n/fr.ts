@@ -132,6 +132,7 @@ export const fr: Catalogue = {
     count_one: '{{count}} dossier',
     count_many: '{{count}} dossiers',
     count_other: '{{count}} dossiers',
+    countCapped: 'Plus de {{count}} dossiers : affinez les filtres',
     filters: 'Filtrer les dossiers',
     stage: 'Étape',
     sex: 'Sexe',

@@ -76,7 +76,7 @@ export function caseListPage(ctx: PageContext, filters: CaseFilters, page: CaseP
       {page && (
         <>
           <p role="status" id="case-count">
-            {t('cases.count', { count: page.total })}
+            {page.totalCapped ? t('cases.countCapped', { count: page.total }) : t('cases.count', { count: page.total })}
           </p>
           {page.items.length === 0 ? (
             <p>{t('cases.empty')}</p>
