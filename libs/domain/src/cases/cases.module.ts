@@ -7,6 +7,7 @@ import { CaseTransfersService } from './case-transfers.service';
 import { CaseApprovalsService } from './case-approvals.service';
 import { CaseAssessmentService } from './case-assessment.service';
 import { CaseAuditor } from './case-auditor';
+import { CaseCareRepository, TypeOrmCaseCareRepository } from './case-care.repository';
 import { CaseConsentsService } from './case-consents.service';
 import { CaseIncidentsService } from './case-incidents.service';
 import { CaseNotesService } from './case-notes.service';
@@ -29,6 +30,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseVault,
     CaseScope,
     CaseAuditor,
+    { provide: CaseCareRepository, useClass: TypeOrmCaseCareRepository },
     ReportingProjection,
     CasesService,
     CaseIncidentsService,
