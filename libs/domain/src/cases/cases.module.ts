@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LocationsModule } from '@amani/domain/locations';
 import { CaseActionPlanService } from './case-action-plan.service';
+import { CaseAttachmentsRepository, TypeOrmCaseAttachmentsRepository } from './case-attachments.repository';
 import { CaseAttachmentsService } from './case-attachments.service';
 import { CaseTransfersService } from './case-transfers.service';
 import { CaseApprovalsService } from './case-approvals.service';
@@ -31,6 +32,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseScope,
     CaseAuditor,
     { provide: CaseCareRepository, useClass: TypeOrmCaseCareRepository },
+    { provide: CaseAttachmentsRepository, useClass: TypeOrmCaseAttachmentsRepository },
     ReportingProjection,
     CasesService,
     CaseIncidentsService,

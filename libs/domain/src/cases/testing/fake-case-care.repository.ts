@@ -12,7 +12,7 @@ import type {
   SafetyPlanFields,
 } from '../case-care.repository';
 import type { ApprovalKind, ClosureReason } from '../case-codes';
-import { RecordNotVisibleError, StaleVersionProblem } from '../case-errors';
+import { CaseShreddedError, RecordNotVisibleError, StaleVersionProblem } from '../case-errors';
 import type { ActionPlanItemView, ApprovalView, AssessmentNeedView, PendingApprovalView, SafetyPlanView } from '../case-views';
 
 export interface FakeCareCase extends CareCase {
@@ -51,7 +51,7 @@ export class FakeCaseCareRepository implements CaseCareRepository {
 
   private key(c: CareCase): void {
     this.keyOpens += 1;
-    if (!this.cases.get(c.id)?.keyed) throw new Error('case shredded');
+    if (!this.cases.get(c.id)?.keyed) throw new CaseShreddedError();
   }
 
   loadCaseInScope(actor: CaseActor, caseId: string): Promise<CareCase> {
