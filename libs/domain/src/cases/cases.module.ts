@@ -4,6 +4,7 @@ import { LocationsModule } from '@amani/domain/locations';
 import { CaseActionPlanService } from './case-action-plan.service';
 import { CaseAttachmentsRepository, TypeOrmCaseAttachmentsRepository } from './case-attachments.repository';
 import { CaseAttachmentsService } from './case-attachments.service';
+import { CaseTransfersRepository, TypeOrmCaseTransfersRepository } from './case-transfers.repository';
 import { CaseTransfersService } from './case-transfers.service';
 import { CaseApprovalsService } from './case-approvals.service';
 import { CaseAssessmentService } from './case-assessment.service';
@@ -33,6 +34,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseAuditor,
     { provide: CaseCareRepository, useClass: TypeOrmCaseCareRepository },
     { provide: CaseAttachmentsRepository, useClass: TypeOrmCaseAttachmentsRepository },
+    { provide: CaseTransfersRepository, useClass: TypeOrmCaseTransfersRepository },
     ReportingProjection,
     CasesService,
     CaseIncidentsService,
