@@ -2,11 +2,14 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LocationsModule } from '@amani/domain/locations';
 import { CaseActionPlanService } from './case-action-plan.service';
+import { CaseAttachmentsRepository, TypeOrmCaseAttachmentsRepository } from './case-attachments.repository';
 import { CaseAttachmentsService } from './case-attachments.service';
+import { CaseTransfersRepository, TypeOrmCaseTransfersRepository } from './case-transfers.repository';
 import { CaseTransfersService } from './case-transfers.service';
 import { CaseApprovalsService } from './case-approvals.service';
 import { CaseAssessmentService } from './case-assessment.service';
 import { CaseAuditor } from './case-auditor';
+import { CaseCareRepository, TypeOrmCaseCareRepository } from './case-care.repository';
 import { CaseConsentsService } from './case-consents.service';
 import { CaseIncidentsService } from './case-incidents.service';
 import { CaseNotesService } from './case-notes.service';
@@ -29,6 +32,9 @@ import { ReportingProjection } from './reporting-projection';
     CaseVault,
     CaseScope,
     CaseAuditor,
+    { provide: CaseCareRepository, useClass: TypeOrmCaseCareRepository },
+    { provide: CaseAttachmentsRepository, useClass: TypeOrmCaseAttachmentsRepository },
+    { provide: CaseTransfersRepository, useClass: TypeOrmCaseTransfersRepository },
     ReportingProjection,
     CasesService,
     CaseIncidentsService,
