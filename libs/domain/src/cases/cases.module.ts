@@ -15,6 +15,7 @@ import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
 import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
 import { CASES_ENTITIES } from './cases.entities';
+import { CasesRepository, TypeOrmCasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { ReportingProjection } from './reporting-projection';
 
@@ -30,6 +31,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseScope,
     CaseAuditor,
     ReportingProjection,
+    { provide: CasesRepository, useClass: TypeOrmCasesRepository },
     CasesService,
     CaseIncidentsService,
     CaseNotesService,
