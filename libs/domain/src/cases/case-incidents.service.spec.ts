@@ -50,7 +50,7 @@ describe('CaseIncidentsService', () => {
       narrative: 'what she said',
       recordedById: k.cwA.id,
     });
-    const stored = k.repo.incidents[0]!;
+    const stored = k.repo.incidents[0];
     expect(stored).toMatchObject({ gbvType: 'physical_assault', agencyId: k.agencyA, answerPhysicalAssault: true, answerPenetration: false });
     for (const sealed of [stored.incidentDate, stored.reportDate, stored.exactLocation!, stored.narrative!]) {
       expect(Buffer.isBuffer(sealed)).toBe(true);

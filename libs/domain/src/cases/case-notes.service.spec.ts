@@ -18,7 +18,7 @@ describe('CaseNotesService', () => {
   it('seals the body under the case key, in one transaction, audited with it', async () => {
     const note = await sut.create(k.cwA, kase.id, 'met at the clinic');
     expect(note).toMatchObject({ caseId: kase.id, authorId: k.cwA.id, body: 'met at the clinic' });
-    const stored = k.repo.notes[0]!;
+    const stored = k.repo.notes[0];
     expect(stored.agencyId).toBe(k.agencyA);
     expect(stored.body.toString('utf8')).not.toContain('clinic');
     expect(k.tx.runs).toBe(1);
