@@ -23,7 +23,7 @@
  */
 'use strict';
 require('reflect-metadata');
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, writeFileSync, readFileSync } = require('node:fs');
 const os = require('node:os');
@@ -214,7 +214,8 @@ async function main() {
     SEA_RECEIPT_SOURCE_FAILURE_LIMIT: '1000',
   });
   const config = dist('libs/config/src').loadConfig(process.env);
-  await dist('libs/database/src/db-admin').prepareDatabase(config);
+  // The schema from the real migrations, applied by the built CLI (as the e2e global setup does).
+  execFileSync(process.execPath, [join(root, 'dist/apps/cli/src/main.js'), 'db:prepare'], { env: process.env, stdio: ['ignore', 'ignore', 'inherit'] });
   const seeded = await seed(config);
   const { tokens } = seeded;
 
@@ -382,4 +383,6 @@ function writeResults(results) {
 main().catch(async (e) => {
   process.stderr.write(`${e.stack}\n`);
   process.exitCode = 1;
+  // A failure before the run's own cleanup (e.g. while preparing): drop the scratch database anyway.
+  if (process.env.BENCH_KEEP !== '1' && process.env.DATABASE_OWNER_URL?.includes('amani_bench_')) await dropScratch().catch(() => undefined);
 });

@@ -59,27 +59,32 @@ const READ_SQL = `WITH c AS (
         SELECT now(), $3, $4, $2, 'case.read', 'case', id::text, 'success', '{}', NULL FROM c)
   SELECT * FROM c`;
 
+// Like the API's page, a total counted up to 1000 (then "capped"), never a scan of the whole agency.
 const LIST_SQL = `WITH c AS (
     SELECT ${SUMMARY} FROM cases WHERE agency_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2),
+  n AS (SELECT count(*)::int AS total FROM (SELECT 1 FROM cases WHERE agency_id = $1 LIMIT 1001) x),
   a AS (INSERT INTO audit_queue (${AUDIT_COLUMNS})
         SELECT now(), $3, $4, $1, 'case.list', 'case', NULL, 'success', jsonb_build_object('count', (SELECT count(*) FROM c)), NULL)
-  SELECT * FROM c`;
+  SELECT c.*, n.total FROM n LEFT JOIN c ON true`;
 
 const INCOMING_SQL = `WITH r AS (
     SELECT id, case_id, referring_agency_id, recipient_agency_id, service_type, service_id, state, decline_reason, outcome,
            follow_up_due_at, overdue_at, accepted_at, declined_at, completed_at, revoked_at, packet_fields,
            packet_destroyed_at IS NOT NULL AS packet_destroyed, created_at, updated_at
       FROM referrals WHERE recipient_agency_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2),
+  n AS (SELECT count(*)::int AS total FROM (SELECT 1 FROM referrals WHERE recipient_agency_id = $1 LIMIT 1001) x),
   a AS (INSERT INTO audit_queue (${AUDIT_COLUMNS})
         SELECT now(), $3, $4, $1, 'referral.incoming.list', 'referral', NULL, 'success', jsonb_build_object('count', (SELECT count(*) FROM r)), NULL)
-  SELECT * FROM r`;
+  SELECT r.*, n.total FROM n LEFT JOIN r ON true`;
 
 async function main() {
   const config = loadConfig(process.env);
   const sodium = await loadSodium();
   const envelope = new EnvelopeCrypto(sodium, new StaticMasterKeyProvider(config.secrets.masterKeys, config.secrets.masterKeyCurrent));
   const blind = new BlindIndexService(sodium, config);
-  const pool = new Pool({ connectionString: config.database.url, max: config.database.poolSize });
+  const raw = new Pool({ connectionString: config.database.url, max: config.database.poolSize });
+  // LEAN_UNNAMED=1: unnamed statements (parsed and planned on every execution), as TypeORM sends them.
+  const pool = process.env.LEAN_UNNAMED === '1' ? { query: ({ text, values }) => raw.query(text, values), end: () => raw.end() } : raw;
   const secret = createSecretKey(config.secrets.jwtSecret);
   const { JWT_AUDIENCE, JWT_ISSUER } = dist('libs/auth/src/auth-user');
 
@@ -159,12 +164,14 @@ async function main() {
 
   async function listCases(user, pageSize) {
     const { rows } = await pool.query({ name: 'list', text: LIST_SQL, values: [user.agencyId, pageSize, user.id, user.role] });
-    return { items: rows.map(summary), pageSize };
+    const total = rows[0]?.total ?? 0;
+    return { items: rows.filter((r) => r.id !== null).map(summary), page: 1, pageSize, total: Math.min(total, 1000), totalCapped: total > 1000 };
   }
 
   async function incoming(user, pageSize) {
     const { rows } = await pool.query({ name: 'incoming', text: INCOMING_SQL, values: [user.agencyId, pageSize, user.id, user.role] });
-    return { items: rows, pageSize };
+    const total = rows[0]?.total ?? 0;
+    return { items: rows.filter((r) => r.id !== null), page: 1, pageSize, total: Math.min(total, 1000), totalCapped: total > 1000 };
   }
 
   const send = (res, status, value) => {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { TransactionHost } from '@amani/database';
-import { AuditOutcome, AuditQueueEntry } from './audit-event.entity';
+import { preparedQuery, TransactionHost } from '@amani/database';
+import { AuditOutcome } from './audit-event.entity';
 
 /** One audit event: who, what, which record, outcome. Never the data itself. */
 export interface AuditRecord {
@@ -91,17 +91,23 @@ export class AuditService {
   }
 
   private async insert(manager: EntityManager, event: AuditRecord, occurredAt: Date): Promise<void> {
-    await manager.insert(AuditQueueEntry, {
-      occurredAt,
-      action: event.action,
-      outcome: event.outcome,
-      actorId: event.actorId ?? null,
-      actorRole: event.actorRole ?? null,
-      agencyId: event.agencyId ?? null,
-      targetType: event.targetType ?? null,
-      targetId: event.targetId ?? null,
-      details: event.details ?? {},
-      requestId: event.requestId ?? null,
-    });
+    // The row AuditQueueEntry maps, as a prepared statement (every audited request writes one).
+    await preparedQuery(
+      manager,
+      `INSERT INTO audit_queue (occurred_at, actor_id, actor_role, agency_id, action, target_type, target_id, outcome, details, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        occurredAt,
+        event.actorId ?? null,
+        event.actorRole ?? null,
+        event.agencyId ?? null,
+        event.action,
+        event.targetType ?? null,
+        event.targetId ?? null,
+        event.outcome,
+        JSON.stringify(event.details ?? {}),
+        event.requestId ?? null,
+      ],
+    );
   }
 }

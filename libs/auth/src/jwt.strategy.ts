@@ -3,15 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ExtractJwt, Strategy } from 'passport-jwt';
+import type { QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '@amani/config';
+import { preparedQuery } from '@amani/database';
 import { MFA_REQUIRED_ROLES, Role } from './roles';
 import { AccessClaims, AuthenticatedRequest, AuthUser, JWT_AUDIENCE, JWT_ISSUER, SessionStage } from './auth-user';
 import { UnauthenticatedProblem } from './auth.exceptions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface SessionRow {
+interface SessionRow extends QueryResultRow {
   user_id: string;
   role: Role;
   agency_id: string | null;
@@ -47,7 +49,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !UUID.test(claims.sid) || !UUID.test(claims.sub)) {
       throw new UnauthenticatedProblem();
     }
-    const rows: SessionRow[] = await this.dataSource.query(
+    // Prepared once per connection: this statement runs on every authenticated request.
+    const rows = await preparedQuery<SessionRow>(
+      this.dataSource.manager,
       `SELECT u.id AS user_id, u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled, u.status
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
         WHERE s.id = $1 AND s.user_id = $2

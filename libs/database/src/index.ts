@@ -3,5 +3,6 @@ export * from './data-source-options';
 export * from './db-admin';
 export * from './db-drop';
 export * from './pool';
+export * from './prepared-query';
 export * from './pool-monitor';
 export * from './transaction-host';

@@ -1,4 +1,3 @@
-import { KeysetPageDto } from '../common/page.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
@@ -23,6 +22,7 @@ import {
   Vulnerability,
   VULNERABILITIES,
 } from '@amani/domain/cases';
+import { KeysetPageDto } from '../common/page.dto';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsCalendarDate, IsText, TEXT_LONG, TEXT_MEDIUM, TEXT_SHORT } from './case-validators';
 

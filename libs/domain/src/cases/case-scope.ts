@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { preparedQuery } from '@amani/database';
 import type { CaseActor } from './case-actor';
 import { RecordNotVisibleError } from './case-errors';
 import { CASE_COLUMNS, caseFromRow, CaseRow } from './case-row';
@@ -28,7 +29,8 @@ export class CaseScope {
    * was shredded; the caller decides what that means.
    */
   async loadWithKey(em: EntityManager, actor: CaseActor, caseId: string): Promise<{ case: Case; key: StoredCaseKey | null }> {
-    const rows: (CaseRow & { wrapped_dek: Buffer | null; kek_version: number | null; key_version: number | null; shared: boolean })[] = await em.query(
+    const rows = await preparedQuery<CaseRow & { wrapped_dek: Buffer | null; kek_version: number | null; key_version: number | null; shared: boolean }>(
+      em,
       `SELECT ${CASE_COLUMNS}, k.wrapped_dek, k.kek_version, k.key_version,
               ($2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.user_id = $2)) AS shared
          FROM cases c LEFT JOIN case_keys k ON k.case_id = c.id

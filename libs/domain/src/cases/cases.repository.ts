@@ -3,7 +3,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { ConflictProblem } from '@amani/http';
 import { Agency, User } from '@amani/auth';
 import type { ServiceType } from '@amani/auth';
-import { TransactionHost } from '@amani/database';
+import { preparedQuery, TransactionHost } from '@amani/database';
 import type { CaseActor } from './case-actor';
 import type { CaseListQuery } from './case-commands';
 import type { CaseSummaryView } from './case-views';
@@ -212,7 +212,7 @@ export class TypeOrmCasesRepository extends CasesRepository {
       k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $22::int FROM c),
       a AS (${a.sql})
       SELECT * FROM c`;
-    const rows: CreatedCaseRow[] = await this.em.query(sql, [...fixed, code.index, code.sealed, ...a.params]);
+    const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, ...a.params]);
     return rows[0] ?? null;
   }
 
@@ -234,8 +234,10 @@ export class TypeOrmCasesRepository extends CasesRepository {
     const keyset = after ? ` AND (c.created_at, c.id) < (${bind(after.at)}::timestamptz, ${bind(after.id)}::uuid)` : '';
     const limit = `LIMIT ${bind(q.pageSize + 1)} OFFSET ${bind(after ? 0 : (q.page - 1) * q.pageSize)}`;
     // The audit row in the same statement; its count is the page's (without the look-ahead row).
-    const a = audit(params.length + 1, '', `SELECT least(count(*), ${q.pageSize}) FROM page`);
-    const rows: (CaseListRow & { total: number })[] = await this.em.query(
+    const shown = bind(q.pageSize);
+    const a = audit(params.length + 1, '', `SELECT least(count(*), ${shown}::int) FROM page`);
+    const rows = await preparedQuery<CaseListRow & { total: number }>(
+      this.em,
       `WITH page AS (
           SELECT ${SUMMARY_SQL}, to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
             FROM cases c WHERE ${scope}${keyset}
