@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ConflictProblem, UnprocessableProblem, ValidationProblem } from '@amani/http';
-import { Agency } from '@amani/auth';
 import type { ServiceType } from '@amani/auth';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { CreateConsentCommand } from './case-commands';
-import { CaseConsent } from './case-consent.entity';
+import type { CaseConsent } from './case-consent.entity';
 import { RecordNotVisibleError } from './case-errors';
-import { CaseScope } from './case-scope';
 import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
 import type { ConsentView } from './case-views';
-import { ReportingProjection } from './reporting-projection';
+import { CasesRepository } from './cases.repository';
 import { TransactionHost } from '@amani/database';
 
 export function toConsentView(k: CaseConsent): ConsentView {
@@ -39,9 +37,8 @@ export function toConsentView(k: CaseConsent): ConsentView {
 export class CaseConsentsService {
   constructor(
     private readonly tx: TransactionHost,
-    private readonly scope: CaseScope,
+    private readonly repo: CasesRepository,
     private readonly auditor: CaseAuditor,
-    private readonly projection: ReportingProjection,
     private readonly withdrawalHooks: ConsentWithdrawalHooks,
   ) {}
 
@@ -49,14 +46,14 @@ export class CaseConsentsService {
     const target: CaseAuditTarget = { action: 'case.consent.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        const c = await this.scope.load(em, actor, caseId);
+        const c = await this.repo.loadInScope(actor, caseId);
         this.checkShape(cmd);
-        if (cmd.recipientAgencyId && !(await em.exists(Agency, { where: { id: cmd.recipientAgencyId } }))) {
+        if (cmd.recipientAgencyId && !(await this.repo.agencyExists(cmd.recipientAgencyId))) {
           throw new UnprocessableProblem('unknown_agency', 'The receiving agency does not exist.', [
             { field: 'recipientAgencyId', message: 'is not a known agency' },
           ]);
         }
-        if (cmd.purpose !== 'referral' && (await em.exists(CaseConsent, { where: { caseId, purpose: cmd.purpose, withdrawnAt: IsNull() } }))) {
+        if (cmd.purpose !== 'referral' && (await this.repo.activeConsentExists(caseId, cmd.purpose))) {
           throw new ConflictProblem('consent_already_active', 'An active consent for this purpose exists; withdraw it first.');
         }
         if (cmd.purpose === 'transfer' && cmd.recipientAgencyId === c.agencyId) {
@@ -66,7 +63,7 @@ export class CaseConsentsService {
         }
         const referral = cmd.purpose === 'referral';
         const scoped = referral || cmd.purpose === 'transfer';
-        const inserted = await this.insertConsent(em, {
+        const consent = await this.repo.insertConsent({
           caseId,
           agencyId: c.agencyId,
           purpose: cmd.purpose,
@@ -77,10 +74,9 @@ export class CaseConsentsService {
           takenById: actor.id,
           takenAt: new Date(),
         });
-        const id = (inserted.identifiers[0] as { id: string }).id;
-        if (cmd.purpose === 'statistics') await this.projection.refreshCase(em, caseId);
-        await this.auditor.success(actor, { ...target, targetType: 'case_consent', targetId: id }, { case: caseId, purpose: cmd.purpose }, em);
-        return toConsentView(await em.findOneByOrFail(CaseConsent, { id }));
+        if (cmd.purpose === 'statistics') await this.repo.refreshReporting(caseId);
+        await this.auditor.success(actor, { ...target, targetType: 'case_consent', targetId: consent.id }, { case: caseId, purpose: cmd.purpose }, em);
+        return toConsentView(consent);
       }),
     );
   }
@@ -88,9 +84,8 @@ export class CaseConsentsService {
   list(actor: CaseActor, caseId: string): Promise<ConsentView[]> {
     const target: CaseAuditTarget = { action: 'case.consent.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      await this.scope.load(em, actor, caseId);
-      const rows = await em.find(CaseConsent, { where: { caseId }, order: { takenAt: 'ASC', id: 'ASC' } });
+      await this.repo.loadInScope(actor, caseId);
+      const rows = await this.repo.listConsents(caseId);
       await this.auditor.success(actor, target, { count: rows.length });
       return rows.map(toConsentView);
     });
@@ -100,15 +95,15 @@ export class CaseConsentsService {
     const target: CaseAuditTarget = { action: 'case.consent.withdraw', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        await this.scope.load(em, actor, caseId);
-        const consent = await em.findOne(CaseConsent, { where: { id: consentId, caseId }, lock: { mode: 'pessimistic_write' } });
+        await this.repo.loadInScope(actor, caseId);
+        const consent = await this.repo.findConsentForUpdate(caseId, consentId);
         if (!consent) throw new RecordNotVisibleError('not_found', 'consent');
         if (consent.withdrawnAt) throw new ConflictProblem('consent_already_withdrawn', 'The consent was already withdrawn.');
-        await em.update(CaseConsent, { id: consentId }, { withdrawnAt: () => 'now()', withdrawnById: actor.id });
-        if (consent.purpose === 'statistics') await this.projection.refreshCase(em, caseId);
+        const withdrawn = await this.repo.markConsentWithdrawn(consentId, actor.id);
+        if (consent.purpose === 'statistics') await this.repo.refreshReporting(caseId);
         await this.withdrawalHooks.notify(em, { caseId, consentId, purpose: consent.purpose, actor });
         await this.auditor.success(actor, { ...target, targetType: 'case_consent', targetId: consentId }, { case: caseId, purpose: consent.purpose }, em);
-        return toConsentView(await em.findOneByOrFail(CaseConsent, { id: consentId }));
+        return toConsentView(withdrawn);
       }),
     );
   }
@@ -118,32 +113,14 @@ export class CaseConsentsService {
    * (and, when the consent named one, the receiving agency), or null. Scope is the caller's job.
    */
   async activeReferralConsent(
-    em: EntityManager,
+    _em: EntityManager,
     caseId: string,
     serviceType: ServiceType,
     recipientAgencyId: string,
   ): Promise<ConsentView | null> {
-    const row = await em
-      .getRepository(CaseConsent)
-      .createQueryBuilder('k')
-      .where(`k.case_id = :caseId AND k.purpose = 'referral' AND k.withdrawn_at IS NULL`, { caseId })
-      .andWhere('(k.service_type IS NULL OR k.service_type = :serviceType)', { serviceType })
-      .andWhere('(k.recipient_agency_id IS NULL OR k.recipient_agency_id = :recipientAgencyId)', { recipientAgencyId })
-      .orderBy('k.taken_at', 'DESC')
-      .getOne();
+    // The repository reads through the transaction open in this context, which is the caller's `em`.
+    const row = await this.repo.activeReferralConsent(caseId, serviceType, recipientAgencyId);
     return row ? toConsentView(row) : null;
-  }
-
-  // The partial unique index settles a race between two first consents for one purpose.
-  private async insertConsent(em: EntityManager, values: Partial<CaseConsent>) {
-    try {
-      return await em.insert(CaseConsent, values);
-    } catch (e) {
-      if ((e as { code?: string }).code === '23505') {
-        throw new ConflictProblem('consent_already_active', 'An active consent for this purpose exists; withdraw it first.');
-      }
-      throw e;
-    }
   }
 
   private checkShape(cmd: CreateConsentCommand): void {

@@ -7,11 +7,10 @@ import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { CreateIncidentCommand } from './case-commands';
 import { CaseClosedProblem } from './case-errors';
 import { CaseIncident } from './case-incident.entity';
-import { CaseScope } from './case-scope';
 import { CaseKeyHandle, CaseVault } from './case-vault';
+import { CasesRepository, withCaseKey } from './cases.repository';
 import type { IncidentView } from './case-views';
 import { classifyIncident, deriveContexts, epochDay, monthOf, reportDelayBucket, reportDelayDays } from './gbvims-classification';
-import { ReportingProjection } from './reporting-projection';
 import { TransactionHost } from '@amani/database';
 
 /** A day of slack for clients whose local date is ahead of UTC. */
@@ -27,9 +26,8 @@ export class CaseIncidentsService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
-    private readonly scope: CaseScope,
+    private readonly repo: CasesRepository,
     private readonly auditor: CaseAuditor,
-    private readonly projection: ReportingProjection,
     private readonly locations: LocationsService,
   ) {}
 
@@ -38,7 +36,7 @@ export class CaseIncidentsService {
     const target: CaseAuditTarget = { action: 'case.incident.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        const c = await this.scope.load(em, actor, caseId);
+        const c = await this.repo.loadInScope(actor, caseId);
         if (c.stage === 'closed') throw new CaseClosedProblem();
         await this.locations.assertKnown('regionCode', cmd.regionCode);
         const reportDate = cmd.reportDate ?? todayUtc();
@@ -51,9 +49,9 @@ export class CaseIncidentsService {
           survivorAgeBand,
           answers: cmd.contextAnswers,
         });
-        return this.vault.withKey(em, c, async (key) => {
+        return withCaseKey(this.repo, this.vault, c, async (key) => {
           const seal = (column: string, value: string | null | undefined) => this.vault.sealOptional(key, 'case_incidents', column, id, value);
-          await em.insert(CaseIncident, {
+          const saved = await this.repo.insertIncident({
             id,
             caseId,
             agencyId: c.agencyId,
@@ -87,8 +85,8 @@ export class CaseIncidentsService {
             exactLocation: seal('exact_location', cmd.exactLocation),
             narrative: seal('narrative', cmd.narrative),
           });
-          await this.projection.refreshCase(em, caseId);
-          const view = this.decrypt(key, await em.findOneByOrFail(CaseIncident, { id }));
+          await this.repo.refreshReporting(caseId);
+          const view = this.decrypt(key, saved);
           await this.auditor.success(actor, { ...target, targetType: 'case_incident', targetId: id }, { case: caseId }, em);
           return view;
         });
@@ -99,10 +97,9 @@ export class CaseIncidentsService {
   list(actor: CaseActor, caseId: string): Promise<IncidentView[]> {
     const target: CaseAuditTarget = { action: 'case.incident.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      const c = await this.scope.load(em, actor, caseId);
-      const rows = await em.find(CaseIncident, { where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
-      const views = await this.vault.withKey(em, c, (key) => rows.map((r) => this.decrypt(key, r)));
+      const c = await this.repo.loadInScope(actor, caseId);
+      const rows = await this.repo.listIncidents(caseId);
+      const views = await withCaseKey(this.repo, this.vault, c, (key) => rows.map((r) => this.decrypt(key, r)));
       await this.auditor.success(actor, target, { count: views.length });
       return views;
     });

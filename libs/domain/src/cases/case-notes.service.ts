@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
-import { CaseNote } from './case-note.entity';
-import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
+import { CasesRepository, withCaseKey } from './cases.repository';
 import type { NoteView, Page } from './case-views';
 import { TransactionHost } from '@amani/database';
 
@@ -14,7 +13,7 @@ export class CaseNotesService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
-    private readonly scope: CaseScope,
+    private readonly repo: CasesRepository,
     private readonly auditor: CaseAuditor,
   ) {}
 
@@ -23,10 +22,9 @@ export class CaseNotesService {
     const target: CaseAuditTarget = { action: 'case.note.create', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
-        const c = await this.scope.load(em, actor, caseId);
-        const sealed = await this.vault.withKey(em, c, (key) => this.vault.seal(key, 'case_notes', 'body', id, body));
-        await em.insert(CaseNote, { id, caseId, agencyId: c.agencyId, authorId: actor.id, body: sealed });
-        const saved = await em.findOneByOrFail(CaseNote, { id });
+        const c = await this.repo.loadInScope(actor, caseId);
+        const sealed = await withCaseKey(this.repo, this.vault, c, (key) => this.vault.seal(key, 'case_notes', 'body', id, body));
+        const saved = await this.repo.insertNote({ id, caseId, agencyId: c.agencyId, authorId: actor.id, body: sealed });
         await this.auditor.success(actor, { ...target, targetType: 'case_note', targetId: id }, { case: caseId }, em);
         return { id, caseId, authorId: actor.id, body, createdAt: saved.createdAt };
       }),
@@ -36,15 +34,9 @@ export class CaseNotesService {
   list(actor: CaseActor, caseId: string, page: number, pageSize: number): Promise<Page<NoteView>> {
     const target: CaseAuditTarget = { action: 'case.note.list', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const em = this.tx.manager;
-      const c = await this.scope.load(em, actor, caseId);
-      const [rows, total] = await em.findAndCount(CaseNote, {
-        where: { caseId },
-        order: { createdAt: 'DESC', id: 'DESC' },
-        skip: (page - 1) * pageSize,
-        take: pageSize,
-      });
-      const items = await this.vault.withKey(em, c, (key) =>
+      const c = await this.repo.loadInScope(actor, caseId);
+      const [rows, total] = await this.repo.listNotes(caseId, page, pageSize);
+      const items = await withCaseKey(this.repo, this.vault, c, (key) =>
         rows.map((n) => ({
           id: n.id,
           caseId: n.caseId,

@@ -18,6 +18,7 @@ import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
 import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
 import { CASES_ENTITIES } from './cases.entities';
+import { CasesRepository, TypeOrmCasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
 import { ReportingProjection } from './reporting-projection';
 
@@ -36,6 +37,7 @@ import { ReportingProjection } from './reporting-projection';
     { provide: CaseAttachmentsRepository, useClass: TypeOrmCaseAttachmentsRepository },
     { provide: CaseTransfersRepository, useClass: TypeOrmCaseTransfersRepository },
     ReportingProjection,
+    { provide: CasesRepository, useClass: TypeOrmCasesRepository },
     CasesService,
     CaseIncidentsService,
     CaseNotesService,
