@@ -118,6 +118,14 @@ describe('CasesService', () => {
       expect((await sut.get(k.cwA, kase.id)).narrative).toBe('first');
     });
 
+    it('a new contact phone re-computes the phone index: the old number no longer finds the case', async () => {
+      await sut.update(k.cwA, kase.id, { version: 1, contactDetails: { phone: '+252 61 555 0202' } });
+      expect((await sut.findByPhone(k.supA, '+252615550202')).map((c) => c.id)).toEqual([kase.id]);
+      expect(await sut.findByPhone(k.supA, '+252615550101')).toEqual([]);
+      await sut.update(k.cwA, kase.id, { version: 2, contactDetails: null });
+      expect(k.repo.cases.get(kase.id)!.phoneIndex).toBeNull();
+    });
+
     it('an empty change is a 400 naming the body', async () => {
       const e = await problem(sut.update(k.cwA, kase.id, { version: 1 }));
       expect(e.status).toBe(400);
