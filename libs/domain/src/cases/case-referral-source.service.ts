@@ -5,12 +5,10 @@ import type { ServiceType } from '@amani/auth';
 import type { CaseActor } from './case-actor';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { GbvType, ShareableField } from './case-codes';
-import { CaseConsent } from './case-consent.entity';
 import { toConsentView } from './case-consents.service';
-import { CaseIncident } from './case-incident.entity';
 import { decryptCase } from './case-mapper';
-import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
+import { CasesRepository, withCaseKey } from './cases.repository';
 import type { CaseDetailView, ConsentView } from './case-views';
 import { TransactionHost } from '@amani/database';
 
@@ -49,14 +47,15 @@ export class CaseReferralSource {
   constructor(
     private readonly tx: TransactionHost,
     private readonly vault: CaseVault,
-    private readonly scope: CaseScope,
+    private readonly repo: CasesRepository,
     private readonly auditor: CaseAuditor,
   ) {}
 
   /**
    * Checks the actor's scope and that the consent is an active referral consent of this case
-   * covering the service type and agency; returns only the fields it lists. Pass the referral's
-   * transaction manager so the audit event commits with the referral.
+   * covering the service type and agency; returns only the fields it lists. Reads join the
+   * transaction open in this context (the referral's); pass its manager so the audit event
+   * commits with the referral.
    */
   consentedFields(
     actor: CaseActor,
@@ -66,8 +65,8 @@ export class CaseReferralSource {
   ): Promise<{ consent: ConsentView; fields: ReferralFieldValues }> {
     const target: CaseAuditTarget = { action: 'case.referral_export', targetType: 'case', targetId: caseId };
     return this.auditor.run(actor, target, async () => {
-      const c = await this.scope.load(em, actor, caseId);
-      const consent = await em.findOne(CaseConsent, { where: { id: request.consentId, caseId } });
+      const c = await this.repo.loadInScope(actor, caseId);
+      const consent = await this.repo.findConsent(caseId, request.consentId);
       const covers =
         consent !== null &&
         consent.purpose === 'referral' &&
@@ -80,14 +79,14 @@ export class CaseReferralSource {
         ]);
       }
       const wanted = new Set<ShareableField>(consent.shareableFields);
-      const fields = await this.vault.withKey(em, c, async (key) => {
+      const fields = await withCaseKey(this.repo, this.vault, c, async (key) => {
         const detail = decryptCase(this.vault, key, c);
         const out: ReferralFieldValues = {};
         for (const f of wanted) {
           if (f !== 'incidentTypes' && f !== 'incidentNarratives') (out as Record<string, unknown>)[f] = detail[f];
         }
         if (wanted.has('incidentTypes') || wanted.has('incidentNarratives')) {
-          const incidents = await em.find(CaseIncident, { where: { caseId }, order: { createdAt: 'ASC', id: 'ASC' } });
+          const incidents = await this.repo.listIncidents(caseId);
           if (wanted.has('incidentTypes')) out.incidentTypes = incidents.map((i) => i.gbvType);
           if (wanted.has('incidentNarratives')) {
             out.incidentNarratives = incidents

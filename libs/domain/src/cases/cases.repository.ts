@@ -146,6 +146,8 @@ export abstract class CasesRepository {
   abstract listConsents(caseId: string): Promise<CaseConsent[]>;
   /** The consent of that case, locked for update, or null. */
   abstract findConsentForUpdate(caseId: string, consentId: string): Promise<CaseConsent | null>;
+  /** A consent of this case, without a lock (what a referral reads to build its packet). */
+  abstract findConsent(caseId: string, consentId: string): Promise<CaseConsent | null>;
   abstract markConsentWithdrawn(consentId: string, withdrawnById: string): Promise<CaseConsent>;
   /** The newest active referral consent covering the service type (and the agency, when it named one). */
   abstract activeReferralConsent(caseId: string, serviceType: ServiceType, recipientAgencyId: string): Promise<CaseConsent | null>;
@@ -355,6 +357,10 @@ export class TypeOrmCasesRepository extends CasesRepository {
 
   findConsentForUpdate(caseId: string, consentId: string): Promise<CaseConsent | null> {
     return this.em.findOne(CaseConsent, { where: { id: consentId, caseId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findConsent(caseId: string, consentId: string): Promise<CaseConsent | null> {
+    return this.em.findOne(CaseConsent, { where: { id: consentId, caseId } });
   }
 
   async markConsentWithdrawn(consentId: string, withdrawnById: string): Promise<CaseConsent> {

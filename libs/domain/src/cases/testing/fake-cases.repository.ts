@@ -247,6 +247,11 @@ export class FakeCasesRepository implements CasesRepository {
     return Promise.resolve(this.consents.filter((k) => k.caseId === caseId).map((k) => this.copy(k)));
   }
 
+  findConsent(caseId: string, consentId: string): Promise<CaseConsent | null> {
+    const k = this.consents.find((x) => x.id === consentId && x.caseId === caseId);
+    return Promise.resolve(k ? this.copy(k) : null);
+  }
+
   findConsentForUpdate(caseId: string, consentId: string): Promise<CaseConsent | null> {
     this.consentLocks.push(consentId);
     const k = this.consents.find((x) => x.id === consentId && x.caseId === caseId);
