@@ -1,21 +1,13 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { auditPage, launchChromium } from '../support/browser';
 import { createTestApp, TestApp } from '../support/app';
 import { freshTotpCode, LoggedIn } from '../support/users';
 import { createTestWeb } from '../support/web';
 import { newCase, referralConsent, refer, threeAgencies, ThreeAgencies } from '../referrals/referral-fixtures';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
 
 /**
  * The staff console in a real Chromium with JavaScript disabled, at 360×740: a caseworker
@@ -42,7 +34,6 @@ describe('staff console in headless Chromium without JavaScript', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/ci-extra-setup.sh does)`);
     mkdirSync(shots, { recursive: true });
     api = await createTestApp();
     web = await createTestWeb();
@@ -54,8 +45,7 @@ describe('staff console in headless Chromium without JavaScript', () => {
     const res = await refer(api, x.cwA, caseA.id, { consentId, serviceType: 'legal', recipientAgencyId: x.agencyB });
     expect(res.status).toBe(201);
     referralId = res.body.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    axeContext = await browser.newContext({ javaScriptEnabled: true });
+    ({ browser, axeContext } = await launchChromium());
   });
   afterAll(async () => {
     await browser?.close();
@@ -82,21 +72,8 @@ describe('staff console in headless Chromium without JavaScript', () => {
   async function check(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(shots, `web-${name}.png`), fullPage: true });
     expect(await page.locator('script').count()).toBe(0);
-    const copy = await axeContext.newPage();
-    try {
-      await copy.setViewportSize({ width: 360, height: 740 });
-      await copy.setContent(await page.content());
-      const overflow = await copy.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect([name, overflow]).toEqual([name, 0]);
-      await copy.evaluate(AXE_SOURCE);
-      const violations = await copy.evaluate(
-        () => (window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: unknown[] }> } }).axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations),
-      );
-      const serious = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect([name, serious]).toEqual([name, []]);
-    } finally {
-      await copy.close();
-    }
+    const audit = await auditPage(axeContext, page);
+    expect([name, audit.overflow, audit.serious]).toEqual([name, 0, []]);
   }
 
   async function signIn(page: Page, user: LoggedIn, lang: string, names: { form: string; code: string; home: string }): Promise<void> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { auditPage, launchChromium } from '../support/browser';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
@@ -14,16 +15,7 @@ import { freshTotpCode, LoggedIn, strongPassword } from '../support/users';
 import { createTestWeb } from '../support/web';
 import { publishService, threeAgencies, ThreeAgencies } from '../referrals/referral-fixtures';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
 
 /**
  * The acceptance journey of the staff console, in a real Chromium with JavaScript disabled:
@@ -55,7 +47,6 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
   const urlSecrets: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (scripts/ci-extra-setup.sh does)`);
     mkdirSync(shots, { recursive: true });
     for (const c of Object.values(canaries)) rememberSecret(c);
     api = await createTestApp();
@@ -65,8 +56,7 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
     x = await threeAgencies(api);
     // The demo clinic: agency B's reproductive health service, in the directory.
     await publishService(api, x.supB, 'reproductive_health', { name: 'Demo Health Clinic', regionCodes: ['DEMO-NORTH'], languages: ['ar', 'en'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-    axeContext = await browser.newContext({ javaScriptEnabled: true });
+    ({ browser, axeContext } = await launchChromium());
   });
   afterAll(async () => {
     await browser?.close();
@@ -94,28 +84,9 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
     checkedPages.push(name);
     await page.screenshot({ path: join(shots, `journey-${name}.png`), fullPage: true });
     expect(await page.locator('script').count()).toBe(0);
-    const copy = await axeContext.newPage();
-    try {
-      await copy.setViewportSize({ width: 360, height: 740 });
-      await copy.setContent(await page.content());
-      const overflow = await copy.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect([name, overflow]).toEqual([name, 0]);
-      await copy.evaluate(AXE_SOURCE);
-      const violations = await copy.evaluate(
-        () => (window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: unknown[] }> } }).axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations),
-      );
-      const serious = (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect([name, serious]).toEqual([name, []]);
-      // Every form control has a label (axe's "label" rule covers it; this says which one).
-      const unlabelled = await copy.evaluate(() =>
-        Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-          .filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label'))
-          .map((el) => el.getAttribute('name')),
-      );
-      expect([name, unlabelled]).toEqual([name, []]);
-    } finally {
-      await copy.close();
-    }
+    const audit = await auditPage(axeContext, page);
+    // Every form control has a label too (axe's "label" rule covers it; this says which one).
+    expect([name, audit.overflow, audit.serious, audit.unlabelled]).toEqual([name, 0, [], []]);
   }
 
   /** A TOTP code not used yet; waits for the next period when both usable steps are spent. */

@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { auditPage, launchChromium } from '../support/browser';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@amani/config';
 import { fixtureIncidents } from '@amani/testing/reporting/report-fixture';
@@ -14,9 +15,6 @@ import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../s
 import { createAgency, freshTotpCode, LoggedIn, sessionAs } from '../support/users';
 import { browserOf, createTestWeb, webSignIn, WebUser } from '../support/web';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const UUID = /\/reports\/([0-9a-f-]{36})$/;
 
 jest.setTimeout(300_000);
@@ -178,8 +176,7 @@ describe('staff console: statistics', () => {
       mkdirSync(shots, { recursive: true });
       await web.app.listen(0, '127.0.0.1');
       base = `http://127.0.0.1:${(web.app.getHttpServer().address() as AddressInfo).port}`;
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-      axe = await browser.newContext({ javaScriptEnabled: true });
+      ({ browser, axeContext: axe } = await launchChromium());
     });
     afterAll(async () => {
       await browser?.close();
@@ -188,19 +185,8 @@ describe('staff console: statistics', () => {
     async function check(page: Page, name: string): Promise<void> {
       await page.screenshot({ path: join(shots, `web-stats-${name}.png`), fullPage: true });
       expect(await page.locator('script').count()).toBe(0);
-      const copy = await axe.newPage();
-      try {
-        await copy.setViewportSize({ width: 360, height: 740 });
-        await copy.setContent(await page.content());
-        await copy.evaluate(AXE_SOURCE);
-        const violations = (await copy.evaluate(
-          () => (window as unknown as { axe: { run: (d: Document, o: object) => Promise<{ violations: unknown[] }> } }).axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations),
-        )) as { id: string; impact: string | null; nodes: { target: string[] }[] }[];
-        const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        expect([name, serious]).toEqual([name, []]);
-      } finally {
-        await copy.close();
-      }
+      const audit = await auditPage(axe, page);
+      expect([name, audit.overflow, audit.serious, audit.unlabelled]).toEqual([name, 0, [], []]);
     }
 
     async function signIn(page: Page, user: LoggedIn, lang: string): Promise<void> {
