@@ -8,3 +8,4 @@ export { runCryptoSelfTest } from './self-test';
 export * from './sodium.provider';
 export { encodeParts } from './binary-encoding';
 export type { EncodedPart } from './binary-encoding';
+export * from './sealed-fields';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EnvelopeCrypto, FieldContext, IntegrityError } from '@amani/crypto';
+import { EnvelopeCrypto, FieldContext, IntegrityError, mapPresentFields, parseSealedObject } from '@amani/crypto';
 import type { ReferralFieldValues } from '@amani/domain/cases';
 
 export type ReferralKeyKind = 'packet' | 'record';
@@ -92,20 +92,12 @@ export class ReferralVault {
     row: Binding<T>,
     plain: Partial<Record<ReferralSealedField<T>, string | object | null>>,
   ): Partial<Record<ReferralSealedField<T>, Buffer | null>> {
-    const out: Partial<Record<ReferralSealedField<T>, Buffer | null>> = {};
-    for (const field of Object.keys(plain) as ReferralSealedField<T>[]) {
-      const value = plain[field];
-      if (value === undefined) continue;
+    return mapPresentFields(plain, (field, value) => {
       const spec = sealedField(table, field);
-      if (value === null) {
-        out[field] = null;
-        continue;
-      }
       const key = this.keyFor(keys, spec.key);
       const text = spec.json ? JSON.stringify(value) : (value as string);
-      out[field] = this.envelope.encryptField(key.dek, text, this.context(key, table, spec.column, row.id, agencyOf(row, spec)));
-    }
-    return out;
+      return this.envelope.encryptField(key.dek, text, this.context(key, table, spec.column, row.id, agencyOf(row, spec)));
+    });
   }
 
   /** Opens the given ciphertext fields of a row of `table` (the inverse of sealRow). */
@@ -115,20 +107,12 @@ export class ReferralVault {
     row: Binding<T>,
     sealed: Partial<Record<ReferralSealedField<T>, Buffer | null>>,
   ): Partial<Record<ReferralSealedField<T>, string | object | null>> {
-    const out: Partial<Record<ReferralSealedField<T>, string | object | null>> = {};
-    for (const field of Object.keys(sealed) as ReferralSealedField<T>[]) {
-      const ciphertext = sealed[field];
-      if (ciphertext === undefined) continue;
-      if (ciphertext === null) {
-        out[field] = null;
-        continue;
-      }
+    return mapPresentFields(sealed, (field, ciphertext): string | object => {
       const spec = sealedField(table, field);
       const key = this.keyFor(keys, spec.key);
       const text = this.envelope.decryptFieldText(key.dek, ciphertext, this.context(key, table, spec.column, row.id, agencyOf(row, spec)));
-      out[field] = spec.json ? parseObject(text) : text;
-    }
-    return out;
+      return spec.json ? parseSealedObject(text, () => new IntegrityError('malformed')) : text;
+    });
   }
 
   sealPacket(key: ReferralKeyHandle, recipientAgencyId: string, fields: ReferralFieldValues): Buffer {
@@ -176,15 +160,4 @@ function agencyOf(row: object, spec: SealedField): string {
   const agency = (row as Record<string, unknown>)[spec.agency];
   if (typeof agency !== 'string') throw new TypeError(`the row's ${spec.agency} is required`);
   return agency;
-}
-
-function parseObject(text: string): object {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new IntegrityError('malformed');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IntegrityError('malformed');
-  return value;
 }

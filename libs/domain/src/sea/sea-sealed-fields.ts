@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EnvelopeCrypto } from '@amani/crypto';
+import { EnvelopeCrypto, mapPresentFields, parseSealedObject } from '@amani/crypto';
 import { SeaCrypto } from './sea-crypto';
 import { SeaIntegrityError } from './sea-errors';
 
@@ -57,22 +57,14 @@ export class SeaSealer {
     row: { id: string },
     plain: Partial<Record<SeaSealedFieldName<T>, string | object | null>>,
   ): Partial<Record<SeaSealedFieldName<T>, Buffer | null>> {
-    const out: Partial<Record<SeaSealedFieldName<T>, Buffer | null>> = {};
-    for (const field of Object.keys(plain) as SeaSealedFieldName<T>[]) {
-      const value = plain[field];
-      if (value === undefined) continue;
-      if (value === null) {
-        out[field] = null;
-        continue;
-      }
+    return mapPresentFields(plain, (field, value) => {
       const spec = fieldOf(table, field);
       const text = spec.json ? JSON.stringify(value) : (value as string);
       const key = keyOf(keys, spec);
-      out[field] = spec.agency
+      return spec.agency
         ? this.envelope.encryptField(key, text, { table, column: spec.column, rowId: row.id, agencyId: agencyOf(row, spec.agency), keyVersion: 1 })
         : this.crypto.encryptField(key, table, spec.column, row.id, text);
-    }
-    return out;
+    });
   }
 
   openRow<T extends SeaSealedTable>(
@@ -81,22 +73,14 @@ export class SeaSealer {
     row: { id: string },
     sealed: Partial<Record<SeaSealedFieldName<T>, Buffer | null>>,
   ): Partial<Record<SeaSealedFieldName<T>, string | object | null>> {
-    const out: Partial<Record<SeaSealedFieldName<T>, string | object | null>> = {};
-    for (const field of Object.keys(sealed) as SeaSealedFieldName<T>[]) {
-      const ciphertext = sealed[field];
-      if (ciphertext === undefined) continue;
-      if (ciphertext === null) {
-        out[field] = null;
-        continue;
-      }
+    return mapPresentFields(sealed, (field, ciphertext): string | object => {
       const spec = fieldOf(table, field);
       const key = keyOf(keys, spec);
       const text = spec.agency
         ? this.envelope.decryptFieldText(key, ciphertext, { table, column: spec.column, rowId: row.id, agencyId: agencyOf(row, spec.agency), keyVersion: 1 })
         : this.crypto.decryptField(key, table, spec.column, row.id, ciphertext);
-      out[field] = spec.json ? parseObject(text) : text;
-    }
-    return out;
+      return spec.json ? parseSealedObject(text, () => new SeaIntegrityError()) : text;
+    });
   }
 }
 
@@ -116,15 +100,4 @@ function agencyOf(row: object, prop: string): string {
   const agency = (row as Record<string, unknown>)[prop];
   if (typeof agency !== 'string') throw new TypeError(`the row's ${prop} is required`);
   return agency;
-}
-
-function parseObject(text: string): object {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new SeaIntegrityError();
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SeaIntegrityError();
-  return value;
 }
