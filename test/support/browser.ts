@@ -50,3 +50,26 @@ export async function auditPage(axeContext: BrowserContext, page: Page): Promise
     await copy.close();
   }
 }
+
+/** What a journey's pages did, for the no-leak and no-foreign-load checks after it. */
+export interface PageTrail {
+  visited: string[];
+  foreignRequests: string[];
+  cspViolations: string[];
+}
+
+/** A phone-sized page with JavaScript off, recording into `trail` every URL visited, every request off `base` and every CSP report. */
+export async function openPhonePage(browser: Browser, base: string, locale: string, trail: PageTrail): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ javaScriptEnabled: false, locale, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base)) trail.foreignRequests.push(r.url());
+  });
+  page.on('framenavigated', (f) => {
+    if (f === page.mainFrame()) trail.visited.push(f.url());
+  });
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) trail.cspViolations.push(m.text());
+  });
+  return { context, page };
+}

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { auditPage, launchChromium } from '../support/browser';
+import { auditPage, launchChromium, openPhonePage } from '../support/browser';
 import { createTestApp, TestApp } from '../support/app';
 import { freshTotpCode, LoggedIn } from '../support/users';
 import { createTestWeb } from '../support/web';
@@ -53,19 +53,8 @@ describe('staff console in headless Chromium without JavaScript', () => {
     await api?.close();
   });
 
-  async function newPage(locale: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled: false, locale, viewport: { width: 360, height: 740 } });
-    const page = await context.newPage();
-    page.on('request', (r) => {
-      if (!r.url().startsWith(base)) foreignRequests.push(r.url());
-    });
-    page.on('framenavigated', (f) => {
-      if (f === page.mainFrame()) visited.push(f.url());
-    });
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return { context, page };
+  function newPage(locale: string): Promise<{ context: BrowserContext; page: Page }> {
+    return openPhonePage(browser, base, locale, { visited, foreignRequests, cspViolations });
   }
 
   /** Screenshot, no horizontal scrolling at 360 px, and no serious or critical axe violation. */

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { auditPage, launchChromium } from '../support/browser';
+import { auditPage, launchChromium, openPhonePage } from '../support/browser';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
@@ -64,19 +64,8 @@ describe('staff console journeys in headless Chromium without JavaScript', () =>
     await api?.close();
   });
 
-  async function newPage(locale: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ javaScriptEnabled: false, locale, viewport: { width: 360, height: 740 } });
-    const page = await context.newPage();
-    page.on('request', (r) => {
-      if (!r.url().startsWith(base)) foreignRequests.push(r.url());
-    });
-    page.on('framenavigated', (f) => {
-      if (f === page.mainFrame()) visited.push(f.url());
-    });
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    return { context, page };
+  function newPage(locale: string): Promise<{ context: BrowserContext; page: Page }> {
+    return openPhonePage(browser, base, locale, { visited, foreignRequests, cspViolations });
   }
 
   /** Screenshot, no script, no horizontal scrolling at 360 px, every control labelled, no serious or critical axe violation. */

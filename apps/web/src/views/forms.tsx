@@ -64,18 +64,27 @@ interface FieldProps {
   required?: boolean;
 }
 
+/** A field's explanation and its error, under its label or legend, with the ids aria-describedby names. */
+function HelpAndError({ id, help, error }: { id: string; help?: string; error?: string }) {
+  return (
+    <>
+      {help && (
+        <p class="help" id={`${id}-help`}>
+          {help}
+        </p>
+      )}
+      <FieldError id={`${id}-error`} message={error} />
+    </>
+  );
+}
+
 export function TextField(props: FieldProps & { type?: 'text' | 'date' | 'email' | 'number'; maxlength?: number; dir?: 'ltr' | 'auto'; autocomplete?: string }) {
   const id = `${props.form}-${props.name}`;
   const error = props.errors[props.name];
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      {props.help && (
-        <p class="help" id={`${id}-help`}>
-          {props.help}
-        </p>
-      )}
-      <FieldError id={`${id}-error`} message={error} />
+      <HelpAndError id={id} help={props.help} error={error} />
       <input
         type={props.type ?? 'text'}
         id={id}
@@ -98,12 +107,7 @@ export function TextArea(props: FieldProps & { maxlength?: number; rows?: number
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      {props.help && (
-        <p class="help" id={`${id}-help`}>
-          {props.help}
-        </p>
-      )}
-      <FieldError id={`${id}-error`} message={error} />
+      <HelpAndError id={id} help={props.help} error={error} />
       <textarea
         id={id}
         name={props.name}
@@ -126,12 +130,7 @@ export function SelectField(props: FieldProps & { options: readonly (readonly [s
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      {props.help && (
-        <p class="help" id={`${id}-help`}>
-          {props.help}
-        </p>
-      )}
-      <FieldError id={`${id}-error`} message={error} />
+      <HelpAndError id={id} help={props.help} error={error} />
       <select id={id} name={props.name} required={props.required} aria-invalid={error ? 'true' : undefined} aria-describedby={described(id, error, props.help)}>
         {props.empty !== undefined && <option value="">{props.empty}</option>}
         {props.options.map(([v, label]) => (
@@ -152,12 +151,7 @@ export function Checkboxes(props: FieldProps & { options: readonly (readonly [st
   return (
     <fieldset class="choices" aria-describedby={described(id, error, props.help)}>
       <legend>{props.label}</legend>
-      {props.help && (
-        <p class="help" id={`${id}-help`}>
-          {props.help}
-        </p>
-      )}
-      <FieldError id={`${id}-error`} message={error} />
+      <HelpAndError id={id} help={props.help} error={error} />
       {props.options.map(([v, label]) => (
         <div class="choice">
           <input type="checkbox" id={`${id}-${v}`} name={props.name} value={v} checked={chosen.includes(v)} />
@@ -176,12 +170,7 @@ export function YesNo(props: FieldProps & { yes: string; no: string }) {
   return (
     <fieldset class="choices" aria-describedby={described(id, error, props.help)}>
       <legend>{props.label}</legend>
-      {props.help && (
-        <p class="help" id={`${id}-help`}>
-          {props.help}
-        </p>
-      )}
-      <FieldError id={`${id}-error`} message={error} />
+      <HelpAndError id={id} help={props.help} error={error} />
       <div class="choice">
         <input type="radio" id={`${id}-yes`} name={props.name} value="yes" checked={value === 'yes'} required={props.required} />
         <label for={`${id}-yes`}>{props.yes}</label>
