@@ -36,7 +36,13 @@ export interface AppConfig {
   audit: { sequencerMs: number };
   worker: { concurrency: number; healthPort: number; scheduleCheckMs: number };
   reporting: { minCellCount: number; statementTimeoutMs: number };
-  sea: { receiptFailureLimit: number; sourceFailureLimit: number; sourceFailureLimitUnderAttack: number };
+  sea: {
+    receiptFailureLimit: number;
+    sourceFailureLimit: number;
+    sourceFailureLimitUnderAttack: number;
+    /** Hours from receipt (complaints carry a date only: counted from the start of that day, UTC). */
+    deadlines: { triageHours: number; assistanceHours: number; entityReferralHours: number };
+  };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
   attachments: { maxBytes: number };
   web: { host: string; port: number; idleTimeoutSeconds: number; origin: string | null };
@@ -92,6 +98,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       receiptFailureLimit: vars.SEA_RECEIPT_FAILURE_LIMIT,
       sourceFailureLimit: vars.SEA_RECEIPT_SOURCE_FAILURE_LIMIT,
       sourceFailureLimitUnderAttack: vars.SEA_RECEIPT_SOURCE_FAILURE_LIMIT_UNDER_ATTACK,
+      deadlines: {
+        triageHours: vars.SEA_TRIAGE_DEADLINE_HOURS,
+        assistanceHours: vars.SEA_ASSISTANCE_DEADLINE_HOURS,
+        entityReferralHours: vars.SEA_ENTITY_REFERRAL_DEADLINE_HOURS,
+      },
     },
     deadlines: {
       referralAcceptHours: vars.DEADLINE_REFERRAL_ACCEPT_HOURS,

@@ -161,6 +161,18 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(1000)
   SEA_RECEIPT_SOURCE_FAILURE_LIMIT_UNDER_ATTACK: number = 2;
 
+  /** SEA deadlines: a complaint still `received` (not triaged) this long after receipt is overdue. */
+  @IsInt() @Min(1) @Max(24 * 90)
+  SEA_TRIAGE_DEADLINE_HOURS: number = 24;
+
+  /** SEA deadlines: a triaged complaint whose victims are not yet referred to assistance this long after receipt is overdue. */
+  @IsInt() @Min(1) @Max(24 * 90)
+  SEA_ASSISTANCE_DEADLINE_HOURS: number = 72;
+
+  /** SEA deadlines: a complaint not yet referred to the entity concerned this long after receipt is overdue. */
+  @IsInt() @Min(1) @Max(24 * 180)
+  SEA_ENTITY_REFERRAL_DEADLINE_HOURS: number = 168;
+
   /** Deadlines: a referral still pending this long notifies the receiving agency's providers. */
   @IsInt() @Min(1) @Max(24 * 90)
   DEADLINE_REFERRAL_ACCEPT_HOURS: number = 48;
