@@ -79,7 +79,7 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'Too many attempts. Please wait a few minutes and try again.',
     unavailable: 'Reports cannot be received at the moment. Please try again later.',
     failed: 'Something went wrong. Please try again later.',
-    statuses: { received: 'Received', assessment: 'Being assessed', referred_for_investigation: 'Referred for investigation', closed: 'Closed' },
+    statuses: { received: 'Received', assessment: 'Being assessed', referred_for_investigation: 'Referred for investigation', closed: 'Closed', withdrawn: 'Withdrawn' },
     outcomes: {
       under_investigation: 'Under investigation',
       substantiated: 'Substantiated',
@@ -127,7 +127,7 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'Trop de tentatives. Veuillez patienter quelques minutes et réessayer.',
     unavailable: 'Les signalements ne peuvent pas être reçus pour le moment. Veuillez réessayer plus tard.',
     failed: 'Une erreur est survenue. Veuillez réessayer plus tard.',
-    statuses: { received: 'Reçu', assessment: 'En cours d’évaluation', referred_for_investigation: 'Transmis pour enquête', closed: 'Clos' },
+    statuses: { received: 'Reçu', assessment: 'En cours d’évaluation', referred_for_investigation: 'Transmis pour enquête', closed: 'Clos', withdrawn: 'Retiré' },
     outcomes: {
       under_investigation: 'Enquête en cours',
       substantiated: 'Fondé',
@@ -174,7 +174,7 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'محاولات كثيرة جدًا. يرجى الانتظار بضع دقائق ثم المحاولة مرة أخرى.',
     unavailable: 'لا يمكن استلام البلاغات في الوقت الحالي. يرجى المحاولة لاحقًا.',
     failed: 'حدث خطأ ما. يرجى المحاولة لاحقًا.',
-    statuses: { received: 'تم الاستلام', assessment: 'قيد التقييم', referred_for_investigation: 'أُحيل للتحقيق', closed: 'مغلق' },
+    statuses: { received: 'تم الاستلام', assessment: 'قيد التقييم', referred_for_investigation: 'أُحيل للتحقيق', closed: 'مغلق', withdrawn: 'مسحوب' },
     outcomes: {
       under_investigation: 'قيد التحقيق',
       substantiated: 'ثبتت صحته',
@@ -221,7 +221,7 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'Demasiados intentos. Espere unos minutos e inténtelo de nuevo.',
     unavailable: 'No se pueden recibir denuncias en este momento. Inténtelo más tarde.',
     failed: 'Algo salió mal. Inténtelo más tarde.',
-    statuses: { received: 'Recibida', assessment: 'En evaluación', referred_for_investigation: 'Remitida para investigación', closed: 'Cerrada' },
+    statuses: { received: 'Recibida', assessment: 'En evaluación', referred_for_investigation: 'Remitida para investigación', closed: 'Cerrada', withdrawn: 'Retirada' },
     outcomes: {
       under_investigation: 'En investigación',
       substantiated: 'Fundada',

@@ -8,7 +8,7 @@ describe('complainant pages', () => {
     formPage(questionnaire('ar', ['DEMO-NORTH'])),
     receiptPage('fr', '0123-4567-8901-2345-6789'),
     followUpPage('es'),
-    statusPage('en', '0123-4567-8901-2345-6789', { status: 'assessment', outcome: null, receivedOn: '2025-11-28', language: 'en', messages: [{ from: 'focal_point', body: '<b>hi</b>', sentOn: '2025-11-28' }] }),
+    statusPage('en', '0123-4567-8901-2345-6789', { status: 'assessment', outcome: null, receivedOn: '2025-11-28', language: 'en', messages: [{ from: 'focal_point', body: '<b>hi</b>', sentOn: '2025-11-28' }], contactOnFile: true, messagesDeclined: false }),
   ];
 
   it('carry no script and only the inline style the CSP allows by hash', () => {
@@ -29,7 +29,7 @@ describe('complainant pages', () => {
   it('escapes what people wrote, in text and in attributes', () => {
     expect(pages[3]).toContain('&lt;b>hi&lt;/b>');
     expect(pages[3]).not.toContain('<b>hi');
-    const attr = statusPage('en', `"><script>x</script>`, { status: 'received', outcome: null, receivedOn: '2025-11-28', language: 'en', messages: [] });
+    const attr = statusPage('en', `"><script>x</script>`, { status: 'received', outcome: null, receivedOn: '2025-11-28', language: 'en', messages: [], contactOnFile: false, messagesDeclined: false });
     expect(attr).toContain('value="&quot;>&lt;script>x&lt;/script>"');
     expect(attr).not.toMatch(/<script/i);
   });

@@ -11,4 +11,6 @@ export * from './sea-trust.service';
 export * from './sea-workspace.service';
 export * from './sea-assistance.service';
 export * from './sea-retention.service';
+export * from './sea-assisted-intake.service';
+export * from './sea-complainant-control.service';
 export * from './sea.module';

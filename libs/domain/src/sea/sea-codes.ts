@@ -22,7 +22,11 @@ export type SeaVictimSex = Sex;
 export const SEA_VICTIM_AGE_BANDS = AGE_BANDS;
 export type SeaVictimAgeBand = AgeBand;
 
-export const SEA_STATUSES = ['received', 'assessment', 'referred_for_investigation', 'closed'] as const;
+/**
+ * `withdrawn`: the complainant withdrew the complaint with their receipt; its content is
+ * shredded at once and the coded row stays only if it was assessed (see SeaComplainantControlService).
+ */
+export const SEA_STATUSES = ['received', 'assessment', 'referred_for_investigation', 'closed', 'withdrawn'] as const;
 export type SeaStatus = (typeof SEA_STATUSES)[number];
 
 export const SEA_OUTCOMES = [
@@ -38,6 +42,16 @@ export type SeaOutcome = (typeof SEA_OUTCOMES)[number];
 export const SEA_LANGUAGES = ['en', 'fr', 'ar', 'es'] as const;
 export type SeaLanguage = (typeof SEA_LANGUAGES)[number];
 
+/**
+ * How a complaint reached the team: `web` when the complainant submitted it themselves
+ * (/report or the API), otherwise the channel a focal point took it from (assisted intake).
+ */
+export const SEA_CHANNELS = ['web', 'hotline', 'paper', 'community_focal_point', 'in_person'] as const;
+export type SeaChannel = (typeof SEA_CHANNELS)[number];
+/** Channels a focal point may record when entering a complaint for someone. */
+export const SEA_ASSISTED_CHANNELS = ['hotline', 'paper', 'community_focal_point', 'in_person'] as const satisfies readonly SeaChannel[];
+export type SeaAssistedChannel = (typeof SEA_ASSISTED_CHANNELS)[number];
+
 export const SEA_MESSAGE_AUTHORS = ['complainant', 'focal_point'] as const;
 export type SeaMessageAuthor = (typeof SEA_MESSAGE_AUTHORS)[number];
 
@@ -50,6 +64,7 @@ const TRANSITIONS: Record<SeaStatus, readonly SeaStatus[]> = {
   assessment: ['referred_for_investigation', 'closed'],
   referred_for_investigation: ['closed'],
   closed: [],
+  withdrawn: [],
 };
 
 export function seaTransitionAllowed(from: SeaStatus, to: SeaStatus): boolean {
@@ -66,6 +81,8 @@ export const SEA_RETENTION_DAYS: Record<SeaStatus, number> = {
   assessment: 730,
   referred_for_investigation: 1825,
   closed: 365,
+  // Shredded when withdrawn; the retention job never finds a live one.
+  withdrawn: 0,
 };
 
 /** `2025-Q4` for a `YYYY-MM-DD` date. */

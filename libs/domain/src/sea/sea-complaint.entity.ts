@@ -2,6 +2,8 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { REGION_CODE_SQL_PATTERN, sqlIn } from '@amani/domain/cases';
 import {
   SEA_CATEGORIES,
+  SEA_CHANNELS,
+  SeaChannel,
   SEA_DATE_BANDS,
   SEA_ENTITY_TYPES,
   SEA_LANGUAGES,
@@ -43,6 +45,7 @@ import {
   'sea_complaints_shred_check',
   `(shredded_on IS NULL) = (narrative IS NOT NULL AND receipt_tag IS NOT NULL AND receipt_verifier IS NOT NULL AND receipt_wrapped_key IS NOT NULL) AND (shredded_on IS NULL OR contact IS NULL)`,
 )
+@Check('sea_complaints_channel_check', sqlIn('channel', SEA_CHANNELS))
 @Check('sea_complaints_coded_confirmed_check', `coded_confirmed_on IS NULL OR status <> 'received'`)
 @Index('sea_complaints_status_idx', ['status', 'receivedOn'])
 @Index('sea_complaints_received_quarter_idx', ['receivedQuarter'])
@@ -121,6 +124,14 @@ export class SeaComplaint {
 
   @Column({ type: 'bytea', nullable: true })
   contact: Buffer | null;
+
+  /** How the complaint arrived: `web` (self-submitted) or the channel of an assisted intake. */
+  @Column({ type: 'varchar', length: 32 })
+  channel: SeaChannel;
+
+  /** The day the complainant asked for no further messages: focal points can no longer write. */
+  @Column({ name: 'messages_declined_on', type: 'date', nullable: true })
+  messagesDeclinedOn: string | null;
 
   @Column({ name: 'shredded_on', type: 'date', nullable: true })
   shreddedOn: string | null;

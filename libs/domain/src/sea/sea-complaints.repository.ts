@@ -48,6 +48,9 @@ export interface SeaIncomingAssistance {
   shared: SeaSharedFields;
 }
 
+/** A row answering to a receipt's lookup tag: a live complaint, or a withdrawn receipt (id and key null). */
+export type SeaReceiptCandidate = { id: string; verifier: Buffer; wrappedKey: Buffer } | { id: null; verifier: Buffer; wrappedKey: null };
+
 /** A new complaint's coded columns and receipt material (tag, verifier, CK wrapped under the receipt). */
 export type NewSeaComplaint = Omit<SeaComplaint, 'narrative' | 'contact'>;
 
@@ -90,8 +93,13 @@ export abstract class SeaComplaintsRepository {
   abstract regionCodes(): Promise<string[]>;
   /** Stores a new complaint, its content sealed under its key, and one grant per focal point. */
   abstract insertComplaint(c: NewSeaComplaint, key: SeaComplaintKey, content: { narrative: string; contact: string | null }, grants: { userId: string; sealedKey: Buffer }[]): Promise<void>;
-  /** Live complaints sharing the receipt's lookup tag (several receipts share one tag). */
-  abstract receiptCandidates(tag: Buffer): Promise<{ id: string; verifier: Buffer; wrappedKey: Buffer }[]>;
+  /**
+   * Live complaints sharing the receipt's lookup tag (several receipts share one tag), and
+   * withdrawn receipts sharing it (id and wrapped key null: they open nothing).
+   */
+  abstract receiptCandidates(tag: Buffer): Promise<SeaReceiptCandidate[]>;
+  /** Whether the complainant left contact details (still there: they may have erased them). */
+  abstract hasContact(id: string): Promise<boolean>;
 
   abstract findAgency(id: string): Promise<{ id: string; serviceTypes: ServiceType[]; regionCodes: string[] } | null>;
   abstract insertAssistance(r: Omit<SeaAssistanceRecord, 'id'>, shared: SeaSharedFields): Promise<SeaAssistanceRecord>;
@@ -112,7 +120,8 @@ export async function nextMessageSeq(em: EntityManager, complaintId: string): Pr
 
 const SUMMARY_SQL = `c.id, c.category, c.entity_type, c.victim_sex, c.victim_age_band, c.date_band, c.region_code,
   c.complainant_is_victim, c.wants_assistance, c.language, c.status, c.outcome, c.received_on::text AS received_on,
-  c.received_quarter, c.status_changed_on::text AS status_changed_on, c.coded_confirmed_on::text AS coded_confirmed_on`;
+  c.received_quarter, c.status_changed_on::text AS status_changed_on, c.coded_confirmed_on::text AS coded_confirmed_on,
+  c.channel, c.messages_declined_on::text AS messages_declined_on`;
 
 interface SummaryRow {
   id: string;
@@ -131,6 +140,8 @@ interface SummaryRow {
   received_quarter: string;
   status_changed_on: string;
   coded_confirmed_on: string | null;
+  channel: ComplaintSummaryView['channel'];
+  messages_declined_on: string | null;
   has_access: boolean;
 }
 
@@ -152,6 +163,8 @@ function toSummary(r: SummaryRow): ComplaintSummaryView {
     receivedQuarter: r.received_quarter,
     statusChangedOn: r.status_changed_on,
     codedConfirmedOn: r.coded_confirmed_on,
+    channel: r.channel,
+    messagesDeclinedOn: r.messages_declined_on,
     hasAccess: r.has_access,
   };
 }
@@ -328,12 +341,24 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
     );
   }
 
-  async receiptCandidates(tag: Buffer): Promise<{ id: string; verifier: Buffer; wrappedKey: Buffer }[]> {
-    const rows: { id: string; receipt_verifier: Buffer; receipt_wrapped_key: Buffer }[] = await this.em.query(
-      `SELECT id, receipt_verifier, receipt_wrapped_key FROM sea_complaints WHERE receipt_tag = $1 AND shredded_on IS NULL`,
+  async receiptCandidates(tag: Buffer): Promise<SeaReceiptCandidate[]> {
+    // One statement whatever the receipt: withdrawn receipts are looked up on every attempt.
+    const rows: { id: string | null; receipt_verifier: Buffer; receipt_wrapped_key: Buffer | null }[] = await this.em.query(
+      `SELECT id, receipt_verifier, receipt_wrapped_key FROM sea_complaints WHERE receipt_tag = $1 AND shredded_on IS NULL
+       UNION ALL
+       SELECT NULL, receipt_verifier, NULL FROM sea_withdrawn_receipts WHERE receipt_tag = $1`,
       [tag],
     );
-    return rows.map((r) => ({ id: r.id, verifier: r.receipt_verifier, wrappedKey: r.receipt_wrapped_key }));
+    return rows.map((r) =>
+      r.id !== null && r.receipt_wrapped_key !== null
+        ? { id: r.id, verifier: r.receipt_verifier, wrappedKey: r.receipt_wrapped_key }
+        : { id: null, verifier: r.receipt_verifier, wrappedKey: null },
+    );
+  }
+
+  async hasContact(id: string): Promise<boolean> {
+    const rows: { has: boolean }[] = await this.em.query(`SELECT contact IS NOT NULL AS has FROM sea_complaints WHERE id = $1`, [id]);
+    return rows[0]?.has === true;
   }
 
   findAgency(id: string): Promise<Agency | null> {

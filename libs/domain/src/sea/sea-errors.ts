@@ -32,6 +32,20 @@ export class SeaComplaintShreddedProblem extends DomainException {
   }
 }
 
+/** The complainant asked, with their receipt, for no further messages. */
+export class SeaMessagesDeclinedProblem extends DomainException {
+  constructor() {
+    super(409, 'messages_declined', 'The complainant asked for no further messages; this complaint cannot be written to.');
+  }
+}
+
+/** A receipt whose complaint its holder withdrew: nothing of it can be read any more. */
+export class ComplaintWithdrawnProblem extends DomainException {
+  constructor() {
+    super(410, 'complaint_withdrawn', 'This complaint was withdrawn; nothing of it can be read any more.');
+  }
+}
+
 /** Right and wrong receipts are answered alike except for this; the message says nothing more. */
 export class ReceiptNotRecognisedProblem extends DomainException {
   constructor() {

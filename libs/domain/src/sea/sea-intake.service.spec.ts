@@ -87,7 +87,7 @@ describe('SeaIntakeService', () => {
     const { receipt } = await sut.submit(complaint);
     expect(receipt).toMatch(/^\d{4}(-\d{4}){4}$/);
     const [stored] = [...repo.complaints.values()];
-    expect(stored.record).toMatchObject({ status: 'received', codedConfirmedOn: null, language: 'fr', outcome: null, shreddedOn: null });
+    expect(stored.record).toMatchObject({ status: 'received', codedConfirmedOn: null, language: 'fr', outcome: null, shreddedOn: null, channel: 'web', messagesDeclinedOn: null });
     expect(stored.contact).toBeNull();
     expect(stored.receipt!.verifier.toString('latin1')).not.toContain(receipt.replace(/-/g, ''));
     for (const fp of trusted) {
@@ -101,7 +101,7 @@ describe('SeaIntakeService', () => {
   it('the receipt opens the conversation; the complainant writes back in it; the narrative never comes back', async () => {
     const { receipt } = await sut.submit(complaint);
     const view = await sut.access(receipt, '10.0.0.1');
-    expect(view).toEqual({ status: 'received', outcome: null, receivedOn: expect.any(String), language: 'fr', messages: [] });
+    expect(view).toEqual({ status: 'received', outcome: null, receivedOn: expect.any(String), language: 'fr', messages: [], contactOnFile: false, messagesDeclined: false });
     const after = await sut.sendMessage(receipt.replace(/-/g, ' '), 'Is there news?', '10.0.0.1');
     expect(after.messages).toEqual([{ from: 'complainant', body: 'Is there news?', sentOn: expect.any(String) }]);
     expect(JSON.stringify(after)).not.toContain('complainant’s words');
@@ -133,6 +133,11 @@ describe('SeaIntakeService', () => {
     const { receipt } = await sut.submit(complaint);
     [...repo.complaints.values()][0].record.shreddedOn = '2026-12-01';
     expect((await problem(sut.access(receipt, 'x'))).status).toBe(404);
+  });
+
+  it('records the channel an assisted intake names', async () => {
+    await sut.submit({ ...complaint, channel: 'paper' });
+    expect([...repo.complaints.values()][0].record.channel).toBe('paper');
   });
 
   it('offers the regions the agencies serve', async () => {

@@ -6,6 +6,7 @@ import { ValidationProblem } from '@amani/http';
 import {
   quarterOf,
   SeaCategory,
+  SeaChannel,
   SeaDateBand,
   SeaEntityType,
   SeaLanguage,
@@ -18,7 +19,7 @@ import {
 } from './sea-codes';
 import { formatReceipt, normaliseReceipt, SeaCrypto } from './sea-crypto';
 import { SeaTrustService } from './sea-trust.service';
-import { ReceiptNotRecognisedProblem, SeaIntakeUnavailableProblem } from './sea-errors';
+import { ComplaintWithdrawnProblem, ReceiptNotRecognisedProblem, SeaIntakeUnavailableProblem } from './sea-errors';
 import { SeaIntakeThrottle } from './sea-intake-throttle';
 import { SeaComplaintKey, SeaComplaintsRepository } from './sea-complaints.repository';
 import { TransactionHost } from '@amani/database';
@@ -35,6 +36,14 @@ export interface SubmitComplaintCommand {
   contact: string | null;
   wantsAssistance: boolean;
   language: SeaLanguage;
+  /** `web` (the default) when the complainant submits it; set by assisted intake otherwise. */
+  channel?: SeaChannel;
+}
+
+/** The receipt's lookup material, for an operation that replaces or retires it. */
+export interface MatchedReceipt {
+  tag: Buffer;
+  verifier: Buffer;
 }
 
 export interface ComplainantMessageView {
@@ -50,6 +59,10 @@ export interface ComplainantView {
   receivedOn: string;
   language: SeaLanguage;
   messages: ComplainantMessageView[];
+  /** Whether contact details are on file (the complainant may erase them). */
+  contactOnFile: boolean;
+  /** Whether the complainant asked for no further messages. */
+  messagesDeclined: boolean;
 }
 
 /**
@@ -109,6 +122,8 @@ export class SeaIntakeService {
             receivedQuarter: quarterOf(today),
             statusChangedOn: today,
             codedConfirmedOn: null,
+            channel: cmd.channel ?? 'web',
+            messagesDeclinedOn: null,
             receiptTag: secrets.tag,
             receiptVerifier: secrets.verifier,
             receiptWrappedKey: this.crypto.wrapForReceipt(ck.key, secrets.wrapKey, id),
@@ -142,9 +157,11 @@ export class SeaIntakeService {
 
   /**
    * Exactly one Argon2id run and the same work whether or not the receipt matches. A wrong
-   * receipt counts against its source's budget and is audited without any complaint id.
+   * receipt counts against its source's budget and is audited without any complaint id. A
+   * withdrawn receipt answers 410 `complaint_withdrawn`. Every complainant action goes
+   * through here (SeaComplainantControlService too), so the same budgets guard them all.
    */
-  private async withReceipt<T>(input: string, source: string | undefined, fn: (ck: SeaComplaintKey) => Promise<T>): Promise<T> {
+  async withReceipt<T>(input: string, source: string | undefined, fn: (ck: SeaComplaintKey, receipt: MatchedReceipt) => Promise<T>): Promise<T> {
     const digits = normaliseReceipt(input);
     if (!digits) throw new ValidationProblem([{ field: 'receipt', message: 'must be the 20-digit receipt code' }]);
     await this.throttle.assertReceiptAttemptsOpen(source);
@@ -162,9 +179,10 @@ export class SeaIntakeService {
           .catch((e: unknown) => this.logger.error({ err: { type: (e as Error)?.name } }, 'audit write failed'));
         throw new ReceiptNotRecognisedProblem();
       }
+      if (match.id === null) throw new ComplaintWithdrawnProblem();
       const ck = new SeaComplaintKey(match.id, this.crypto.unwrapForReceipt(match.wrappedKey, secrets.wrapKey, match.id));
       try {
-        const result = await fn(ck);
+        const result = await fn(ck, { tag: secrets.tag, verifier: secrets.verifier });
         await this.throttle.countAccess(utcToday());
         return result;
       } finally {
@@ -175,7 +193,8 @@ export class SeaIntakeService {
     }
   }
 
-  private async view(ck: SeaComplaintKey): Promise<ComplainantView> {
+  /** What the receipt holder sees now. */
+  async view(ck: SeaComplaintKey): Promise<ComplainantView> {
     const c = await this.repo.findComplaint(ck.complaintId);
     if (!c) throw new ReceiptNotRecognisedProblem();
     const messages = await this.repo.messages(ck.complaintId, ck);
@@ -185,6 +204,8 @@ export class SeaIntakeService {
       receivedOn: c.receivedOn,
       language: c.language,
       messages: messages.map((m) => ({ from: m.from, body: m.body, sentOn: m.sentOn })),
+      contactOnFile: await this.repo.hasContact(ck.complaintId),
+      messagesDeclined: c.messagesDeclinedOn !== null,
     };
   }
 }

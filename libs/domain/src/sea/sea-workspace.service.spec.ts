@@ -97,6 +97,15 @@ describe('SeaWorkspaceService', () => {
       expect((await sut.get(fp, c.id, 'unlock')).messages.map((m) => m.body)).toEqual(['We received it', 'Any news?']);
     });
 
+    it('no reply once the complainant asked for no further messages (409), and the list shows it', async () => {
+      const c = repo.addComplaint({ messagesDeclinedOn: '2026-11-03' });
+      repo.grant(c.id, fp.id);
+      const e = await problem(sut.reply(fp, c.id, 'unlock', 'Hello'));
+      expect([e.status, e.code]).toEqual([409, 'messages_declined']);
+      expect(repo.messagesOf.get(c.id)).toBeUndefined();
+      expect((await sut.list(fp, { page: 1, pageSize: 10 })).items[0]).toMatchObject({ messagesDeclinedOn: '2026-11-03', channel: 'web' });
+    });
+
     it('a reply or note without the key writes nothing', async () => {
       const c = repo.addComplaint();
       repo.grant(c.id, fp.id);

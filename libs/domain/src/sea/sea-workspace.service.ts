@@ -7,6 +7,7 @@ import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
 import {
   SeaAssistanceStatus,
   SeaCategory,
+  SeaChannel,
   SeaDateBand,
   SeaEntityType,
   SeaLanguage,
@@ -19,7 +20,7 @@ import {
   utcToday,
 } from './sea-codes';
 import { SeaComplaintKey, SeaComplaintRecord, SeaComplaintsRepository } from './sea-complaints.repository';
-import { SeaComplaintShreddedProblem, SeaNotGrantedProblem } from './sea-errors';
+import { SeaComplaintShreddedProblem, SeaMessagesDeclinedProblem, SeaNotGrantedProblem } from './sea-errors';
 import { SeaKeysService } from './sea-keys.service';
 import { TransactionHost } from '@amani/database';
 import type { Page } from '@amani/http';
@@ -42,6 +43,10 @@ export interface ComplaintSummaryView {
   statusChangedOn: string;
   /** The day a focal point confirmed the coded fields; only confirmed complaints count in SEA statistics. */
   codedConfirmedOn: string | null;
+  /** `web` when self-submitted, else the channel an assisted intake recorded. */
+  channel: SeaChannel;
+  /** The day the complainant asked for no further messages (replies are refused from then on). */
+  messagesDeclinedOn: string | null;
   /** Whether the caller holds this complaint's key (a colleague may still have to grant it). */
   hasAccess: boolean;
 }
@@ -142,6 +147,7 @@ export class SeaWorkspaceService {
     return this.auditor.run(actor, target, () =>
       this.tx.run(async (em) => {
         const c = await this.load(id);
+        if (c.messagesDeclinedOn !== null) throw new SeaMessagesDeclinedProblem();
         return this.withKey(actor, c, unlockToken, async (ck) => {
           const message = await this.repo.addMessage(id, ck, 'focal_point', actor.id, body, utcToday());
           await this.auditor.success(actor, target, { message: message.id }, em);

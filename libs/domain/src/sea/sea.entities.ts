@@ -7,6 +7,7 @@ import { SeaComplaint } from './sea-complaint.entity';
 import { SeaFocalPointKey } from './sea-focal-point-key.entity';
 import { SeaKeyEndorsement } from './sea-key-endorsement.entity';
 import { SeaSessionKey } from './sea-session-key.entity';
+import { SeaWithdrawnReceipt } from './sea-withdrawn-receipt.entity';
 
 /** SEA tables: SeaModule registers them, the app's data source receives them. */
 export const SEA_ENTITIES: Function[] = [
@@ -19,4 +20,5 @@ export const SEA_ENTITIES: Function[] = [
   SeaSessionKey,
   SeaAssistanceRequest,
   SeaAuditDay,
+  SeaWithdrawnReceipt,
 ];

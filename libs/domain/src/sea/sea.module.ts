@@ -18,6 +18,9 @@ import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.reposito
 import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
+import { SeaAssistedIntakeService } from './sea-assisted-intake.service';
+import { SeaComplainantControlService } from './sea-complainant-control.service';
+import { SeaComplainantControlRepository, TypeOrmSeaComplainantControlRepository } from './sea-complainant-control.repository';
 
 /**
  * SEA complaints for the API and the CLI. Needs the global Config, Crypto, Audit and Auth
@@ -42,8 +45,11 @@ import { SeaTrustService } from './sea-trust.service';
     SeaWorkspaceService,
     SeaAssistanceService,
     SeaRetentionService,
+    { provide: SeaComplainantControlRepository, useClass: TypeOrmSeaComplainantControlRepository },
+    SeaAssistedIntakeService,
+    SeaComplainantControlService,
   ],
-  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService, SeaAssistedIntakeService, SeaComplainantControlService],
 })
 export class SeaModule {}
 

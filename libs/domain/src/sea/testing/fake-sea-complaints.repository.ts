@@ -8,6 +8,7 @@ import {
   SeaComplaintRecord,
   SeaComplaintsRepository,
   SeaIncomingAssistance,
+  SeaReceiptCandidate,
   SeaSharedFields,
   SeaStatusChange,
 } from '../sea-complaints.repository';
@@ -52,6 +53,8 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
       receivedQuarter: '2026-Q4',
       statusChangedOn: '2026-11-01',
       codedConfirmedOn: null,
+      channel: 'web',
+      messagesDeclinedOn: null,
       shreddedOn: null,
       ...over,
     };
@@ -181,13 +184,19 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
   }
 
   readonly sealedGrants: { complaintId: string; userId: string; sealedKey: Buffer }[] = [];
+  /** Tags and verifiers of withdrawn receipts (sea_withdrawn_receipts). */
+  readonly withdrawnReceipts: { tag: Buffer; verifier: Buffer; withdrawnOn: string }[] = [];
 
-  receiptCandidates(tag: Buffer): Promise<{ id: string; verifier: Buffer; wrappedKey: Buffer }[]> {
-    return Promise.resolve(
-      [...this.complaints.values()]
-        .filter((c) => c.record.shreddedOn === null && c.receipt?.tag.equals(tag))
-        .map((c) => ({ id: c.record.id, verifier: c.receipt!.verifier, wrappedKey: c.receipt!.wrappedKey })),
-    );
+  receiptCandidates(tag: Buffer): Promise<SeaReceiptCandidate[]> {
+    const live: SeaReceiptCandidate[] = [...this.complaints.values()]
+      .filter((c) => c.record.shreddedOn === null && c.receipt?.tag.equals(tag))
+      .map((c) => ({ id: c.record.id, verifier: c.receipt!.verifier, wrappedKey: c.receipt!.wrappedKey }));
+    const withdrawn: SeaReceiptCandidate[] = this.withdrawnReceipts.filter((w) => w.tag.equals(tag)).map((w) => ({ id: null, verifier: w.verifier, wrappedKey: null }));
+    return Promise.resolve([...live, ...withdrawn]);
+  }
+
+  hasContact(id: string): Promise<boolean> {
+    return Promise.resolve(this.complaints.get(id)?.contact != null);
   }
 
   findAgency(id: string): Promise<{ id: string; serviceTypes: ServiceType[]; regionCodes: string[] } | null> {
