@@ -8,7 +8,19 @@ import type { NextFunction, Request, Response } from 'express';
 export function isAnonymousIntake(method: string | undefined, url: string | undefined): boolean {
   const path = String(url ?? '').split('?')[0].toLowerCase().replace(/\/+$/, '');
   if (path === '/report' || path.startsWith('/report/') || path === '/sea/questionnaire') return true;
-  return method === 'POST' && ['/sea/complaints', '/sea/complaints/access', '/sea/complaints/messages'].includes(path);
+  return (
+    method === 'POST' &&
+    [
+      '/sea/complaints',
+      '/sea/complaints/access',
+      '/sea/complaints/messages',
+      // The complainant's control (withdraw, erase contact, decline messages, change receipt).
+      '/sea/complaints/withdraw',
+      '/sea/complaints/erase-contact',
+      '/sea/complaints/decline-messages',
+      '/sea/complaints/change-receipt',
+    ].includes(path)
+  );
 }
 
 interface RequestContext {

@@ -5,11 +5,23 @@ import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { Public } from '@amani/auth';
 import { DomainException, StrictThrottle } from '@amani/http';
-import { MESSAGE_MAX, questionnaire, Question, SeaIntakeService } from '@amani/domain/sea';
+import { MESSAGE_MAX, normaliseReceipt, questionnaire, Question, SeaComplainantControlService, SeaIntakeService } from '@amani/domain/sea';
 import { SubmitComplaintDto, toSubmitCommand } from '../sea/sea-public.dto';
 import { ReportPageFilter } from './report-page.filter';
 import { pageLanguage, sendPage } from './report-page.response';
-import { FieldErrors, FormValues, followUpPage, formPage, receiptPage, statusPage, textsFor } from './report-page.views';
+import {
+  confirmPage,
+  ControlAction,
+  FieldErrors,
+  FormValues,
+  followUpPage,
+  formPage,
+  newReceiptPage,
+  receiptPage,
+  statusPage,
+  textsFor,
+  withdrawnPage,
+} from './report-page.views';
 
 type FormBody = Record<string, unknown>;
 
@@ -35,7 +47,10 @@ function assertForm(req: Request): FormBody {
 @UseFilters(ReportPageFilter)
 @Controller('report')
 export class ReportPageController {
-  constructor(private readonly intake: SeaIntakeService) {}
+  constructor(
+    private readonly intake: SeaIntakeService,
+    private readonly control: SeaComplainantControlService,
+  ) {}
 
   @Get()
   async form(@Query('lang') lang: unknown, @Res() res: Response): Promise<void> {
@@ -100,5 +115,57 @@ export class ReportPageController {
       return sendPage(res, 400, statusPage(lang, receipt, await this.intake.access(receipt, req.ip), text.length > MESSAGE_MAX ? t.fieldTooLong : t.fieldRequired));
     }
     sendPage(res, 200, statusPage(lang, receipt, await this.intake.sendMessage(receipt, text, req.ip)));
+  }
+
+  // The complainant's control. Each form first answers a confirmation page (no receipt check,
+  // no Argon2id run: it only repeats the receipt it was posted); `confirm=yes` then acts,
+  // through the same receipt check and budgets as the follow-up itself.
+
+  @Post('follow-up/withdraw')
+  async withdraw(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const step = this.controlStep(req, res, 'withdraw');
+    if (!step) return;
+    await this.control.withdraw(step.receipt, req.ip);
+    sendPage(res, 200, withdrawnPage(step.lang));
+  }
+
+  @Post('follow-up/erase-contact')
+  async eraseContact(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const step = this.controlStep(req, res, 'erase-contact');
+    if (!step) return;
+    const view = await this.control.eraseContact(step.receipt, req.ip);
+    sendPage(res, 200, statusPage(step.lang, step.receipt, view, undefined, textsFor(step.lang).contactErased));
+  }
+
+  @Post('follow-up/decline-messages')
+  async declineMessages(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const step = this.controlStep(req, res, 'decline-messages');
+    if (!step) return;
+    const view = await this.control.declineMessages(step.receipt, req.ip);
+    sendPage(res, 200, statusPage(step.lang, step.receipt, view, undefined, textsFor(step.lang).messagesDeclinedNote));
+  }
+
+  @Post('follow-up/change-receipt')
+  async changeReceipt(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const step = this.controlStep(req, res, 'change-receipt');
+    if (!step) return;
+    const { receipt } = await this.control.changeReceipt(step.receipt, req.ip);
+    sendPage(res, 200, newReceiptPage(step.lang, receipt));
+  }
+
+  /** The form's language and receipt when the action is confirmed; otherwise answers the confirmation page (or the follow-up form for a malformed receipt). */
+  private controlStep(req: Request, res: Response, action: ControlAction): { lang: ReturnType<typeof pageLanguage>; receipt: string } | null {
+    const body = assertForm(req);
+    const lang = pageLanguage(body.lang);
+    const receipt = str(body.receipt) ?? '';
+    if (!normaliseReceipt(receipt)) {
+      sendPage(res, 400, followUpPage(lang, textsFor(lang).unknownReceipt));
+      return null;
+    }
+    if (body.confirm !== 'yes') {
+      sendPage(res, 200, confirmPage(lang, receipt, action));
+      return null;
+    }
+    return { lang, receipt };
   }
 }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { correlationIdOf, sendProblem, toProblem } from '@amani/http';
-import { followUpPage, messagePage, textsFor } from './report-page.views';
+import { followUpPage, messagePage, textsFor, withdrawnPage } from './report-page.views';
 import { pageLanguage, sendPage } from './report-page.response';
 
 /**
@@ -28,6 +28,7 @@ export class ReportPageFilter implements ExceptionFilter {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const lang = pageLanguage(req.method === 'GET' ? req.query.lang : body.lang);
     const t = textsFor(lang);
+    if (problem.code === 'complaint_withdrawn') return sendPage(res, problem.status, withdrawnPage(lang));
     if (problem.code === 'receipt_not_recognised' || problem.code === 'validation_failed') {
       return sendPage(res, problem.status, followUpPage(lang, t.unknownReceipt));
     }

@@ -37,6 +37,25 @@ export interface PageTexts {
   tooMany: string;
   unavailable: string;
   failed: string;
+  controlsTitle: string;
+  controlsLead: string;
+  withdrawLabel: string;
+  withdrawHelp: string;
+  eraseContactLabel: string;
+  eraseContactHelp: string;
+  declineMessagesLabel: string;
+  declineMessagesHelp: string;
+  changeReceiptLabel: string;
+  changeReceiptHelp: string;
+  confirmTitle: string;
+  confirmYes: string;
+  confirmNo: string;
+  withdrawnTitle: string;
+  withdrawnLead: string;
+  contactErased: string;
+  messagesDeclinedNote: string;
+  newReceiptTitle: string;
+  newReceiptLead: string;
   statuses: Record<SeaStatus, string>;
   outcomes: Record<SeaOutcome, string>;
 }
@@ -79,6 +98,25 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'Too many attempts. Please wait a few minutes and try again.',
     unavailable: 'Reports cannot be received at the moment. Please try again later.',
     failed: 'Something went wrong. Please try again later.',
+    controlsTitle: 'Your choices',
+    controlsLead: 'Each of these asks you to confirm first.',
+    withdrawLabel: 'Withdraw my report',
+    withdrawHelp: 'Everything you wrote and every message is destroyed for good: nobody, not even the focal points, can read it afterwards. This cannot be undone.',
+    eraseContactLabel: 'Erase my contact details',
+    eraseContactHelp: 'The contact details you gave are deleted. The focal point can then only reach you through this page.',
+    declineMessagesLabel: 'Stop messages from the focal point',
+    declineMessagesHelp: 'The focal point will no longer be able to write to you here. You can still write to them.',
+    changeReceiptLabel: 'Change my receipt code',
+    changeReceiptHelp: 'You get a new code, shown once, and the old code stops working at once. Do this if someone else may have seen your code.',
+    confirmTitle: 'Please confirm',
+    confirmYes: 'Yes, I am sure',
+    confirmNo: 'No, go back',
+    withdrawnTitle: 'Your report was withdrawn',
+    withdrawnLead: 'Its content has been destroyed. This receipt code now only shows that the report was withdrawn.',
+    contactErased: 'Your contact details were erased.',
+    messagesDeclinedNote: 'You asked for no further messages: the focal point can no longer write to you.',
+    newReceiptTitle: 'Your new receipt code',
+    newReceiptLead: 'Your old code no longer works. Write this new code down now and keep it somewhere safe: it is shown only once.',
     statuses: { received: 'Received', assessment: 'Being assessed', referred_for_investigation: 'Referred for investigation', closed: 'Closed', withdrawn: 'Withdrawn' },
     outcomes: {
       under_investigation: 'Under investigation',
@@ -127,6 +165,25 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'Trop de tentatives. Veuillez patienter quelques minutes et réessayer.',
     unavailable: 'Les signalements ne peuvent pas être reçus pour le moment. Veuillez réessayer plus tard.',
     failed: 'Une erreur est survenue. Veuillez réessayer plus tard.',
+    controlsTitle: 'Vos choix',
+    controlsLead: 'Chacune de ces actions vous demande d’abord de confirmer.',
+    withdrawLabel: 'Retirer mon signalement',
+    withdrawHelp: 'Tout ce que vous avez écrit et tous les messages sont détruits définitivement : personne, pas même les points focaux, ne pourra plus les lire. Cette action est irréversible.',
+    eraseContactLabel: 'Effacer mes coordonnées',
+    eraseContactHelp: 'Les coordonnées que vous avez données sont supprimées. Le point focal ne pourra alors vous joindre que par cette page.',
+    declineMessagesLabel: 'Ne plus recevoir de messages du point focal',
+    declineMessagesHelp: 'Le point focal ne pourra plus vous écrire ici. Vous pourrez toujours lui écrire.',
+    changeReceiptLabel: 'Changer mon code de reçu',
+    changeReceiptHelp: 'Vous recevez un nouveau code, affiché une seule fois, et l’ancien cesse immédiatement de fonctionner. Faites-le si quelqu’un a pu voir votre code.',
+    confirmTitle: 'Veuillez confirmer',
+    confirmYes: 'Oui, je suis sûr(e)',
+    confirmNo: 'Non, revenir',
+    withdrawnTitle: 'Votre signalement a été retiré',
+    withdrawnLead: 'Son contenu a été détruit. Ce code de reçu indique seulement que le signalement a été retiré.',
+    contactErased: 'Vos coordonnées ont été effacées.',
+    messagesDeclinedNote: 'Vous avez demandé à ne plus recevoir de messages : le point focal ne peut plus vous écrire.',
+    newReceiptTitle: 'Votre nouveau code de reçu',
+    newReceiptLead: 'Votre ancien code ne fonctionne plus. Notez ce nouveau code maintenant et gardez-le en lieu sûr : il n’est affiché qu’une seule fois.',
     statuses: { received: 'Reçu', assessment: 'En cours d’évaluation', referred_for_investigation: 'Transmis pour enquête', closed: 'Clos', withdrawn: 'Retiré' },
     outcomes: {
       under_investigation: 'Enquête en cours',
@@ -174,6 +231,25 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'محاولات كثيرة جدًا. يرجى الانتظار بضع دقائق ثم المحاولة مرة أخرى.',
     unavailable: 'لا يمكن استلام البلاغات في الوقت الحالي. يرجى المحاولة لاحقًا.',
     failed: 'حدث خطأ ما. يرجى المحاولة لاحقًا.',
+    controlsTitle: 'خياراتك',
+    controlsLead: 'يُطلب منك التأكيد أولًا قبل أي من هذه الإجراءات.',
+    withdrawLabel: 'سحب بلاغي',
+    withdrawHelp: 'يُتلف كل ما كتبته وكل الرسائل نهائيًا: لا يمكن لأحد، ولا حتى لجهات الاتصال، قراءتها بعد ذلك. لا يمكن التراجع عن ذلك.',
+    eraseContactLabel: 'محو بيانات الاتصال الخاصة بي',
+    eraseContactHelp: 'تُحذف بيانات الاتصال التي قدمتها. لن تتمكن جهة الاتصال بعدها من الوصول إليك إلا عبر هذه الصفحة.',
+    declineMessagesLabel: 'إيقاف الرسائل من جهة الاتصال',
+    declineMessagesHelp: 'لن تتمكن جهة الاتصال بعد الآن من مراسلتك هنا. يمكنك أنت الاستمرار في مراسلتها.',
+    changeReceiptLabel: 'تغيير رمز الإيصال',
+    changeReceiptHelp: 'تحصل على رمز جديد يُعرض مرة واحدة، ويتوقف الرمز القديم عن العمل فورًا. افعل ذلك إذا كان شخص آخر قد رأى رمزك.',
+    confirmTitle: 'يرجى التأكيد',
+    confirmYes: 'نعم، أنا متأكد',
+    confirmNo: 'لا، العودة',
+    withdrawnTitle: 'تم سحب بلاغك',
+    withdrawnLead: 'تم إتلاف محتواه. رمز الإيصال هذا يُظهر الآن فقط أن البلاغ قد سُحب.',
+    contactErased: 'تم محو بيانات الاتصال الخاصة بك.',
+    messagesDeclinedNote: 'طلبت عدم تلقي رسائل أخرى: لم يعد بإمكان جهة الاتصال مراسلتك.',
+    newReceiptTitle: 'رمز الإيصال الجديد',
+    newReceiptLead: 'لم يعد رمزك القديم يعمل. اكتب هذا الرمز الجديد الآن واحتفظ به في مكان آمن: لا يُعرض إلا مرة واحدة.',
     statuses: { received: 'تم الاستلام', assessment: 'قيد التقييم', referred_for_investigation: 'أُحيل للتحقيق', closed: 'مغلق', withdrawn: 'مسحوب' },
     outcomes: {
       under_investigation: 'قيد التحقيق',
@@ -221,6 +297,25 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     tooMany: 'Demasiados intentos. Espere unos minutos e inténtelo de nuevo.',
     unavailable: 'No se pueden recibir denuncias en este momento. Inténtelo más tarde.',
     failed: 'Algo salió mal. Inténtelo más tarde.',
+    controlsTitle: 'Sus opciones',
+    controlsLead: 'Cada una de estas acciones le pide confirmar primero.',
+    withdrawLabel: 'Retirar mi denuncia',
+    withdrawHelp: 'Todo lo que escribió y todos los mensajes se destruyen para siempre: nadie, ni siquiera los puntos focales, podrá leerlos después. No se puede deshacer.',
+    eraseContactLabel: 'Borrar mis datos de contacto',
+    eraseContactHelp: 'Se eliminan los datos de contacto que dio. El punto focal solo podrá comunicarse con usted a través de esta página.',
+    declineMessagesLabel: 'No recibir más mensajes del punto focal',
+    declineMessagesHelp: 'El punto focal ya no podrá escribirle aquí. Usted sí podrá seguir escribiéndole.',
+    changeReceiptLabel: 'Cambiar mi código de recibo',
+    changeReceiptHelp: 'Recibe un código nuevo, que se muestra una sola vez, y el anterior deja de funcionar de inmediato. Hágalo si alguien más pudo ver su código.',
+    confirmTitle: 'Por favor confirme',
+    confirmYes: 'Sí, estoy seguro/a',
+    confirmNo: 'No, volver',
+    withdrawnTitle: 'Su denuncia fue retirada',
+    withdrawnLead: 'Su contenido fue destruido. Este código de recibo ahora solo indica que la denuncia fue retirada.',
+    contactErased: 'Sus datos de contacto fueron borrados.',
+    messagesDeclinedNote: 'Pidió no recibir más mensajes: el punto focal ya no puede escribirle.',
+    newReceiptTitle: 'Su nuevo código de recibo',
+    newReceiptLead: 'Su código anterior ya no funciona. Anote este código nuevo ahora y guárdelo en un lugar seguro: se muestra una sola vez.',
     statuses: { received: 'Recibida', assessment: 'En evaluación', referred_for_investigation: 'Remitida para investigación', closed: 'Cerrada', withdrawn: 'Retirada' },
     outcomes: {
       under_investigation: 'En investigación',

@@ -240,11 +240,16 @@ export function followUpPage(lang: SeaLanguage, error?: string): string {
   );
 }
 
-export function statusPage(lang: SeaLanguage, receipt: string, view: ComplainantView, error?: string): string {
+export function statusPage(lang: SeaLanguage, receipt: string, view: ComplainantView, error?: string, notice?: string): string {
   const t = PAGE_TEXTS[lang];
   return renderDocument(
     <Layout lang={lang} title={t.statusTitle}>
       <h1>{t.statusTitle}</h1>
+      {notice && (
+        <p class="safety" role="status" id="notice">
+          {notice}
+        </p>
+      )}
       <dl>
         <dt>{t.statusLabel}</dt>
         <dd id="status">{t.statuses[view.status]}</dd>
@@ -288,6 +293,127 @@ export function statusPage(lang: SeaLanguage, receipt: string, view: Complainant
           <button type="submit">{t.sendMessage}</button>
         </p>
       </form>
+      {view.messagesDeclined && (
+        <p class="help" id="messages-declined">
+          {t.messagesDeclinedNote}
+        </p>
+      )}
+      <ControlForms lang={lang} receipt={receipt} view={view} />
+    </Layout>,
+  );
+}
+
+/** The complainant's control: each action is a form carrying the receipt, then a confirmation step. */
+export const CONTROL_ACTIONS = ['change-receipt', 'erase-contact', 'decline-messages', 'withdraw'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+function controlTexts(t: PageTexts, action: ControlAction): { label: string; help: string } {
+  switch (action) {
+    case 'withdraw':
+      return { label: t.withdrawLabel, help: t.withdrawHelp };
+    case 'erase-contact':
+      return { label: t.eraseContactLabel, help: t.eraseContactHelp };
+    case 'decline-messages':
+      return { label: t.declineMessagesLabel, help: t.declineMessagesHelp };
+    case 'change-receipt':
+      return { label: t.changeReceiptLabel, help: t.changeReceiptHelp };
+  }
+}
+
+function ControlForms({ lang, receipt, view }: { lang: SeaLanguage; receipt: string; view: ComplainantView }) {
+  const t = PAGE_TEXTS[lang];
+  const offered = CONTROL_ACTIONS.filter((a) => (a === 'erase-contact' ? view.contactOnFile : a === 'decline-messages' ? !view.messagesDeclined : true));
+  return (
+    <section aria-labelledby="controls-title" id="controls">
+      <h2 id="controls-title">{t.controlsTitle}</h2>
+      <p>{t.controlsLead}</p>
+      {offered.map((action) => {
+        const { label, help } = controlTexts(t, action);
+        return (
+          <form method="post" action={`/report/follow-up/${action}`} autocomplete="off" accept-charset="utf-8" id={`control-${action}`}>
+            <input type="hidden" name="lang" value={lang} />
+            <input type="hidden" name="receipt" value={receipt} />
+            <fieldset>
+              <p class="help" id={`control-${action}-help`}>
+                {help}
+              </p>
+              <button type="submit" aria-describedby={`control-${action}-help`}>
+                {label}
+              </button>
+            </fieldset>
+          </form>
+        );
+      })}
+    </section>
+  );
+}
+
+/** The second step of a control action: what it does, then "yes" (posts `confirm=yes`) or back to the status page. */
+export function confirmPage(lang: SeaLanguage, receipt: string, action: ControlAction): string {
+  const t = PAGE_TEXTS[lang];
+  const { label, help } = controlTexts(t, action);
+  return renderDocument(
+    <Layout lang={lang} title={t.confirmTitle}>
+      <h1>{t.confirmTitle}</h1>
+      <h2>{label}</h2>
+      <p class={action === 'withdraw' ? 'alert' : 'safety'} id="confirm-help">
+        {help}
+      </p>
+      <form method="post" action={`/report/follow-up/${action}`} autocomplete="off" accept-charset="utf-8" id="confirm">
+        <input type="hidden" name="lang" value={lang} />
+        <input type="hidden" name="receipt" value={receipt} />
+        <input type="hidden" name="confirm" value="yes" />
+        <p>
+          <button type="submit" aria-describedby="confirm-help">
+            {t.confirmYes}
+          </button>
+        </p>
+      </form>
+      <form method="post" action="/report/follow-up" autocomplete="off" accept-charset="utf-8" id="cancel">
+        <input type="hidden" name="lang" value={lang} />
+        <input type="hidden" name="receipt" value={receipt} />
+        <p>
+          <button type="submit">{t.confirmNo}</button>
+        </p>
+      </form>
+    </Layout>,
+  );
+}
+
+/** What a withdrawn receipt shows, right after withdrawal and whenever it is entered again. */
+export function withdrawnPage(lang: SeaLanguage): string {
+  const t = PAGE_TEXTS[lang];
+  return renderDocument(
+    <Layout lang={lang} title={t.withdrawnTitle}>
+      <h1>{t.withdrawnTitle}</h1>
+      <dl>
+        <dt>{t.statusLabel}</dt>
+        <dd id="status">{t.statuses.withdrawn}</dd>
+      </dl>
+      <p>{t.withdrawnLead}</p>
+      <p>
+        <a href={`/report?lang=${lang}`}>{t.newReportLink}</a>
+      </p>
+    </Layout>,
+  );
+}
+
+/** A replaced receipt, shown once. */
+export function newReceiptPage(lang: SeaLanguage, receipt: string): string {
+  const t = PAGE_TEXTS[lang];
+  return renderDocument(
+    <Layout lang={lang} title={t.newReceiptTitle}>
+      <h1>{t.newReceiptTitle}</h1>
+      <p class="safety" role="note">
+        {t.newReceiptLead}
+      </p>
+      <h2>{t.receiptLabel}</h2>
+      <p class="receipt" dir="ltr">
+        <bdi id="receipt">{receipt}</bdi>
+      </p>
+      <p>
+        <a href={`/report/follow-up?lang=${lang}`}>{t.followUpLink}</a>
+      </p>
     </Layout>,
   );
 }

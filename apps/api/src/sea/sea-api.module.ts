@@ -4,10 +4,12 @@ import { SeaAssistanceController } from './sea-assistance.controller';
 import { SeaKeysController } from './sea-keys.controller';
 import { SeaPublicController } from './sea-public.controller';
 import { SeaWorkspaceController } from './sea-workspace.controller';
+import { SeaAssistedIntakeController } from './sea-assisted-intake.controller';
+import { SeaPublicControlController } from './sea-public-control.controller';
 
 /** HTTP routes of SEA complaints: anonymous intake, the focal point workspace, keys, assistance. */
 @Module({
   imports: [SeaModule],
-  controllers: [SeaPublicController, SeaWorkspaceController, SeaKeysController, SeaAssistanceController],
+  controllers: [SeaPublicController, SeaWorkspaceController, SeaKeysController, SeaAssistanceController, SeaAssistedIntakeController, SeaPublicControlController],
 })
 export class SeaApiModule {}

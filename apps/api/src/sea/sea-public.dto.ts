@@ -5,6 +5,7 @@ import {
   CONTACT_MAX,
   MESSAGE_MAX,
   NARRATIVE_MAX,
+  SEA_ASSISTED_CHANNELS,
   SEA_CATEGORIES,
   SEA_DATE_BANDS,
   SEA_ENTITY_TYPES,
@@ -14,6 +15,7 @@ import {
   SEA_STATUSES,
   SEA_VICTIM_AGE_BANDS,
   SEA_VICTIM_SEXES,
+  SeaAssistedChannel,
   SeaCategory,
   SeaDateBand,
   SeaEntityType,
@@ -142,6 +144,19 @@ export class ComplainantViewDto {
   @ApiProperty({ format: 'date' }) receivedOn: string;
   @ApiProperty({ enum: SEA_LANGUAGES }) language: SeaLanguage;
   @ApiProperty({ type: [ComplainantMessageViewDto] }) messages: ComplainantMessageViewDto[];
+  @ApiProperty({ description: 'Whether contact details are on file (POST /sea/complaints/erase-contact removes them).' }) contactOnFile: boolean;
+  @ApiProperty({ description: 'Whether you asked for no further messages (focal points can then no longer write).' }) messagesDeclined: boolean;
+}
+
+export class WithdrawnDto {
+  @ApiProperty({ enum: ['withdrawn'], description: 'The content is destroyed; the receipt now answers 410 complaint_withdrawn.' }) status: 'withdrawn';
+}
+
+/** A complaint a focal point enters for someone (hotline, paper form, community focal point, in person). */
+export class AssistedComplaintDto extends SubmitComplaintDto {
+  @ApiProperty({ enum: SEA_ASSISTED_CHANNELS, description: 'How the complaint was received.' })
+  @IsIn(SEA_ASSISTED_CHANNELS)
+  channel: SeaAssistedChannel;
 }
 
 /** The intake command from the public form (shared by the JSON API and the server-rendered report page). */

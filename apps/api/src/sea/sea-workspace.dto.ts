@@ -8,6 +8,7 @@ import {
   MESSAGE_MAX,
   SEA_ASSISTANCE_STATUSES,
   SEA_CATEGORIES,
+  SEA_CHANNELS,
   SEA_DATE_BANDS,
   SEA_ENTITY_TYPES,
   SEA_LANGUAGES,
@@ -18,6 +19,7 @@ import {
   SEA_VICTIM_SEXES,
   SeaAssistanceStatus,
   SeaCategory,
+  SeaChannel,
   SeaDateBand,
   SeaEntityType,
   SeaLanguage,
@@ -152,6 +154,10 @@ export class ComplaintSummaryDto {
   @ApiProperty({ format: 'date' }) statusChangedOn: string;
   @ApiProperty({ format: 'date', nullable: true, type: String, description: 'When a focal point confirmed the coded fields; the statistics count only confirmed complaints.' })
   codedConfirmedOn: string | null;
+  @ApiProperty({ enum: SEA_CHANNELS, description: '`web` when the complainant submitted it; otherwise the channel a focal point took it from.' })
+  channel: SeaChannel;
+  @ApiProperty({ format: 'date', nullable: true, type: String, description: 'The day the complainant asked for no further messages; replies are refused (409 messages_declined).' })
+  messagesDeclinedOn: string | null;
   @ApiProperty({ description: 'Whether your key can open this complaint.' }) hasAccess: boolean;
 }
 

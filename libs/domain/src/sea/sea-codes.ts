@@ -85,6 +85,9 @@ export const SEA_RETENTION_DAYS: Record<SeaStatus, number> = {
   withdrawn: 0,
 };
 
+/** Days a withdrawn receipt still answers "withdrawn" (its tag and verifier, nothing else) before the retention job deletes it. */
+export const SEA_WITHDRAWN_RECEIPT_DAYS = 365;
+
 /** `2025-Q4` for a `YYYY-MM-DD` date. */
 export function quarterOf(isoDate: string): string {
   const [year, month] = isoDate.split('-').map(Number);

@@ -16,6 +16,8 @@ export abstract class SeaRetentionRepository {
   abstract lockExpired(status: SeaStatus, cutoff: string, limit: number): Promise<string[]>;
   /** Crypto-shreds the complaints: content, receipt material, grants, conversation, notes, pending assistance payloads. */
   abstract shred(ids: string[], today: string): Promise<void>;
+  /** Deletes what is left of receipts withdrawn before `cutoff` (tag and verifier); how many. */
+  abstract deleteWithdrawnReceipts(cutoff: string): Promise<number>;
   /** Deletes unlocked-key copies of expired or revoked sessions; how many. */
   abstract deleteDeadSessionKeys(): Promise<number>;
   abstract intakeCounts(day: string): Promise<{ submitted: number; complainantMessages: number }>;
@@ -54,6 +56,11 @@ export class TypeOrmSeaRetentionRepository extends SeaRetentionRepository {
         WHERE id = ANY($1)`,
       [ids, today],
     );
+  }
+
+  async deleteWithdrawnReceipts(cutoff: string): Promise<number> {
+    const deleted: unknown[] = await this.em.query(`DELETE FROM sea_withdrawn_receipts WHERE withdrawn_on < $1 RETURNING id`, [cutoff]);
+    return deleted.length;
   }
 
   async deleteDeadSessionKeys(): Promise<number> {

@@ -32,6 +32,12 @@ class FakeRetentionRepository implements SeaRetentionRepository {
     for (const r of this.rows) if (ids.includes(r.id)) r.shreddedOn = today;
     return Promise.resolve();
   }
+  withdrawn: string[] = [];
+  deleteWithdrawnReceipts(cutoff: string): Promise<number> {
+    const before = this.withdrawn.length;
+    this.withdrawn = this.withdrawn.filter((day) => day >= cutoff);
+    return Promise.resolve(before - this.withdrawn.length);
+  }
   deleteDeadSessionKeys(): Promise<number> {
     const n = this.deadSessionKeys;
     this.deadSessionKeys = 0;
@@ -100,13 +106,19 @@ describe('SeaRetentionService', () => {
   it("deletes dead sessions' key copies and summarises yesterday's intake once", async () => {
     repo.deadSessionKeys = 4;
     const first = await sut.run(today);
-    expect(first).toEqual({ shredded: 0, sessionKeysDeleted: 4, summarisedDay: '2026-12-01' });
+    expect(first).toEqual({ shredded: 0, sessionKeysDeleted: 4, withdrawnReceiptsDeleted: 0, summarisedDay: '2026-12-01' });
     expect(repo.days.get('2026-12-01')).toEqual({ submitted: 3, complainantMessages: 2, accesses: 7 });
     expect(audit.events).toEqual([
       expect.objectContaining({ action: 'sea.intake.daily', targetId: '2026-12-01', details: { submitted: 3, complainantMessages: 2, accesses: 7 }, inTransaction: true }),
     ]);
     expect((await sut.run(today)).summarisedDay).toBeNull();
     expect(audit.events).toHaveLength(1);
+  });
+
+  it('deletes withdrawn receipts once they are a year old, and only those', async () => {
+    repo.withdrawn = [daysBefore(today, 366), daysBefore(today, 364)];
+    expect((await sut.run(today)).withdrawnReceiptsDeleted).toBe(1);
+    expect(repo.withdrawn).toEqual([daysBefore(today, 364)]);
   });
 
   it('records an unknown access count (counter store down) as null', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@amani/audit';
-import { SEA_RETENTION_DAYS, SEA_STATUSES, SeaStatus, utcToday } from './sea-codes';
+import { SEA_RETENTION_DAYS, SEA_STATUSES, SEA_WITHDRAWN_RECEIPT_DAYS, SeaStatus, utcToday } from './sea-codes';
 import { SeaIntakeThrottle } from './sea-intake-throttle';
 import { SeaRetentionRepository } from './sea-retention.repository';
 import { TransactionHost } from '@amani/database';
@@ -10,6 +10,7 @@ const BATCH = 100;
 export interface RetentionResult {
   shredded: number;
   sessionKeysDeleted: number;
+  withdrawnReceiptsDeleted: number;
   summarisedDay: string | null;
 }
 
@@ -24,6 +25,7 @@ function dayBefore(isoDate: string, days = 1): string {
  *  - crypto-shreds complaints whose status has outlived its time to live: ciphertexts,
  *    receipt material, key grants, messages, notes and pending assistance payloads go;
  *    the coded columns stay for statistics;
+ *  - deletes what is left of receipts withdrawn SEA_WITHDRAWN_RECEIPT_DAYS ago;
  *  - deletes unlocked-key records of expired sessions (revoked ones go at once, by trigger);
  *  - writes yesterday's audit summary of the anonymous intake (counts only).
  * Idempotent: shredded rows are skipped, a summarised day is never summarised again.
@@ -50,9 +52,10 @@ export class SeaRetentionService {
       }
     }
     const sessionKeysDeleted = await this.repo.deleteDeadSessionKeys();
+    const withdrawnReceiptsDeleted = await this.tx.run(() => this.repo.deleteWithdrawnReceipts(dayBefore(today, SEA_WITHDRAWN_RECEIPT_DAYS)));
     const summarisedDay = await this.summariseIntake(dayBefore(today));
     if (shredded > 0) this.logger.log({ shredded }, 'SEA complaints crypto-shredded');
-    return { shredded, sessionKeysDeleted, summarisedDay };
+    return { shredded, sessionKeysDeleted, withdrawnReceiptsDeleted, summarisedDay };
   }
 
   private shredBatch(status: SeaStatus, cutoff: string, today: string): Promise<number> {

@@ -196,7 +196,8 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
   }
 
   hasContact(id: string): Promise<boolean> {
-    return Promise.resolve(this.complaints.get(id)?.contact != null);
+    const c = this.complaints.get(id);
+    return Promise.resolve(c !== undefined && c.contact !== null);
   }
 
   findAgency(id: string): Promise<{ id: string; serviceTypes: ServiceType[]; regionCodes: string[] } | null> {
