@@ -43,16 +43,16 @@ export class SeaPublicController {
 
   @Post('complaints/access')
   @ApiOperation({ summary: 'Follow up a complaint with its receipt' })
-  @ApiProblems(404)
+  @ApiProblems(404, 410)
   @HttpCode(HttpStatus.OK)
-  @ApiOkResponse({ type: ComplainantViewDto, description: 'A wrong receipt answers 404 after the same work as a right one.' })
+  @ApiOkResponse({ type: ComplainantViewDto, description: 'A wrong receipt answers 404 after the same work as a right one; a withdrawn one 410 complaint_withdrawn.' })
   access(@Body() body: ReceiptDto, @Ip() source: string): Promise<ComplainantViewDto> {
     return this.intake.access(body.receipt, source);
   }
 
   @Post('complaints/messages')
   @ApiOperation({ summary: 'Send a message about a complaint with its receipt' })
-  @ApiProblems(404)
+  @ApiProblems(404, 410)
   @ApiCreatedResponse({ type: ComplainantViewDto })
   message(@Body() body: ComplainantMessageDto, @Ip() source: string): Promise<ComplainantViewDto> {
     return this.intake.sendMessage(body.receipt, body.body, source);
