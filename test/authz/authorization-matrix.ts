@@ -157,4 +157,17 @@ export const MATRIX: Record<string, Row> = {
   'GET /report/follow-up': pub,
   'POST /report/follow-up': pub,
   'POST /report/follow-up/messages': pub,
+  // The complainant's control with the receipt alone (withdraw, erase contact, decline
+  // messages, change receipt): anonymous like the follow-up, behind the same receipt budgets.
+  'POST /sea/complaints/withdraw': pub,
+  'POST /sea/complaints/erase-contact': pub,
+  'POST /sea/complaints/decline-messages': pub,
+  'POST /sea/complaints/change-receipt': pub,
+  'POST /report/follow-up/withdraw': pub,
+  'POST /report/follow-up/erase-contact': pub,
+  'POST /report/follow-up/decline-messages': pub,
+  'POST /report/follow-up/change-receipt': pub,
+  // Assisted intake (hotline, paper, community focal point, in person): focal points only;
+  // every other role 403 (no intake-only role: see libs/domain/src/sea/README.md).
+  'POST /sea/complaints/assisted': only('psea_focal_point'),
 };

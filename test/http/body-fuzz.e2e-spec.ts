@@ -74,6 +74,20 @@ describe('fuzz: random bodies never cause a 500', () => {
     expect(routes.length).toBeGreaterThan(10);
   });
 
+  it('covers the SEA assisted intake and complainant-control bodies', () => {
+    const keys = routes.map((r) => r.key);
+    for (const key of [
+      'POST /sea/complaints/assisted',
+      'POST /sea/complaints/withdraw',
+      'POST /sea/complaints/erase-contact',
+      'POST /sea/complaints/decline-messages',
+      'POST /sea/complaints/change-receipt',
+    ]) {
+      expect(keys).toContain(key);
+      expect(fieldNames(routes.find((r) => r.key === key)!)).toContain(key.endsWith('assisted') ? 'channel' : 'receipt');
+    }
+  });
+
   it('random bodies, every route', async () => {
     const failures: string[] = [];
     for (const route of routes) {
