@@ -11,6 +11,7 @@ import { APP_ENTITIES } from './app-entities';
 import { CasesModule } from '@amani/domain/cases';
 import { ReferralsModule } from '@amani/domain/referrals';
 import { ReportingModule } from '@amani/domain/reporting';
+import { SeaModule } from '@amani/domain/sea';
 import { loggerParams, AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
 // The API's limiter, shared rather than copied: same Redis counters, same keyed tracker, so
@@ -28,6 +29,7 @@ import { ResumeController } from './session/resume.controller';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
+import { SeaIntakePagesController } from './sea-intake/sea-intake-pages.controller';
 
 /**
  * The staff console: server-rendered pages over the same domain services as the API, in
@@ -51,6 +53,7 @@ export class WebModule {
         CasesModule,
         ReferralsModule,
         ReportingModule,
+        SeaModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
       controllers: [
@@ -63,6 +66,7 @@ export class WebModule {
         SupervisorController,
         ServicePagesController,
         ResumeController,
+        SeaIntakePagesController,
       ],
       providers: [WebSessionService, PendingFormService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };

@@ -66,6 +66,8 @@ figure{margin:0.5rem 0;background:#fff;border:1px solid #ccc;border-radius:6px;p
 figure svg{max-width:100%;height:auto}
 @media (max-width:30rem){dl.stack{grid-template-columns:1fr}dl.stack dd{margin-bottom:0.4rem}}
 .secret{font:700 1.1rem ui-monospace,Menlo,Consolas,monospace;word-break:break-all;background:#fff;padding:0.5rem;border:2px dashed #0b4f8a}
+.slip{border:2px solid #0b4f8a;border-radius:6px;padding:0.5rem 1rem;margin-bottom:1rem;background:#fff}
+@media print{body *{visibility:hidden}.slip,.slip *{visibility:visible}.slip{position:absolute;top:0;left:0;right:0}.no-print{display:none}}
 `);
 
 export const CONSOLE_CSP = pageCsp(SHEET);
@@ -103,7 +105,10 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/', key: 'app.home' },
     { href: '/reports', key: 'app.reports' },
   ],
-  psea_focal_point: [{ href: '/', key: 'app.home' }],
+  psea_focal_point: [
+    { href: '/', key: 'app.home' },
+    { href: '/sea/intake', key: 'seaIntake.nav' },
+  ],
 };
 
 export function navFor(role: Role): { href: string; key: string }[] {
