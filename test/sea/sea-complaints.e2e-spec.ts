@@ -71,7 +71,7 @@ describe('SEA complaints: anonymous intake, follow-up by receipt, focal point wo
 
     const first = await follow(receipt);
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ status: 'received', outcome: null, receivedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), language: 'fr', messages: [] });
+    expect(first.body).toEqual({ status: 'received', outcome: null, receivedOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), language: 'fr', messages: [], contactOnFile: true, messagesDeclined: false });
     expect(JSON.stringify(first.body)).not.toContain(narrative);
     // Spaces instead of dashes are the same receipt.
     expect((await follow(receipt.replace(/-/g, ' '))).status).toBe(200);
