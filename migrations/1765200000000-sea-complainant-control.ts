@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Assisted intake and the complainant's control (issue 16, items 1 and 5):
- *  - `channel`: how a complaint arrived (`web` for every complaint so far: all were self-submitted);
+ *  - `channel`: how a complaint arrived (`web`, the default, for every complaint so far: all were self-submitted);
  *  - `messages_declined_on`: the day the complainant asked for no further messages;
  *  - status `withdrawn`: a withdrawn complaint's coded row, kept only when it had been assessed;
  *  - `sea_withdrawn_receipts`: tag and verifier of withdrawn receipts, so they answer "withdrawn".
@@ -12,7 +12,6 @@ export class SeaComplainantControl1765200000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "sea_complaints" ADD "channel" character varying(32) NOT NULL DEFAULT 'web'`);
-    await q.query(`ALTER TABLE "sea_complaints" ALTER COLUMN "channel" DROP DEFAULT`);
     await q.query(`ALTER TABLE "sea_complaints" ADD CONSTRAINT "sea_complaints_channel_check" CHECK (channel IN ('web','hotline','paper','community_focal_point','in_person'))`);
     await q.query(`ALTER TABLE "sea_complaints" ADD "messages_declined_on" date`);
     await q.query(`ALTER TABLE "sea_complaints" DROP CONSTRAINT "sea_complaints_status_check"`);

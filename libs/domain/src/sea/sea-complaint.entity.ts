@@ -126,7 +126,7 @@ export class SeaComplaint {
   contact: Buffer | null;
 
   /** How the complaint arrived: `web` (self-submitted) or the channel of an assisted intake. */
-  @Column({ type: 'varchar', length: 32 })
+  @Column({ type: 'varchar', length: 32, default: 'web' })
   channel: SeaChannel;
 
   /** The day the complainant asked for no further messages: focal points can no longer write. */
