@@ -1,3 +1,5 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { auditPage, launchChromium } from '../support/browser';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
 import { createAgency, createUser } from '../support/users';
@@ -14,6 +16,9 @@ describe('SEA assisted intake console page', () => {
   let web: TestApp;
   let fp: FocalPoint;
   let user: WebUser;
+  let browser: Browser | undefined;
+  let axeContext: BrowserContext;
+  const htmlToAudit: [string, string][] = [];
 
   beforeAll(async () => {
     api = await createTestApp();
@@ -22,6 +27,7 @@ describe('SEA assisted intake console page', () => {
     user = await webSignIn(web, { email: fp.email, password: fp.password, totpSecret: fp.totpSecret ?? null });
   });
   afterAll(async () => {
+    await browser?.close();
     await web?.close();
     await api?.close();
   });
@@ -56,6 +62,7 @@ describe('SEA assisted intake console page', () => {
     expect(page.text).toContain('id="intake"');
     expect(page.text).toContain('name="channel"');
     expect(page.text).not.toContain('id="slip"');
+    htmlToAudit.push(['form', page.text]);
   });
 
   it('names the missing fields and keeps what was typed', async () => {
@@ -65,6 +72,7 @@ describe('SEA assisted intake console page', () => {
     expect(res.text).toMatch(/id="intake-channel"[^>]*aria-invalid="true"/);
     expect(res.text).toMatch(/id="intake-victimSex"[^>]*aria-invalid="true"/);
     expect(res.text).toContain(narrative);
+    htmlToAudit.push(['errors', res.text]);
   });
 
   it('saves paper forms one after another: each shows its slip above a fresh form; the receipts work', async () => {
@@ -82,6 +90,7 @@ describe('SEA assisted intake console page', () => {
     expect(res2.status).toBe(200);
     const receipt2 = receiptOf(res2.text);
     expect(receipt2).not.toBe(receipt1);
+    htmlToAudit.push(['slip', res2.text]);
 
     for (const [receipt, narrative, channel] of [
       [receipt1, first, 'paper'],
@@ -92,6 +101,17 @@ describe('SEA assisted intake console page', () => {
       const id = await complaintIdOf(api, receipt);
       const read = await fpApi(api, fp).get(`/sea/complaints/${id}`);
       expect([read.status, read.body.channel, read.body.narrative]).toEqual([200, channel, narrative]);
+    }
+  });
+
+  it('its form, error and slip pages have no serious or critical axe violation and fit 360 px', async () => {
+    expect(htmlToAudit.map(([name]) => name)).toEqual(['form', 'errors', 'slip']);
+    ({ browser, axeContext } = await launchChromium());
+    const page = await axeContext.newPage();
+    for (const [name, html] of htmlToAudit) {
+      await page.setContent(html);
+      const audit = await auditPage(axeContext, page);
+      expect([name, audit.overflow, audit.serious, audit.unlabelled]).toEqual([name, 0, [], []]);
     }
   });
 

@@ -276,6 +276,9 @@ describe('staff console (apps/web)', () => {
           'GET /awaiting-approval',
           'POST /referrals/:id/notes',
           'POST /cases/:id/action-plan/:itemId',
+          // assisted SEA intake (issue 16 item 1): focal points only, see test/sea/sea-assisted-intake-console.e2e-spec.ts
+          'GET /sea/intake',
+          'POST /sea/intake',
         ].sort(),
       );
     });
