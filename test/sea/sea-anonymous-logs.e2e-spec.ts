@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { anonymousLogPolicy } from '@amani/http';
 import { createTestApp, TestApp } from '../support/app';
 import { DisposableRedis } from '../support/redis-server';
+import { rememberSecret } from '../support/canary';
 import { bearer } from '../support/users';
 import { complaintBody, focalPoint, FocalPoint } from './sea-fixtures';
 
@@ -70,6 +71,16 @@ describe('SEA: anonymous requests log nothing finer than the day, even while Red
       expect((await t.http().post('/sea/complaints').set(anon).send({ ...complaintBody(), category: null })).status).toBe(400);
       expect((await t.http().get('/report').set(anon)).status).toBe(200);
       expect((await t.http().post('/report/follow-up').set(anon).type('form').send({ lang: 'en', receipt })).status).toBe(200);
+      // The complainant's control: JSON routes and the page forms (confirmation step and action).
+      const changed = await t.http().post('/sea/complaints/change-receipt').set(anon).send({ receipt });
+      expect(changed.status).toBe(200);
+      const next = changed.body.receipt as string;
+      rememberSecret(next);
+      expect((await t.http().post('/sea/complaints/decline-messages').set(anon).send({ receipt: next })).status).toBe(200);
+      expect((await t.http().post('/sea/complaints/erase-contact').set(anon).send({ receipt: next })).status).toBe(200);
+      expect((await t.http().post('/report/follow-up/withdraw').set(anon).type('form').send({ lang: 'en', receipt: next })).status).toBe(200);
+      expect((await t.http().post('/report/follow-up/withdraw').set(anon).type('form').send({ lang: 'en', receipt: next, confirm: 'yes' })).status).toBe(200);
+      expect((await t.http().post('/sea/complaints/withdraw').set(anon).send({ receipt: next })).status).toBe(410);
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       stdout.mockRestore();
