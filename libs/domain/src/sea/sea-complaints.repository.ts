@@ -98,8 +98,8 @@ export abstract class SeaComplaintsRepository {
    * withdrawn receipts sharing it (id and wrapped key null: they open nothing).
    */
   abstract receiptCandidates(tag: Buffer): Promise<SeaReceiptCandidate[]>;
-  /** Whether the complainant left contact details (still there: they may have erased them). */
-  abstract hasContact(id: string): Promise<boolean>;
+  /** Whether the complaint (as read by findComplaint) holds contact details: no query, no decryption. */
+  abstract hasContact(c: SeaComplaintRecord): boolean;
 
   abstract findAgency(id: string): Promise<{ id: string; serviceTypes: ServiceType[]; regionCodes: string[] } | null>;
   abstract insertAssistance(r: Omit<SeaAssistanceRecord, 'id'>, shared: SeaSharedFields): Promise<SeaAssistanceRecord>;
@@ -356,9 +356,8 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
     );
   }
 
-  async hasContact(id: string): Promise<boolean> {
-    const rows: { has: boolean }[] = await this.em.query(`SELECT contact IS NOT NULL AS has FROM sea_complaints WHERE id = $1`, [id]);
-    return rows[0]?.has === true;
+  hasContact(c: SeaComplaintRecord): boolean {
+    return (this.sealed.get(c)?.contact ?? null) !== null;
   }
 
   findAgency(id: string): Promise<Agency | null> {

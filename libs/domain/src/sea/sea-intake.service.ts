@@ -204,7 +204,7 @@ export class SeaIntakeService {
       receivedOn: c.receivedOn,
       language: c.language,
       messages: messages.map((m) => ({ from: m.from, body: m.body, sentOn: m.sentOn })),
-      contactOnFile: await this.repo.hasContact(ck.complaintId),
+      contactOnFile: this.repo.hasContact(c),
       messagesDeclined: c.messagesDeclinedOn !== null,
     };
   }

@@ -195,9 +195,9 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
     return Promise.resolve([...live, ...withdrawn]);
   }
 
-  hasContact(id: string): Promise<boolean> {
-    const c = this.complaints.get(id);
-    return Promise.resolve(c !== undefined && c.contact !== null);
+  hasContact(c: SeaComplaintRecord): boolean {
+    const stored = this.complaints.get(c.id);
+    return stored !== undefined && stored.contact !== null;
   }
 
   findAgency(id: string): Promise<{ id: string; serviceTypes: ServiceType[]; regionCodes: string[] } | null> {
