@@ -11,4 +11,6 @@ export * from './sea-trust.service';
 export * from './sea-workspace.service';
 export * from './sea-assistance.service';
 export * from './sea-retention.service';
+export * from './sea-investigation.service';
+export type { EntityReferralView, SeaEntityView, VictimView } from './sea-investigation.repository';
 export * from './sea.module';

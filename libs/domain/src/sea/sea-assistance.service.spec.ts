@@ -11,6 +11,7 @@ import { SeaAuditor } from './sea-auditor';
 import type { SeaKeysService } from './sea-keys.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
+import { FakeSeaInvestigationRepository } from './testing/fake-sea-investigation.repository';
 
 async function problem(p: Promise<unknown>): Promise<DomainException> {
   try {
@@ -58,7 +59,7 @@ describe('SeaAssistanceService', () => {
     repo = new FakeSeaComplaintsRepository();
     cases = new FakeCases(tx);
     const auditor = new SeaAuditor(audit.asService());
-    const workspace = new SeaWorkspaceService(tx.asHost(), repo, {} as SeaKeysService, auditor, fakeLocations());
+    const workspace = new SeaWorkspaceService(tx.asHost(), repo, {} as SeaKeysService, auditor, fakeLocations(), new FakeSeaInvestigationRepository(repo));
     sut = new SeaAssistanceService(tx.asHost(), repo, workspace, cases as unknown as CasesService, auditor);
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     agency = repo.addAgency(['psychosocial', 'medical'], ['SO-AW']);
