@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { SeaRetentionService, utcToday } from '@amani/domain/sea';
 import { createTestApp, TestApp } from '../support/app';
-import { bearer } from '../support/users';
+import { bearer, createAgency } from '../support/users';
 import { assessment, complaintBody, FocalPoint, focalPoint, fpApi, newComplaint, sentinel } from './sea-fixtures';
 
 /** Referral to the entity concerned, interim measures and victims per complaint (issue 16 item 2), over HTTP. */
@@ -118,7 +118,15 @@ describe('SEA complaints after triage: entity referral and victims', () => {
     const other = await assessed();
     expect((await patch(fp, `/sea/complaints/${other}/victims/${first.body.id}`, { sex: 'male' })).status).toBe(404);
 
+    // Asking an agency to assist the first victim marks them referred.
+    const agency = await createAgency(t, undefined, { serviceTypes: ['psychosocial'] });
+    const consent = { agencyId: agency.id, serviceType: 'psychosocial', victimConsent: true, survivorName: sentinel('ALIAS') };
+    const unknownVictim = await fpApi(t, fp).post(`/sea/complaints/${id}/assistance`, { ...consent, victimId: second.body.id.replace(/.$/, (c: string) => (c === '0' ? '1' : '0')) });
+    expect([unknownVictim.status, unknownVictim.body.errors?.[0]?.field]).toEqual([422, 'victimId']);
+    expect((await fpApi(t, fp).post(`/sea/complaints/${id}/assistance`, { ...consent, victimId: first.body.id })).status).toBe(201);
+
     const detail = await fpApi(t, fp).get(`/sea/complaints/${id}`);
+    expect(detail.body.victims.map((v: { assistanceStatus: string }) => v.assistanceStatus)).toEqual(['referred', 'receiving']);
     expect(detail.body.victims.map((v: { seq: number; description: string | null }) => [v.seq, v.description])).toEqual([
       [1, description],
       [2, null],
@@ -130,7 +138,7 @@ describe('SEA complaints after triage: entity referral and victims', () => {
     await t.app.get(SeaRetentionService).run();
     const rows = await ds.query(`SELECT seq, assistance_status, description FROM sea_complaint_victims WHERE complaint_id = $1 ORDER BY seq`, [id]);
     expect(rows).toEqual([
-      { seq: 1, assistance_status: 'not_assessed', description: null },
+      { seq: 1, assistance_status: 'referred', description: null },
       { seq: 2, assistance_status: 'receiving', description: null },
     ]);
     expect((await fpApi(t, fp).get(`/sea/complaints/${id}`)).status).toBe(410);

@@ -133,6 +133,11 @@ export class CreateAssistanceDto {
   @IsOptional()
   @IsWrittenText(SUMMARY_MAX)
   summary?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The victim of this complaint the request is for: their assistance status becomes referred.' })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsUUID()
+  victimId?: string;
 }
 
 export class ComplaintSummaryDto {

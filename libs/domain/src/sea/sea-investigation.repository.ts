@@ -201,7 +201,7 @@ export class TypeOrmSeaInvestigationRepository extends SeaInvestigationRepositor
   private seal(table: 'sea_entity_referrals' | 'sea_complaint_victims', field: 'interimNote' | 'description', rowId: string, text: string | null, key: SeaComplaintKey | null): Buffer | null {
     if (text === null) return null;
     if (!key) throw new TypeError('sealing needs the complaint key');
-    const sealed = this.sealer.sealRow(table, { complaint: key.key }, { id: rowId }, { [field]: text } as Record<string, string>) as Record<string, Buffer | null>;
+    const sealed = this.sealer.sealRow(table, { complaint: key.key }, { id: rowId }, { [field]: text }) as Record<string, Buffer | null>;
     return sealed[field];
   }
 }

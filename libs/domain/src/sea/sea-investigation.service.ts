@@ -5,7 +5,6 @@ import type { SeaActor } from './sea-actor';
 import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
 import {
   SEA_VICTIM_REFERRED,
-  SeaEntityType,
   SeaInterimMeasure,
   SeaVictimAgeBand,
   SeaVictimAssistanceStatus,
