@@ -14,7 +14,10 @@ const SHRED_COLUMNS = Object.values(SEA_SEALED_FIELDS.sea_complaints).map((f) =>
 export abstract class SeaRetentionRepository {
   /** Up to `limit` live complaints in `status` unchanged since before `cutoff`, locked (skipping locked ones). */
   abstract lockExpired(status: SeaStatus, cutoff: string, limit: number): Promise<string[]>;
-  /** Crypto-shreds the complaints: content, receipt material, grants, conversation, notes, pending assistance payloads. */
+  /**
+   * Crypto-shreds the complaints: content, receipt material, grants, conversation, notes, pending assistance payloads,
+   * victims' descriptions and the entity referral's note (their coded columns stay).
+   */
   abstract shred(ids: string[], today: string): Promise<void>;
   /** Deletes what is left of receipts withdrawn before `cutoff` (tag and verifier); how many. */
   abstract deleteWithdrawnReceipts(cutoff: string): Promise<number>;
@@ -50,6 +53,9 @@ export class TypeOrmSeaRetentionRepository extends SeaRetentionRepository {
     await em.query(`DELETE FROM sea_complaint_messages WHERE complaint_id = ANY($1)`, [ids]);
     await em.query(`DELETE FROM sea_complaint_notes WHERE complaint_id = ANY($1)`, [ids]);
     await em.query(`DELETE FROM sea_assistance_requests WHERE complaint_id = ANY($1) AND status = 'pending'`, [ids]);
+    // Victims and the entity referral keep their coded columns for the statistics; what was written about them goes.
+    await em.query(`UPDATE sea_complaint_victims SET description = NULL WHERE complaint_id = ANY($1)`, [ids]);
+    await em.query(`UPDATE sea_entity_referrals SET interim_note = NULL WHERE complaint_id = ANY($1)`, [ids]);
     await em.query(
       `UPDATE sea_complaints SET ${SHRED_COLUMNS.join(', ')}, receipt_tag = NULL, receipt_verifier = NULL,
               receipt_wrapped_key = NULL, shredded_on = $2

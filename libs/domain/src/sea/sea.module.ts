@@ -18,6 +18,8 @@ import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.reposito
 import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
+import { SeaInvestigationRepository, TypeOrmSeaInvestigationRepository } from './sea-investigation.repository';
+import { SeaInvestigationService } from './sea-investigation.service';
 import { SeaAssistedIntakeService } from './sea-assisted-intake.service';
 import { SeaComplainantControlService } from './sea-complainant-control.service';
 import { SeaComplainantControlRepository, TypeOrmSeaComplainantControlRepository } from './sea-complainant-control.repository';
@@ -35,6 +37,7 @@ import { SeaComplainantControlRepository, TypeOrmSeaComplainantControlRepository
     { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
     { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
     { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
+    { provide: SeaInvestigationRepository, useClass: TypeOrmSeaInvestigationRepository },
     SeaAuditor,
     SeaTrustService,
     SeaEndorsementsService,
@@ -45,11 +48,12 @@ import { SeaComplainantControlRepository, TypeOrmSeaComplainantControlRepository
     SeaWorkspaceService,
     SeaAssistanceService,
     SeaRetentionService,
+    SeaInvestigationService,
     { provide: SeaComplainantControlRepository, useClass: TypeOrmSeaComplainantControlRepository },
     SeaAssistedIntakeService,
     SeaComplainantControlService,
   ],
-  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService, SeaAssistedIntakeService, SeaComplainantControlService],
+  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService, SeaInvestigationService, SeaAssistedIntakeService, SeaComplainantControlService],
 })
 export class SeaModule {}
 
