@@ -4,10 +4,7 @@ import { EntityManager } from 'typeorm';
 import { EnvelopeCrypto } from '@amani/crypto';
 import { TransactionHost } from '@amani/database';
 import { SeaIntegrityError } from './sea-errors';
-import { SEA_ASSISTANCE_KEY_PURPOSE, SEA_SEALED_FIELDS, SeaSealer } from './sea-sealed-fields';
-
-/** Every sealed column of a complaint row, from the one map: withdrawal clears each of them. */
-const SHRED_COLUMNS = Object.values(SEA_SEALED_FIELDS.sea_complaints).map((f) => `${f.column} = NULL`);
+import { SEA_ASSISTANCE_KEY_PURPOSE, SeaSealer } from './sea-sealed-fields';
 
 /** A live complaint as its complainant's control needs it, locked for the transaction. */
 export interface LockedComplaint {
@@ -34,12 +31,14 @@ export abstract class SeaComplainantControlRepository {
   /** The live complaint, locked FOR UPDATE, when `verifier` is still its receipt's; null otherwise. */
   abstract lockLive(id: string, verifier: Buffer): Promise<LockedComplaint | null>;
   /**
-   * Destroys the complaint's content and every key to it: grants, messages, notes, pending
-   * assistance payloads, ciphertexts and receipt material. The coded row stays (status
-   * `withdrawn`, shredded) when `keepCoded`, else it is deleted. The receipt's tag and verifier
-   * are kept apart, linked to nothing, so the receipt answers "withdrawn".
+   * Keeps the withdrawn receipt's tag and verifier apart, linked to nothing (random id, the
+   * day), so the receipt answers "withdrawn" and opens nothing.
    */
-  abstract withdraw(id: string, keepCoded: boolean, receipt: { tag: Buffer; verifier: Buffer }, today: string): Promise<void>;
+  abstract retireReceipt(receipt: { tag: Buffer; verifier: Buffer }, today: string): Promise<void>;
+  /** A shredded complaint's coded row, now status `withdrawn` (kept for statistics). */
+  abstract markWithdrawn(id: string, today: string): Promise<void>;
+  /** Deletes the complaint row; grants, messages, notes, victims, entity referral and assistance links go with it (ON DELETE CASCADE). */
+  abstract deleteComplaint(id: string): Promise<void>;
   /** Nulls the contact ciphertext and the contact in pending assistance requests' shared fields. */
   abstract eraseContact(id: string): Promise<void>;
   abstract declineMessages(id: string, today: string): Promise<void>;
@@ -70,29 +69,21 @@ export class TypeOrmSeaComplainantControlRepository extends SeaComplainantContro
     return r ? { id: r.id, codedConfirmedOn: r.coded_confirmed_on, verifier: r.receipt_verifier } : null;
   }
 
-  async withdraw(id: string, keepCoded: boolean, receipt: { tag: Buffer; verifier: Buffer }, today: string): Promise<void> {
-    const em = this.em;
-    await em.query(`INSERT INTO sea_withdrawn_receipts (id, receipt_tag, receipt_verifier, withdrawn_on) VALUES ($1, $2, $3, $4)`, [
+  async retireReceipt(receipt: { tag: Buffer; verifier: Buffer }, today: string): Promise<void> {
+    await this.em.query(`INSERT INTO sea_withdrawn_receipts (id, receipt_tag, receipt_verifier, withdrawn_on) VALUES ($1, $2, $3, $4)`, [
       randomUUID(),
       receipt.tag,
       receipt.verifier,
       today,
     ]);
-    await em.query(`DELETE FROM sea_complaint_grants WHERE complaint_id = $1`, [id]);
-    await em.query(`DELETE FROM sea_complaint_messages WHERE complaint_id = $1`, [id]);
-    await em.query(`DELETE FROM sea_complaint_notes WHERE complaint_id = $1`, [id]);
-    await em.query(`DELETE FROM sea_assistance_requests WHERE complaint_id = $1 AND status = 'pending'`, [id]);
-    if (keepCoded) {
-      await em.query(
-        `UPDATE sea_complaints SET ${SHRED_COLUMNS.join(', ')}, receipt_tag = NULL, receipt_verifier = NULL, receipt_wrapped_key = NULL,
-                status = 'withdrawn', status_changed_on = $2, shredded_on = $2
-          WHERE id = $1`,
-        [id, today],
-      );
-    } else {
-      // Accepted assistance requests (a link to a case, no content) go with the row.
-      await em.query(`DELETE FROM sea_complaints WHERE id = $1`, [id]);
-    }
+  }
+
+  async markWithdrawn(id: string, today: string): Promise<void> {
+    await this.em.query(`UPDATE sea_complaints SET status = 'withdrawn', status_changed_on = $2 WHERE id = $1 AND shredded_on IS NOT NULL`, [id, today]);
+  }
+
+  async deleteComplaint(id: string): Promise<void> {
+    await this.em.query(`DELETE FROM sea_complaints WHERE id = $1`, [id]);
   }
 
   async eraseContact(id: string): Promise<void> {

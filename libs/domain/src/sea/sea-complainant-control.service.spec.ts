@@ -7,6 +7,7 @@ import { FakeAuditService, FakeTransactionHost } from '../testing/unit-fakes';
 import { SeaComplainantControlService } from './sea-complainant-control.service';
 import { SeaCrypto } from './sea-crypto';
 import type { SeaIntakeThrottle } from './sea-intake-throttle';
+import type { SeaRetentionRepository } from './sea-retention.repository';
 import { SeaIntakeService, SubmitComplaintCommand } from './sea-intake.service';
 import type { SeaTrustService } from './sea-trust.service';
 import { FakeSeaComplainantControlRepository } from './testing/fake-sea-complainant-control.repository';
@@ -77,7 +78,7 @@ describe('SeaComplainantControlService', () => {
     const trusted = [{ userId: randomUUID(), ...crypto.newKeyPair() }];
     const trust = { trusted: () => Promise.resolve(trusted) } as unknown as SeaTrustService;
     intake = new SeaIntakeService(tx.asHost(), repo, crypto, throttle as unknown as SeaIntakeThrottle, new FakeAuditService().asService(), trust, fakeLocations());
-    sut = new SeaComplainantControlService(tx.asHost(), intake, control, crypto);
+    sut = new SeaComplainantControlService(tx.asHost(), intake, control, crypto, { shred: control.shred.bind(control) } as unknown as SeaRetentionRepository);
   });
 
   const only = () => [...repo.complaints.values()][0];

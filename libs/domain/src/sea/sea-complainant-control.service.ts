@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@amani/database';
 import { utcToday } from './sea-codes';
 import { SeaComplainantControlRepository } from './sea-complainant-control.repository';
+import { SeaRetentionRepository } from './sea-retention.repository';
 import { formatReceipt, SeaCrypto } from './sea-crypto';
 import { ReceiptNotRecognisedProblem } from './sea-errors';
 import { ComplainantView, MatchedReceipt, SeaIntakeService } from './sea-intake.service';
@@ -21,6 +22,7 @@ export class SeaComplainantControlService {
     private readonly intake: SeaIntakeService,
     private readonly repo: SeaComplainantControlRepository,
     private readonly crypto: SeaCrypto,
+    private readonly retention: SeaRetentionRepository,
   ) {}
 
   /**
@@ -34,7 +36,15 @@ export class SeaComplainantControlService {
     return this.intake.withReceipt(receipt, source, (ck, matched) =>
       this.tx.run(async () => {
         const c = await this.locked(ck, matched);
-        await this.repo.withdraw(c.id, c.codedConfirmedOn !== null, matched, utcToday());
+        const today = utcToday();
+        await this.repo.retireReceipt(matched, today);
+        if (c.codedConfirmedOn !== null) {
+          // The retention job's one definition of crypto-shredding, then the withdrawn status.
+          await this.retention.shred([c.id], today);
+          await this.repo.markWithdrawn(c.id, today);
+        } else {
+          await this.repo.deleteComplaint(c.id);
+        }
         return { status: 'withdrawn' as const };
       }),
     );

@@ -14,22 +14,39 @@ export class FakeSeaComplainantControlRepository implements SeaComplainantContro
     return Promise.resolve({ id, codedConfirmedOn: c.record.codedConfirmedOn, verifier: Buffer.from(c.receipt.verifier) });
   }
 
-  withdraw(id: string, keepCoded: boolean, receipt: { tag: Buffer; verifier: Buffer }, today: string): Promise<void> {
+  retireReceipt(receipt: { tag: Buffer; verifier: Buffer }, today: string): Promise<void> {
     this.store.withdrawnReceipts.push({ tag: Buffer.from(receipt.tag), verifier: Buffer.from(receipt.verifier), withdrawnOn: today });
-    this.store.grants.delete(id);
-    this.store.messagesOf.delete(id);
-    this.store.notesOf.delete(id);
-    for (const [key, a] of this.store.assistance) if (a.record.complaintId === id && a.record.status === 'pending') this.store.assistance.delete(key);
-    const c = this.store.complaints.get(id)!;
-    if (keepCoded) {
-      Object.assign(c.record, { status: 'withdrawn', statusChangedOn: today, shreddedOn: today });
+    return Promise.resolve();
+  }
+
+  /** Stands in for SeaRetentionRepository.shred: content, keys, conversation and pending assistance go. */
+  shred(ids: string[], today: string): Promise<void> {
+    for (const id of ids) {
+      this.store.grants.delete(id);
+      this.store.messagesOf.delete(id);
+      this.store.notesOf.delete(id);
+      for (const [key, a] of this.store.assistance) if (a.record.complaintId === id && a.record.status === 'pending') this.store.assistance.delete(key);
+      const c = this.store.complaints.get(id)!;
+      c.record.shreddedOn = today;
       c.narrative = '';
       c.contact = null;
       c.receipt = undefined;
       c.key.fill(0);
-    } else {
-      this.store.complaints.delete(id);
     }
+    return Promise.resolve();
+  }
+
+  markWithdrawn(id: string, today: string): Promise<void> {
+    Object.assign(this.store.complaints.get(id)!.record, { status: 'withdrawn', statusChangedOn: today });
+    return Promise.resolve();
+  }
+
+  deleteComplaint(id: string): Promise<void> {
+    this.store.complaints.delete(id);
+    this.store.grants.delete(id);
+    this.store.messagesOf.delete(id);
+    this.store.notesOf.delete(id);
+    for (const [key, a] of this.store.assistance) if (a.record.complaintId === id) this.store.assistance.delete(key);
     return Promise.resolve();
   }
 
