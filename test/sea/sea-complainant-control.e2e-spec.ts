@@ -41,7 +41,8 @@ describe('SEA complainant control', () => {
       `SELECT narrative AS v FROM sea_complaints WHERE id = $1 UNION ALL SELECT contact FROM sea_complaints WHERE id = $1
        UNION ALL SELECT receipt_wrapped_key FROM sea_complaints WHERE id = $1
        UNION ALL SELECT sealed_key FROM sea_complaint_grants WHERE complaint_id = $1
-       UNION ALL SELECT body FROM sea_complaint_messages WHERE complaint_id = $1 UNION ALL SELECT body FROM sea_complaint_notes WHERE complaint_id = $1`,
+       UNION ALL SELECT body FROM sea_complaint_messages WHERE complaint_id = $1 UNION ALL SELECT body FROM sea_complaint_notes WHERE complaint_id = $1
+       UNION ALL SELECT description FROM sea_complaint_victims WHERE complaint_id = $1`,
       [id],
     );
     return rows.map((r) => r.v).filter((v): v is Buffer => v !== null);
@@ -92,6 +93,8 @@ describe('SEA complainant control', () => {
     it('of an assessed complaint, on the page after a confirmation step, keeps only its shredded coded row with status withdrawn', async () => {
       const c = await fullComplaint();
       expect((await fpApi(t, fp).post(`/sea/complaints/${c.id}/status`, assessment())).status).toBe(200);
+      const victim = sentinel('WDVICTIM');
+      expect((await fpApi(t, fp).post(`/sea/complaints/${c.id}/victims`, { sex: 'female', ageBand: '12_17', description: victim })).status).toBe(201);
       const before = await blobs(c.id);
 
       const confirm = await form(t, '/report/follow-up/withdraw', { receipt: c.receipt });
@@ -111,8 +114,10 @@ describe('SEA complainant control', () => {
       );
       expect(row).toEqual({ status: 'withdrawn', category: 'sexual_exploitation', assessed: true, shredded: true, narrative: null, contact: null, receipt_tag: null, receipt_verifier: null, receipt_wrapped_key: null });
       expect(await blobs(c.id)).toEqual([]);
+      // The victim's coded row stays for the statistics; what was written about them is gone.
+      expect(await ds.query(`SELECT sex, description FROM sea_complaint_victims WHERE complaint_id = $1`, [c.id])).toEqual([{ sex: 'female', description: null }]);
       const dump = databaseDump();
-      expect(leaked(dump, Object.values(c.texts))).toEqual([]);
+      expect(leaked(dump, [...Object.values(c.texts), victim])).toEqual([]);
       expect(before.filter((b) => dump.includes(b.toString('hex')))).toEqual([]);
       await noKeyOpens(c.id, before[0]);
       expect((await fpApi(t, fp).get(`/sea/complaints/${c.id}`)).status).toBe(410);
