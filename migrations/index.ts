@@ -14,6 +14,25 @@ import { InvitationsEndorsements1764600000000 } from './1764600000000-invitation
 import { Locations1764900000000 } from './1764900000000-locations';
 import { SeaComplainantControl1765200000000 } from './1765200000000-sea-complainant-control';
 import { SeaEntityReferrals1765400000000 } from './1765400000000-sea-entity-referrals';
+import { CaseErasure1765500000000 } from './1765500000000-case-erasure';
 
 /** Every migration in order; a new migration is added here. */
-export const ALL_MIGRATIONS = [Init1764280000000, Cases1764290000000, Reports1764300000000, Referrals1764310000000, Sea1764320000000, ReferralsCreatedAt1764330000000, CaseCare1764400000000, Deadlines1764410000000, CaseManagementReport1764420000000, CaseAttachments1764430000000, CaseTransfers1764440000000, InvitationsEndorsements1764600000000, SeaAssessment1764700000000, Locations1764900000000, SeaComplainantControl1765200000000, SeaEntityReferrals1765400000000];
+export const ALL_MIGRATIONS = [
+  Init1764280000000,
+  Cases1764290000000,
+  Reports1764300000000,
+  Referrals1764310000000,
+  Sea1764320000000,
+  ReferralsCreatedAt1764330000000,
+  CaseCare1764400000000,
+  Deadlines1764410000000,
+  CaseManagementReport1764420000000,
+  CaseAttachments1764430000000,
+  CaseTransfers1764440000000,
+  SeaAssessment1764700000000,
+  InvitationsEndorsements1764600000000,
+  Locations1764900000000,
+  SeaComplainantControl1765200000000,
+  SeaEntityReferrals1765400000000,
+  CaseErasure1765500000000,
+];

@@ -68,6 +68,7 @@ export const MATRIX: Record<string, Row> = {
   'PATCH /cases/:id': only(...CASE_ROLES),
   'POST /cases/:id/stage': only(...CASE_ROLES),
   'POST /cases/:id/assign': only('supervisor'),
+  'DELETE /cases/:id': only('supervisor'),
   'GET /cases/:id/shares': only(...CASE_ROLES),
   'POST /cases/:id/shares': only(...CASE_ROLES),
   'DELETE /cases/:id/shares/:userId': only(...CASE_ROLES),

@@ -19,6 +19,7 @@ import {
   UpdateCaseDto,
 } from './cases.dto';
 import { ReopenCaseDto } from './case-care.dto';
+import { EraseCaseQueryDto } from './cases.dto';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 import type { CaseActor } from '@amani/domain/cases';
 import { CaseAuth } from '../common/actor.decorators';
@@ -126,6 +127,20 @@ export class CasesController {
   @ApiCreatedResponse({ type: ShareDto })
   share(@IdParam() id: string, @Body() body: ShareCaseDto, @CaseAuth() actor: CaseActor): Promise<ShareDto> {
     return this.cases.share(actor, id, body.userId);
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Erase a case',
+    description:
+      'Crypto-shreds the case: its data key, blind indexes, identifying fields, notes, attachments and referral packets are destroyed and open referrals revoked; only its coded statistics remain. Afterwards the case answers 410 to its agency and 404 to everyone else. Supervisors of the owning agency only.',
+  })
+  @ApiProblems(404, 410)
+  @Roles('supervisor')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  erase(@IdParam() id: string, @Query() q: EraseCaseQueryDto, @CaseAuth() actor: CaseActor): Promise<void> {
+    return this.cases.erase(actor, id, q.reason);
   }
 
   @Delete(':id/shares/:userId')

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
+  ERASURE_REASONS,
+  ErasureReason,
   AGE_BANDS,
   AgeBand,
   CASE_STAGES,
@@ -367,4 +369,10 @@ export class ShareDto {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ format: 'uuid' }) sharedById: string;
   @ApiProperty() createdAt: Date;
+}
+
+export class EraseCaseQueryDto {
+  @ApiProperty({ enum: ERASURE_REASONS, description: 'Why the case is erased (coded, audited, kept on the de-identified row).' })
+  @IsIn(ERASURE_REASONS)
+  reason: ErasureReason;
 }

@@ -89,7 +89,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       const a = op.operationId ? access.get(op.operationId) : undefined;
       if (!a) throw new Error(`OpenAPI: no route metadata for ${method.toUpperCase()} ${path} (${op.operationId})`);
       describeAccess(op, a);
-      addProblems(op, a);
+      addProblems(op, a, path);
     }
   }
   return doc;
@@ -147,7 +147,10 @@ function describeAccess(op: OperationObject, a: OperationAccess): void {
   Object.assign(op, { 'x-roles': [...a.roles], 'x-public': a.public, 'x-mfa-pending': a.mfaPending });
 }
 
-function addProblems(op: OperationObject, a: OperationAccess): void {
+/** Every route on one case answers 410 once the case is erased (crypto-shredded) to those who could see it. */
+const ERASABLE_CASE_PATH = /^\/cases\/\{id\}(\/|$)/;
+
+function addProblems(op: OperationObject, a: OperationAccess, path: string): void {
   const params = op.parameters ?? [];
   const inPath = params.some((p) => 'in' in p && p.in === 'path');
   const hasBody = op.requestBody !== undefined;
@@ -156,6 +159,7 @@ function addProblems(op: OperationObject, a: OperationAccess): void {
   if (!a.public) statuses.add(401);
   if (!a.public && !(a.roles.length === ROLES.length && a.mfaPending)) statuses.add(403);
   if (inPath) statuses.add(404);
+  if (ERASABLE_CASE_PATH.test(path)) statuses.add(410);
   if (hasBody) {
     statuses.add(413);
     statuses.add(415);

@@ -7,6 +7,13 @@
 export const CASE_STAGES = ['intake', 'assessment', 'action_plan', 'implementation', 'follow_up', 'closed'] as const;
 export type CaseStage = (typeof CASE_STAGES)[number];
 
+/**
+ * Why a supervisor erased a case (or the retention job did): coded, audited, kept on the
+ * de-identified row.
+ */
+export const ERASURE_REASONS = ['survivor_request', 'safety_risk', 'entered_in_error', 'duplicate', 'retention_expired', 'other'] as const;
+export type ErasureReason = (typeof ERASURE_REASONS)[number];
+
 export const CLOSURE_REASONS = [
   'needs_met',
   'survivor_request',

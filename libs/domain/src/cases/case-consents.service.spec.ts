@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CaseConsentsService } from './case-consents.service';
 import type { CaseDetailView } from './case-views';
-import { ConsentWithdrawalHooks, ConsentWithdrawnEvent } from './consent-withdrawal-hooks';
+import { ConsentWithdrawalHooks, ConsentWithdrawnEvent } from './case-hooks';
 import { caseUnitKit, CaseUnitKit, newCase, problem } from './testing/case-unit-kit';
 
 describe('CaseConsentsService', () => {

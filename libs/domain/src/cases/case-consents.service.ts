@@ -7,7 +7,7 @@ import { CaseAuditor, CaseAuditTarget } from './case-auditor';
 import type { CreateConsentCommand } from './case-commands';
 import type { CaseConsent } from './case-consent.entity';
 import { RecordNotVisibleError } from './case-errors';
-import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
+import { ConsentWithdrawalHooks } from './case-hooks';
 import type { ConsentView } from './case-views';
 import { CasesRepository } from './cases.repository';
 import { TransactionHost } from '@amani/database';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fakeLocations } from '../locations/testing/fake-locations.service';
-import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
+import { ConsentWithdrawalHooks } from './case-hooks';
 import { CaseConsentsService } from './case-consents.service';
 import { CaseIncidentsService } from './case-incidents.service';
 import { CaseReferralSource } from './case-referral-source.service';

@@ -22,7 +22,7 @@ export async function updateCaseIfVersion(em: EntityManager, caseId: string, ver
 export const CASE_COLUMNS = `c.id, c.agency_id, c.created_by, c.assigned_caseworker_id, c.stage, c.closure_reason, c.closed_at,
   c.sex, c.age_band, c.nationality_status, c.displacement_status, c.disability, c.vulnerabilities, c.region_code,
   c.survivor_code_index, c.phone_index, c.survivor_code, c.survivor_name, c.survivor_aliases, c.contact_details, c.address,
-  c.date_of_birth, c.caregiver_details, c.narrative, c.created_at, c.updated_at, c.version`;
+  c.date_of_birth, c.caregiver_details, c.narrative, c.erased_at, c.erasure_reason, c.created_at, c.updated_at, c.version`;
 
 export interface CaseRow {
   id: string;
@@ -39,16 +39,18 @@ export interface CaseRow {
   disability: Case['disability'];
   vulnerabilities: Case['vulnerabilities'];
   region_code: string;
-  survivor_code_index: Buffer;
+  survivor_code_index: Buffer | null;
   phone_index: Buffer | null;
-  survivor_code: Buffer;
-  survivor_name: Buffer;
+  survivor_code: Buffer | null;
+  survivor_name: Buffer | null;
   survivor_aliases: Buffer | null;
   contact_details: Buffer | null;
   address: Buffer | null;
   date_of_birth: Buffer | null;
   caregiver_details: Buffer | null;
   narrative: Buffer | null;
+  erased_at: Date | null;
+  erasure_reason: Case['erasureReason'];
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -81,6 +83,8 @@ export function caseFromRow(r: CaseRow): Case {
     dateOfBirth: r.date_of_birth,
     caregiverDetails: r.caregiver_details,
     narrative: r.narrative,
+    erasedAt: r.erased_at,
+    erasureReason: r.erasure_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     version: r.version,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { preparedQuery } from '@amani/database';
 import type { CaseActor } from './case-actor';
-import { RecordNotVisibleError } from './case-errors';
+import { CaseShreddedError, RecordNotVisibleError } from './case-errors';
 import { CASE_COLUMNS, caseFromRow, CaseRow } from './case-row';
 import { CaseShare } from './case-share.entity';
 import type { StoredCaseKey } from './case-vault';
@@ -15,11 +15,13 @@ import { Case } from './case.entity';
  */
 @Injectable()
 export class CaseScope {
-  /** Loads a case the actor may see, or throws RecordNotVisibleError (not found / out of scope). */
+  /** Loads a case the actor may see, or throws RecordNotVisibleError (not found / out of scope), or CaseShreddedError once erased. */
   async load(em: EntityManager, actor: CaseActor, caseId: string): Promise<Case> {
     const c = await em.findOne(Case, { where: { id: caseId } });
     if (!c) throw new RecordNotVisibleError('not_found');
     if (!(await this.canSee(em, actor, c))) throw new RecordNotVisibleError('out_of_scope');
+    // Erased: gone for those who could see it (410), missing for everyone else (404, above).
+    if (c.erasedAt !== null) throw new CaseShreddedError();
     return c;
   }
 
@@ -42,6 +44,7 @@ export class CaseScope {
     const c = caseFromRow(row);
     const visible = c.agencyId === actor.agencyId && (actor.role === 'supervisor' || c.assignedCaseworkerId === actor.id || row.shared);
     if (!visible) throw new RecordNotVisibleError('out_of_scope');
+    if (c.erasedAt !== null) throw new CaseShreddedError();
     const key = row.wrapped_dek === null ? null : { wrappedDek: row.wrapped_dek, kekVersion: row.kek_version!, keyVersion: row.key_version! };
     return { case: c, key };
   }

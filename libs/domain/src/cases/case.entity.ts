@@ -11,6 +11,8 @@ import {
   DisabilityStatus,
   DISPLACEMENT_STATUSES,
   DisplacementStatus,
+  ERASURE_REASONS,
+  ErasureReason,
   NATIONALITY_STATUSES,
   NationalityStatus,
   REGION_CODE_SQL_PATTERN,
@@ -39,6 +41,11 @@ import {
 @Check('cases_disability_check', sqlIn('disability', DISABILITY_STATUSES))
 @Check('cases_vulnerabilities_check', sqlArrayWithin('vulnerabilities', VULNERABILITIES))
 @Check('cases_region_code_check', `region_code ~ '${REGION_CODE_SQL_PATTERN}'`)
+@Check('cases_erasure_reason_check', sqlIn('erasure_reason', ERASURE_REASONS))
+@Check(
+  'cases_erasure_check',
+  `(erased_at IS NULL) = (erasure_reason IS NULL) AND (erased_at IS NULL) = (survivor_code_index IS NOT NULL AND survivor_code IS NOT NULL AND survivor_name IS NOT NULL)`,
+)
 @Index('cases_agency_created_idx', ['agencyId', 'createdAt'])
 @Index('cases_closed_at_idx', ['closedAt'], { where: 'closed_at IS NOT NULL' })
 export class Case {
@@ -99,8 +106,8 @@ export class Case {
 
   /** Keyed BLAKE2b of the normalised survivor code (truncated: false matches are expected). */
   @Index('cases_survivor_code_index_idx')
-  @Column({ name: 'survivor_code_index', type: 'bytea' })
-  survivorCodeIndex: Buffer;
+  @Column({ name: 'survivor_code_index', type: 'bytea', nullable: true })
+  survivorCodeIndex: Buffer | null;
 
   /** Keyed BLAKE2b of the normalised phone number, for de-duplication. */
   @Index('cases_phone_index_idx')
@@ -108,11 +115,11 @@ export class Case {
   phoneIndex: Buffer | null;
 
   // Encrypted columns.
-  @Column({ name: 'survivor_code', type: 'bytea' })
-  survivorCode: Buffer;
+  @Column({ name: 'survivor_code', type: 'bytea', nullable: true })
+  survivorCode: Buffer | null;
 
-  @Column({ name: 'survivor_name', type: 'bytea' })
-  survivorName: Buffer;
+  @Column({ name: 'survivor_name', type: 'bytea', nullable: true })
+  survivorName: Buffer | null;
 
   @Column({ name: 'survivor_aliases', type: 'bytea', nullable: true })
   survivorAliases: Buffer | null;
@@ -131,6 +138,16 @@ export class Case {
 
   @Column({ type: 'bytea', nullable: true })
   narrative: Buffer | null;
+
+  /**
+   * Set when the case was erased (crypto-shredded): its data key, blind indexes and every
+   * ciphertext are gone; the coded columns stay for the de-identified statistics.
+   */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
+
+  @Column({ name: 'erasure_reason', type: 'varchar', length: 32, nullable: true })
+  erasureReason: ErasureReason | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

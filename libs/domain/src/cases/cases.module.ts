@@ -16,7 +16,7 @@ import { CaseNotesService } from './case-notes.service';
 import { CaseReferralSource } from './case-referral-source.service';
 import { CaseScope } from './case-scope';
 import { CaseVault } from './case-vault';
-import { ConsentWithdrawalHooks } from './consent-withdrawal-hooks';
+import { CaseErasureHooks, ConsentWithdrawalHooks } from './case-hooks';
 import { CASES_ENTITIES } from './cases.entities';
 import { CasesRepository, TypeOrmCasesRepository } from './cases.repository';
 import { CasesService } from './cases.service';
@@ -49,6 +49,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseTransfersService,
     CaseReferralSource,
     ConsentWithdrawalHooks,
+    CaseErasureHooks,
   ],
   exports: [
     CasesService,
@@ -64,6 +65,7 @@ import { ReportingProjection } from './reporting-projection';
     CaseScope,
     ReportingProjection,
     ConsentWithdrawalHooks,
+    CaseErasureHooks,
   ],
 })
 export class CasesModule {}

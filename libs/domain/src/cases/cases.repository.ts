@@ -7,7 +7,7 @@ import { preparedQuery, TransactionHost } from '@amani/database';
 import type { CaseActor } from './case-actor';
 import type { CaseListQuery } from './case-commands';
 import type { CaseSummaryView } from './case-views';
-import type { ConsentPurpose } from './case-codes';
+import type { ConsentPurpose, ErasureReason } from './case-codes';
 import { CaseConsent } from './case-consent.entity';
 import { CaseIncident } from './case-incident.entity';
 import { CaseKey } from './case-key.entity';
@@ -122,6 +122,14 @@ export abstract class CasesRepository {
   abstract isActiveCaseworker(agencyId: string, userId: string): Promise<boolean>;
   /** Re-projects the case's incidents into reporting_incidents (in the same transaction). */
   abstract refreshReporting(caseId: string): Promise<void>;
+  /**
+   * Crypto-shreds the case (in the caller's transaction): its data key (and with it every
+   * referral key), blind indexes and ciphertexts on the case row, notes, attachments, shares,
+   * approvals and transfers. Coded rows (incidents and their projection, consents, goals,
+   * service records) stay for the de-identified statistics; the case row keeps its coded
+   * columns with the day and reason of erasure.
+   */
+  abstract erase(caseId: string, reason: ErasureReason): Promise<void>;
 
   // Shares.
   /** Adds the share if missing; returns the share as stored. */
@@ -220,7 +228,8 @@ export class TypeOrmCasesRepository extends CasesRepository {
 
   async listPage(actor: CaseActor, q: CaseListQuery, after: { at: string; id: string } | null, audit: InlineAudit): Promise<CaseListResult> {
     const params: unknown[] = [actor.agencyId];
-    const where = ['c.agency_id = $1'];
+    // Erased cases leave every list: only their de-identified statistics remain.
+    const where = ['c.agency_id = $1', 'c.erased_at IS NULL'];
     const bind = (value: unknown) => `$${params.push(value)}`;
     if (actor.role !== 'supervisor') {
       const me = bind(actor.id);
@@ -254,6 +263,23 @@ export class TypeOrmCasesRepository extends CasesRepository {
 
   findById(caseId: string): Promise<Case> {
     return this.em.findOneByOrFail(Case, { id: caseId });
+  }
+
+  async erase(caseId: string, reason: ErasureReason): Promise<void> {
+    const em = this.em;
+    await em.query(
+      `UPDATE cases SET survivor_code_index = NULL, phone_index = NULL, survivor_code = NULL, survivor_name = NULL, survivor_aliases = NULL,
+              contact_details = NULL, address = NULL, date_of_birth = NULL, caregiver_details = NULL, narrative = NULL,
+              erased_at = now(), erasure_reason = $2, version = version + 1, updated_at = now()
+        WHERE id = $1`,
+      [caseId, reason],
+    );
+    await em.query(`DELETE FROM case_attachments WHERE case_id = $1`, [caseId]);
+    await em.query(`DELETE FROM case_shares WHERE case_id = $1`, [caseId]);
+    // Notes, approvals and transfers: the application role may not delete them one by one.
+    await em.query(`SELECT amani_erase_case_rows($1)`, [caseId]);
+    // Last: the data key. The referral packet and record keys go with it (ON DELETE CASCADE).
+    await em.query(`DELETE FROM case_keys WHERE case_id = $1`, [caseId]);
   }
 
   updateIfVersion(caseId: string, version: number, sets: Record<string, unknown>): Promise<void> {

@@ -25,7 +25,7 @@ describe('CasesService', () => {
       expect(view.survivorCode).toMatch(/^[A-Z]{3}-?[0-9]{5}$/);
       const stored = k.repo.cases.get(view.id)!;
       expect(Buffer.isBuffer(stored.survivorName)).toBe(true);
-      expect(stored.survivorName.toString('utf8')).not.toContain('Hodan');
+      expect(stored.survivorName!.toString('utf8')).not.toContain('Hodan');
       expect(stored.address!.toString('utf8')).not.toContain('well');
       expect(k.repo.keys.has(view.id)).toBe(true);
       expect(k.audit.events).toEqual([expect.objectContaining({ action: 'case.create', outcome: 'success', targetId: view.id, inTransaction: true })]);
@@ -209,6 +209,31 @@ describe('CasesService', () => {
       expect((await sut.findByPhone(k.supA, '+252615550101')).map((c) => c.id)).toEqual([kase.id]);
       expect(await sut.findByPhone(k.supB, '+252615550101')).toEqual([]);
       expect((await problem(sut.findByPhone(k.supA, 'no digits'))).status).toBe(400);
+    });
+  });
+
+  describe('erasure', () => {
+    it('a supervisor of the agency erases with a reason; afterwards 410 to those who saw it, 404 to others, gone from lists and lookups', async () => {
+      const hooked: string[] = [];
+      k.erasureHooks.register((_em, event) => {
+        hooked.push(`${event.caseId}:${event.reason}`);
+        return Promise.resolve();
+      });
+      expect((await problem(sut.erase(k.cwA, kase.id, 'survivor_request'))).code).toBe('erasure_needs_supervisor');
+      expect((await problem(sut.erase(k.supB, kase.id, 'survivor_request'))).status).toBe(404);
+      expect(hooked).toEqual([]);
+      await sut.erase(k.supA, kase.id, 'survivor_request');
+      expect(hooked).toEqual([`${kase.id}:survivor_request`]);
+      const stored = k.repo.cases.get(kase.id)!;
+      expect(stored).toMatchObject({ survivorName: null, survivorCodeIndex: null, phoneIndex: null, erasureReason: 'survivor_request' });
+      expect(k.repo.keys.has(kase.id)).toBe(false);
+      expect(k.audit.events.at(-1)).toMatchObject({ action: 'case.erase', outcome: 'success', targetId: kase.id, details: { reason: 'survivor_request' }, inTransaction: true });
+      for (const who of [k.supA, k.cwA]) expect((await problem(sut.get(who, kase.id))).status).toBe(410);
+      expect((await problem(sut.get(k.supB, kase.id))).status).toBe(404);
+      expect((await problem(sut.changeStage(k.supA, kase.id, { version: 2, to: 'closed', closureReason: 'other' }))).status).toBe(410);
+      expect((await problem(sut.erase(k.supA, kase.id, 'survivor_request'))).status).toBe(410);
+      expect((await sut.list(k.supA, { page: 1, pageSize: 50 })).items.map((c) => c.id)).not.toContain(kase.id);
+      expect((await problem(sut.lookupBySurvivorCode(k.supA, kase.survivorCode))).status).toBe(404);
     });
   });
 

@@ -20,6 +20,8 @@ import type { CaseDetailView, CasePage, CaseSummaryView, ShareView } from './cas
 import { Case } from './case.entity';
 import { CASE_TOTAL_CAP, CasesRepository, InlineAudit, NewCaseRow, withCaseKey } from './cases.repository';
 import { generateSurvivorCode } from './survivor-code';
+import { CaseErasureHooks } from './case-hooks';
+import type { ErasureReason } from './case-codes';
 import { TransactionHost } from '@amani/database';
 
 export { CASE_TOTAL_CAP } from './cases.repository';
@@ -42,6 +44,7 @@ export class CasesService {
     private readonly repo: CasesRepository,
     private readonly auditor: CaseAuditor,
     private readonly locations: LocationsService,
+    private readonly erasureHooks: CaseErasureHooks,
   ) {}
 
   /**
@@ -237,6 +240,27 @@ export class CasesService {
         await this.repo.updateIfVersion(caseId, cmd.version, { stage: REOPEN_STAGE, closureReason: null, closedAt: null });
         await this.auditor.success(actor, target, { reason: cmd.reason, from: c.closureReason, to: REOPEN_STAGE }, this.tx.manager);
         return toCaseSummary(await this.repo.findById(caseId));
+      }),
+    );
+  }
+
+  /**
+   * Erases a case (a supervisor of its agency, with a coded reason): crypto-shreds it in one
+   * transaction — the case store drops its ciphertexts, blind indexes, notes, attachments,
+   * shares, approvals, transfers and the data key, then features holding its data elsewhere
+   * (referrals: packets, notes, notifications) destroy theirs through the erasure hooks. Afterwards the case
+   * answers 410 to its agency and 404 to everyone else; its coded statistics remain.
+   */
+  erase(actor: CaseActor, caseId: string, reason: ErasureReason): Promise<void> {
+    const target: CaseAuditTarget = { action: 'case.erase', targetType: 'case', targetId: caseId };
+    return this.auditor.run(actor, target, () =>
+      this.tx.run(async () => {
+        // An erased case answers 410 here already; a concurrent change loses on the version erasure bumps.
+        await this.repo.loadInScope(actor, caseId);
+        if (actor.role !== 'supervisor') throw new CaseForbiddenProblem('erasure_needs_supervisor', 'Only a supervisor may erase a case.');
+        await this.repo.erase(caseId, reason);
+        await this.erasureHooks.notify(this.tx.manager, { caseId, reason, actor });
+        await this.auditor.success(actor, target, { reason }, this.tx.manager);
       }),
     );
   }

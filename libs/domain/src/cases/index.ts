@@ -26,5 +26,5 @@ export * from './case-attachments.service';
 export * from './case-transfers.service';
 export { UnsupportedAttachmentProblem, UnreadableAttachmentProblem } from './attachment-content';
 export * from './case-referral-source.service';
-export * from './consent-withdrawal-hooks';
+export * from './case-hooks';
 export * from './cases.module';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { TransactionHost } from '@amani/database';
 import type { EntityManager } from 'typeorm';
-import { ConsentWithdrawalHooks, ConsentWithdrawnEvent } from '@amani/domain/cases';
+import { CaseErasedEvent, CaseErasureHooks, ConsentWithdrawalHooks, ConsentWithdrawnEvent } from '@amani/domain/cases';
 import type { PacketDestroyReason } from './referral-codes';
 import { AuditActor, ReferralAuditor } from './referral-auditor';
 import { ReferralsRepository } from './referrals.repository';
@@ -9,8 +9,10 @@ import { ReferralsRepository } from './referrals.repository';
 /**
  * Crypto-shreds referral packets: deletes the packet's wrapped key (and its ciphertext) so no
  * one can read it again. Hooked into consent withdrawal, inside the withdrawing transaction:
- * withdrawing a referral consent destroys every packet built under it. Erasing a case needs no
- * code here: the packet keys' foreign key to case_keys cascades.
+ * withdrawing a referral consent destroys every packet built under it. Hooked into case
+ * erasure too: the case's open referrals are revoked, every packet destroyed ('case_erased'),
+ * referral notes and notifications about the case deleted (the record keys go with the case's
+ * data key through their foreign key).
  */
 @Injectable()
 export class ReferralPacketShredder implements OnModuleInit {
@@ -18,10 +20,27 @@ export class ReferralPacketShredder implements OnModuleInit {
     private readonly hooks: ConsentWithdrawalHooks,
     private readonly auditor: ReferralAuditor,
     private readonly repo: ReferralsRepository,
+    private readonly erasureHooks: CaseErasureHooks,
   ) {}
 
   onModuleInit(): void {
     this.hooks.register((em, event) => this.onConsentWithdrawn(em, event));
+    this.erasureHooks.register((em, event) => this.onCaseErased(em, event));
+  }
+
+  /** Inside the erasing transaction (see onConsentWithdrawn). */
+  async onCaseErased(em: EntityManager, event: CaseErasedEvent): Promise<void> {
+    const referrals = await this.repo.referralsOfCaseForUpdate(event.caseId);
+    const open = referrals.filter((r) => r.state === 'pending' || r.state === 'accepted');
+    await this.repo.revokeForErasure(
+      open.map((r) => r.id),
+      event.actor.id,
+    );
+    for (const r of open) {
+      await this.auditor.success(event.actor, { action: 'referral.revoke', targetType: 'referral', targetId: r.id }, { reason: 'case_erased', case: r.caseId }, em);
+    }
+    for (const r of referrals) if (r.packetDestroyedAt === null) await this.destroy(event.actor, r, 'case_erased', em);
+    await this.repo.forgetCase(event.caseId);
   }
 
   /**

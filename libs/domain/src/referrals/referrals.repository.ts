@@ -94,6 +94,12 @@ export abstract class ReferralsRepository {
   abstract destroyPacket(id: string, reason: PacketDestroyReason): Promise<boolean>;
   /** Referrals shared under the consent whose packet still lives, locked for update. */
   abstract livePacketsUnderConsent(consentId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId'>[]>;
+  /** The case's referrals, locked for update (case erasure). */
+  abstract referralsOfCaseForUpdate(caseId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId' | 'state' | 'packetDestroyedAt'>[]>;
+  /** Revokes these open referrals as part of erasing their case. */
+  abstract revokeForErasure(ids: string[], actorId: string): Promise<void>;
+  /** Deletes the notes of the case's referrals and every notification about the case or its referrals (the case is already marked erased). */
+  abstract forgetCase(caseId: string): Promise<void>;
 
   // The case's GBVIMS service record.
   abstract recordService(caseId: string, serviceType: ServiceType, outcome: ServiceOutcome, referralId: string, userId: string): Promise<void>;
@@ -257,6 +263,28 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
       .where('id = :id AND packet_destroyed_at IS NULL', { id })
       .execute();
     return result.affected === 1;
+  }
+
+  referralsOfCaseForUpdate(caseId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId' | 'state' | 'packetDestroyedAt'>[]> {
+    return this.em.find(Referral, {
+      select: { id: true, caseId: true, state: true, packetDestroyedAt: true },
+      where: { caseId },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  async revokeForErasure(ids: string[], actorId: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.em.query(
+      `UPDATE referrals SET state = 'revoked', revoked_at = now(), revoked_by = $2 WHERE id = ANY($1) AND state IN ('pending', 'accepted')`,
+      [ids, actorId],
+    );
+  }
+
+  async forgetCase(caseId: string): Promise<void> {
+    // The application role may not delete notes or notifications one by one; this only works for an erased case.
+    await this.em.query(`SELECT amani_forget_erased_case_referrals($1)`, [caseId]);
   }
 
   livePacketsUnderConsent(consentId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId'>[]> {

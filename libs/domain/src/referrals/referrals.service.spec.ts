@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainException } from '@amani/http';
 import { fakeLocations } from '../locations/testing/fake-locations.service';
 import type { CaseActor } from '../cases/case-actor';
-import { ConsentWithdrawalHooks } from '../cases/consent-withdrawal-hooks';
+import { CaseErasureHooks, ConsentWithdrawalHooks } from '../cases/case-hooks';
 import { ServicesDirectoryService } from '../services-directory/services-directory.service';
 import { FakeServicesRepository } from '../services-directory/testing/fake-services.repository';
 import { FakeAuditService, FakeTransactionHost } from '../testing/unit-fakes';
@@ -31,6 +31,7 @@ describe('ReferralsService', () => {
   let repo: FakeReferralsRepository;
   let services: FakeServicesRepository;
   let hooks: ConsentWithdrawalHooks;
+  let erasureHooks: CaseErasureHooks;
   let shredder: ReferralPacketShredder;
   let sut: ReferralsService;
 
@@ -58,7 +59,8 @@ describe('ReferralsService', () => {
     services = new FakeServicesRepository();
     const auditor = new ReferralAuditor(audit.asService());
     hooks = new ConsentWithdrawalHooks();
-    shredder = new ReferralPacketShredder(hooks, auditor, repo);
+    erasureHooks = new CaseErasureHooks();
+    shredder = new ReferralPacketShredder(hooks, auditor, repo, erasureHooks);
     shredder.onModuleInit();
     const directory = new ServicesDirectoryService(tx.asHost(), services, audit.asService(), fakeLocations());
     sut = new ReferralsService(tx.asHost(), repo, auditor, directory, shredder);
@@ -364,6 +366,31 @@ describe('ReferralsService', () => {
       const a = (await sut.create(cwA, kase.id, cmd())).id;
       await hooks.notify(tx.em, { caseId: kase.id, consentId: k.id, purpose: 'data_sharing' as never, actor: cwA });
       expect(repo.referrals.get(a)!.record.packetDestroyedAt).toBeNull();
+    });
+  });
+
+  describe('case erasure', () => {
+    it('revokes open referrals, destroys every live packet as case_erased and forgets the notes, audited in the erasing transaction', async () => {
+      consent();
+      const open = (await sut.create(cwA, kase.id, cmd())).id;
+      const declined = (await sut.create(cwA, kase.id, cmd())).id;
+      await sut.decline(provB, declined, { reason: 'other' });
+      const done = (await sut.create(cwA, kase.id, cmd())).id;
+      await sut.accept(provB, done);
+      await sut.addNote(provB, done, 'Seen on Tuesday');
+      audit.events.length = 0;
+      await erasureHooks.notify(tx.em, { caseId: kase.id, reason: 'survivor_request', actor: supA });
+      const record = (id: string) => repo.referrals.get(id)!.record;
+      expect([record(open).state, record(declined).state, record(done).state]).toEqual(['revoked', 'declined', 'revoked']);
+      expect([record(open).packetDestroyedReason, record(declined).packetDestroyedReason, record(done).packetDestroyedReason]).toEqual(['case_erased', 'declined', 'case_erased']);
+      expect(repo.notes).toEqual([]);
+      expect(audit.events.map((e) => [e.action, e.targetId])).toEqual([
+        ['referral.revoke', open],
+        ['referral.revoke', done],
+        ['referral.packet.destroy', open],
+        ['referral.packet.destroy', done],
+      ]);
+      expect(audit.events.every((e) => e.inTransaction)).toBe(true);
     });
   });
 });

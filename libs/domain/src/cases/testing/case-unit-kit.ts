@@ -9,6 +9,7 @@ import { CaseAuditor } from '../case-auditor';
 import type { CreateCaseCommand } from '../case-commands';
 import { CaseVault } from '../case-vault';
 import { CasesService } from '../cases.service';
+import { CaseErasureHooks } from '../case-hooks';
 import { FakeCaseAuditService, FakeCasesRepository } from './fake-cases.repository';
 
 /** The awaited problem a use case answered with (a DomainException), or a failed test. */
@@ -57,6 +58,7 @@ export interface CaseUnitKit {
   cases: CasesService;
   agencyA: string;
   agencyB: string;
+  erasureHooks: CaseErasureHooks;
   cwA: CaseActor;
   otherCwA: CaseActor;
   supA: CaseActor;
@@ -69,7 +71,8 @@ export async function caseUnitKit(): Promise<CaseUnitKit> {
   const repo = new FakeCasesRepository();
   const v = await testCaseVault();
   const auditor = new CaseAuditor(audit.asService());
-  const cases = new CasesService(tx.asHost(), v, repo, auditor, fakeLocations());
+  const erasureHooks = new CaseErasureHooks();
+  const cases = new CasesService(tx.asHost(), v, repo, auditor, fakeLocations(), erasureHooks);
   const agencyA = randomUUID();
   const agencyB = randomUUID();
   repo.agencies.add(agencyA);
@@ -80,5 +83,5 @@ export async function caseUnitKit(): Promise<CaseUnitKit> {
   const supB: CaseActor = { id: randomUUID(), role: 'supervisor', agencyId: agencyB };
   repo.caseworkers.set(cwA.id, agencyA);
   repo.caseworkers.set(otherCwA.id, agencyA);
-  return { tx, audit, repo, vault: v, auditor, cases, agencyA, agencyB, cwA, otherCwA, supA, supB };
+  return { tx, audit, repo, vault: v, auditor, cases, erasureHooks, agencyA, agencyB, cwA, otherCwA, supA, supB };
 }

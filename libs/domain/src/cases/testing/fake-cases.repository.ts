@@ -4,10 +4,10 @@ import { ConflictProblem } from '@amani/http';
 import type { ServiceType } from '@amani/auth';
 import { FakeAuditService } from '../../testing/unit-fakes';
 import type { CaseActor } from '../case-actor';
-import type { ConsentPurpose } from '../case-codes';
+import type { ConsentPurpose, ErasureReason } from '../case-codes';
 import type { CaseListQuery } from '../case-commands';
 import { CaseConsent } from '../case-consent.entity';
-import { RecordNotVisibleError, StaleVersionProblem } from '../case-errors';
+import { CaseShreddedError, RecordNotVisibleError, StaleVersionProblem } from '../case-errors';
 import { CaseIncident } from '../case-incident.entity';
 import { CaseNote } from '../case-note.entity';
 import { CaseShare } from '../case-share.entity';
@@ -64,6 +64,7 @@ export class FakeCasesRepository implements CasesRepository {
   private inScope(actor: CaseActor, c: Case | undefined): Case {
     if (!c) throw new RecordNotVisibleError('not_found');
     if (!this.canSee(actor, c)) throw new RecordNotVisibleError('out_of_scope');
+    if (c.erasedAt !== null) throw new CaseShreddedError();
     return c;
   }
 
@@ -74,6 +75,33 @@ export class FakeCasesRepository implements CasesRepository {
   /** Shreds a case's key, as erasure does. */
   shred(caseId: string): void {
     this.keys.delete(caseId);
+  }
+
+  readonly erasures: { caseId: string; reason: ErasureReason }[] = [];
+
+  erase(caseId: string, reason: ErasureReason): Promise<void> {
+    const c = this.cases.get(caseId)!;
+    Object.assign(c, {
+      survivorCodeIndex: null,
+      phoneIndex: null,
+      survivorCode: null,
+      survivorName: null,
+      survivorAliases: null,
+      contactDetails: null,
+      address: null,
+      dateOfBirth: null,
+      caregiverDetails: null,
+      narrative: null,
+      erasedAt: this.now(),
+      erasureReason: reason,
+      version: c.version + 1,
+    });
+    for (const list of [this.shares, this.notes]) {
+      for (let i = list.length - 1; i >= 0; i--) if (list[i].caseId === caseId) list.splice(i, 1);
+    }
+    this.keys.delete(caseId);
+    this.erasures.push({ caseId, reason });
+    return Promise.resolve();
   }
 
   loadInScope(actor: CaseActor, caseId: string): Promise<Case> {
@@ -89,7 +117,7 @@ export class FakeCasesRepository implements CasesRepository {
   }
 
   insertCase(row: NewCaseRow, code: SealedSurvivorCode, audit: InlineAudit): Promise<CreatedCaseRow | null> {
-    if ([...this.cases.values()].some((c) => c.survivorCodeIndex.equals(code.index))) return Promise.resolve(null);
+    if ([...this.cases.values()].some((c) => c.survivorCodeIndex?.equals(code.index))) return Promise.resolve(null);
     const { key, createdById, ...rest } = row;
     const at = this.now();
     const c = Object.assign(new Case(), {
@@ -100,6 +128,8 @@ export class FakeCasesRepository implements CasesRepository {
       closedAt: null,
       survivorCodeIndex: code.index,
       survivorCode: code.sealed,
+      erasedAt: null,
+      erasureReason: null,
       createdAt: at,
       updatedAt: at,
       version: 1,
@@ -112,7 +142,7 @@ export class FakeCasesRepository implements CasesRepository {
 
   listPage(actor: CaseActor, q: CaseListQuery, after: { at: string; id: string } | null, audit: InlineAudit): Promise<CaseListResult> {
     const scoped = [...this.cases.values()]
-      .filter((c) => c.agencyId === actor.agencyId && this.canSee(actor, c))
+      .filter((c) => c.agencyId === actor.agencyId && c.erasedAt === null && this.canSee(actor, c))
       .filter((c) => LIST_FILTERS.every((f) => q[f] === undefined || c[f] === q[f]))
       .filter((c) => q.gbvType === undefined || this.incidents.some((i) => i.caseId === c.id && i.gbvType === q.gbvType))
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id));
@@ -160,11 +190,11 @@ export class FakeCasesRepository implements CasesRepository {
   }
 
   inScopeBySurvivorCodeIndex(actor: CaseActor, index: Buffer): Promise<Case[]> {
-    return Promise.resolve([...this.cases.values()].filter((c) => c.survivorCodeIndex.equals(index) && this.canSee(actor, c)).map((c) => this.copy(c)));
+    return Promise.resolve([...this.cases.values()].filter((c) => c.survivorCodeIndex?.equals(index) && this.canSee(actor, c)).map((c) => this.copy(c)));
   }
 
   survivorCodeIndexExists(index: Buffer): Promise<boolean> {
-    return Promise.resolve([...this.cases.values()].some((c) => c.survivorCodeIndex.equals(index)));
+    return Promise.resolve([...this.cases.values()].some((c) => c.survivorCodeIndex?.equals(index)));
   }
 
   inScopeByPhoneIndex(actor: CaseActor, index: Buffer, limit: number): Promise<Case[]> {

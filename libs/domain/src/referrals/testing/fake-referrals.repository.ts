@@ -219,6 +219,29 @@ export class FakeReferralsRepository implements ReferralsRepository {
     return Promise.resolve(true);
   }
 
+  referralsOfCaseForUpdate(caseId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId' | 'state' | 'packetDestroyedAt'>[]> {
+    return Promise.resolve(
+      [...this.referrals.values()]
+        .map((r) => r.record)
+        .filter((r) => r.caseId === caseId)
+        .map((r) => ({ id: r.id, caseId: r.caseId, state: r.state, packetDestroyedAt: r.packetDestroyedAt })),
+    );
+  }
+
+  revokeForErasure(ids: string[], actorId: string): Promise<void> {
+    for (const id of ids) {
+      const r = this.referrals.get(id)!.record;
+      if (r.state === 'pending' || r.state === 'accepted') Object.assign(r, { state: 'revoked', revokedAt: new Date(this.clock++), revokedById: actorId });
+    }
+    return Promise.resolve();
+  }
+
+  forgetCase(caseId: string): Promise<void> {
+    const ids = new Set([...this.referrals.values()].filter((r) => r.record.caseId === caseId).map((r) => r.record.id));
+    for (let i = this.notes.length - 1; i >= 0; i--) if (ids.has(this.notes[i].referralId)) this.notes.splice(i, 1);
+    return Promise.resolve();
+  }
+
   livePacketsUnderConsent(consentId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId'>[]> {
     return Promise.resolve(
       [...this.referrals.values()]
