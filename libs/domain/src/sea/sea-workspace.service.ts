@@ -22,6 +22,8 @@ import { SeaComplaintKey, SeaComplaintRecord, SeaComplaintsRepository } from './
 import { SeaComplaintShreddedProblem, SeaNotGrantedProblem } from './sea-errors';
 import { SeaKeysService } from './sea-keys.service';
 import { TransactionHost } from '@amani/database';
+import { AppConfig, InjectConfig } from '@amani/config';
+import { seaOverdue, seaOverdueCutoffs, SeaOverdueKind } from './sea-deadlines';
 import type { Page } from '@amani/http';
 
 export interface ComplaintSummaryView {
@@ -80,7 +82,12 @@ export interface ComplaintDetailView extends ComplaintSummaryView {
   assistance: AssistanceLinkView[];
 }
 
-export type ComplaintPage = Page<ComplaintSummaryView>;
+/** A row of the focal points' list: the coded summary and the deadlines it has missed. */
+export interface ComplaintListItemView extends ComplaintSummaryView {
+  overdue: SeaOverdueKind[];
+}
+
+export type ComplaintPage = Page<ComplaintListItemView>;
 
 /** The coded fields a focal point confirms or corrects when assessing a complaint. */
 export interface ConfirmedCodes {
@@ -113,12 +120,16 @@ export class SeaWorkspaceService {
     private readonly keys: SeaKeysService,
     private readonly auditor: SeaAuditor,
     private readonly locations: LocationsService,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  list(actor: SeaActor, q: ComplaintListQuery): Promise<ComplaintPage> {
+  /** The coded list, overdue complaints first (against `config.sea.deadlines`, counted from the start of the receipt day, UTC). */
+  list(actor: SeaActor, q: ComplaintListQuery, now: Date = new Date()): Promise<ComplaintPage> {
     const target: SeaAuditTarget = { action: 'sea.complaint.list', targetType: 'sea_complaint', targetId: null };
     return this.auditor.run(actor, target, async () => {
-      const [items, total] = await this.repo.summaries(actor.id, q.status, q.page, q.pageSize);
+      const cutoffs = seaOverdueCutoffs(this.config.sea.deadlines, now);
+      const [rows, total] = await this.repo.summaries(actor.id, q.status, q.page, q.pageSize, cutoffs);
+      const items = rows.map(({ assistanceRequested, ...summary }) => ({ ...summary, overdue: seaOverdue({ ...summary, assistanceRequested }, cutoffs) }));
       await this.auditor.success(actor, target, { count: items.length });
       return { items, page: q.page, pageSize: q.pageSize, total };
     });
