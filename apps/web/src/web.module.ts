@@ -28,6 +28,10 @@ import { ResumeController } from './session/resume.controller';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
+import { SeaModule } from '@amani/domain/sea';
+import { PseaPagesController } from './psea/psea-pages.controller';
+import { SeaAssistancePagesController } from './psea/sea-assistance-pages.controller';
+import { SeaUnlockCookie } from './psea/sea-unlock-cookie';
 
 /**
  * The staff console: server-rendered pages over the same domain services as the API, in
@@ -51,6 +55,8 @@ export class WebModule {
         CasesModule,
         ReferralsModule,
         ReportingModule,
+        // SEA: its login hook unlocks a focal point's key at console sign-in too (SeaUnlockCookie keeps the client's half).
+        SeaModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
       controllers: [
@@ -63,8 +69,10 @@ export class WebModule {
         SupervisorController,
         ServicePagesController,
         ResumeController,
+        PseaPagesController,
+        SeaAssistancePagesController,
       ],
-      providers: [WebSessionService, PendingFormService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      providers: [WebSessionService, PendingFormService, CasePageLoader, SeaUnlockCookie, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }

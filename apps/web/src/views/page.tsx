@@ -86,6 +86,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
   caseworker: [
     { href: '/', key: 'app.home' },
     { href: '/cases', key: 'app.cases' },
+    { href: '/sea-assistance', key: 'pseaNav.assistance' },
   ],
   supervisor: [
     { href: '/', key: 'app.home' },
@@ -93,6 +94,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/supervisor', key: 'app.supervisor' },
     { href: '/services', key: 'app.services' },
     { href: '/reports', key: 'app.reports' },
+    { href: '/sea-assistance', key: 'pseaNav.assistance' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
@@ -103,7 +105,11 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/', key: 'app.home' },
     { href: '/reports', key: 'app.reports' },
   ],
-  psea_focal_point: [{ href: '/', key: 'app.home' }],
+  psea_focal_point: [
+    { href: '/', key: 'app.home' },
+    { href: '/psea', key: 'pseaNav.list' },
+    { href: '/psea/keys', key: 'pseaNav.keys' },
+  ],
 };
 
 export function navFor(role: Role): { href: string; key: string }[] {
