@@ -66,6 +66,7 @@ figure{margin:0.5rem 0;background:#fff;border:1px solid #ccc;border-radius:6px;p
 figure svg{max-width:100%;height:auto}
 @media (max-width:30rem){dl.stack{grid-template-columns:1fr}dl.stack dd{margin-bottom:0.4rem}}
 .secret{font:700 1.1rem ui-monospace,Menlo,Consolas,monospace;word-break:break-all;background:#fff;padding:0.5rem;border:2px dashed #0b4f8a}
+.written{overflow-wrap:anywhere}
 `);
 
 export const CONSOLE_CSP = pageCsp(SHEET);

@@ -194,7 +194,7 @@ export function complaintClosedPage(ctx: PageContext, reason: 'locked' | 'no_acc
 
 function Paragraphs({ id, text }: { id: string; text: string }) {
   return (
-    <div id={id}>
+    <div id={id} class="written">
       {text.split(/\r?\n/).map((line) => (
         <p dir="auto">{line}</p>
       ))}
@@ -460,7 +460,9 @@ export function keysPage(ctx: PageContext, state: KeyStatus, team: FocalPointVie
         <ul class="cards" id="team-list">
           {team.map((f) => (
             <li id={`fp-${f.userId}`}>
-              <strong dir="auto">{f.displayName}</strong>
+              <strong dir="auto" class="written">
+                {f.displayName}
+              </strong>
               {f.userId === me && <span class="tag"> {t('psea.you')}</span>}{' '}
               <span class="tag">{!f.hasKeys ? t('psea.noKey') : f.endorsed ? t('psea.endorsed') : t('psea.notEndorsed')}</span>
               <div class="meta">{t('psea.grantedCount', { count: f.grantedComplaints })}</div>
