@@ -151,6 +151,24 @@ describe('staff console PSEA workspace (apps/web)', () => {
     expect((await consoleAs(web, webA).get('/psea/complaints/not-an-id')).status).toBe(404);
   });
 
+  it('sends a visitor without a session to sign-in from every PSEA page and form', async () => {
+    for (const [method, url] of [
+      ['GET', '/psea'],
+      ['GET', '/psea/unlock'],
+      ['GET', '/psea/keys'],
+      ['GET', `/psea/complaints/${complaint.id}`],
+      ['GET', '/sea-assistance'],
+      ['POST', '/psea/unlock'],
+      ['POST', `/psea/complaints/${complaint.id}/messages`],
+      ['POST', `/psea/complaints/${complaint.id}/assistance`],
+      ['POST', '/psea/keys'],
+      ['POST', `/sea-assistance/${randomUUID()}/accept`],
+    ]) {
+      const res = method === 'GET' ? await web.http().get(url) : await web.http().post(url).type('form').send({ _csrf: 'x' });
+      expect([method, url, res.status, res.headers.location]).toEqual([method, url, 303, '/sign-in?expired=1']);
+    }
+  });
+
   it('every other role is refused every PSEA page and form with the same 403 page', async () => {
     const roles: Role[] = ['caseworker', 'supervisor', 'provider', 'admin', 'protection_officer'];
     for (const role of roles) {
