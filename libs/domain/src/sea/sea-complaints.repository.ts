@@ -232,8 +232,10 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
        ), flagged AS (
          SELECT l.*,
                 (  (l.status = 'received' AND l.received_on::date < ($4::timestamptz AT TIME ZONE 'UTC'))
-                OR (l.wants_assistance AND NOT l.assistance_requested AND l.status <> 'closed' AND l.received_on::date < ($5::timestamptz AT TIME ZONE 'UTC'))
-                OR (l.status IN ('received', 'assessment') AND l.received_on::date < ($6::timestamptz AT TIME ZONE 'UTC'))) AS late
+                OR (l.status IN ('assessment', 'referred_for_investigation') AND l.wants_assistance AND NOT l.assistance_requested
+                    AND l.received_on::date < ($5::timestamptz AT TIME ZONE 'UTC'))
+                OR (l.status IN ('received', 'assessment') AND l.outcome IS DISTINCT FROM 'referred_to_entity'
+                    AND l.received_on::date < ($6::timestamptz AT TIME ZONE 'UTC'))) AS late
            FROM listed l
        )
        SELECT f.*, count(*) OVER () AS total FROM flagged f

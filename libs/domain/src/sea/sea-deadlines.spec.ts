@@ -1,7 +1,7 @@
 import { receiptStart, seaOverdue, seaOverdueCutoffs, SeaDeadlineFacts } from './sea-deadlines';
 
 const deadlines = { triageHours: 72, assistanceHours: 120, entityReferralHours: 240 };
-const complaint = (over: Partial<SeaDeadlineFacts> = {}): SeaDeadlineFacts => ({ receivedOn: '2026-11-01', status: 'received', wantsAssistance: false, assistanceRequested: false, ...over });
+const complaint = (over: Partial<SeaDeadlineFacts> = {}): SeaDeadlineFacts => ({ receivedOn: '2026-11-01', status: 'received', outcome: null, wantsAssistance: false, assistanceRequested: false, ...over });
 const at = (iso: string) => seaOverdueCutoffs(deadlines, new Date(iso));
 
 describe('SEA deadlines', () => {
@@ -16,18 +16,22 @@ describe('SEA deadlines', () => {
     expect(seaOverdue(complaint({ status: 'assessment' }), at('2026-11-05T00:00:00Z'))).toEqual([]);
   });
 
-  it('assistance applies while the victim asked for it, none was requested and the complaint is open', () => {
+  it('assistance applies once triaged and open, while the victim asked for it and none was requested', () => {
     const late = at('2026-11-06T01:00:00Z');
     expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: true }), late)).toEqual(['assistance']);
+    expect(seaOverdue(complaint({ status: 'referred_for_investigation', wantsAssistance: true }), late)).toEqual(['assistance']);
+    expect(seaOverdue(complaint({ status: 'received', wantsAssistance: true }), late)).toEqual(['triage']);
     expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: true, assistanceRequested: true }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: false }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'closed', wantsAssistance: true }), late)).toEqual([]);
   });
 
-  it('referral for investigation applies until the complaint is referred or closed; kinds come in a fixed order', () => {
+  it('referral to the entity applies until the status or the outcome says it was referred, or it is closed; kinds come in a fixed order', () => {
     const late = at('2026-11-11T00:00:01Z');
-    expect(seaOverdue(complaint({ wantsAssistance: true }), late)).toEqual(['triage', 'assistance', 'entity_referral']);
+    expect(seaOverdue(complaint({ wantsAssistance: true }), late)).toEqual(['triage', 'entity_referral']);
+    expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: true }), late)).toEqual(['assistance', 'entity_referral']);
     expect(seaOverdue(complaint({ status: 'assessment' }), late)).toEqual(['entity_referral']);
+    expect(seaOverdue(complaint({ status: 'assessment', outcome: 'referred_to_entity' }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'referred_for_investigation' }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'closed' }), late)).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import type { SeaStatus } from './sea-codes';
+import type { SeaOutcome, SeaStatus } from './sea-codes';
 
 /**
  * Deadlines of a complaint, in hours from its receipt (`config.sea.deadlines`). A complaint
@@ -9,9 +9,9 @@ import type { SeaStatus } from './sea-codes';
 export interface SeaDeadlines {
   /** Until it leaves `received` (assessed, codes confirmed). */
   triageHours: number;
-  /** Until a victim who asked for assistance is referred to an agency. */
+  /** Until a triaged complaint's victim who asked for assistance is referred to an agency. */
   assistanceHours: number;
-  /** Until the complaint is referred for investigation (or closed). */
+  /** Until the complaint is referred to the entity concerned (status or outcome), or closed. */
   entityReferralHours: number;
 }
 
@@ -29,6 +29,7 @@ export interface SeaOverdueCutoffs {
 export interface SeaDeadlineFacts {
   receivedOn: string;
   status: SeaStatus;
+  outcome: SeaOutcome | null;
   wantsAssistance: boolean;
   /** Whether an assistance request was ever addressed to an agency for this complaint. */
   assistanceRequested: boolean;
@@ -47,9 +48,10 @@ export function receiptStart(receivedOn: string): Date {
 }
 
 /**
- * The deadlines a complaint has missed, in a fixed order: triage while still `received`;
- * referral for investigation while `received` or in `assessment`; assistance while the
- * victim asked for it, none was requested yet and the complaint is open. The repository
+ * The deadlines a complaint has missed, in a fixed order (as `config.sea.deadlines` defines
+ * them): triage while still `received`; assistance once triaged and not closed, while the
+ * victim asked for it and no request was addressed to an agency yet; referral to the entity
+ * while `received` or in `assessment` and no outcome says it was referred. The repository
  * orders its list with the same rules (overdue first) from the same cutoffs.
  */
 export function seaOverdue(c: SeaDeadlineFacts, cutoffs: SeaOverdueCutoffs): SeaOverdueKind[] {
@@ -57,7 +59,8 @@ export function seaOverdue(c: SeaDeadlineFacts, cutoffs: SeaOverdueCutoffs): Sea
   const late = (cutoff: Date) => start < cutoff.getTime();
   const out: SeaOverdueKind[] = [];
   if (c.status === 'received' && late(cutoffs.triage)) out.push('triage');
-  if (c.wantsAssistance && !c.assistanceRequested && c.status !== 'closed' && late(cutoffs.assistance)) out.push('assistance');
-  if ((c.status === 'received' || c.status === 'assessment') && late(cutoffs.entityReferral)) out.push('entity_referral');
+  const triaged = c.status === 'assessment' || c.status === 'referred_for_investigation';
+  if (triaged && c.wantsAssistance && !c.assistanceRequested && late(cutoffs.assistance)) out.push('assistance');
+  if ((c.status === 'received' || c.status === 'assessment') && c.outcome !== 'referred_to_entity' && late(cutoffs.entityReferral)) out.push('entity_referral');
   return out;
 }
