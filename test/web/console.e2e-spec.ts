@@ -279,6 +279,23 @@ describe('staff console (apps/web)', () => {
           // assisted SEA intake (issue 16 item 1): focal points only, see test/sea/sea-assisted-intake-console.e2e-spec.ts
           'GET /sea/intake',
           'POST /sea/intake',
+          // PSEA focal point workspace and the receiving side of SEA assistance (issue 13 item 2: console-psea.e2e-spec.ts)
+          'GET /psea',
+          'GET /psea/unlock',
+          'POST /psea/unlock',
+          'GET /psea/complaints/:id',
+          'POST /psea/complaints/:id/messages',
+          'POST /psea/complaints/:id/notes',
+          'POST /psea/complaints/:id/status',
+          'POST /psea/complaints/:id/outcome',
+          'POST /psea/complaints/:id/assistance',
+          'GET /psea/keys',
+          'POST /psea/keys',
+          'POST /psea/keys/recover',
+          'POST /psea/focal-points/:userId/endorsement',
+          'POST /psea/focal-points/:userId/grants',
+          'GET /sea-assistance',
+          'POST /sea-assistance/:id/accept',
         ].sort(),
       );
     });

@@ -30,6 +30,9 @@ import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
 import { SeaIntakePagesController } from './sea-intake/sea-intake-pages.controller';
+import { PseaPagesController } from './psea/psea-pages.controller';
+import { SeaAssistancePagesController } from './psea/sea-assistance-pages.controller';
+import { SeaUnlockCookie } from './psea/sea-unlock-cookie';
 
 /**
  * The staff console: server-rendered pages over the same domain services as the API, in
@@ -53,6 +56,7 @@ export class WebModule {
         CasesModule,
         ReferralsModule,
         ReportingModule,
+        // SEA: its login hook unlocks a focal point's key at console sign-in too (SeaUnlockCookie keeps the client's half).
         SeaModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
@@ -67,8 +71,10 @@ export class WebModule {
         ServicePagesController,
         ResumeController,
         SeaIntakePagesController,
+        PseaPagesController,
+        SeaAssistancePagesController,
       ],
-      providers: [WebSessionService, PendingFormService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      providers: [WebSessionService, PendingFormService, CasePageLoader, SeaUnlockCookie, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }

@@ -28,6 +28,8 @@ import {
   SeaStatus,
   SeaVictimAgeBand,
   SeaVictimSex,
+  SEA_OVERDUE_KINDS,
+  SeaOverdueKind,
 } from '@amani/domain/sea';
 import { IsPlainText } from '../common/plain-text.validator';
 import { PageQueryDto } from '../common/page-query.dto';
@@ -167,7 +169,16 @@ export class ComplaintSummaryDto {
   @ApiProperty({ description: 'Whether your key can open this complaint.' }) hasAccess: boolean;
 }
 
-export class ComplaintPageDto extends PageDto(ComplaintSummaryDto) {}
+export class ComplaintListItemDto extends ComplaintSummaryDto {
+  @ApiProperty({
+    enum: SEA_OVERDUE_KINDS,
+    isArray: true,
+    description: 'Deadlines (SEA_*_DEADLINE_HOURS, counted from the start of the receipt day, UTC) this complaint has missed; the list puts these first.',
+  })
+  overdue: SeaOverdueKind[];
+}
+
+export class ComplaintPageDto extends PageDto(ComplaintListItemDto) {}
 
 export class ComplaintMessageDto {
   @ApiProperty({ format: 'uuid' }) id: string;

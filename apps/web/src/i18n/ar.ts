@@ -1,6 +1,7 @@
 import type { Catalogue } from '@amani/html';
 import { arWork } from './work/ar';
 import { arSeaIntake } from '../sea-intake/sea-intake.i18n';
+import { arPsea } from './psea/ar';
 
 export const ar: Catalogue = {
   languageName: 'العربية',
@@ -323,4 +324,5 @@ export const ar: Catalogue = {
   left: { title: 'الصفحة غير متاحة', body: 'هذه الصفحة غير متاحة.' },
   ...arWork,
   ...arSeaIntake,
+  ...arPsea,
 };

@@ -1,6 +1,7 @@
 import type { Catalogue } from '@amani/html';
 import { enWork } from './work/en';
 import { enSeaIntake } from '../sea-intake/sea-intake.i18n';
+import { enPsea } from './psea/en';
 
 /** The reference catalogue: every other language must have each of these keys (catalogues.spec). */
 export const en = {
@@ -325,4 +326,5 @@ export const en = {
   },
   ...enWork,
   ...enSeaIntake,
+  ...enPsea,
 } satisfies Catalogue;

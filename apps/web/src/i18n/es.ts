@@ -1,6 +1,7 @@
 import type { Catalogue } from '@amani/html';
 import { esWork } from './work/es';
 import { esSeaIntake } from '../sea-intake/sea-intake.i18n';
+import { esPsea } from './psea/es';
 
 export const es: Catalogue = {
   languageName: 'Español',
@@ -316,4 +317,5 @@ export const es: Catalogue = {
   left: { title: 'Página no disponible', body: 'Esta página no está disponible.' },
   ...esWork,
   ...esSeaIntake,
+  ...esPsea,
 };

@@ -1,6 +1,7 @@
 import type { Catalogue } from '@amani/html';
 import { frWork } from './work/fr';
 import { frSeaIntake } from '../sea-intake/sea-intake.i18n';
+import { frPsea } from './psea/fr';
 
 export const fr: Catalogue = {
   languageName: 'Français',
@@ -316,4 +317,5 @@ export const fr: Catalogue = {
   left: { title: 'Page indisponible', body: 'Cette page n’est pas disponible.' },
   ...frWork,
   ...frSeaIntake,
+  ...frPsea,
 };

@@ -15,6 +15,7 @@ import { PENDING_COOKIE } from '../session/pending-form.service';
 import { PRE_SESSION_COOKIE, SESSION_COOKIE, WebSession, WebSessionService } from '../session/web-session.service';
 import { neutralPage } from '../views/messages';
 import { pageContext } from '../views/page';
+import { SeaUnlockCookie } from '../psea/sea-unlock-cookie';
 import { awaitingApprovalPage, codePage, enrolPage, enrolStartPage, InvitationErrors, invitationPage, signInPage } from '../views/sign-in';
 
 type Form = Record<string, unknown>;
@@ -44,6 +45,7 @@ export class SignInController {
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
     private readonly invitations: InvitationsService,
+    private readonly seaCookie: SeaUnlockCookie,
   ) {}
 
   @Get('sign-in')
@@ -80,6 +82,10 @@ export class SignInController {
     const token = await this.webSessions.create(sid, sub, lang);
     clearCookie(res, PRE_SESSION_COOKIE);
     setCookie(res, SESSION_COOKIE, token);
+    // A focal point's complaint key, unlocked by the login hook for this auth session: the client's half, sealed (never in clear).
+    const sea = result.sessionSecrets?.sea;
+    if (sea) this.seaCookie.set(res, sea, sid, sub);
+    else this.seaCookie.clear(res);
     seeOther(res, result.mfa ? '/sign-in/code' : afterSignIn(req));
   }
 
@@ -216,6 +222,7 @@ export class SignInController {
       requestId: requestIdOf(req),
     });
     clearCookie(res, SESSION_COOKIE);
+    this.seaCookie.clear(res);
     res.setHeader('Clear-Site-Data', '"cache", "cookies", "storage"');
   }
 

@@ -68,6 +68,7 @@ figure svg{max-width:100%;height:auto}
 .secret{font:700 1.1rem ui-monospace,Menlo,Consolas,monospace;word-break:break-all;background:#fff;padding:0.5rem;border:2px dashed #0b4f8a}
 .slip{border:2px solid #0b4f8a;border-radius:6px;padding:0.5rem 1rem;margin-bottom:1rem;background:#fff}
 @media print{body *{visibility:hidden}.slip,.slip *{visibility:visible}.slip{position:absolute;top:0;left:0;right:0}.no-print{display:none}}
+.written{overflow-wrap:anywhere}
 `);
 
 export const CONSOLE_CSP = pageCsp(SHEET);
@@ -88,6 +89,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
   caseworker: [
     { href: '/', key: 'app.home' },
     { href: '/cases', key: 'app.cases' },
+    { href: '/sea-assistance', key: 'pseaNav.assistance' },
   ],
   supervisor: [
     { href: '/', key: 'app.home' },
@@ -95,6 +97,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/supervisor', key: 'app.supervisor' },
     { href: '/services', key: 'app.services' },
     { href: '/reports', key: 'app.reports' },
+    { href: '/sea-assistance', key: 'pseaNav.assistance' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
@@ -108,6 +111,8 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
   psea_focal_point: [
     { href: '/', key: 'app.home' },
     { href: '/sea/intake', key: 'seaIntake.nav' },
+    { href: '/psea', key: 'pseaNav.list' },
+    { href: '/psea/keys', key: 'pseaNav.keys' },
   ],
 };
 

@@ -9,6 +9,7 @@ export * from './sea-keys.service';
 export * from './sea-endorsements.service';
 export * from './sea-trust.service';
 export * from './sea-workspace.service';
+export * from './sea-deadlines';
 export * from './sea-assistance.service';
 export * from './sea-retention.service';
 export * from './sea-investigation.service';

@@ -1,3 +1,4 @@
+import type { AppConfig } from '@amani/config';
 import { randomUUID } from 'node:crypto';
 import { DomainException } from '@amani/http';
 import { fakeLocations } from '../locations/testing/fake-locations.service';
@@ -60,7 +61,7 @@ describe('SeaAssistanceService', () => {
     repo = new FakeSeaComplaintsRepository();
     cases = new FakeCases(tx);
     const auditor = new SeaAuditor(audit.asService());
-    const workspace = new SeaWorkspaceService(tx.asHost(), repo, {} as SeaKeysService, auditor, fakeLocations(), new FakeSeaInvestigationRepository(repo));
+    const workspace = new SeaWorkspaceService(tx.asHost(), repo, {} as SeaKeysService, auditor, fakeLocations(), new FakeSeaInvestigationRepository(repo), {} as AppConfig);
     investigation = new FakeSeaInvestigationRepository(repo);
     sut = new SeaAssistanceService(tx.asHost(), repo, workspace, cases as unknown as CasesService, auditor, investigation);
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };

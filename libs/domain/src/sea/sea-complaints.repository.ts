@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EnvelopeCrypto } from '@amani/crypto';
+import type { SeaOverdueCutoffs } from './sea-deadlines';
 import { TransactionHost } from '@amani/database';
 import { Agency } from '@amani/auth';
 import type { ServiceType } from '@amani/auth';
@@ -24,6 +25,9 @@ import type {
 
 /** A complaint's coded columns as the rules see them; no ciphertext, no receipt material. */
 export type SeaComplaintRecord = Omit<SeaComplaint, 'narrative' | 'contact' | 'receiptTag' | 'receiptVerifier' | 'receiptWrappedKey'>;
+
+/** A list row: the coded summary and whether assistance was ever requested (a deadline looks at it). */
+export type SeaListedSummary = ComplaintSummaryView & { assistanceRequested: boolean; entityReferred: boolean };
 
 /** An unsealed complaint key (CK), for one operation; `dispose` wipes it. */
 export class SeaComplaintKey {
@@ -75,7 +79,11 @@ export abstract class SeaComplaintsRepository {
   abstract dispose(key: SeaComplaintKey): void;
 
   /** The coded list, newest first, with whether the user holds each complaint's key. */
-  abstract summaries(userId: string, status: SeaStatus | undefined, page: number, pageSize: number): Promise<[ComplaintSummaryView[], number]>;
+  /**
+   * One page of the coded list, overdue complaints first (oldest first among them, against
+   * the cutoffs of `seaOverdueCutoffs`), then the rest newest first.
+   */
+  abstract summaries(userId: string, status: SeaStatus | undefined, page: number, pageSize: number, cutoffs: SeaOverdueCutoffs): Promise<[SeaListedSummary[], number]>;
   abstract summary(id: string, userId: string): Promise<ComplaintSummaryView>;
   abstract openContent(c: SeaComplaintRecord, key: SeaComplaintKey): Promise<{ narrative: string; contact: string | null }>;
   abstract messages(complaintId: string, key: SeaComplaintKey): Promise<ComplaintMessageView[]>;
@@ -219,25 +227,38 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
     this.crypto.wipe(key.key);
   }
 
-  async summaries(userId: string, status: SeaStatus | undefined, page: number, pageSize: number): Promise<[ComplaintSummaryView[], number]> {
-    const params: unknown[] = [userId, pageSize, (page - 1) * pageSize];
+  async summaries(userId: string, status: SeaStatus | undefined, page: number, pageSize: number, cutoffs: SeaOverdueCutoffs): Promise<[SeaListedSummary[], number]> {
+    const params: unknown[] = [userId, pageSize, (page - 1) * pageSize, cutoffs.triage.toISOString(), cutoffs.assistance.toISOString(), cutoffs.entityReferral.toISOString()];
     let filter = '';
     if (status) {
       params.push(status);
       filter = `AND c.status = $${params.length}`;
     }
-    const rows: (SummaryRow & { total: string })[] = await this.em.query(
-      `SELECT ${SUMMARY_SQL},
-              EXISTS (SELECT 1 FROM sea_complaint_grants g WHERE g.complaint_id = c.id AND g.user_id = $1) AS has_access,
-              count(*) OVER () AS total
-         FROM sea_complaints c
-        WHERE c.shredded_on IS NULL ${filter}
-        ORDER BY c.received_on DESC, c.id DESC
+    // The rules of seaOverdue (sea-deadlines.ts), in SQL so that paging keeps overdue complaints first.
+    const rows: (SummaryRow & { total: string; assistance_requested: boolean; entity_referred: boolean })[] = await this.em.query(
+      `WITH listed AS (
+         SELECT ${SUMMARY_SQL},
+                EXISTS (SELECT 1 FROM sea_complaint_grants g WHERE g.complaint_id = c.id AND g.user_id = $1) AS has_access,
+                EXISTS (SELECT 1 FROM sea_assistance_requests a WHERE a.complaint_id = c.id) AS assistance_requested,
+                EXISTS (SELECT 1 FROM sea_entity_referrals r WHERE r.complaint_id = c.id) AS entity_referred
+           FROM sea_complaints c
+          WHERE c.shredded_on IS NULL ${filter}
+       ), flagged AS (
+         SELECT l.*,
+                (  (l.status = 'received' AND l.received_on::date < ($4::timestamptz AT TIME ZONE 'UTC'))
+                OR (l.status IN ('assessment', 'referred_for_investigation') AND l.wants_assistance AND NOT l.assistance_requested
+                    AND l.received_on::date < ($5::timestamptz AT TIME ZONE 'UTC'))
+                OR (l.status IN ('received', 'assessment') AND l.outcome IS DISTINCT FROM 'referred_to_entity' AND NOT l.entity_referred
+                    AND l.received_on::date < ($6::timestamptz AT TIME ZONE 'UTC'))) AS late
+           FROM listed l
+       )
+       SELECT f.*, count(*) OVER () AS total FROM flagged f
+        ORDER BY f.late DESC, CASE WHEN f.late THEN f.received_on END ASC, f.received_on DESC, f.id DESC
         LIMIT $2 OFFSET $3`,
       params,
     );
     const total = rows[0] ? Number(rows[0].total) : await this.count(status);
-    return [rows.map(toSummary), total];
+    return [rows.map((r) => ({ ...toSummary(r), assistanceRequested: r.assistance_requested, entityReferred: r.entity_referred })), total];
   }
 
   async summary(id: string, userId: string): Promise<ComplaintSummaryView> {

@@ -1,3 +1,4 @@
+import type { AppConfig } from '@amani/config';
 import { randomUUID } from 'node:crypto';
 import { DomainException } from '@amani/http';
 import { fakeLocations } from '../locations/testing/fake-locations.service';
@@ -46,7 +47,7 @@ describe('SeaInvestigationService', () => {
     repo = new FakeSeaInvestigationRepository(complaints);
     const keys = new FakeKeys() as unknown as SeaKeysService;
     const auditor = new SeaAuditor(audit.asService());
-    const workspace = new SeaWorkspaceService(tx.asHost(), complaints, keys, auditor, fakeLocations(), repo);
+    const workspace = new SeaWorkspaceService(tx.asHost(), complaints, keys, auditor, fakeLocations(), repo, {} as AppConfig);
     sut = new SeaInvestigationService(tx.asHost(), repo, complaints, workspace, keys, auditor);
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     outsider = { ...fp, id: randomUUID(), sessionId: randomUUID() };
@@ -143,7 +144,7 @@ describe('SeaInvestigationService', () => {
       const e = repo.addEntity();
       await sut.recordEntityReferral(fp, complaintId, 'unlock', { entityId: e.id, referredOn: '2026-11-03', acknowledgedOn: null, interimMeasures: ['reassignment'], interimNote: 'Moved' });
       await sut.addVictim(fp, complaintId, 'unlock', { sex: 'female', ageBand: '18_25', assistanceStatus: 'not_needed', description: 'The complainant' });
-      const workspace = new SeaWorkspaceService(tx.asHost(), complaints, new FakeKeys() as unknown as SeaKeysService, new SeaAuditor(audit.asService()), fakeLocations(), repo);
+      const workspace = new SeaWorkspaceService(tx.asHost(), complaints, new FakeKeys() as unknown as SeaKeysService, new SeaAuditor(audit.asService()), fakeLocations(), repo, {} as AppConfig);
       const detail = await workspace.get(fp, complaintId, 'unlock');
       expect(detail.entityReferral).toMatchObject({ entityId: e.id, interimMeasures: ['reassignment'], interimNote: 'Moved' });
       expect(detail.victims).toEqual([expect.objectContaining({ seq: 1, assistanceStatus: 'not_needed', description: 'The complainant' })]);

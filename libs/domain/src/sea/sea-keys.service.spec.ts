@@ -73,6 +73,36 @@ describe('SeaKeysService', () => {
     });
   });
 
+  describe('unlock', () => {
+    it('the current password unlocks the key for this session only, as a reserved attempt, and is audited', async () => {
+      await w.keys.setup(fp, PASSWORD, false);
+      const later = { ...fp, sessionId: randomUUID() };
+      const token = await w.keys.unlock(later, PASSWORD);
+      expect(await w.keys.status(later, token)).toMatchObject({ unlocked: true });
+      expect((await problem(w.keys.unlocked(fp, token))).status).toBe(423);
+      expect(w.passwords.reserved).toEqual([fp.id, fp.id]);
+      expect(w.audit.last()).toMatchObject({ action: 'sea.keys.unlock', outcome: 'success', details: { via: 'unlock' }, inTransaction: true });
+    });
+
+    it('a wrong password is the same 422 as elsewhere and unlocks nothing; no key is 409', async () => {
+      await w.keys.setup(fp, PASSWORD, false);
+      const later = { ...fp, sessionId: randomUUID() };
+      const wrong = await problem(w.keys.unlock(later, `${PASSWORD} but wrong`));
+      expect([wrong.status, wrong.code, wrong.errors?.[0].field]).toEqual([422, 'wrong_password', 'password']);
+      expect(w.repo.sessions.has(later.sessionId)).toBe(false);
+      const other = w.focalPoint();
+      expect((await problem(w.keys.unlock(other, PASSWORD))).code).toBe('sea_keys_missing');
+    });
+
+    it('a password reset by an administrator leaves the key needing the recovery key', async () => {
+      await w.keys.setup(fp, PASSWORD, false);
+      const stored = w.repo.keys.get(fp.id)!;
+      stored.passwordWrappedKey = Buffer.from(stored.passwordWrappedKey.map((b) => b ^ 1));
+      const e = await problem(w.keys.unlock({ ...fp, sessionId: randomUUID() }, PASSWORD));
+      expect([e.status, e.code]).toEqual([422, 'key_needs_recovery']);
+    });
+  });
+
   describe('recover', () => {
     it('the recovery key re-wraps the key under the (new) password and is itself replaced', async () => {
       const { recoveryKey } = await w.keys.setup(fp, PASSWORD, false);

@@ -214,6 +214,46 @@ export class SeaKeysService {
   }
 
   /**
+   * Unlocking later in a session (the console's unlock page, or a session whose client lost
+   * its half): the same reserved password attempt as sign-in (lockout, audit), then as at
+   * login the key is re-encrypted under a fresh session key held for this session only.
+   * A current password that no longer opens the key (reset by an administrator) is a 422
+   * asking for the recovery key; no key at all is 409 `sea_keys_missing`.
+   */
+  unlock(actor: SeaActor, password: string): Promise<string> {
+    const target: SeaAuditTarget = { action: 'sea.keys.unlock', targetType: 'sea_focal_point_key', targetId: actor.id };
+    return this.auditor.run(actor, target, async () => {
+      await this.verifyPassword(actor.id, password, false);
+      const key = await this.repo.findKey(actor.id);
+      if (!key) throw new SeaKeysMissingProblem();
+      let privateKey: Buffer;
+      try {
+        privateKey = await this.crypto.unwrapWithPassword(
+          { salt: key.passwordSalt, wrapped: key.passwordWrappedKey, memoryCost: key.kdfMemory, timeCost: key.kdfIterations },
+          password,
+          actor.id,
+          key.publicKey,
+        );
+      } catch (e) {
+        if (!(e instanceof IntegrityError)) throw e;
+        throw new UnprocessableProblem('key_needs_recovery', 'Your password no longer opens your complaint key: recover it with your recovery key.', [
+          { field: 'password', message: 'does not open your complaint key; use your recovery key' },
+        ]);
+      }
+      try {
+        const session = this.crypto.sealForSession(privateKey, actor.sessionId, actor.id);
+        await this.tx.run(async (em) => {
+          await this.repo.holdForSession(actor.sessionId, actor.id, session.sealed);
+          await this.auditor.success(actor, target, { via: 'unlock' }, em);
+        });
+        return session.token;
+      } finally {
+        this.crypto.wipe(privateKey);
+      }
+    });
+  }
+
+  /**
    * The caller's private key for this request: the session's record opened with the
    * client's X-Sea-Unlock value. Only live sessions count. The caller must wipe it.
    */

@@ -1,3 +1,4 @@
+import type { AppConfig } from '@amani/config';
 import { randomUUID } from 'node:crypto';
 import { DomainException } from '@amani/http';
 import { fakeLocations } from '../locations/testing/fake-locations.service';
@@ -28,6 +29,8 @@ class FakeKeys {
   }
 }
 
+const config = { sea: { deadlines: { triageHours: 72, assistanceHours: 120, entityReferralHours: 240 } } } as AppConfig;
+
 const codes: ConfirmedCodes = { category: 'sexual_exploitation', entityType: 'implementing_partner', victimSex: 'female', victimAgeBand: '18_25', dateBand: 'last_month', regionCode: 'SO-AW' };
 
 describe('SeaWorkspaceService', () => {
@@ -42,7 +45,7 @@ describe('SeaWorkspaceService', () => {
     tx = new FakeTransactionHost();
     audit = new FakeAuditService();
     repo = new FakeSeaComplaintsRepository();
-    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeKeys() as unknown as SeaKeysService, new SeaAuditor(audit.asService()), fakeLocations(), new FakeSeaInvestigationRepository(repo));
+    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeKeys() as unknown as SeaKeysService, new SeaAuditor(audit.asService()), fakeLocations(), new FakeSeaInvestigationRepository(repo), config);
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     colleague = { ...fp, id: randomUUID(), sessionId: randomUUID() };
   });
@@ -54,6 +57,24 @@ describe('SeaWorkspaceService', () => {
     expect((await sut.list(fp, { page: 1, pageSize: 10 })).items.map((c) => [c.id, c.hasAccess])).toEqual([[a.id, true]]);
     expect((await sut.list(colleague, { page: 1, pageSize: 10 })).items.map((c) => c.hasAccess)).toEqual([false]);
     expect(audit.last()).toMatchObject({ action: 'sea.complaint.list', outcome: 'success', details: { count: 1 } });
+  });
+
+  it('lists overdue complaints first, oldest first among them, each with the deadlines it missed', async () => {
+    const now = new Date('2026-11-20T12:00:00Z');
+    const fresh = repo.addComplaint({ receivedOn: '2026-11-19', wantsAssistance: false });
+    const triageLate = repo.addComplaint({ receivedOn: '2026-11-16', wantsAssistance: false });
+    const referralLate = repo.addComplaint({ receivedOn: '2026-11-05', status: 'assessment', wantsAssistance: true });
+    repo.assistance.set('a', { record: { id: 'a', complaintId: referralLate.id } as never, shared: null });
+    const closedOld = repo.addComplaint({ receivedOn: '2026-10-01', status: 'closed' });
+    const page = await sut.list(fp, { page: 1, pageSize: 10 }, now);
+    expect(page.items.map((c) => [c.id, c.overdue])).toEqual([
+      [referralLate.id, ['entity_referral']],
+      [triageLate.id, ['triage']],
+      [fresh.id, []],
+      [closedOld.id, []],
+    ]);
+    // Paging keeps the order: the second page starts after the overdue ones.
+    expect((await sut.list(fp, { page: 2, pageSize: 2 }, now)).items.map((c) => c.id)).toEqual([fresh.id, closedOld.id]);
   });
 
   describe('content', () => {

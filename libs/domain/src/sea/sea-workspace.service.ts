@@ -24,6 +24,8 @@ import { SeaComplaintShreddedProblem, SeaMessagesDeclinedProblem, SeaNotGrantedP
 import { EntityReferralView, SeaInvestigationRepository, VictimView } from './sea-investigation.repository';
 import { SeaKeysService } from './sea-keys.service';
 import { TransactionHost } from '@amani/database';
+import { AppConfig, InjectConfig } from '@amani/config';
+import { seaOverdue, seaOverdueCutoffs, SeaOverdueKind } from './sea-deadlines';
 import type { Page } from '@amani/http';
 
 export interface ComplaintSummaryView {
@@ -89,7 +91,12 @@ export interface ComplaintDetailView extends ComplaintSummaryView {
   victims: VictimView[];
 }
 
-export type ComplaintPage = Page<ComplaintSummaryView>;
+/** A row of the focal points' list: the coded summary and the deadlines it has missed. */
+export interface ComplaintListItemView extends ComplaintSummaryView {
+  overdue: SeaOverdueKind[];
+}
+
+export type ComplaintPage = Page<ComplaintListItemView>;
 
 /** The coded fields a focal point confirms or corrects when assessing a complaint. */
 export interface ConfirmedCodes {
@@ -123,12 +130,19 @@ export class SeaWorkspaceService {
     private readonly auditor: SeaAuditor,
     private readonly locations: LocationsService,
     private readonly investigation: SeaInvestigationRepository,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  list(actor: SeaActor, q: ComplaintListQuery): Promise<ComplaintPage> {
+  /** The coded list, overdue complaints first (against `config.sea.deadlines`, counted from the start of the receipt day, UTC). */
+  list(actor: SeaActor, q: ComplaintListQuery, now: Date = new Date()): Promise<ComplaintPage> {
     const target: SeaAuditTarget = { action: 'sea.complaint.list', targetType: 'sea_complaint', targetId: null };
     return this.auditor.run(actor, target, async () => {
-      const [items, total] = await this.repo.summaries(actor.id, q.status, q.page, q.pageSize);
+      const cutoffs = seaOverdueCutoffs(this.config.sea.deadlines, now);
+      const [rows, total] = await this.repo.summaries(actor.id, q.status, q.page, q.pageSize, cutoffs);
+      const items = rows.map(({ assistanceRequested, entityReferred, ...summary }) => ({
+        ...summary,
+        overdue: seaOverdue({ ...summary, assistanceRequested, entityReferred }, cutoffs),
+      }));
       await this.auditor.success(actor, target, { count: items.length });
       return { items, page: q.page, pageSize: q.pageSize, total };
     });

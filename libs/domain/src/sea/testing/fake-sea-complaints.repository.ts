@@ -9,9 +9,11 @@ import {
   SeaComplaintsRepository,
   SeaIncomingAssistance,
   SeaReceiptCandidate,
+  SeaListedSummary,
   SeaSharedFields,
   SeaStatusChange,
 } from '../sea-complaints.repository';
+import { seaOverdue, SeaOverdueCutoffs } from '../sea-deadlines';
 import type { AssistanceLinkView, ComplaintMessageView, ComplaintNoteView, ComplaintSummaryView } from '../sea-workspace.service';
 
 interface StoredComplaint {
@@ -32,6 +34,8 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
   readonly agencies = new Map<string, { id: string; serviceTypes: ServiceType[]; regionCodes: string[] }>();
   readonly assistance = new Map<string, { record: SeaAssistanceRecord; shared: SeaSharedFields | null }>();
   readonly claimed: string[] = [];
+  /** Complaints whose referral to the entity concerned is recorded. */
+  readonly entityReferred = new Set<string>();
   openKeys = 0;
   wipedPrivateKeys = 0;
 
@@ -105,9 +109,19 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
     return { ...coded, hasAccess: this.grants.get(c.id)?.has(userId) ?? false };
   }
 
-  summaries(userId: string, status: SeaStatus | undefined, page: number, pageSize: number): Promise<[ComplaintSummaryView[], number]> {
-    const all = [...this.complaints.values()].map((c) => c.record).filter((c) => c.shreddedOn === null && (!status || c.status === status));
-    return Promise.resolve([all.slice((page - 1) * pageSize, page * pageSize).map((c) => this.summaryOf(c, userId)), all.length]);
+  /** Same order as the SQL: overdue first (oldest first), then newest first. */
+  summaries(userId: string, status: SeaStatus | undefined, page: number, pageSize: number, cutoffs: SeaOverdueCutoffs): Promise<[SeaListedSummary[], number]> {
+    const all = [...this.complaints.values()]
+      .map((c) => c.record)
+      .filter((c) => c.shreddedOn === null && (!status || c.status === status))
+      .map((c) => ({
+        ...this.summaryOf(c, userId),
+        assistanceRequested: [...this.assistance.values()].some((a) => a.record.complaintId === c.id),
+        entityReferred: this.entityReferred.has(c.id),
+      }));
+    const late = (c: SeaListedSummary) => seaOverdue(c, cutoffs).length > 0;
+    all.sort((a, b) => Number(late(b)) - Number(late(a)) || (late(a) ? a.receivedOn.localeCompare(b.receivedOn) : b.receivedOn.localeCompare(a.receivedOn)) || b.id.localeCompare(a.id));
+    return Promise.resolve([all.slice((page - 1) * pageSize, page * pageSize), all.length]);
   }
 
   summary(id: string, userId: string): Promise<ComplaintSummaryView> {
