@@ -28,6 +28,11 @@ import { ResumeController } from './session/resume.controller';
 import { WebSessionGuard } from './session/web-session.guard';
 import { WebSessionService } from './session/web-session.service';
 import { SignInController } from './sign-in/sign-in.controller';
+import { AdminAgenciesController } from './admin/admin-agencies.controller';
+import { AdminAuditController } from './admin/admin-audit.controller';
+import { AdminUsersController } from './admin/admin-users.controller';
+import { ApprovalsController } from './admin/approvals.controller';
+import { LocationsModule } from '@amani/domain/locations';
 
 /**
  * The staff console: server-rendered pages over the same domain services as the API, in
@@ -51,6 +56,7 @@ export class WebModule {
         CasesModule,
         ReferralsModule,
         ReportingModule,
+        LocationsModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
       controllers: [
@@ -63,6 +69,10 @@ export class WebModule {
         SupervisorController,
         ServicePagesController,
         ResumeController,
+        AdminAgenciesController,
+        AdminUsersController,
+        ApprovalsController,
+        AdminAuditController,
       ],
       providers: [WebSessionService, PendingFormService, CasePageLoader, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };

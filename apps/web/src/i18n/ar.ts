@@ -1,5 +1,6 @@
 import type { Catalogue } from '@amani/html';
 import { arWork } from './work/ar';
+import { arAdmin } from './admin/ar';
 
 export const ar: Catalogue = {
   languageName: 'العربية',
@@ -321,4 +322,5 @@ export const ar: Catalogue = {
   },
   left: { title: 'الصفحة غير متاحة', body: 'هذه الصفحة غير متاحة.' },
   ...arWork,
+  ...arAdmin,
 };

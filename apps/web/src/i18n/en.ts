@@ -1,5 +1,6 @@
 import type { Catalogue } from '@amani/html';
 import { enWork } from './work/en';
+import { enAdmin } from './admin/en';
 
 /** The reference catalogue: every other language must have each of these keys (catalogues.spec). */
 export const en = {
@@ -323,4 +324,5 @@ export const en = {
     body: 'This page is not available.',
   },
   ...enWork,
+  ...enAdmin,
 } satisfies Catalogue;

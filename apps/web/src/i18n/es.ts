@@ -1,5 +1,6 @@
 import type { Catalogue } from '@amani/html';
 import { esWork } from './work/es';
+import { esAdmin } from './admin/es';
 
 export const es: Catalogue = {
   languageName: 'Español',
@@ -314,4 +315,5 @@ export const es: Catalogue = {
   },
   left: { title: 'Página no disponible', body: 'Esta página no está disponible.' },
   ...esWork,
+  ...esAdmin,
 };

@@ -1,5 +1,6 @@
 import type { Catalogue } from '@amani/html';
 import { frWork } from './work/fr';
+import { frAdmin } from './admin/fr';
 
 export const fr: Catalogue = {
   languageName: 'Français',
@@ -314,4 +315,5 @@ export const fr: Catalogue = {
   },
   left: { title: 'Page indisponible', body: 'Cette page n’est pas disponible.' },
   ...frWork,
+  ...frAdmin,
 };

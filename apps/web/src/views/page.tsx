@@ -93,12 +93,19 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/supervisor', key: 'app.supervisor' },
     { href: '/services', key: 'app.services' },
     { href: '/reports', key: 'app.reports' },
+    { href: '/approvals', key: 'admin.nav.approvals' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
     { href: '/referrals/incoming', key: 'app.incoming' },
   ],
-  admin: [{ href: '/', key: 'app.home' }],
+  admin: [
+    { href: '/', key: 'app.home' },
+    { href: '/admin/users', key: 'admin.nav.users' },
+    { href: '/approvals', key: 'admin.nav.approvals' },
+    { href: '/admin/agencies', key: 'admin.nav.agencies' },
+    { href: '/admin/audit', key: 'admin.nav.audit' },
+  ],
   protection_officer: [
     { href: '/', key: 'app.home' },
     { href: '/reports', key: 'app.reports' },
