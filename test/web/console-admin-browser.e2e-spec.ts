@@ -159,6 +159,10 @@ describe('console administration in headless Chromium without JavaScript', () =>
     await check(page, '07-invitation-once');
     // The account page lists the invitee without the code.
     await page.goto(`${base}/admin/users`);
+    await page.selectOption('#uf-agency', agencyId);
+    await page.selectOption('#uf-role', 'supervisor');
+    await page.click('form[action="/admin/users"] button[type=submit]');
+    expect(page.url()).toBe(`${base}/admin/users?role=supervisor&agency=${agencyId}`);
     await page.locator('#user-list li', { hasText: invitee.name }).locator('a').click();
     inviteeId = page.url().slice(`${base}/admin/users/`.length);
     expect(inviteeId).toMatch(new RegExp(`^${UUID}$`));

@@ -394,48 +394,30 @@ export function auditEventsPage(ctx: PageContext, items: AuditEventSummary[], fi
       {items.length === 0 ? (
         <p>{t('admin.events.empty')}</p>
       ) : (
-        <div class="scroll">
-          <table id="events">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.events.seq')}</th>
-                <th scope="col">{t('admin.events.when')}</th>
-                <th scope="col">{t('admin.events.what')}</th>
-                <th scope="col">{t('admin.events.outcome')}</th>
-                <th scope="col">{t('admin.events.who')}</th>
-                <th scope="col">{t('admin.events.target')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr>
-                  <td>{code(e.seq)}</td>
-                  <td>{when(e.occurredAt)}</td>
-                  <td>{code(e.action)}</td>
-                  <td>{t(`admin.outcome.${e.outcome}`)}</td>
-                  <td>
-                    {e.actorRole && (ROLES as readonly string[]).includes(e.actorRole) ? t(`role.${e.actorRole}`) : e.actorRole ? code(e.actorRole) : t('admin.events.system')}
-                    {e.actorId && (
-                      <>
-                        <br />
-                        <a href={`/admin/audit/events?${params({ actor: e.actorId })}`}>{code(e.actorId)}</a>
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    {e.targetType && code(e.targetType)}
-                    {e.targetId && (
-                      <>
-                        <br />
-                        {code(e.targetId)}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ul class="cards" id="events">
+          {items.map((e) => (
+            <li data-seq={e.seq}>
+              <strong>{code(e.action)}</strong> <span class={e.outcome === 'success' ? 'tag' : 'tag overdue'}>{t(`admin.outcome.${e.outcome}`)}</span>
+              <div class="meta">
+                {t('admin.events.seq')} {code(e.seq)} · {when(e.occurredAt)} UTC
+              </div>
+              <div class="meta">
+                {t('admin.events.who')}: {e.actorRole && (ROLES as readonly string[]).includes(e.actorRole) ? t(`role.${e.actorRole}`) : e.actorRole ? code(e.actorRole) : t('admin.events.system')}
+                {e.actorId && (
+                  <>
+                    {' '}
+                    <a href={`/admin/audit/events?${params({ actor: e.actorId })}`}>{code(e.actorId)}</a>
+                  </>
+                )}
+              </div>
+              {(e.targetType || e.targetId) && (
+                <div class="meta">
+                  {t('admin.events.target')}: {e.targetType && code(e.targetType)} {e.targetId && code(e.targetId)}
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
       <p class="pager">
         {paged && <a href={`/admin/audit/events?${params({})}`}>{t('admin.events.newest')}</a>}
