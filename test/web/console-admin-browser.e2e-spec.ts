@@ -170,7 +170,7 @@ describe('console administration in headless Chromium without JavaScript', () =>
     expect(await page.content()).not.toContain(invitee.token);
     await check(page, '08-account-invited');
     // The inviter cannot approve: the account is not even on their list.
-    await page.click('nav a[href="/approvals"]');
+    await page.click('nav a[href="/account-approvals"]');
     expect(await page.locator(`#approvals li[data-user="${inviteeId}"]`).count()).toBe(0);
     await check(page, '09-approvals-inviter');
     await page.click('form[action="/sign-out"] button');
@@ -203,12 +203,12 @@ describe('console administration in headless Chromium without JavaScript', () =>
     const { context, page } = await newPage('ar');
     await signIn(page, { ...admin2, totpSecret: admin2.totpSecret! }, 'ar');
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
-    await page.click('nav a[href="/approvals"]');
+    await page.click('nav a[href="/account-approvals"]');
     const item = page.locator(`#approvals li[data-user="${inviteeId}"]`);
     expect(await item.count()).toBe(1);
     await check(page, '11-approvals-ar');
     await item.locator('button[value=approve]').click();
-    expect(page.url()).toBe(`${base}/approvals?done=approved`);
+    expect(page.url()).toBe(`${base}/account-approvals?done=approved`);
     expect(await page.textContent('#page-notice')).toContain('تمت الموافقة');
     await check(page, '12-approved-ar');
     await page.goto(`${base}/admin/users/${inviteeId}`);

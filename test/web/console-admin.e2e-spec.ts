@@ -77,6 +77,17 @@ describe('staff console administration (apps/web)', () => {
   const ADMIN_POSTS = ['/admin/users', '/admin/agencies', '/admin/audit/verify'];
 
   describe('who reaches the administration pages', () => {
+    it('sends a visitor without a session to sign-in from every admin page and form', async () => {
+      for (const url of [...ADMIN_GETS, '/account-approvals']) {
+        const res = await web.http().get(url);
+        expect([url, res.status, res.headers.location]).toEqual([url, 303, '/sign-in?expired=1']);
+      }
+      for (const url of [...ADMIN_POSTS, `/admin/users/${admin2.user.id}/disable`, `/account-approvals/${admin2.user.id}`]) {
+        const res = await web.http().post(url).type('form').send({ _csrf: 'x' });
+        expect([url, res.status, res.headers.location]).toEqual([url, 303, '/sign-in?expired=1']);
+      }
+    });
+
     it.each(['caseworker', 'supervisor', 'provider', 'protection_officer', 'psea_focal_point'] as const)('a %s is refused every admin page and post', async (role) => {
       const b = await as(byRole.get(role)!);
       for (const url of ADMIN_GETS) {
@@ -93,13 +104,13 @@ describe('staff console administration (apps/web)', () => {
     });
 
     it('approvals: supervisors and focal points may open the page, caseworkers, providers and protection officers may not', async () => {
-      for (const role of ['supervisor', 'psea_focal_point'] as const) expect((await (await as(byRole.get(role)!)).get('/approvals')).status).toBe(200);
-      for (const role of ['caseworker', 'provider', 'protection_officer'] as const) expect((await (await as(byRole.get(role)!)).get('/approvals')).status).toBe(403);
+      for (const role of ['supervisor', 'psea_focal_point'] as const) expect((await (await as(byRole.get(role)!)).get('/account-approvals')).status).toBe(200);
+      for (const role of ['caseworker', 'provider', 'protection_officer'] as const) expect((await (await as(byRole.get(role)!)).get('/account-approvals')).status).toBe(403);
     });
 
     it('an administrator gets every admin page, no-store, with the admin menu; no page title names anyone', async () => {
       const b = await as(admin1);
-      for (const url of [...ADMIN_GETS, '/approvals', `/admin/users/${admin2.user.id}`, `/admin/agencies/${agencyA}`]) {
+      for (const url of [...ADMIN_GETS, '/account-approvals', `/admin/users/${admin2.user.id}`, `/admin/agencies/${agencyA}`]) {
         const res = await b.get(url);
         expect([url, res.status]).toEqual([url, 200]);
         expect(res.headers['cache-control']).toBe('no-store');
@@ -182,18 +193,18 @@ describe('staff console administration (apps/web)', () => {
       // Approval needs the invitee's second factor: enrol it directly (its own suite covers the real enrolment).
       await enrolMfaDirectly(api, inviteeId);
       const inviter = await as(admin1);
-      expect((await inviter.get('/approvals')).text).not.toContain(inviteeId);
-      const tried = await inviter.post(`/approvals/${inviteeId}`, { decision: 'approve' });
-      expect([tried.status, tried.headers.location]).toEqual([303, '/approvals?done=not_approver']);
+      expect((await inviter.get('/account-approvals')).text).not.toContain(inviteeId);
+      const tried = await inviter.post(`/account-approvals/${inviteeId}`, { decision: 'approve' });
+      expect([tried.status, tried.headers.location]).toEqual([303, '/account-approvals?done=not_approver']);
       expect((await inviter.get(tried.headers.location)).text).toContain('You cannot decide on this account');
       const second = await as(admin2);
-      const list = await second.get('/approvals');
+      const list = await second.get('/account-approvals');
       expect(list.text).toContain(`data-user="${inviteeId}"`);
-      const ok = await second.post(`/approvals/${inviteeId}`, { decision: 'approve' });
-      expect([ok.status, ok.headers.location]).toEqual([303, '/approvals?done=approved']);
+      const ok = await second.post(`/account-approvals/${inviteeId}`, { decision: 'approve' });
+      expect([ok.status, ok.headers.location]).toEqual([303, '/account-approvals?done=approved']);
       expect((await api.app.get(DataSource).query(`SELECT status, approved_by FROM users WHERE id = $1`, [inviteeId]))[0]).toEqual({ status: 'active', approved_by: admin2.user.id });
-      const again = await second.post(`/approvals/${inviteeId}`, { decision: 'approve' });
-      expect(again.headers.location).toBe('/approvals?done=not_waiting');
+      const again = await second.post(`/account-approvals/${inviteeId}`, { decision: 'approve' });
+      expect(again.headers.location).toBe('/account-approvals?done=not_waiting');
       await api.app.get(AuditSequencer).flush();
       const denied = await api.app.get(DataSource).query(`SELECT outcome, actor_id FROM audit_events WHERE action = 'user.approval' AND target_id = $1 ORDER BY seq`, [inviteeId]);
       expect(denied).toEqual([
@@ -213,17 +224,17 @@ describe('staff console administration (apps/web)', () => {
       const id = accepted.body.userId as string;
       await enrolMfaDirectly(api, id);
       // The agency has a supervisor, so an admin is not the approver.
-      expect((await (await as(admin2)).get('/approvals')).text).not.toContain(id);
-      const page = await (await as(sup)).get('/approvals');
+      expect((await (await as(admin2)).get('/account-approvals')).text).not.toContain(id);
+      const page = await (await as(sup)).get('/account-approvals');
       expect(page.text).toContain(`data-user="${id}"`);
-      const res = await (await as(sup)).post(`/approvals/${id}`, { decision: 'approve' });
-      expect(res.headers.location).toBe('/approvals?done=approved');
+      const res = await (await as(sup)).post(`/account-approvals/${id}`, { decision: 'approve' });
+      expect(res.headers.location).toBe('/account-approvals?done=approved');
     });
 
     it('a post for an account the approver may not see answers “not found”, like one that does not exist', async () => {
       const fp = await as(byRole.get('psea_focal_point')!);
-      expect((await fp.post(`/approvals/${admin2.user.id}`, { decision: 'approve' })).status).toBe(404);
-      expect((await fp.post(`/approvals/00000000-0000-4000-8000-000000000000`, { decision: 'approve' })).status).toBe(404);
+      expect((await fp.post(`/account-approvals/${admin2.user.id}`, { decision: 'approve' })).status).toBe(404);
+      expect((await fp.post(`/account-approvals/00000000-0000-4000-8000-000000000000`, { decision: 'approve' })).status).toBe(404);
     });
 
     it('disables (ending sessions) and enables; resets credentials with a new code; never the admin’s own account', async () => {
@@ -256,7 +267,7 @@ describe('staff console administration (apps/web)', () => {
 
     it('refuses every admin post without the form token', async () => {
       const b = await as(admin1);
-      for (const url of [...ADMIN_POSTS, `/admin/users/${admin2.user.id}/disable`, `/approvals/${admin2.user.id}`, `/admin/agencies/${agencyA}`]) {
+      for (const url of [...ADMIN_POSTS, `/admin/users/${admin2.user.id}/disable`, `/account-approvals/${admin2.user.id}`, `/admin/agencies/${agencyA}`]) {
         const res = await b.post(url, { name: 'x', decision: 'approve' }, { csrf: null });
         expect([url, res.status]).toEqual([url, 403]);
       }

@@ -28,7 +28,7 @@ type Notice = keyof typeof NOTICES;
  * otherwise, a focal point for focal points; never whoever invited the account. The list
  * shows only the accounts this user may decide.
  */
-@Controller('approvals')
+@Controller('account-approvals')
 @PageRoles('admin', 'supervisor', 'psea_focal_point')
 export class ApprovalsController {
   constructor(
@@ -62,6 +62,6 @@ export class ApprovalsController {
       else if (e.code === 'approver_is_inviter' || e.code === 'not_an_eligible_approver') done = 'not_approver';
       else throw e;
     }
-    seeOther(res, `/approvals?done=${done}`);
+    seeOther(res, `/account-approvals?done=${done}`);
   }
 }

@@ -116,7 +116,7 @@ export function usersPage(
         <a href="/admin/users/new" id="invite-link">
           {t('admin.users.invite')}
         </a>{' '}
-        · <a href="/approvals">{t('admin.nav.approvals')}</a>
+        · <a href="/account-approvals">{t('admin.nav.approvals')}</a>
       </p>
       <form method="get" action="/admin/users" class="filters">
         <SelectField form="uf" name="role" label={t('admin.users.filterRole')} values={{ role: filter.role }} errors={{}} options={ROLES.map((r) => [r, t(`role.${r}`)] as const)} empty={t('common.any')} />
@@ -241,7 +241,7 @@ export function userPage(ctx: PageContext, u: UserView, agency: AgencyView | nul
       </dl>
       {u.status === 'awaiting_approval' && (
         <p class="note">
-          {t('admin.users.awaitingHere')} <a href="/approvals">{t('admin.users.toApprovals')}</a>
+          {t('admin.users.awaitingHere')} <a href="/account-approvals">{t('admin.users.toApprovals')}</a>
         </p>
       )}
       <h2>{t('admin.users.actions')}</h2>
@@ -285,7 +285,7 @@ export function approvalsPage(ctx: PageContext, pending: UserView[], agencies: M
                 {u.agencyId && ` · ${agencies.get(u.agencyId) ?? ''}`}
               </div>
               {!u.mfaEnabled && <p class="help">{t('admin.approvals.mfaMissing')}</p>}
-              <form method="post" action={`/approvals/${u.id}`}>
+              <form method="post" action={`/account-approvals/${u.id}`}>
                 <Csrf token={ctx.session!.csrf} />
                 <button type="submit" name="decision" value="approve" aria-label={`${t('admin.approvals.approve')}: ${u.displayName}`}>
                   {t('admin.approvals.approve')}

@@ -93,7 +93,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/supervisor', key: 'app.supervisor' },
     { href: '/services', key: 'app.services' },
     { href: '/reports', key: 'app.reports' },
-    { href: '/approvals', key: 'admin.nav.approvals' },
+    { href: '/account-approvals', key: 'admin.nav.approvals' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
@@ -102,7 +102,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
   admin: [
     { href: '/', key: 'app.home' },
     { href: '/admin/users', key: 'admin.nav.users' },
-    { href: '/approvals', key: 'admin.nav.approvals' },
+    { href: '/account-approvals', key: 'admin.nav.approvals' },
     { href: '/admin/agencies', key: 'admin.nav.agencies' },
     { href: '/admin/audit', key: 'admin.nav.audit' },
   ],

@@ -1,7 +1,7 @@
 /** Administration (agencies, staff accounts, approvals, the audit chain): English texts (the reference). */
 export const enAdmin = {
   admin: {
-    nav: { users: 'Staff accounts', approvals: 'Approvals', agencies: 'Agencies', audit: 'Audit' },
+    nav: { users: 'Staff accounts', approvals: 'Account approvals', agencies: 'Agencies', audit: 'Audit' },
     agencyType: {
       un_agency: 'UN agency',
       international_ngo: 'International NGO',
@@ -79,7 +79,7 @@ export const enAdmin = {
       done: 'Back to staff accounts',
     },
     approvals: {
-      title: 'Approvals',
+      title: 'Account approvals',
       lead: 'Accounts that accepted their invitation and wait for a second person. You see only those you may decide; never the ones you invited.',
       empty: 'No account waits for your approval.',
       approve: 'Approve',

@@ -1,7 +1,7 @@
 /** Administración: textos en español. */
 export const esAdmin = {
   admin: {
-    nav: { users: 'Cuentas del personal', approvals: 'Aprobaciones', agencies: 'Organizaciones', audit: 'Auditoría' },
+    nav: { users: 'Cuentas del personal', approvals: 'Aprobación de cuentas', agencies: 'Organizaciones', audit: 'Auditoría' },
     agencyType: {
       un_agency: 'Agencia de la ONU',
       international_ngo: 'ONG internacional',
@@ -79,7 +79,7 @@ export const esAdmin = {
       done: 'Volver a las cuentas del personal',
     },
     approvals: {
-      title: 'Aprobaciones',
+      title: 'Aprobación de cuentas',
       lead: 'Cuentas que aceptaron su invitación y esperan a una segunda persona. Solo ve las que puede decidir; nunca las que usted invitó.',
       empty: 'Ninguna cuenta espera su aprobación.',
       approve: 'Aprobar',

@@ -1,7 +1,7 @@
 /** Administration : textes français. */
 export const frAdmin = {
   admin: {
-    nav: { users: 'Comptes du personnel', approvals: 'Approbations', agencies: 'Organisations', audit: 'Audit' },
+    nav: { users: 'Comptes du personnel', approvals: 'Approbation des comptes', agencies: 'Organisations', audit: 'Audit' },
     agencyType: {
       un_agency: 'Agence des Nations unies',
       international_ngo: 'ONG internationale',
@@ -79,7 +79,7 @@ export const frAdmin = {
       done: 'Retour aux comptes du personnel',
     },
     approvals: {
-      title: 'Approbations',
+      title: 'Approbation des comptes',
       lead: 'Comptes qui ont accepté leur invitation et attendent une seconde personne. Vous ne voyez que ceux sur lesquels vous pouvez décider, jamais ceux que vous avez invités.',
       empty: 'Aucun compte n’attend votre approbation.',
       approve: 'Approuver',
