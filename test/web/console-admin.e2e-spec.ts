@@ -241,11 +241,13 @@ describe('staff console administration (apps/web)', () => {
       const b = await as(admin1);
       const target = await sessionAs(api, { role: 'caseworker', agencyId: agencyA });
       const off = await b.post(`/admin/users/${target.user.id}/disable`);
-      expect([off.status, off.headers.location]).toEqual([303, `/admin/users/${target.user.id}`]);
-      expect((await b.get(off.headers.location)).text).toContain('Disabled');
+      expect([off.status, off.headers.location]).toEqual([303, `/admin/users/${target.user.id}?done=disabled`]);
+      const disabledPage = (await b.get(off.headers.location)).text;
+      expect(disabledPage).toContain('>Disabled<');
+      expect(disabledPage).toContain('The account is disabled and its sessions ended.');
       expect((await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL`, [target.user.id]))[0].n).toBe(0);
       const on = await b.post(`/admin/users/${target.user.id}/enable`);
-      expect(on.status).toBe(303);
+      expect([on.status, on.headers.location]).toEqual([303, `/admin/users/${target.user.id}?done=enabled`]);
       expect((await b.get(`/admin/users/${target.user.id}`)).text).not.toContain('>Disabled<');
       const reset = await b.post(`/admin/users/${target.user.id}/reset`);
       expect(reset.status).toBe(200);

@@ -85,24 +85,26 @@ export class AdminUsersController {
   }
 
   @Get(':id')
-  async view(@Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
+  async view(@Session() session: WebSession, @Param('id') id: string, @Query('done') done: unknown, @Res() res: Response): Promise<void> {
     const u = await this.one(id);
     const agency = u.agencyId ? await this.agencies.get(u.agencyId) : null;
-    sendPage(res, 200, userPage(pageContext(session.lang, session), u, agency, u.id === session.userId));
+    const ctx = pageContext(session.lang, session);
+    const notice = done === 'disabled' ? ctx.t('admin.users.disabledDone') : done === 'enabled' ? ctx.t('admin.users.enabledDone') : undefined;
+    sendPage(res, 200, userPage({ ...ctx, notice }, u, agency, u.id === session.userId));
   }
 
   @Post(':id/disable')
   async disable(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
     await this.one(id);
     await this.users.disable(id, { actor: actorOf(session), requestId: requestIdOf(req) });
-    seeOther(res, `/admin/users/${id}`);
+    seeOther(res, `/admin/users/${id}?done=disabled`);
   }
 
   @Post(':id/enable')
   async enable(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Res() res: Response): Promise<void> {
     await this.one(id);
     await this.users.enable(id, { actor: actorOf(session), requestId: requestIdOf(req) });
-    seeOther(res, `/admin/users/${id}`);
+    seeOther(res, `/admin/users/${id}?done=enabled`);
   }
 
   /** A new invitation for one that expired or was refused. */
