@@ -243,12 +243,12 @@ describe('staff console administration (apps/web)', () => {
       const off = await b.post(`/admin/users/${target.user.id}/disable`);
       expect([off.status, off.headers.location]).toEqual([303, `/admin/users/${target.user.id}?done=disabled`]);
       const disabledPage = (await b.get(off.headers.location)).text;
-      expect(disabledPage).toContain('>Disabled<');
+      expect(disabledPage).toContain(' Disabled</span>');
       expect(disabledPage).toContain('The account is disabled and its sessions ended.');
       expect((await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM auth_sessions WHERE user_id = $1 AND revoked_at IS NULL`, [target.user.id]))[0].n).toBe(0);
       const on = await b.post(`/admin/users/${target.user.id}/enable`);
       expect([on.status, on.headers.location]).toEqual([303, `/admin/users/${target.user.id}?done=enabled`]);
-      expect((await b.get(`/admin/users/${target.user.id}`)).text).not.toContain('>Disabled<');
+      expect((await b.get(`/admin/users/${target.user.id}`)).text).not.toContain(' Disabled</span>');
       const reset = await b.post(`/admin/users/${target.user.id}/reset`);
       expect(reset.status).toBe(200);
       const code = /id="invitation-code" dir="ltr">([A-Za-z0-9_-]{43})</.exec(reset.text)![1];
