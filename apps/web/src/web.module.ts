@@ -33,6 +33,11 @@ import { SeaIntakePagesController } from './sea-intake/sea-intake-pages.controll
 import { PseaPagesController } from './psea/psea-pages.controller';
 import { SeaAssistancePagesController } from './psea/sea-assistance-pages.controller';
 import { SeaUnlockCookie } from './psea/sea-unlock-cookie';
+import { AdminAgenciesController } from './admin/admin-agencies.controller';
+import { AdminAuditController } from './admin/admin-audit.controller';
+import { AdminUsersController } from './admin/admin-users.controller';
+import { ApprovalsController } from './admin/approvals.controller';
+import { LocationsModule } from '@amani/domain/locations';
 
 /**
  * The staff console: server-rendered pages over the same domain services as the API, in
@@ -58,6 +63,7 @@ export class WebModule {
         ReportingModule,
         // SEA: its login hook unlocks a focal point's key at console sign-in too (SeaUnlockCookie keeps the client's half).
         SeaModule,
+        LocationsModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
       controllers: [
@@ -73,6 +79,10 @@ export class WebModule {
         SeaIntakePagesController,
         PseaPagesController,
         SeaAssistancePagesController,
+        AdminAgenciesController,
+        AdminUsersController,
+        ApprovalsController,
+        AdminAuditController,
       ],
       providers: [WebSessionService, PendingFormService, CasePageLoader, SeaUnlockCookie, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };

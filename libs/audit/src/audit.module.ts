@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditBrowser } from './audit-browser.service';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AUDIT_MODULE_OPTIONS, AuditModuleOptions, AuditSequencer } from './audit-sequencer.service';
 import { AuditSigner } from './audit-signer';
@@ -7,7 +8,7 @@ import { AuditVerifier } from './audit-verifier.service';
 import { AUDIT_ENTITIES } from './audit.entities';
 import { AuditService } from './audit.service';
 
-const PROVIDERS = [AuditService, AuditSequencer, AuditSigner, AuditCheckpointService, AuditVerifier];
+const PROVIDERS = [AuditService, AuditSequencer, AuditSigner, AuditCheckpointService, AuditVerifier, AuditBrowser];
 
 /**
  * Audit recording, sequencing, checkpoints and verification. Imported as is, every process

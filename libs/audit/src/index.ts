@@ -10,3 +10,4 @@ export * from './audit-checkpoint.scheduler';
 export * from './audit-verifier.service';
 export * from './operation-auditor';
 export * from './audit.entities';
+export * from './audit-browser.service';

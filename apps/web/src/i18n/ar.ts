@@ -2,6 +2,7 @@ import type { Catalogue } from '@amani/html';
 import { arWork } from './work/ar';
 import { arSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { arPsea } from './psea/ar';
+import { arAdmin } from './admin/ar';
 
 export const ar: Catalogue = {
   languageName: 'العربية',
@@ -325,4 +326,5 @@ export const ar: Catalogue = {
   ...arWork,
   ...arSeaIntake,
   ...arPsea,
+  ...arAdmin,
 };

@@ -2,6 +2,7 @@ import type { Catalogue } from '@amani/html';
 import { enWork } from './work/en';
 import { enSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { enPsea } from './psea/en';
+import { enAdmin } from './admin/en';
 
 /** The reference catalogue: every other language must have each of these keys (catalogues.spec). */
 export const en = {
@@ -327,4 +328,5 @@ export const en = {
   ...enWork,
   ...enSeaIntake,
   ...enPsea,
+  ...enAdmin,
 } satisfies Catalogue;

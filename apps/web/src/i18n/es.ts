@@ -2,6 +2,7 @@ import type { Catalogue } from '@amani/html';
 import { esWork } from './work/es';
 import { esSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { esPsea } from './psea/es';
+import { esAdmin } from './admin/es';
 
 export const es: Catalogue = {
   languageName: 'Español',
@@ -318,4 +319,5 @@ export const es: Catalogue = {
   ...esWork,
   ...esSeaIntake,
   ...esPsea,
+  ...esAdmin,
 };

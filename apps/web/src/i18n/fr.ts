@@ -2,6 +2,7 @@ import type { Catalogue } from '@amani/html';
 import { frWork } from './work/fr';
 import { frSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { frPsea } from './psea/fr';
+import { frAdmin } from './admin/fr';
 
 export const fr: Catalogue = {
   languageName: 'Français',
@@ -318,4 +319,5 @@ export const fr: Catalogue = {
   ...frWork,
   ...frSeaIntake,
   ...frPsea,
+  ...frAdmin,
 };

@@ -98,12 +98,19 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/services', key: 'app.services' },
     { href: '/reports', key: 'app.reports' },
     { href: '/sea-assistance', key: 'pseaNav.assistance' },
+    { href: '/account-approvals', key: 'admin.nav.approvals' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
     { href: '/referrals/incoming', key: 'app.incoming' },
   ],
-  admin: [{ href: '/', key: 'app.home' }],
+  admin: [
+    { href: '/', key: 'app.home' },
+    { href: '/admin/users', key: 'admin.nav.users' },
+    { href: '/account-approvals', key: 'admin.nav.approvals' },
+    { href: '/admin/agencies', key: 'admin.nav.agencies' },
+    { href: '/admin/audit', key: 'admin.nav.audit' },
+  ],
   protection_officer: [
     { href: '/', key: 'app.home' },
     { href: '/reports', key: 'app.reports' },
@@ -113,6 +120,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/sea/intake', key: 'seaIntake.nav' },
     { href: '/psea', key: 'pseaNav.list' },
     { href: '/psea/keys', key: 'pseaNav.keys' },
+    { href: '/account-approvals', key: 'admin.nav.approvals' },
   ],
 };
 

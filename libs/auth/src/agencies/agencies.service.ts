@@ -15,6 +15,15 @@ export interface CreateAgencyInput {
   regionCodes?: string[];
 }
 
+/** An edit: only the fields given change; `updatedAt` is the version the editor read (a stale one is refused). */
+export interface UpdateAgencyInput {
+  updatedAt: Date;
+  name?: string;
+  type?: AgencyType;
+  serviceTypes?: ServiceType[];
+  regionCodes?: string[];
+}
+
 export interface AgencyView {
   id: string;
   name: string;
@@ -76,6 +85,60 @@ export class AgenciesService {
           em,
         );
         return toAgencyView(agency);
+      });
+    } catch (e) {
+      const driver = e instanceof QueryFailedError ? (e.driverError as { code?: string }) : undefined;
+      if (driver?.code === '23505') throw new ConflictProblem('agency_name_taken', 'An agency with this name already exists.');
+      throw e;
+    }
+  }
+
+  /**
+   * Edits an agency's name, type, the services it offers and its regions. Optimistic: the
+   * editor's `updatedAt` must still be the row's. Audited with the names of the changed
+   * fields only, never their values.
+   */
+  async update(id: string, input: UpdateAgencyInput, ctx: ActorContext): Promise<AgencyView> {
+    const name = input.name?.trim();
+    if (input.name !== undefined && !name) throw new ValidationProblem([{ field: 'name', message: 'must be non-empty text' }]);
+    try {
+      return await this.tx.run(async (em) => {
+        const agency = await em.getRepository(Agency).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!agency) throw new NotFoundProblem('agency');
+        if (agency.updatedAt.getTime() !== input.updatedAt.getTime()) {
+          throw new ConflictProblem('stale_version', 'The agency changed since you read it; read it again.');
+        }
+        const next = {
+          name: name ?? agency.name,
+          type: input.type ?? agency.type,
+          serviceTypes: input.serviceTypes ? [...new Set(input.serviceTypes)] : agency.serviceTypes,
+          regionCodes: input.regionCodes ? [...new Set(input.regionCodes)] : agency.regionCodes,
+        };
+        const same = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+        const changed = [
+          next.name !== agency.name && 'name',
+          next.type !== agency.type && 'type',
+          !same(next.serviceTypes, agency.serviceTypes) && 'serviceTypes',
+          !same(next.regionCodes, agency.regionCodes) && 'regionCodes',
+        ].filter((f): f is string => typeof f === 'string');
+        if (changed.length === 0) return toAgencyView(agency);
+        Object.assign(agency, next);
+        const saved = await em.save(agency);
+        await this.audit.record(
+          {
+            action: 'agency.update',
+            outcome: 'success',
+            actorId: ctx.actor?.id ?? null,
+            actorRole: ctx.actor?.role ?? null,
+            agencyId: agency.id,
+            targetType: 'agency',
+            targetId: agency.id,
+            details: { fields: changed.join(':'), ...(ctx.via ? { via: ctx.via } : {}) },
+            requestId: ctx.requestId ?? null,
+          },
+          em,
+        );
+        return toAgencyView(saved);
       });
     } catch (e) {
       const driver = e instanceof QueryFailedError ? (e.driverError as { code?: string }) : undefined;
