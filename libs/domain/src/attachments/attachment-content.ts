@@ -1,6 +1,9 @@
 import sharp from 'sharp';
 import { DomainException } from '@amani/http';
-import type { AttachmentMediaType } from './case-codes';
+
+/** Attachment types accepted, recognised by their content (never by name or declared type). */
+export const ATTACHMENT_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
 
 // Decoded pixels must never linger in a process-wide cache after the request ends.
 sharp.cache(false);
