@@ -52,3 +52,17 @@ export async function cleanAttachment(content: Buffer): Promise<{ mediaType: Att
     throw new UnreadableAttachmentProblem();
   }
 }
+
+export class AttachmentTooLargeProblem extends DomainException {
+  constructor(maxBytes: number) {
+    super(413, 'attachment_too_large', `Files larger than ${Math.floor(maxBytes / (1024 * 1024))} MB cannot be attached.`, [
+      { field: 'file', message: `must be at most ${maxBytes} bytes` },
+    ]);
+  }
+}
+
+/** cleanAttachment, after refusing content over `maxBytes` before any decoding. */
+export function cleanAttachmentWithin(content: Buffer, maxBytes: number): Promise<{ mediaType: AttachmentMediaType; content: Buffer }> {
+  if (content.length > maxBytes) return Promise.reject(new AttachmentTooLargeProblem(maxBytes));
+  return cleanAttachment(content);
+}

@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TransactionHost } from '@amani/database';
 import type { SeaStatus } from './sea-codes';
-import { SEA_SEALED_FIELDS } from './sea-sealed-fields';
-
-/** Every sealed column of a complaint row, from the one map: shredding clears each of them. */
-const SHRED_COLUMNS = Object.values(SEA_SEALED_FIELDS.sea_complaints).map((f) => `${f.column} = NULL`);
+import { shredSeaComplaints } from './sea-shredder';
 
 /**
  * The SEA housekeeping job's statements (worker side: needs no key). Runs on the transaction
@@ -14,7 +11,7 @@ const SHRED_COLUMNS = Object.values(SEA_SEALED_FIELDS.sea_complaints).map((f) =>
 export abstract class SeaRetentionRepository {
   /** Up to `limit` live complaints in `status` unchanged since before `cutoff`, locked (skipping locked ones). */
   abstract lockExpired(status: SeaStatus, cutoff: string, limit: number): Promise<string[]>;
-  /** Crypto-shreds the complaints: content, receipt material, grants, conversation, notes, pending assistance payloads. */
+  /** Crypto-shreds the complaints (shredSeaComplaints): content, receipt material, grants, conversation, notes, evidence, pending assistance payloads. */
   abstract shred(ids: string[], today: string): Promise<void>;
   /** Deletes unlocked-key copies of expired or revoked sessions; how many. */
   abstract deleteDeadSessionKeys(): Promise<number>;
@@ -42,18 +39,8 @@ export class TypeOrmSeaRetentionRepository extends SeaRetentionRepository {
     return rows.map((r) => r.id);
   }
 
-  async shred(ids: string[], today: string): Promise<void> {
-    const em = this.em;
-    await em.query(`DELETE FROM sea_complaint_grants WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(`DELETE FROM sea_complaint_messages WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(`DELETE FROM sea_complaint_notes WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(`DELETE FROM sea_assistance_requests WHERE complaint_id = ANY($1) AND status = 'pending'`, [ids]);
-    await em.query(
-      `UPDATE sea_complaints SET ${SHRED_COLUMNS.join(', ')}, receipt_tag = NULL, receipt_verifier = NULL,
-              receipt_wrapped_key = NULL, shredded_on = $2
-        WHERE id = ANY($1)`,
-      [ids, today],
-    );
+  shred(ids: string[], today: string): Promise<void> {
+    return shredSeaComplaints(this.em, ids, today);
   }
 
   async deleteDeadSessionKeys(): Promise<number> {

@@ -18,6 +18,8 @@ import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.reposito
 import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
+import { SeaAttachmentsRepository, TypeOrmSeaAttachmentsRepository } from './sea-attachments.repository';
+import { SeaEvidenceService } from './sea-evidence.service';
 
 /**
  * SEA complaints for the API and the CLI. Needs the global Config, Crypto, Audit and Auth
@@ -32,6 +34,7 @@ import { SeaTrustService } from './sea-trust.service';
     { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
     { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
     { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
+    { provide: SeaAttachmentsRepository, useClass: TypeOrmSeaAttachmentsRepository },
     SeaAuditor,
     SeaTrustService,
     SeaEndorsementsService,
@@ -42,8 +45,9 @@ import { SeaTrustService } from './sea-trust.service';
     SeaWorkspaceService,
     SeaAssistanceService,
     SeaRetentionService,
+    SeaEvidenceService,
   ],
-  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService],
+  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService, SeaEvidenceService],
 })
 export class SeaModule {}
 

@@ -1,0 +1,26 @@
+import type { EntityManager } from 'typeorm';
+import { SEA_SEALED_FIELDS } from './sea-sealed-fields';
+
+/** Every sealed column of a complaint row, from the one map: shredding clears each of them. */
+const SHRED_COLUMNS = Object.values(SEA_SEALED_FIELDS.sea_complaints).map((f) => `${f.column} = NULL`);
+
+/**
+ * Crypto-shreds complaints, the one way every path does it (retention, and any use case that
+ * ends a complaint early): content, receipt material, grants, conversation, notes, evidence
+ * (attachments and their sealed chunks) and pending assistance payloads go; the coded columns
+ * stay for the statistics and `shredded_on` is set. Runs on the caller's transaction.
+ */
+export async function shredSeaComplaints(em: EntityManager, ids: string[], today: string): Promise<void> {
+  if (ids.length === 0) return;
+  await em.query(`DELETE FROM sea_complaint_grants WHERE complaint_id = ANY($1)`, [ids]);
+  await em.query(`DELETE FROM sea_complaint_attachments WHERE complaint_id = ANY($1)`, [ids]); // chunks cascade
+  await em.query(`DELETE FROM sea_complaint_messages WHERE complaint_id = ANY($1)`, [ids]);
+  await em.query(`DELETE FROM sea_complaint_notes WHERE complaint_id = ANY($1)`, [ids]);
+  await em.query(`DELETE FROM sea_assistance_requests WHERE complaint_id = ANY($1) AND status = 'pending'`, [ids]);
+  await em.query(
+    `UPDATE sea_complaints SET ${SHRED_COLUMNS.join(', ')}, receipt_tag = NULL, receipt_verifier = NULL,
+            receipt_wrapped_key = NULL, shredded_on = $2
+      WHERE id = ANY($1)`,
+    [ids, today],
+  );
+}
