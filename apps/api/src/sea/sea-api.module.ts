@@ -4,10 +4,11 @@ import { SeaAssistanceController } from './sea-assistance.controller';
 import { SeaKeysController } from './sea-keys.controller';
 import { SeaPublicController } from './sea-public.controller';
 import { SeaWorkspaceController } from './sea-workspace.controller';
+import { SeaEvidenceController } from './sea-evidence.controller';
 
 /** HTTP routes of SEA complaints: anonymous intake, the focal point workspace, keys, assistance. */
 @Module({
   imports: [SeaModule],
-  controllers: [SeaPublicController, SeaWorkspaceController, SeaKeysController, SeaAssistanceController],
+  controllers: [SeaPublicController, SeaWorkspaceController, SeaKeysController, SeaAssistanceController, SeaEvidenceController],
 })
 export class SeaApiModule {}

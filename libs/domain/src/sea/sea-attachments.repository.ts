@@ -32,7 +32,7 @@ export interface CleanEvidence {
  */
 export abstract class SeaAttachmentsRepository {
   abstract insert(key: SeaComplaintKey, messageId: string | null, evidence: CleanEvidence, addedOn: string): Promise<SeaAttachmentView>;
-  /** Oldest first. */
+  /** The report's evidence first, then each message's in conversation order. */
   abstract list(complaintId: string): Promise<SeaAttachmentView[]>;
   abstract find(complaintId: string, attachmentId: string): Promise<SeaAttachmentView | null>;
   /** The content, one chunk at a time; the caller keeps `key` alive until the stream ends. */
@@ -78,7 +78,15 @@ export class TypeOrmSeaAttachmentsRepository extends SeaAttachmentsRepository {
   }
 
   async list(complaintId: string): Promise<SeaAttachmentView[]> {
-    const rows = await this.em.find(SeaComplaintAttachment, { where: { complaintId }, order: { addedOn: 'ASC', id: 'ASC' } });
+    // Rows carry a day, not a time: the report's evidence first, then the messages' in conversation order.
+    const rows = await this.em
+      .createQueryBuilder(SeaComplaintAttachment, 'a')
+      .leftJoin('a.message', 'm')
+      .where('a.complaint_id = :complaintId', { complaintId })
+      .orderBy('m.seq', 'ASC', 'NULLS FIRST')
+      .addOrderBy('a.added_on', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .getMany();
     return rows.map((r) => this.toView(r));
   }
 

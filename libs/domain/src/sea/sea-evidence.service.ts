@@ -28,7 +28,7 @@ export class SeaEvidenceService {
     private readonly auditor: SeaAuditor,
   ) {}
 
-  /** Oldest first; needs the grant, not the unlocked key (no content is opened). */
+  /** Report's evidence first, then the messages' in order; needs the grant, not the unlocked key (no content is opened). */
   list(actor: SeaActor, complaintId: string): Promise<SeaAttachmentView[]> {
     const target: SeaAuditTarget = { action: 'sea.complaint.attachment.list', targetType: 'sea_complaint', targetId: complaintId };
     return this.auditor.run(actor, target, async () => {
