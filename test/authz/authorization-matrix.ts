@@ -157,4 +157,8 @@ export const MATRIX: Record<string, Row> = {
   'GET /report/follow-up': pub,
   'POST /report/follow-up': pub,
   'POST /report/follow-up/messages': pub,
+  // SEA evidence (issue 16): complainants' attachments, for PSEA focal points only; a
+  // colleague without the complaint's grant gets 403, an attachment of another complaint 404.
+  'GET /sea/complaints/:id/attachments': only('psea_focal_point'),
+  'GET /sea/complaints/:id/attachments/:attachmentId': only('psea_focal_point'),
 };
