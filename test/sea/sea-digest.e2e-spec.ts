@@ -6,6 +6,7 @@ import { Clock, MAIN_QUEUE, redisOptionsFromUrl } from '@amani/jobs';
 import { SEA_DIGEST_JOB, SEA_DIGEST_SCHEDULE, SeaDigestService } from '@amani/domain/sea/worker';
 import { utcToday } from '@amani/domain/sea';
 import { createWorker } from '../../apps/worker/src/create-worker';
+import { until } from '../reports/report-seed';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs } from '../support/canary';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
@@ -13,15 +14,6 @@ import { bearer } from '../support/users';
 import { assessment, focalPoint, FocalPoint, fpApi, newComplaint } from './sea-fixtures';
 
 const DAY = 86_400_000;
-
-const until = async (what: string, check: () => Promise<boolean>, ms = 30_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 /**
  * The focal points' daily digest with a moved clock and two worker application contexts on

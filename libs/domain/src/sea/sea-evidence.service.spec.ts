@@ -1,33 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DomainException } from '@amani/http';
 import { fakeLocations } from '../locations/testing/fake-locations.service';
-import { FakeAuditService, FakeTransactionHost } from '../testing/unit-fakes';
+import { FakeAuditService, FakeTransactionHost, problemOf } from '../testing/unit-fakes';
 import type { SeaActor } from './sea-actor';
 import { SeaAuditor } from './sea-auditor';
 import { SeaComplaintKey } from './sea-complaints.repository';
-import { SeaKeyLockedProblem } from './sea-errors';
 import { SeaEvidenceService } from './sea-evidence.service';
-import type { SeaKeysService } from './sea-keys.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { FakeUnlockedKeys } from './testing/fake-unlocked-keys';
 import { FakeSeaAttachmentsRepository } from './testing/fake-sea-attachments.repository';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
 
-async function problem(p: Promise<unknown>): Promise<DomainException> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainException) return e;
-    throw e;
-  }
-  throw new Error('expected a problem');
-}
-
-class FakeKeys {
-  unlocked(_actor: SeaActor, token: string | undefined): Promise<{ publicKey: Buffer; privateKey: Buffer }> {
-    if (token !== 'unlock') return Promise.reject(new SeaKeyLockedProblem());
-    return Promise.resolve({ publicKey: Buffer.alloc(32, 1), privateKey: Buffer.alloc(32, 7) });
-  }
-}
+const problem = problemOf;
 
 async function drain(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const out: Buffer[] = [];
@@ -47,7 +30,7 @@ describe('SeaEvidenceService', () => {
     audit = new FakeAuditService();
     repo = new FakeSeaComplaintsRepository();
     files = new FakeSeaAttachmentsRepository();
-    const keys = new FakeKeys() as unknown as SeaKeysService;
+    const keys = new FakeUnlockedKeys().asService();
     const auditor = new SeaAuditor(audit.asService());
     const workspace = new SeaWorkspaceService(new FakeTransactionHost().asHost(), repo, keys, auditor, fakeLocations());
     sut = new SeaEvidenceService(workspace, repo, keys, files, auditor);

@@ -4,10 +4,9 @@ import { fakeLocations } from '../locations/testing/fake-locations.service';
 import { FakeAuditService, FakeTransactionHost } from '../testing/unit-fakes';
 import type { SeaActor } from './sea-actor';
 import { SeaAuditor } from './sea-auditor';
-import { SeaKeyLockedProblem } from './sea-errors';
-import type { SeaKeysService } from './sea-keys.service';
 import { ConfirmedCodes, SeaWorkspaceService } from './sea-workspace.service';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
+import { FakeUnlockedKeys } from './testing/fake-unlocked-keys';
 
 async function problem(p: Promise<unknown>): Promise<DomainException> {
   try {
@@ -19,13 +18,6 @@ async function problem(p: Promise<unknown>): Promise<DomainException> {
   throw new Error('expected a problem');
 }
 
-/** The session's key is unlocked only with the right X-Sea-Unlock value. */
-class FakeKeys {
-  unlocked(_actor: SeaActor, token: string | undefined): Promise<{ publicKey: Buffer; privateKey: Buffer }> {
-    if (token !== 'unlock') return Promise.reject(new SeaKeyLockedProblem());
-    return Promise.resolve({ publicKey: Buffer.alloc(32, 1), privateKey: Buffer.alloc(32, 7) });
-  }
-}
 
 const codes: ConfirmedCodes = { category: 'sexual_exploitation', entityType: 'implementing_partner', victimSex: 'female', victimAgeBand: '18_25', dateBand: 'last_month', regionCode: 'SO-AW' };
 
@@ -41,7 +33,7 @@ describe('SeaWorkspaceService', () => {
     tx = new FakeTransactionHost();
     audit = new FakeAuditService();
     repo = new FakeSeaComplaintsRepository();
-    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeKeys() as unknown as SeaKeysService, new SeaAuditor(audit.asService()), fakeLocations());
+    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeUnlockedKeys().asService(), new SeaAuditor(audit.asService()), fakeLocations());
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     colleague = { ...fp, id: randomUUID(), sessionId: randomUUID() };
   });
