@@ -13,6 +13,7 @@ import { SeaAssessment1764700000000 } from './1764700000000-sea-assessment';
 import { InvitationsEndorsements1764600000000 } from './1764600000000-invitations-endorsements';
 import { Locations1764900000000 } from './1764900000000-locations';
 import { SeaEvidenceDigest1765300000000 } from './1765300000000-sea-evidence-digest';
+import { SeaEntityReferrals1765400000000 } from './1765400000000-sea-entity-referrals';
 
 /** Every migration in order; a new migration is added here. */
-export const ALL_MIGRATIONS = [Init1764280000000, Cases1764290000000, Reports1764300000000, Referrals1764310000000, Sea1764320000000, ReferralsCreatedAt1764330000000, CaseCare1764400000000, Deadlines1764410000000, CaseManagementReport1764420000000, CaseAttachments1764430000000, CaseTransfers1764440000000, InvitationsEndorsements1764600000000, SeaAssessment1764700000000, Locations1764900000000, SeaEvidenceDigest1765300000000];
+export const ALL_MIGRATIONS = [Init1764280000000, Cases1764290000000, Reports1764300000000, Referrals1764310000000, Sea1764320000000, ReferralsCreatedAt1764330000000, CaseCare1764400000000, Deadlines1764410000000, CaseManagementReport1764420000000, CaseAttachments1764430000000, CaseTransfers1764440000000, InvitationsEndorsements1764600000000, SeaAssessment1764700000000, Locations1764900000000, SeaEvidenceDigest1765300000000, SeaEntityReferrals1765400000000];

@@ -147,6 +147,13 @@ export const MATRIX: Record<string, Row> = {
   'GET /sea/focal-points': only('psea_focal_point'),
   'POST /sea/focal-points/:userId/grants': only('psea_focal_point'),
   'POST /sea/focal-points/:userId/endorsement': only('psea_focal_point'),
+  // After triage: the directory of entities concerned, the referral to one, the victims.
+  'GET /sea/entities': only('psea_focal_point'),
+  'POST /sea/entities': only('psea_focal_point'),
+  'PATCH /sea/entities/:id': only('psea_focal_point'),
+  'PUT /sea/complaints/:id/entity-referral': only('psea_focal_point'),
+  'POST /sea/complaints/:id/victims': only('psea_focal_point'),
+  'PATCH /sea/complaints/:id/victims/:victimId': only('psea_focal_point'),
   // Victim assistance, receiving side: the agency's caseworkers and supervisors see requests
   // addressed to their agency (another agency's request is a 404), never the complaint.
   'GET /sea/assistance-requests': only(...CASE_ROLES),

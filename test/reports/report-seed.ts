@@ -124,17 +124,38 @@ export async function seedReferrals(
  */
 export async function seedComplaints(db: DataSource, receivedOn: string, complaints: FixtureComplaint[]): Promise<void> {
   await db.transaction(async (em) => {
+    const [entity]: { id: string }[] = await em.query(
+      `INSERT INTO sea_entities (id, name, entity_type, psea_contact, created_on) VALUES (gen_random_uuid(), 'Fixture entity ' || gen_random_uuid(), 'other', 'PSEA office', $1)
+       RETURNING id`,
+      [receivedOn],
+    );
     for (const c of complaints) {
       const cipher = c.shredded ? null : bytes();
-      await em.query(
+      const [{ id }]: { id: string }[] = await em.query(
         `INSERT INTO sea_complaints (id, category, entity_type, victim_sex, victim_age_band, date_band, region_code,
            complainant_is_victim, wants_assistance, language, status, outcome, received_on, received_quarter, status_changed_on,
            receipt_tag, receipt_verifier, receipt_wrapped_key, narrative, contact, shredded_on, coded_confirmed_on)
          VALUES (gen_random_uuid(), $1, $2, $3, $4, 'unknown', NULL, true, false, 'en', $5, $6, $7::date,
            to_char($7::date, 'YYYY') || '-Q' || to_char($7::date, 'Q'), $7::date, $8, $8, $8, $8, NULL,
-           CASE WHEN $9::boolean THEN $7::date + 400 END, CASE WHEN $5::varchar <> 'received' THEN $7::date END)`,
-        [c.category, c.entityType, c.victimSex, c.victimAgeBand, c.status, c.outcome, receivedOn, cipher, c.shredded],
+           CASE WHEN $9::boolean THEN $7::date + 400 END, CASE WHEN $5::varchar <> 'received' THEN $7::date + $10::int END)
+         RETURNING id`,
+        [c.category, c.entityType, c.victimSex, c.victimAgeBand, c.status, c.outcome, receivedOn, cipher, c.shredded, c.triageDays],
       );
+      if (c.referralDays !== null) {
+        await em.query(`INSERT INTO sea_entity_referrals (complaint_id, entity_id, referred_on) VALUES ($1, $2, $3::date + $4::int)`, [
+          id,
+          entity.id,
+          receivedOn,
+          c.referralDays,
+        ]);
+      }
+      for (const [i, v] of c.victims.entries()) {
+        await em.query(
+          `INSERT INTO sea_complaint_victims (id, complaint_id, seq, sex, age_band, assistance_status, assistance_referred_on)
+           VALUES (gen_random_uuid(), $1, $2, $3, 'unknown', $4::varchar, CASE WHEN $4::varchar IN ('referred', 'receiving') THEN $5::date END)`,
+          [id, i + 1, v.sex, v.assistanceStatus, receivedOn],
+        );
+      }
     }
   });
 }

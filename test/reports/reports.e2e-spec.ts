@@ -16,7 +16,7 @@ import {
   REFERRAL_SECTIONS,
 } from '@amani/testing/reporting/referral-fixture';
 import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '@amani/testing/reporting/report-fixture';
-import { fixtureComplaints, SEA_FIXTURE_QUARTER, SEA_SECTIONS } from '@amani/testing/reporting/sea-fixture';
+import { fixtureComplaints, SEA_FIXTURE_QUARTER, SEA_SECTIONS, SEA_VICTIM_SECTIONS } from '@amani/testing/reporting/sea-fixture';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createTestApp, TestApp } from '../support/app';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
@@ -292,16 +292,24 @@ describe('reports: API, worker, disclosure control and access', () => {
     seaId = res.body.id;
     const body = await waitDone(officer.accessToken, seaId);
     const result = body.result as { sections: unknown; scope: string; periodKind: string };
-    expect(result.sections).toEqual(SEA_SECTIONS);
+    expect(result.sections).toEqual([...SEA_SECTIONS, ...SEA_VICTIM_SECTIONS]);
     expect(result).toMatchObject({ scope: 'inter_agency', periodKind: 'quarter' });
 
     const csv = await http().get(`/reports/${seaId}/export.csv`).set(bearer(officer.accessToken));
     const lines = csv.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('section,period,category,entity_type,victim_sex,victim_age_band,status,outcome,allegations,suppressed');
-    expect(lines[1]).toBe('#meta+section,#date+reported,#event+type+sea,#org+type+alleged,#affected+sex,#affected+age_band,#status+code,#status+outcome,#event+num+sea,#meta+suppressed');
-    expect(lines).toContain('allegations,2025-Q1,sexual_exploitation,implementing_partner,female,26_40,assessment,,7,false');
-    expect(lines).toContain('allegations,2025-Q1,sexual_abuse,peacekeeping,male,12_17,assessment,,,true');
-    expect(lines).toContain('outcomes,2025-Q1,,,,,,substantiated,6,false');
+    expect(lines[0]).toBe(
+      'section,period,category,entity_type,victim_sex,victim_age_band,status,outcome,time_to_triage,time_to_referral,victim_assistance,indicator,allegations,victims,value,suppressed',
+    );
+    expect(lines[1]).toBe(
+      '#meta+section,#date+reported,#event+type+sea,#org+type+alleged,#affected+sex,#affected+age_band,#status+code,#status+outcome,#status+time_to_triage,#status+time_to_referral,#status+assistance,#indicator+code,#event+num+sea,#affected+num+sea,#indicator+value,#meta+suppressed',
+    );
+    expect(lines).toContain('allegations,2025-Q1,sexual_exploitation,implementing_partner,female,26_40,assessment,,,,,,7,,,false');
+    expect(lines).toContain('allegations,2025-Q1,sexual_abuse,peacekeeping,male,12_17,assessment,,,,,,,,,true');
+    expect(lines).toContain('outcomes,2025-Q1,,,,,,substantiated,,,,,6,,,false');
+    expect(lines).toContain('time_to_triage,2025-Q1,,,,,,,over_7_days,,,,,,,true');
+    expect(lines).toContain('time_to_referral,2025-Q1,,,,,,,,within_7_days,,,6,,,false');
+    expect(lines).toContain('victim_assistance,2025-Q1,,,female,,,,,,receiving,,,6,,false');
+    expect(lines).toContain('victim_assistance_share,2025-Q1,,,female,,,,,,,referred_to_assistance_pct,,,52,false');
     const svg = await http().get(`/reports/${seaId}/chart.svg`).set(bearer(officer.accessToken)).buffer(true);
     const svgText = svg.body instanceof Buffer ? svg.body.toString('utf8') : String(svg.text);
     expect(svgText).toContain(`SEA allegations by category and entity type, ${SEA_FIXTURE_QUARTER}`);
@@ -468,7 +476,7 @@ describe('reports: API, worker, disclosure control and access', () => {
     const q2 = await db.query(`SELECT id, origin, agency_id FROM reports WHERE template = 'sea_quarterly' AND period = '2025-Q2'`);
     expect(q2).toEqual([{ id: expect.any(String), origin: 'schedule', agency_id: null }]);
     const q2Body = await waitDone(officer.accessToken, q2[0].id);
-    expect((q2Body.result as { sections: { grandTotal: number | null }[] }).sections.map((x) => x.grandTotal)).toEqual([null, null]);
+    expect((q2Body.result as { sections: { grandTotal: number | null }[] }).sections.map((x) => x.grandTotal)).toEqual([null, null, null, null, null]);
   });
 
   it('job payloads in Redis hold only ids and parameters', async () => {

@@ -57,7 +57,7 @@ const COUNT = { type: 'integer', minimum: 0, nullable: true } as const;
 export class ReportSectionDto {
   @ApiProperty() id: string;
   @ApiProperty() title: string;
-  @ApiProperty({ enum: ['incidents', 'referrals', 'allegations', 'cases', 'goals', 'caseworkers'], description: 'What the counts count.' })
+  @ApiProperty({ enum: ['incidents', 'referrals', 'allegations', 'victims', 'cases', 'goals', 'caseworkers'], description: 'What the counts count.' })
   unit: string;
 
   @ApiProperty({ type: [String] }) rowDimensions: string[];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SeaModule } from '@amani/domain/sea';
 import { SeaAssistanceController } from './sea-assistance.controller';
+import { SeaInvestigationController } from './sea-investigation.controller';
 import { SeaKeysController } from './sea-keys.controller';
 import { SeaPublicController } from './sea-public.controller';
 import { SeaWorkspaceController } from './sea-workspace.controller';
@@ -9,6 +10,6 @@ import { SeaEvidenceController } from './sea-evidence.controller';
 /** HTTP routes of SEA complaints: anonymous intake, the focal point workspace, keys, assistance. */
 @Module({
   imports: [SeaModule],
-  controllers: [SeaPublicController, SeaWorkspaceController, SeaKeysController, SeaAssistanceController, SeaEvidenceController],
+  controllers: [SeaPublicController, SeaWorkspaceController, SeaKeysController, SeaAssistanceController, SeaInvestigationController, SeaEvidenceController],
 })
 export class SeaApiModule {}

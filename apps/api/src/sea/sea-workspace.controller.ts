@@ -110,6 +110,7 @@ export class SeaWorkspaceController {
       survivorName: body.survivorName,
       contact: body.contact ?? null,
       summary: body.summary ?? null,
+      ...(body.victimId !== undefined ? { victimId: body.victimId } : {}),
     });
   }
 }

@@ -31,6 +31,7 @@ import { IsPlainText } from '../common/plain-text.validator';
 import { PageQueryDto } from '../common/page-query.dto';
 import { IsWrittenText } from './sea-validators';
 import { PageDto } from '../common/page.dto';
+import { EntityReferralViewDto, VictimDto } from './sea-investigation.dto';
 
 export const SUMMARY_MAX = 2000;
 
@@ -132,6 +133,11 @@ export class CreateAssistanceDto {
   @IsOptional()
   @IsWrittenText(SUMMARY_MAX)
   summary?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The victim of this complaint the request is for: their assistance status becomes referred.' })
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsUUID()
+  victimId?: string;
 }
 
 export class ComplaintSummaryDto {
@@ -189,6 +195,9 @@ export class ComplaintDetailDto extends ComplaintSummaryDto {
   @ApiProperty({ type: [ComplaintMessageDto] }) messages: ComplaintMessageDto[];
   @ApiProperty({ type: [ComplaintNoteDto] }) notes: ComplaintNoteDto[];
   @ApiProperty({ type: [AssistanceRequestDto] }) assistance: AssistanceRequestDto[];
+  @ApiProperty({ type: EntityReferralViewDto, nullable: true, description: 'The referral to the entity concerned, once recorded.' })
+  entityReferral: EntityReferralViewDto | null;
+  @ApiProperty({ type: [VictimDto] }) victims: VictimDto[];
 }
 
 export class IncomingAssistanceDto {

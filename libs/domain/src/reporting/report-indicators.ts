@@ -125,9 +125,39 @@ function referralPerformance(sections: ReportSection[], k: number): ReportIndica
   };
 }
 
-export function deriveIndicators(kind: 'referral_performance', sections: ReportSection[], k: number): ReportIndicatorTable[] {
+export const SEA_VICTIM_INDICATORS = ['victims', 'referred_to_assistance_pct'] as const;
+
+/**
+ * Victims of SEA allegations referred to assistance, by sex: those referred (waiting for the
+ * agency) or receiving assistance, over all victims recorded. From published counts only; the
+ * share needs a base of at least k victims and a publishable part.
+ */
+function seaVictimAssistance(sections: ReportSection[], k: number): ReportIndicatorTable {
+  const s = section(sections, 'victim_assistance');
+  const status = columnValue(s, 'victim_assistance');
+  const publishable = (x: PublishedValue): x is number => x !== null && (x === 0 || x >= k);
+  const lines: (number | 'total')[] = [...s.rows.map((_, i) => i), 'total'];
+  const values = lines.map((i): (number | string | null)[] => {
+    const l = line(s, i);
+    const referred = part(s, l, (c) => status(c) === 'referred' || status(c) === 'receiving');
+    const share = l.total !== null && l.total >= k && publishable(referred) ? pct(referred, l.total) : null;
+    return [l.total, share];
+  });
+  return {
+    id: 'victim_assistance_share',
+    title: 'Victims referred to assistance, by sex (from the published counts only)',
+    rowDimensions: s.rowDimensions,
+    rows: [...s.rows, s.rowDimensions.map(() => INDICATOR_TOTAL)],
+    indicators: [...SEA_VICTIM_INDICATORS],
+    values,
+  };
+}
+
+export function deriveIndicators(kind: 'referral_performance' | 'sea_victim_assistance', sections: ReportSection[], k: number): ReportIndicatorTable[] {
   switch (kind) {
     case 'referral_performance':
       return [referralPerformance(sections, k)];
+    case 'sea_victim_assistance':
+      return [seaVictimAssistance(sections, k)];
   }
 }

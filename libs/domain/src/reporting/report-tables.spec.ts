@@ -16,7 +16,7 @@ import {
 } from './report-templates';
 import { REFERRAL_FIXTURE_MONTH, REFERRAL_INDICATORS_TABLE, REFERRAL_SECTIONS, fixtureReferrals } from '@amani/testing/reporting/referral-fixture';
 import { FIXTURE_MONTH, FIXTURE_SECTIONS, fixtureIncidents } from '@amani/testing/reporting/report-fixture';
-import { SEA_FIXTURE_QUARTER, SEA_SECTIONS, fixtureComplaints } from '@amani/testing/reporting/sea-fixture';
+import { SEA_FIXTURE_QUARTER, SEA_SECTIONS, SEA_VICTIM_SECTIONS, fixtureComplaints } from '@amani/testing/reporting/sea-fixture';
 
 /** What the GROUPING SETS statements return for the fixtures, computed here by hand-rolled counting. */
 function counter() {
@@ -50,6 +50,11 @@ function referralGroups(): AggregateRow[] {
   return c.groups();
 }
 
+/** The buckets of report-templates' SQL, restated for the fixture. */
+const triageBucket = (d: number) => (d <= 1 ? 'within_1_day' : d <= 3 ? '2_to_3_days' : d <= 7 ? '4_to_7_days' : 'over_7_days');
+const referralBucket = (d: number | null) =>
+  d === null ? 'not_referred' : d <= 7 ? 'within_7_days' : d <= 30 ? '8_to_30_days' : d <= 90 ? '31_to_90_days' : 'over_90_days';
+
 function complaintGroups(): AggregateRow[] {
   const c = counter();
   for (const x of fixtureComplaints()) {
@@ -61,6 +66,9 @@ function complaintGroups(): AggregateRow[] {
       status: x.status,
     });
     c.add('outcomes', { outcome: x.outcome ?? 'none' });
+    c.add('time_to_triage', { time_to_triage: triageBucket(x.triageDays) });
+    c.add('time_to_referral', { time_to_referral: referralBucket(x.referralDays) });
+    for (const v of x.victims) c.add('victim_assistance', { victim_sex: v.sex, victim_assistance: v.assistanceStatus });
   }
   return c.groups();
 }
@@ -188,8 +196,19 @@ describe('quarterly SEA template', () => {
 
   it('builds exactly the hand-computed report, shredded complaints included', () => {
     const result = buildReportResult(SEA_QUARTERLY, quarter, 'inter_agency', 5, complaintGroups());
-    expect(result.sections).toEqual(SEA_SECTIONS);
-    expect(result).toMatchObject({ template: 'sea_quarterly', periodKind: 'quarter', period: '2025-Q1', indicators: [] });
+    expect(result.sections).toEqual([...SEA_SECTIONS, ...SEA_VICTIM_SECTIONS]);
+    expect(result).toMatchObject({ template: 'sea_quarterly', periodKind: 'quarter', period: '2025-Q1' });
+    // Referred or receiving over all victims, by sex: female 13 of 25, male 0 of 6 (both parts published as 0), other and unknown no base.
+    expect(result.indicators).toEqual([
+      {
+        id: 'victim_assistance_share',
+        title: 'Victims referred to assistance, by sex (from the published counts only)',
+        rowDimensions: ['victim_sex'],
+        rows: [['female'], ['male'], ['other'], ['unknown'], ['total']],
+        indicators: ['victims', 'referred_to_assistance_pct'],
+        values: [[25, 52], [6, 0], [0, null], [0, null], [31, 42]],
+      },
+    ]);
     expect(fixtureComplaints().filter((c) => c.shredded)).toHaveLength(1);
   });
 

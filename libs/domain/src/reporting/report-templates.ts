@@ -11,7 +11,7 @@ import {
 } from '@amani/domain/cases';
 import { REFERRAL_STATES, SERVICE_OUTCOMES } from '@amani/domain/referrals';
 import { SERVICE_TYPES } from '@amani/auth';
-import { SEA_CATEGORIES, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_SEXES } from '@amani/domain/sea';
+import { SEA_CATEGORIES, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_ASSISTANCE_STATUSES, SEA_VICTIM_SEXES } from '@amani/domain/sea';
 import type { PeriodKind, ReportPeriod } from './report-period';
 
 /**
@@ -28,7 +28,7 @@ export type ReportTemplateId = (typeof REPORT_TEMPLATE_IDS)[number];
 export type ReportScope = 'inter_agency' | 'agency';
 
 /** What a section counts. */
-export type CountUnit = 'incidents' | 'referrals' | 'allegations' | 'cases' | 'goals' | 'caseworkers';
+export type CountUnit = 'incidents' | 'referrals' | 'allegations' | 'victims' | 'cases' | 'goals' | 'caseworkers';
 
 export interface Dimension {
   key: string;
@@ -45,7 +45,7 @@ export interface Dimension {
  * `params` gives its $-parameters. Sources are the only places that decide who counts.
  */
 export interface ReportSource {
-  id: 'incidents' | 'referrals' | 'sea_complaints' | 'cases_opened' | 'cases_closed' | 'goals' | 'caseload';
+  id: 'incidents' | 'referrals' | 'sea_complaints' | 'sea_victims' | 'cases_opened' | 'cases_closed' | 'goals' | 'caseload';
   unit: CountUnit;
   from: string;
   params(period: ReportPeriod, agencyId: string | null): unknown[];
@@ -96,7 +96,7 @@ export interface TemplateSpec {
   /** Who may have one: a template without 'agency' is for protection officers only. */
   scopes: readonly ReportScope[];
   /** Indicators derived from the published counts (see report-indicators). */
-  indicators?: 'referral_performance';
+  indicators?: 'referral_performance' | 'sea_victim_assistance';
   /** The main breakdown drawn by the chart: row totals of this section. */
   chart: { section: string; title: string };
   /** BullMQ cron pattern (UTC) of the scheduled run; it builds the previous period. */
@@ -156,6 +156,20 @@ const SEA_COMPLAINTS: ReportSource = {
   params: (period) => [period.code],
   agencyScoped: false,
   rule: SEA_PUBLICATION_RULE,
+};
+
+/**
+ * The victims focal points recorded on SEA complaints received in the quarter and assessed
+ * (the same complaints as SEA_COMPLAINTS): coded sex, age band and assistance status only.
+ */
+const SEA_VICTIMS: ReportSource = {
+  id: 'sea_victims',
+  unit: 'victims',
+  from: `FROM sea_complaint_victims v JOIN sea_complaints c ON c.id = v.complaint_id
+    WHERE c.received_quarter = $1::varchar AND c.status <> 'received' AND c.coded_confirmed_on IS NOT NULL`,
+  params: (period) => [period.code],
+  agencyScoped: false,
+  rule: `Victims recorded by PSEA focal points on the allegations counted (${SEA_PUBLICATION_RULE.charAt(0).toLowerCase()}${SEA_PUBLICATION_RULE.slice(1)}) A complaint may name several victims, or none yet.`,
 };
 
 /** A case counts in statistics only while its survivor's statistics consent is active. */
@@ -221,6 +235,10 @@ const CASELOAD: ReportSource = {
 /** Hours from a referral to its acceptance, in buckets (an exact time is never published). */
 export const TIME_TO_ACCEPT_BUCKETS = ['not_accepted', 'within_24h', '1_to_3_days', '3_to_7_days', 'over_7_days'] as const;
 export const FOLLOW_UP_STATES = ['not_overdue', 'overdue'] as const;
+/** Days from a complaint's receipt to its assessment (coded fields confirmed): both are days, never times. */
+export const SEA_TIME_TO_TRIAGE_BUCKETS = ['within_1_day', '2_to_3_days', '4_to_7_days', 'over_7_days'] as const;
+/** Days from a complaint's receipt to its referral to the entity concerned. */
+export const SEA_TIME_TO_REFERRAL_BUCKETS = ['not_referred', 'within_7_days', '8_to_30_days', '31_to_90_days', 'over_90_days'] as const;
 /** service_outcome of a referral not (yet) completed: only completed referrals carry an outcome. */
 export const NO_OUTCOME = 'none';
 export const TIME_TO_CLOSURE_BUCKETS = ['within_30_days', '31_to_90_days', '91_to_180_days', 'over_180_days'] as const;
@@ -282,6 +300,28 @@ export const DIMENSIONS = {
   victimSex: { key: 'victim_sex', sql: 'victim_sex', values: SEA_VICTIM_SEXES, hxl: '#affected+sex' },
   victimAgeBand: { key: 'victim_age_band', sql: 'victim_age_band', values: SEA_VICTIM_AGE_BANDS, hxl: '#affected+age_band' },
   seaStatus: { key: 'status', sql: 'status', values: SEA_STATUSES, hxl: '#status+code' },
+  seaTimeToTriage: {
+    key: 'time_to_triage',
+    sql:
+      `CASE WHEN coded_confirmed_on - received_on <= 1 THEN 'within_1_day' ` +
+      `WHEN coded_confirmed_on - received_on <= 3 THEN '2_to_3_days' ` +
+      `WHEN coded_confirmed_on - received_on <= 7 THEN '4_to_7_days' ELSE 'over_7_days' END`,
+    values: SEA_TIME_TO_TRIAGE_BUCKETS,
+    hxl: '#status+time_to_triage',
+  },
+  seaTimeToReferral: {
+    key: 'time_to_referral',
+    sql:
+      `COALESCE((SELECT CASE WHEN r.referred_on - sea_complaints.received_on <= 7 THEN 'within_7_days' ` +
+      `WHEN r.referred_on - sea_complaints.received_on <= 30 THEN '8_to_30_days' ` +
+      `WHEN r.referred_on - sea_complaints.received_on <= 90 THEN '31_to_90_days' ELSE 'over_90_days' END ` +
+      `FROM sea_entity_referrals r WHERE r.complaint_id = sea_complaints.id), 'not_referred')`,
+    values: SEA_TIME_TO_REFERRAL_BUCKETS,
+    hxl: '#status+time_to_referral',
+  },
+  // The same key (and CSV column) as the complaint's victim sex: the victims family reads it from each victim's row.
+  seaVictimSex: { key: 'victim_sex', sql: 'v.sex', values: SEA_VICTIM_SEXES, hxl: '#affected+sex' },
+  seaVictimAssistance: { key: 'victim_assistance', sql: 'v.assistance_status', values: SEA_VICTIM_ASSISTANCE_STATUSES, hxl: '#status+assistance' },
   seaOutcome: { key: 'outcome', sql: `COALESCE(outcome, '${NO_OUTCOME}')`, values: [NO_OUTCOME, ...SEA_OUTCOMES], hxl: '#status+outcome' },
   caseAgeBand: { key: 'case_age_band', sql: 'c.age_band', values: AGE_BANDS, hxl: '#affected+age_band' },
   caseSex: { key: 'case_sex', sql: 'c.sex', values: SEXES, hxl: '#affected+sex' },
@@ -321,6 +361,7 @@ export const COUNT_HXL: Record<CountUnit, string> = {
   incidents: '#event+num',
   referrals: '#indicator+num+referrals',
   allegations: '#event+num+sea',
+  victims: '#affected+num+sea',
   cases: '#indicator+num+cases',
   goals: '#indicator+num+goals',
   caseworkers: '#staff+num',
@@ -407,6 +448,33 @@ export const SEA_FAMILY: FamilySpec = {
       rows: [DIMENSIONS.seaOutcome],
       columns: [],
     },
+    {
+      id: 'time_to_triage',
+      title: 'SEA allegations received in the quarter by days from receipt to assessment',
+      rows: [DIMENSIONS.seaTimeToTriage],
+      columns: [],
+    },
+    {
+      id: 'time_to_referral',
+      title: 'SEA allegations received in the quarter by days from receipt to referral to the entity concerned',
+      rows: [DIMENSIONS.seaTimeToReferral],
+      columns: [],
+    },
+  ],
+};
+
+/** Victims of the quarter's assessed allegations and whether they were referred to assistance. */
+export const SEA_VICTIMS_FAMILY: FamilySpec = {
+  id: 'sea_victims',
+  source: SEA_VICTIMS,
+  linkage: 'grand_total',
+  sections: [
+    {
+      id: 'victim_assistance',
+      title: 'Victims named in the SEA allegations of the quarter by sex and assistance status',
+      rows: [DIMENSIONS.seaVictimSex],
+      columns: [DIMENSIONS.seaVictimAssistance],
+    },
   ],
 };
 
@@ -477,11 +545,15 @@ export const REFERRAL_PERFORMANCE: TemplateSpec = {
 
 export const SEA_QUARTERLY: TemplateSpec = {
   id: 'sea_quarterly',
-  // 2: only complaints a focal point has assessed count.
-  version: 2,
+  // 2: only complaints a focal point has assessed count. 3: time to triage and to referral, victims' assistance.
+  version: 3,
   title: 'Quarterly SEA statistics',
   periodKind: 'quarter',
-  families: [{ family: SEA_FAMILY, publish: ['allegations', 'outcomes'] }],
+  families: [
+    { family: SEA_FAMILY, publish: ['allegations', 'outcomes', 'time_to_triage', 'time_to_referral'] },
+    { family: SEA_VICTIMS_FAMILY, publish: ['victim_assistance'] },
+  ],
+  indicators: 'sea_victim_assistance',
   // Inter-agency only: complaints belong to no agency, so there is no agency report to give a supervisor.
   scopes: ['inter_agency'],
   chart: { section: 'allegations', title: 'SEA allegations by category and entity type' },

@@ -11,6 +11,8 @@ export * from './sea-trust.service';
 export * from './sea-workspace.service';
 export * from './sea-assistance.service';
 export * from './sea-retention.service';
+export * from './sea-investigation.service';
+export type { EntityReferralView, SeaEntityView, VictimView } from './sea-investigation.repository';
 export * from './sea-evidence.service';
 export type { SeaAttachmentView } from './sea-attachments.repository';
 export * from './sea.module';

@@ -11,6 +11,7 @@ import { SeaAuditor } from './sea-auditor';
 import type { SeaKeysService } from './sea-keys.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
+import { FakeSeaInvestigationRepository } from './testing/fake-sea-investigation.repository';
 
 async function problem(p: Promise<unknown>): Promise<DomainException> {
   try {
@@ -44,6 +45,7 @@ describe('SeaAssistanceService', () => {
   let audit: FakeAuditService;
   let repo: FakeSeaComplaintsRepository;
   let cases: FakeCases;
+  let investigation: FakeSeaInvestigationRepository;
   let sut: SeaAssistanceService;
   let fp: SeaActor;
   let agency: string;
@@ -58,8 +60,9 @@ describe('SeaAssistanceService', () => {
     repo = new FakeSeaComplaintsRepository();
     cases = new FakeCases(tx);
     const auditor = new SeaAuditor(audit.asService());
-    const workspace = new SeaWorkspaceService(tx.asHost(), repo, {} as SeaKeysService, auditor, fakeLocations());
-    sut = new SeaAssistanceService(tx.asHost(), repo, workspace, cases as unknown as CasesService, auditor);
+    const workspace = new SeaWorkspaceService(tx.asHost(), repo, {} as SeaKeysService, auditor, fakeLocations(), new FakeSeaInvestigationRepository(repo));
+    investigation = new FakeSeaInvestigationRepository(repo);
+    sut = new SeaAssistanceService(tx.asHost(), repo, workspace, cases as unknown as CasesService, auditor, investigation);
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     agency = repo.addAgency(['psychosocial', 'medical'], ['SO-AW']);
     cw = { id: randomUUID(), role: 'caseworker', agencyId: agency };
@@ -84,6 +87,20 @@ describe('SeaAssistanceService', () => {
         expect([e.status, e.code, e.errors?.[0].field]).toEqual([422, 'agency_does_not_offer_service', 'agencyId']);
       }
       expect(repo.assistance.size).toBe(0);
+    });
+
+    it('for one of the complaint\'s victims: marks them referred (dated once), refuses a victim of another complaint', async () => {
+      const v = investigation.victimRows;
+      v.push({ id: randomUUID(), complaintId, seq: 1, sex: 'female', ageBand: '12_17', assistanceStatus: 'not_assessed', assistanceReferredOn: null, description: null });
+      const view = await sut.create(fp, complaintId, cmd({ victimId: v[0].id }));
+      expect(v[0]).toMatchObject({ assistanceStatus: 'referred', assistanceReferredOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+      expect(audit.last()).toMatchObject({ details: { request: view.id, victim: v[0].id } });
+      v[0].assistanceStatus = 'receiving';
+      await sut.create(fp, complaintId, cmd({ victimId: v[0].id, serviceType: 'medical' }));
+      expect(v[0].assistanceStatus).toBe('receiving');
+      const e = await problem(sut.create(fp, complaintId, cmd({ victimId: randomUUID() })));
+      expect([e.status, e.code, e.errors?.[0].field]).toEqual([422, 'unknown_victim', 'victimId']);
+      expect(repo.assistance.size).toBe(2);
     });
   });
 

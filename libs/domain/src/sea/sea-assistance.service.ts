@@ -7,6 +7,7 @@ import { SeaAuditor, SeaAuditTarget } from './sea-auditor';
 import { SeaAssistanceStatus, SeaVictimAgeBand, SeaVictimSex, utcToday } from './sea-codes';
 import { SeaAssistanceRecord, SeaComplaintsRepository } from './sea-complaints.repository';
 import { SeaWorkspaceService } from './sea-workspace.service';
+import { SeaInvestigationRepository } from './sea-investigation.repository';
 import { TransactionHost } from '@amani/database';
 
 /** What the victim agreed to share with the agency; the complaint narrative is never among it. */
@@ -21,6 +22,8 @@ export interface SharedWithAgency {
 export interface CreateAssistanceCommand extends SharedWithAgency {
   agencyId: string;
   serviceType: ServiceType;
+  /** The complaint's victim this request is for: their assistance status becomes `referred`. */
+  victimId?: string;
 }
 
 export interface AssistanceRequestView {
@@ -57,6 +60,7 @@ export class SeaAssistanceService {
     private readonly workspace: SeaWorkspaceService,
     private readonly cases: CasesService,
     private readonly auditor: SeaAuditor,
+    private readonly investigation: SeaInvestigationRepository,
   ) {}
 
   create(actor: SeaActor, complaintId: string, cmd: CreateAssistanceCommand): Promise<AssistanceRequestView> {
@@ -70,6 +74,10 @@ export class SeaAssistanceService {
           throw new UnprocessableProblem('agency_does_not_offer_service', 'The agency does not exist or does not offer that service.', [
             { field: 'agencyId', message: 'must be an agency offering the service type' },
           ]);
+        }
+        const victim = cmd.victimId === undefined ? null : await this.investigation.findVictim(complaintId, cmd.victimId);
+        if (cmd.victimId !== undefined && !victim) {
+          throw new UnprocessableProblem('unknown_victim', 'That victim is not recorded on this complaint.', [{ field: 'victimId', message: 'must be a victim of this complaint' }]);
         }
         const request = await this.repo.insertAssistance(
           {
@@ -85,7 +93,16 @@ export class SeaAssistanceService {
           },
           { survivorName: cmd.survivorName, contact: cmd.contact, summary: cmd.summary },
         );
-        await this.auditor.success(actor, target, { request: request.id, agency: agency.id, serviceType: cmd.serviceType }, em);
+        if (victim && victim.assistanceStatus !== 'referred' && victim.assistanceStatus !== 'receiving') {
+          const { sex, ageBand } = victim;
+          await this.investigation.updateVictim(complaintId, victim.id, { sex, ageBand, assistanceStatus: 'referred', assistanceReferredOn: utcToday() }, undefined, null);
+        }
+        await this.auditor.success(
+          actor,
+          target,
+          { request: request.id, agency: agency.id, serviceType: cmd.serviceType, ...(victim ? { victim: victim.id } : {}) },
+          em,
+        );
         return toView(request);
       }),
     );

@@ -3,7 +3,7 @@ import { AuditActor, AuditService, AuditTarget, FailureVerdict, OperationAuditor
 import { DomainException, IntegrityProblem } from '@amani/http';
 import { SeaIntegrityError } from './sea-errors';
 
-type SeaTargetType = 'sea_complaint' | 'sea_focal_point_key' | 'sea_assistance_request' | 'user';
+type SeaTargetType = 'sea_complaint' | 'sea_focal_point_key' | 'sea_assistance_request' | 'sea_entity' | 'user';
 export type SeaAuditTarget = AuditTarget<SeaTargetType>;
 /** A focal point, or the agency caseworker or supervisor answering an assistance request. */
 export type SeaAuditActor = AuditActor & { id: string };

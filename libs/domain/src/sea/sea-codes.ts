@@ -78,3 +78,29 @@ export function quarterOf(isoDate: string): string {
 export function utcToday(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/**
+ * Interim measures the entity concerned reports having taken while it investigates (UN SEA
+ * allegation data: measures against the alleged perpetrator and to protect the victim).
+ */
+export const SEA_INTERIM_MEASURES = [
+  'administrative_leave',
+  'suspension',
+  'reassignment',
+  'restricted_duties',
+  'no_contact_measure',
+  'victim_relocation',
+  'other',
+] as const;
+export type SeaInterimMeasure = (typeof SEA_INTERIM_MEASURES)[number];
+
+/**
+ * Where a victim of a complaint stands with assistance, whatever the investigation finds:
+ * not yet assessed, assistance not wanted or not needed, referred (waiting for the agency),
+ * receiving it, or unreachable.
+ */
+export const SEA_VICTIM_ASSISTANCE_STATUSES = ['not_assessed', 'not_needed', 'declined', 'referred', 'receiving', 'unreachable'] as const;
+export type SeaVictimAssistanceStatus = (typeof SEA_VICTIM_ASSISTANCE_STATUSES)[number];
+
+/** A victim counts as referred to assistance once referred, and while receiving it. */
+export const SEA_VICTIM_REFERRED: readonly SeaVictimAssistanceStatus[] = ['referred', 'receiving'];

@@ -37,20 +37,22 @@ export abstract class SeaDigestRepository {
 /**
  * What "overdue" means (README, Deadlines): triage — still `received`; victim assistance — the
  * complainant asked for it, the complaint is not closed and no assistance request exists;
- * entity referral — still `received` or `assessment` and no outcome `referred_to_entity`
- * (moving to `referred_for_investigation` or `closed` ends the wait). Shredded complaints
+ * entity referral — still `received` or `assessment`, no referral to the entity recorded
+ * (sea_entity_referrals) and no outcome `referred_to_entity` (moving to
+ * `referred_for_investigation` or `closed` ends the wait too). Shredded complaints
  * never count.
  */
 const COUNTS_SQL = `
   WITH live AS (
     SELECT c.id, c.received_on, c.status, c.outcome, c.wants_assistance,
-           EXISTS (SELECT 1 FROM sea_assistance_requests r WHERE r.complaint_id = c.id) AS assisted
+           EXISTS (SELECT 1 FROM sea_assistance_requests r WHERE r.complaint_id = c.id) AS assisted,
+           EXISTS (SELECT 1 FROM sea_entity_referrals e WHERE e.complaint_id = c.id) AS referred
       FROM sea_complaints c WHERE c.shredded_on IS NULL
   ), flagged AS (
     SELECT received_on = $1::date AS is_new,
            status = 'received' AND received_on < $2::date AS triage,
            wants_assistance AND status <> 'closed' AND NOT assisted AND received_on < $3::date AS assistance,
-           status IN ('received', 'assessment') AND outcome IS DISTINCT FROM 'referred_to_entity' AND received_on < $4::date AS entity
+           status IN ('received', 'assessment') AND NOT referred AND outcome IS DISTINCT FROM 'referred_to_entity' AND received_on < $4::date AS entity
       FROM live
   )
   SELECT count(*) FILTER (WHERE is_new)::int AS new,

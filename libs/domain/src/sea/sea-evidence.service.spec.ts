@@ -7,6 +7,7 @@ import { SeaComplaintKey } from './sea-complaints.repository';
 import { SeaEvidenceService } from './sea-evidence.service';
 import { SeaWorkspaceService } from './sea-workspace.service';
 import { FakeUnlockedKeys } from './testing/fake-unlocked-keys';
+import { FakeSeaInvestigationRepository } from './testing/fake-sea-investigation.repository';
 import { FakeSeaAttachmentsRepository } from './testing/fake-sea-attachments.repository';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
 
@@ -32,7 +33,7 @@ describe('SeaEvidenceService', () => {
     files = new FakeSeaAttachmentsRepository();
     const keys = new FakeUnlockedKeys().asService();
     const auditor = new SeaAuditor(audit.asService());
-    const workspace = new SeaWorkspaceService(new FakeTransactionHost().asHost(), repo, keys, auditor, fakeLocations());
+    const workspace = new SeaWorkspaceService(new FakeTransactionHost().asHost(), repo, keys, auditor, fakeLocations(), new FakeSeaInvestigationRepository(repo));
     sut = new SeaEvidenceService(workspace, repo, keys, files, auditor);
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     colleague = { ...fp, id: randomUUID(), sessionId: randomUUID() };

@@ -11,7 +11,10 @@ import { shredSeaComplaints } from './sea-shredder';
 export abstract class SeaRetentionRepository {
   /** Up to `limit` live complaints in `status` unchanged since before `cutoff`, locked (skipping locked ones). */
   abstract lockExpired(status: SeaStatus, cutoff: string, limit: number): Promise<string[]>;
-  /** Crypto-shreds the complaints (shredSeaComplaints): content, receipt material, grants, conversation, notes, evidence, pending assistance payloads. */
+  /**
+   * Crypto-shreds the complaints (shredSeaComplaints): content, receipt material, grants, conversation, notes, evidence,
+   * pending assistance payloads, victims' descriptions and the entity referral's note (their coded columns stay).
+   */
   abstract shred(ids: string[], today: string): Promise<void>;
   /** Deletes unlocked-key copies of expired or revoked sessions; how many. */
   abstract deleteDeadSessionKeys(): Promise<number>;

@@ -20,6 +20,12 @@ export const SEA_SEALED_FIELDS = {
   sea_complaint_notes: {
     body: { column: 'body', key: 'complaint', json: false },
   },
+  sea_entity_referrals: {
+    interimNote: { column: 'interim_note', key: 'complaint', json: false },
+  },
+  sea_complaint_victims: {
+    description: { column: 'description', key: 'complaint', json: false },
+  },
   sea_assistance_requests: {
     payload: { column: 'payload', key: 'request', json: true, agency: 'agencyId' },
   },

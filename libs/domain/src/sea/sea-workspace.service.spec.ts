@@ -7,6 +7,7 @@ import { SeaAuditor } from './sea-auditor';
 import { ConfirmedCodes, SeaWorkspaceService } from './sea-workspace.service';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
 import { FakeUnlockedKeys } from './testing/fake-unlocked-keys';
+import { FakeSeaInvestigationRepository } from './testing/fake-sea-investigation.repository';
 
 async function problem(p: Promise<unknown>): Promise<DomainException> {
   try {
@@ -33,7 +34,7 @@ describe('SeaWorkspaceService', () => {
     tx = new FakeTransactionHost();
     audit = new FakeAuditService();
     repo = new FakeSeaComplaintsRepository();
-    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeUnlockedKeys().asService(), new SeaAuditor(audit.asService()), fakeLocations());
+    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeUnlockedKeys().asService(), new SeaAuditor(audit.asService()), fakeLocations(), new FakeSeaInvestigationRepository(repo));
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     colleague = { ...fp, id: randomUUID(), sessionId: randomUUID() };
   });
@@ -52,7 +53,7 @@ describe('SeaWorkspaceService', () => {
       const c = repo.addComplaint({}, 'Narrative', 'Call the centre');
       repo.grant(c.id, fp.id);
       const view = await sut.get(fp, c.id, 'unlock');
-      expect(view).toMatchObject({ id: c.id, narrative: 'Narrative', contact: 'Call the centre', messages: [], notes: [], assistance: [], hasAccess: true });
+      expect(view).toMatchObject({ id: c.id, narrative: 'Narrative', contact: 'Call the centre', messages: [], notes: [], assistance: [], entityReferral: null, victims: [], hasAccess: true });
       expect(repo.openKeys).toBe(0);
       expect(repo.wipedPrivateKeys).toBe(1);
       expect(audit.last()).toMatchObject({ action: 'sea.complaint.read', outcome: 'success' });

@@ -20,6 +20,7 @@ import {
 } from './sea-codes';
 import { SeaComplaintKey, SeaComplaintRecord, SeaComplaintsRepository } from './sea-complaints.repository';
 import { SeaComplaintShreddedProblem, SeaNotGrantedProblem } from './sea-errors';
+import { EntityReferralView, SeaInvestigationRepository, VictimView } from './sea-investigation.repository';
 import { SeaKeysService } from './sea-keys.service';
 import { TransactionHost } from '@amani/database';
 import type { Page } from '@amani/http';
@@ -78,6 +79,9 @@ export interface ComplaintDetailView extends ComplaintSummaryView {
   messages: ComplaintMessageView[];
   notes: ComplaintNoteView[];
   assistance: AssistanceLinkView[];
+  /** The referral to the entity concerned, once recorded. */
+  entityReferral: EntityReferralView | null;
+  victims: VictimView[];
 }
 
 export type ComplaintPage = Page<ComplaintSummaryView>;
@@ -113,6 +117,7 @@ export class SeaWorkspaceService {
     private readonly keys: SeaKeysService,
     private readonly auditor: SeaAuditor,
     private readonly locations: LocationsService,
+    private readonly investigation: SeaInvestigationRepository,
   ) {}
 
   list(actor: SeaActor, q: ComplaintListQuery): Promise<ComplaintPage> {
@@ -129,8 +134,14 @@ export class SeaWorkspaceService {
     return this.auditor.run(actor, target, async () => {
       const c = await this.load(id);
       const view = await this.withKey(actor, c, unlockToken, async (ck) => {
-        const [messages, notes, assistance] = await Promise.all([this.repo.messages(id, ck), this.repo.notes(id, ck), this.repo.assistanceLinks(id)]);
-        return { ...(await this.repo.summary(id, actor.id)), ...(await this.repo.openContent(c, ck)), messages, notes, assistance };
+        const [messages, notes, assistance, entityReferral, victims] = await Promise.all([
+          this.repo.messages(id, ck),
+          this.repo.notes(id, ck),
+          this.repo.assistanceLinks(id),
+          this.investigation.entityReferral(id, ck),
+          this.investigation.victims(id, ck),
+        ]);
+        return { ...(await this.repo.summary(id, actor.id)), ...(await this.repo.openContent(c, ck)), messages, notes, assistance, entityReferral, victims };
       });
       await this.auditor.success(actor, target);
       return view;

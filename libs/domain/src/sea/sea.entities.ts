@@ -4,6 +4,9 @@ import { SeaComplaintAttachment, SeaComplaintAttachmentChunk } from './sea-compl
 import { SeaComplaintGrant } from './sea-complaint-grant.entity';
 import { SeaComplaintMessage } from './sea-complaint-message.entity';
 import { SeaComplaintNote } from './sea-complaint-note.entity';
+import { SeaComplaintVictim } from './sea-complaint-victim.entity';
+import { SeaEntityReferral } from './sea-entity-referral.entity';
+import { SeaInvestigatingEntity } from './sea-investigating-entity.entity';
 import { SeaComplaint } from './sea-complaint.entity';
 import { SeaFocalPointKey } from './sea-focal-point-key.entity';
 import { SeaKeyEndorsement } from './sea-key-endorsement.entity';
@@ -20,6 +23,9 @@ export const SEA_ENTITIES: Function[] = [
   SeaSessionKey,
   SeaAssistanceRequest,
   SeaAuditDay,
+  SeaInvestigatingEntity,
+  SeaEntityReferral,
+  SeaComplaintVictim,
   SeaComplaintAttachment,
   SeaComplaintAttachmentChunk,
 ];

@@ -18,6 +18,8 @@ import { SeaKeysRepository, TypeOrmSeaKeysRepository } from './sea-keys.reposito
 import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
 import { SeaEndorsementsService } from './sea-endorsements.service';
 import { SeaTrustService } from './sea-trust.service';
+import { SeaInvestigationRepository, TypeOrmSeaInvestigationRepository } from './sea-investigation.repository';
+import { SeaInvestigationService } from './sea-investigation.service';
 import { SeaAttachmentsRepository, TypeOrmSeaAttachmentsRepository } from './sea-attachments.repository';
 import { SeaEvidenceService } from './sea-evidence.service';
 
@@ -34,6 +36,7 @@ import { SeaEvidenceService } from './sea-evidence.service';
     { provide: SeaComplaintsRepository, useClass: TypeOrmSeaComplaintsRepository },
     { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
     { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
+    { provide: SeaInvestigationRepository, useClass: TypeOrmSeaInvestigationRepository },
     { provide: SeaAttachmentsRepository, useClass: TypeOrmSeaAttachmentsRepository },
     SeaAuditor,
     SeaTrustService,
@@ -45,9 +48,10 @@ import { SeaEvidenceService } from './sea-evidence.service';
     SeaWorkspaceService,
     SeaAssistanceService,
     SeaRetentionService,
+    SeaInvestigationService,
     SeaEvidenceService,
   ],
-  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService, SeaEvidenceService],
+  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService, SeaInvestigationService, SeaEvidenceService],
 })
 export class SeaModule {}
 
