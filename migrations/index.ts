@@ -13,6 +13,7 @@ import { SeaAssessment1764700000000 } from './1764700000000-sea-assessment';
 import { InvitationsEndorsements1764600000000 } from './1764600000000-invitations-endorsements';
 import { Locations1764900000000 } from './1764900000000-locations';
 import { SeaComplainantControl1765200000000 } from './1765200000000-sea-complainant-control';
+import { SeaEvidenceDigest1765300000000 } from './1765300000000-sea-evidence-digest';
 import { SeaEntityReferrals1765400000000 } from './1765400000000-sea-entity-referrals';
 import { CaseErasure1765500000000 } from './1765500000000-case-erasure';
 
@@ -29,10 +30,11 @@ export const ALL_MIGRATIONS = [
   CaseManagementReport1764420000000,
   CaseAttachments1764430000000,
   CaseTransfers1764440000000,
-  SeaAssessment1764700000000,
   InvitationsEndorsements1764600000000,
+  SeaAssessment1764700000000,
   Locations1764900000000,
   SeaComplainantControl1765200000000,
+  SeaEvidenceDigest1765300000000,
   SeaEntityReferrals1765400000000,
   CaseErasure1765500000000,
 ];

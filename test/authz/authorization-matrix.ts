@@ -178,4 +178,8 @@ export const MATRIX: Record<string, Row> = {
   // Assisted intake (hotline, paper, community focal point, in person): focal points only;
   // every other role 403 (no intake-only role: see libs/domain/src/sea/README.md).
   'POST /sea/complaints/assisted': only('psea_focal_point'),
+  // SEA evidence (issue 16): complainants' attachments, for PSEA focal points only; a
+  // colleague without the complaint's grant gets 403, an attachment of another complaint 404.
+  'GET /sea/complaints/:id/attachments': only('psea_focal_point'),
+  'GET /sea/complaints/:id/attachments/:attachmentId': only('psea_focal_point'),
 };

@@ -139,4 +139,41 @@ describe('fuzz: random bodies never cause a 500', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(failures).toEqual([]);
   }, 300_000);
+
+  /** Routes that take files (multipart/form-data): the complainant forms and case attachments. */
+  const MULTIPART = ['POST /report', 'POST /report/follow-up/messages', 'POST /cases/:id/attachments'];
+
+  it('garbage multipart to every file-taking route: a 4xx problem+json, never a 5xx', async () => {
+    const multipartRoutes = routes.filter((r) => MULTIPART.includes(r.key));
+    expect(multipartRoutes.map((r) => r.key).sort()).toEqual([...MULTIPART].sort());
+    const failures: string[] = [];
+    const sendMultipart = (route: RouteInfo, contentType: string, body: Buffer) => {
+      const row = MATRIX[route.key];
+      const role = row && 'roles' in row ? row.roles[0] : undefined;
+      let req = t.http().post(concretePath(route.path)).set('Content-Type', contentType);
+      if (role) req = req.set(bearer(tokens[role].accessToken));
+      return req.send(body);
+    };
+    const fixed: [string, Buffer][] = [
+      ['multipart/form-data', Buffer.from('no boundary at all')],
+      ['multipart/form-data; boundary=B', Buffer.from('--B\r\nContent-Disposition: form-data; name="lang"\r\n\r\nen\r\n--B')],
+      ['multipart/form-data; boundary=B', Buffer.from('--B\r\nContent-Disposition: form-data; name="other"; filename="x.pdf"\r\n\r\n%PDF-1.4\r\n--B--\r\n')],
+      ['multipart/form-data; boundary=B', Buffer.from('--B\r\nContent-Disposition: form-data; filename="x.pdf"\r\n\r\n%PDF-1.4\r\n--B--\r\n')],
+    ];
+    // Random bytes after an opened part, with no CR so the part's header never ends: always malformed.
+    const garbage = fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.concat([Buffer.from('--B\r\n'), Buffer.from(b.map((x) => (x === 0x0d ? 0x20 : x)))]));
+    for (const route of multipartRoutes) {
+      const check = async (contentType: string, body: Buffer) => {
+        const res = await sendMultipart(route, contentType, body);
+        const what = `${route.key} ${body.toString('latin1').slice(0, 80)}`;
+        if (res.status < 400 || res.status >= 500) failures.push(`${what}: ${res.status}`);
+        else if (!String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${what}: ${res.status} not problem+json`);
+        return res.status < 500;
+      };
+      for (const [contentType, body] of fixed) await check(contentType, body);
+      await fc.assert(fc.asyncProperty(garbage, (body) => check('multipart/form-data; boundary=B', body)), { numRuns: RUNS }).catch(() => undefined);
+    }
+    expect(failures).toEqual([]);
+  });
 });
+

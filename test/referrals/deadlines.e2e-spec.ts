@@ -131,7 +131,7 @@ describe('deadlines: notifications and escalation', () => {
     const mine = await as(t, x.cwA.accessToken).get('/notifications?unread=true');
     expect(mine.status).toBe(200);
     const first = mine.body.items[0];
-    expect(Object.keys(first).sort()).toEqual(['caseId', 'createdAt', 'id', 'itemCount', 'kind', 'readAt', 'referralId', 'targetId', 'targetType']);
+    expect(Object.keys(first).sort()).toEqual(['caseId', 'counts', 'createdAt', 'id', 'itemCount', 'kind', 'readAt', 'referralId', 'targetId', 'targetType']);
     expect((await as(t, x.supB.accessToken).post(`/notifications/${first.id}/read`)).status).toBe(404);
     const read = await as(t, x.cwA.accessToken).post(`/notifications/${first.id}/read`);
     expect(read.status).toBe(200);

@@ -115,7 +115,7 @@ describe('referral follow-up: overdue notifications with two workers', () => {
     expect(mine.status).toBe(200);
     expect(mine.body.total).toBe(2);
     for (const n of mine.body.items) {
-      expect(Object.keys(n).sort()).toEqual(['caseId', 'createdAt', 'id', 'itemCount', 'kind', 'readAt', 'referralId', 'targetId', 'targetType']);
+      expect(Object.keys(n).sort()).toEqual(['caseId', 'counts', 'createdAt', 'id', 'itemCount', 'kind', 'readAt', 'referralId', 'targetId', 'targetType']);
       expect(n).toMatchObject({ targetType: 'referral', targetId: n.referralId, caseId: kase.id, itemCount: null });
     }
     expect((await as(t, x.supA.accessToken).get('/notifications')).body.total).toBe(0);

@@ -3,13 +3,13 @@ import type { RecurringJob } from '@amani/jobs';
 import { collectRecurringJobs } from '@amani/jobs';
 import { ReferralOverdueScheduler } from '@amani/domain/referrals/worker';
 import { ReportScheduler } from '@amani/domain/reporting/worker';
-import { SeaRetentionScheduler } from '@amani/domain/sea/worker';
+import { SeaDigestScheduler, SeaRetentionScheduler } from '@amani/domain/sea/worker';
 
 /**
  * The registry of the worker's recurring jobs: each feature's scheduler declaration. Each
  * context's worker module provides its own; the resilience tests count schedules from here.
  */
-export const WORKER_SCHEDULERS = [AuditCheckpointScheduler, ReportScheduler, ReferralOverdueScheduler, SeaRetentionScheduler];
+export const WORKER_SCHEDULERS = [AuditCheckpointScheduler, ReportScheduler, ReferralOverdueScheduler, SeaRetentionScheduler, SeaDigestScheduler];
 
 /** Every recurring job the worker keeps in Redis. */
 export function workerRecurringJobs(): RecurringJob[] {

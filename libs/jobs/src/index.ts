@@ -9,3 +9,4 @@ export * from './recurring-job.scheduler';
 export * from './schedule-keeper.service';
 export * from './redis-options';
 export * from './jobs.entities';
+export * from './clock';

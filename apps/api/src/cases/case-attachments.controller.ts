@@ -1,7 +1,6 @@
-import { Controller, Delete, Get, Header, HttpCode, Post, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Readable } from 'node:stream';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@amani/auth';
 import { CaseAttachmentsService } from '@amani/domain/cases';
 import { ValidationProblem } from '@amani/http';
@@ -10,14 +9,7 @@ import { ApiProblems } from '../openapi/api-problems.decorator';
 import { AttachmentDto, UploadAttachmentDto } from './case-attachments.dto';
 import type { CaseActor } from '@amani/domain/cases';
 import { CaseAuth } from '../common/actor.decorators';
-
-/** What multer hands over from memory storage (nothing is written to disk). */
-interface UploadedMemoryFile {
-  buffer: Buffer;
-  originalname: string;
-}
-
-const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf' };
+import { AttachmentDownload, attachmentFile, UploadedMemoryFile } from '../common/attachment-file';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -51,15 +43,11 @@ export class CaseAttachmentsController {
   @Get(':attachmentId')
   @ApiOperation({ summary: 'Download an attachment' })
   @ApiProblems(410)
-  @Header('Cache-Control', 'no-store')
-  @Header('X-Content-Type-Options', 'nosniff')
-  @ApiProduces(...Object.keys(EXTENSIONS))
-  @ApiOkResponse({ description: 'The content, streamed, as an attachment with a neutral file name.', schema: { type: 'string', format: 'binary' } })
+  @AttachmentDownload()
   async download(@IdParam() id: string, @IdParam('attachmentId') attachmentId: string, @CaseAuth() actor: CaseActor): Promise<StreamableFile> {
     const { view, chunks } = await this.attachments.download(actor, id, attachmentId);
-    // A neutral name: the original may say who or where; it stays inside the case record.
-    const name = `attachment-${view.id.slice(0, 8)}.${EXTENSIONS[view.mediaType]}`;
-    return new StreamableFile(Readable.from(chunks), { type: view.mediaType, length: view.sizeBytes, disposition: `attachment; filename="${name}"` });
+    // The original name stays inside the case record.
+    return attachmentFile('attachment', view, chunks);
   }
 
   @Delete(':attachmentId')

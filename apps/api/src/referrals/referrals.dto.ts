@@ -195,7 +195,14 @@ export class NotificationDto {
   @ApiProperty({ format: 'uuid', description: 'The record it is about (for a digest, an opaque id of that day’s digest).' }) targetId: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) referralId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) caseId: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'A digest’s number of unread notifications.' }) itemCount: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'A digest’s number of unread notifications (the SEA digest: complaints needing attention).' }) itemCount: number | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    nullable: true,
+    description: 'A digest’s counts by what they count (the SEA digest: `new`, `triageOverdue`, `assistanceOverdue`, `entityReferralOverdue`); numbers only, no record named.',
+  })
+  counts: Record<string, number> | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty({ nullable: true, type: Date }) readAt: Date | null;
 }

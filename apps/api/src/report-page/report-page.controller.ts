@@ -1,4 +1,6 @@
-import { Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Post, Query, Req, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { AppConfig, InjectConfig } from '@amani/config';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -22,15 +24,21 @@ import {
   textsFor,
   withdrawnPage,
 } from './report-page.views';
+import type { UploadedMemoryFile } from '../common/attachment-file';
 
 type FormBody = Record<string, unknown>;
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (v === 'true' ? true : v === 'false' ? false : undefined);
 
-/** Only the pages' own forms post here; anything else (JSON, multipart) is a 415 problem. */
+/** The uploaded file's bytes (memory only); an empty file input sends nothing. */
+function evidenceOf(file: UploadedMemoryFile | undefined): { content: Buffer } | undefined {
+  return file && Buffer.isBuffer(file.buffer) && file.buffer.length > 0 ? { content: file.buffer } : undefined;
+}
+
+/** Only the pages' own forms post here (with or without a file); anything else (JSON, …) is a 415 problem. */
 function assertForm(req: Request): FormBody {
-  if (!req.is('application/x-www-form-urlencoded')) {
+  if (!req.is('application/x-www-form-urlencoded') && !req.is('multipart/form-data')) {
     throw new DomainException(415, 'unsupported_media_type', 'These pages accept only their own HTML forms.');
   }
   return (req.body ?? {}) as FormBody;
@@ -47,18 +55,29 @@ function assertForm(req: Request): FormBody {
 @UseFilters(ReportPageFilter)
 @Controller('report')
 export class ReportPageController {
+  private readonly evidenceMaxBytes: number;
+
   constructor(
     private readonly intake: SeaIntakeService,
     private readonly control: SeaComplainantControlService,
-  ) {}
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.evidenceMaxBytes = config.attachments.maxBytes;
+  }
 
   @Get()
   async form(@Query('lang') lang: unknown, @Res() res: Response): Promise<void> {
-    sendPage(res, 200, formPage(questionnaire(pageLanguage(lang), await this.intake.regionCodes())));
+    sendPage(res, 200, formPage(questionnaire(pageLanguage(lang), await this.intake.regionCodes()), {}, {}, this.evidenceMaxBytes));
   }
 
+  /**
+   * The report, with at most one file (`evidence`): multer keeps it in memory (never on disk)
+   * and stops reading past the cap (413); the intake service recognises and cleans it, then
+   * seals it under the complaint key before anything is written.
+   */
   @Post()
-  async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
+  @UseInterceptors(FileInterceptor('evidence'))
+  async submit(@Req() req: Request, @Res() res: Response, @UploadedFile() file: UploadedMemoryFile | undefined): Promise<void> {
     const body = assertForm(req);
     const lang = pageLanguage(body.lang);
     const q = questionnaire(lang, await this.intake.regionCodes());
@@ -84,8 +103,8 @@ export class ReportPageController {
       const value = values[name];
       errors[name] = value === undefined || value.trim() === '' ? t.fieldRequired : e.constraints?.maxLength ? t.fieldTooLong : t.fieldInvalid;
     }
-    if (Object.keys(errors).length > 0) return sendPage(res, 400, formPage(q, values, errors));
-    const { receipt } = await this.intake.submit(toSubmitCommand(dto));
+    if (Object.keys(errors).length > 0) return sendPage(res, 400, formPage(q, values, errors, this.evidenceMaxBytes));
+    const { receipt } = await this.intake.submit(toSubmitCommand(dto), evidenceOf(file));
     sendPage(res, 200, receiptPage(lang, receipt));
   }
 
@@ -99,11 +118,13 @@ export class ReportPageController {
     const body = assertForm(req);
     const lang = pageLanguage(body.lang);
     const receipt = str(body.receipt) ?? '';
-    sendPage(res, 200, statusPage(lang, receipt, await this.intake.access(receipt, req.ip)));
+    sendPage(res, 200, statusPage(lang, receipt, await this.intake.access(receipt, req.ip), undefined, { evidenceMaxBytes: this.evidenceMaxBytes }));
   }
 
+  /** A complainant's message, with at most one file (as for the report). */
   @Post('follow-up/messages')
-  async message(@Req() req: Request, @Res() res: Response): Promise<void> {
+  @UseInterceptors(FileInterceptor('evidence'))
+  async message(@Req() req: Request, @Res() res: Response, @UploadedFile() file: UploadedMemoryFile | undefined): Promise<void> {
     const body = assertForm(req);
     const lang = pageLanguage(body.lang);
     const receipt = str(body.receipt) ?? '';
@@ -112,9 +133,10 @@ export class ReportPageController {
     const valid = /\S/.test(text) && text.length <= MESSAGE_MAX && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
     if (!valid) {
       const t = textsFor(lang);
-      return sendPage(res, 400, statusPage(lang, receipt, await this.intake.access(receipt, req.ip), text.length > MESSAGE_MAX ? t.fieldTooLong : t.fieldRequired));
+      const error = text.length > MESSAGE_MAX ? t.fieldTooLong : t.fieldRequired;
+      return sendPage(res, 400, statusPage(lang, receipt, await this.intake.access(receipt, req.ip), error, { evidenceMaxBytes: this.evidenceMaxBytes }));
     }
-    sendPage(res, 200, statusPage(lang, receipt, await this.intake.sendMessage(receipt, text, req.ip)));
+    sendPage(res, 200, statusPage(lang, receipt, await this.intake.sendMessage(receipt, text, req.ip, evidenceOf(file)), undefined, { evidenceMaxBytes: this.evidenceMaxBytes }));
   }
 
   // The complainant's control. Each form first answers a confirmation page (no receipt check,
@@ -134,7 +156,7 @@ export class ReportPageController {
     const step = this.controlStep(req, res, 'erase-contact');
     if (!step) return;
     const view = await this.control.eraseContact(step.receipt, req.ip);
-    sendPage(res, 200, statusPage(step.lang, step.receipt, view, undefined, textsFor(step.lang).contactErased));
+    sendPage(res, 200, statusPage(step.lang, step.receipt, view, undefined, { notice: textsFor(step.lang).contactErased, evidenceMaxBytes: this.evidenceMaxBytes }));
   }
 
   @Post('follow-up/decline-messages')
@@ -142,7 +164,7 @@ export class ReportPageController {
     const step = this.controlStep(req, res, 'decline-messages');
     if (!step) return;
     const view = await this.control.declineMessages(step.receipt, req.ip);
-    sendPage(res, 200, statusPage(step.lang, step.receipt, view, undefined, textsFor(step.lang).messagesDeclinedNote));
+    sendPage(res, 200, statusPage(step.lang, step.receipt, view, undefined, { notice: textsFor(step.lang).messagesDeclinedNote, evidenceMaxBytes: this.evidenceMaxBytes }));
   }
 
   @Post('follow-up/change-receipt')

@@ -56,6 +56,13 @@ export interface PageTexts {
   messagesDeclinedNote: string;
   newReceiptTitle: string;
   newReceiptLead: string;
+  /** Evidence upload ({mb} is replaced by the size cap in megabytes). */
+  evidenceLabel: string;
+  evidenceHelp: string;
+  notSentTitle: string;
+  evidenceTooLarge: string;
+  evidenceType: string;
+  evidenceUnreadable: string;
   statuses: Record<SeaStatus, string>;
   outcomes: Record<SeaOutcome, string>;
 }
@@ -117,6 +124,12 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     messagesDeclinedNote: 'You asked for no further messages: the focal point can no longer write to you.',
     newReceiptTitle: 'Your new receipt code',
     newReceiptLead: 'Your old code no longer works. Write this new code down now and keep it somewhere safe: it is shown only once.',
+    evidenceLabel: 'Photo or document',
+    evidenceHelp: 'You can add one JPEG or PNG photo or one PDF document, up to {mb} MB. Location, time and camera details are removed from photos before they are stored. Documents are kept as they are: their author or other details may stay inside.',
+    notSentTitle: 'Nothing was sent',
+    evidenceTooLarge: 'The file is too large: files up to {mb} MB can be sent. Nothing was sent or kept. Go back, choose a smaller file (or none), and send again.',
+    evidenceType: 'This kind of file cannot be sent: only JPEG or PNG photos and PDF documents are accepted. Nothing was sent or kept. Go back, choose another file (or none), and send again.',
+    evidenceUnreadable: 'The photo could not be read; it may be damaged. Nothing was sent or kept. Go back, choose another file (or none), and send again.',
     statuses: { received: 'Received', assessment: 'Being assessed', referred_for_investigation: 'Referred for investigation', closed: 'Closed', withdrawn: 'Withdrawn' },
     outcomes: {
       under_investigation: 'Under investigation',
@@ -184,6 +197,12 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     messagesDeclinedNote: 'Vous avez demandé à ne plus recevoir de messages : le point focal ne peut plus vous écrire.',
     newReceiptTitle: 'Votre nouveau code de reçu',
     newReceiptLead: 'Votre ancien code ne fonctionne plus. Notez ce nouveau code maintenant et gardez-le en lieu sûr : il n’est affiché qu’une seule fois.',
+    evidenceLabel: 'Photo ou document',
+    evidenceHelp: 'Vous pouvez ajouter une photo JPEG ou PNG ou un document PDF, jusqu’à {mb} Mo. Le lieu, l’heure et les détails de l’appareil sont retirés des photos avant leur enregistrement. Les documents sont gardés tels quels : leur auteur ou d’autres détails peuvent y rester.',
+    notSentTitle: 'Rien n’a été envoyé',
+    evidenceTooLarge: 'Le fichier est trop volumineux : jusqu’à {mb} Mo. Rien n’a été envoyé ni gardé. Revenez en arrière, choisissez un fichier plus petit (ou aucun) et envoyez à nouveau.',
+    evidenceType: 'Ce type de fichier ne peut pas être envoyé : seules les photos JPEG ou PNG et les documents PDF sont acceptés. Rien n’a été envoyé ni gardé. Revenez en arrière, choisissez un autre fichier (ou aucun) et envoyez à nouveau.',
+    evidenceUnreadable: 'La photo n’a pas pu être lue ; elle est peut-être endommagée. Rien n’a été envoyé ni gardé. Revenez en arrière, choisissez un autre fichier (ou aucun) et envoyez à nouveau.',
     statuses: { received: 'Reçu', assessment: 'En cours d’évaluation', referred_for_investigation: 'Transmis pour enquête', closed: 'Clos', withdrawn: 'Retiré' },
     outcomes: {
       under_investigation: 'Enquête en cours',
@@ -250,6 +269,12 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     messagesDeclinedNote: 'طلبت عدم تلقي رسائل أخرى: لم يعد بإمكان جهة الاتصال مراسلتك.',
     newReceiptTitle: 'رمز الإيصال الجديد',
     newReceiptLead: 'لم يعد رمزك القديم يعمل. اكتب هذا الرمز الجديد الآن واحتفظ به في مكان آمن: لا يُعرض إلا مرة واحدة.',
+    evidenceLabel: 'صورة أو مستند',
+    evidenceHelp: 'يمكنك إضافة صورة واحدة بصيغة JPEG أو PNG أو مستند PDF واحد، بحجم أقصاه {mb} ميغابايت. تُزال تفاصيل الموقع والوقت والجهاز من الصور قبل حفظها. تُحفظ المستندات كما هي: قد يبقى فيها اسم كاتبها أو تفاصيل أخرى.',
+    notSentTitle: 'لم يُرسَل شيء',
+    evidenceTooLarge: 'الملف كبير جدًا: الحد الأقصى {mb} ميغابايت. لم يُرسَل أو يُحفظ شيء. ارجع واختر ملفًا أصغر (أو لا ملف) ثم أرسل مجددًا.',
+    evidenceType: 'لا يمكن إرسال هذا النوع من الملفات: تُقبل فقط صور JPEG أو PNG ومستندات PDF. لم يُرسَل أو يُحفظ شيء. ارجع واختر ملفًا آخر (أو لا ملف) ثم أرسل مجددًا.',
+    evidenceUnreadable: 'تعذّرت قراءة الصورة؛ قد تكون تالفة. لم يُرسَل أو يُحفظ شيء. ارجع واختر ملفًا آخر (أو لا ملف) ثم أرسل مجددًا.',
     statuses: { received: 'تم الاستلام', assessment: 'قيد التقييم', referred_for_investigation: 'أُحيل للتحقيق', closed: 'مغلق', withdrawn: 'مسحوب' },
     outcomes: {
       under_investigation: 'قيد التحقيق',
@@ -316,6 +341,12 @@ export const PAGE_TEXTS: Record<SeaLanguage, PageTexts> = {
     messagesDeclinedNote: 'Pidió no recibir más mensajes: el punto focal ya no puede escribirle.',
     newReceiptTitle: 'Su nuevo código de recibo',
     newReceiptLead: 'Su código anterior ya no funciona. Anote este código nuevo ahora y guárdelo en un lugar seguro: se muestra una sola vez.',
+    evidenceLabel: 'Foto o documento',
+    evidenceHelp: 'Puede añadir una foto JPEG o PNG o un documento PDF, de hasta {mb} MB. El lugar, la hora y los datos de la cámara se eliminan de las fotos antes de guardarlas. Los documentos se guardan tal como están: su autor u otros datos pueden quedar dentro.',
+    notSentTitle: 'No se envió nada',
+    evidenceTooLarge: 'El archivo es demasiado grande: se admiten hasta {mb} MB. No se envió ni se guardó nada. Vuelva atrás, elija un archivo más pequeño (o ninguno) y envíe de nuevo.',
+    evidenceType: 'Este tipo de archivo no se puede enviar: solo se aceptan fotos JPEG o PNG y documentos PDF. No se envió ni se guardó nada. Vuelva atrás, elija otro archivo (o ninguno) y envíe de nuevo.',
+    evidenceUnreadable: 'No se pudo leer la foto; puede estar dañada. No se envió ni se guardó nada. Vuelva atrás, elija otro archivo (o ninguno) y envíe de nuevo.',
     statuses: { received: 'Recibida', assessment: 'En evaluación', referred_for_investigation: 'Remitida para investigación', closed: 'Cerrada', withdrawn: 'Retirada' },
     outcomes: {
       under_investigation: 'En investigación',

@@ -161,7 +161,33 @@ function QuestionField({ q, t, value, error }: { q: Question; t: PageTexts; valu
   );
 }
 
-export function formPage(q: Questionnaire, values: FormValues = {}, errors: FieldErrors = {}): string {
+/** The cap in megabytes as the pages state it (one decimal below 10, never rounded up). */
+export function megabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return String(mb >= 10 ? Math.floor(mb) : Math.floor(mb * 10) / 10);
+}
+
+/**
+ * The optional evidence field: one file, last in the form so every answer is read before it.
+ * `accept` only helps the picker; the server recognises the content whatever its name.
+ */
+function EvidenceField({ t, maxBytes }: { t: PageTexts; maxBytes: number }) {
+  return (
+    <fieldset>
+      <label class="q" for="evidence">
+        {t.evidenceLabel}
+        <span class="help"> ({t.optional})</span>
+      </label>
+      <p class="help" id="evidence-help">
+        {t.evidenceHelp.replace('{mb}', megabytes(maxBytes))}
+      </p>
+      <input type="file" id="evidence" name="evidence" accept="image/jpeg,image/png,application/pdf" aria-describedby="evidence-help" />
+    </fieldset>
+  );
+}
+
+/** With `evidenceMaxBytes` the form takes one file too (multipart). */
+export function formPage(q: Questionnaire, values: FormValues = {}, errors: FieldErrors = {}, evidenceMaxBytes?: number): string {
   const t = PAGE_TEXTS[q.lang];
   const hasErrors = Object.keys(errors).length > 0;
   return renderDocument(
@@ -174,11 +200,12 @@ export function formPage(q: Questionnaire, values: FormValues = {}, errors: Fiel
           {t.checkErrors}
         </p>
       )}
-      <form method="post" action="/report" autocomplete="off" accept-charset="utf-8">
+      <form method="post" action="/report" autocomplete="off" accept-charset="utf-8" enctype={evidenceMaxBytes ? 'multipart/form-data' : undefined}>
         <input type="hidden" name="lang" value={q.lang} />
         {q.questions.map((x) => (
           <QuestionField q={x} t={t} value={values[x.name]} error={errors[x.name]} />
         ))}
+        {evidenceMaxBytes && <EvidenceField t={t} maxBytes={evidenceMaxBytes} />}
         <p>
           <button type="submit">{t.send}</button>
         </p>
@@ -240,7 +267,9 @@ export function followUpPage(lang: SeaLanguage, error?: string): string {
   );
 }
 
-export function statusPage(lang: SeaLanguage, receipt: string, view: ComplainantView, error?: string, notice?: string): string {
+/** With `evidenceMaxBytes` the reply form takes one file too (multipart); `notice` confirms a control action. */
+export function statusPage(lang: SeaLanguage, receipt: string, view: ComplainantView, error?: string, opts: { notice?: string; evidenceMaxBytes?: number } = {}): string {
+  const { notice, evidenceMaxBytes } = opts;
   const t = PAGE_TEXTS[lang];
   return renderDocument(
     <Layout lang={lang} title={t.statusTitle}>
@@ -280,7 +309,7 @@ export function statusPage(lang: SeaLanguage, receipt: string, view: Complainant
           {error}
         </p>
       )}
-      <form method="post" action="/report/follow-up/messages" autocomplete="off" accept-charset="utf-8">
+      <form method="post" action="/report/follow-up/messages" autocomplete="off" accept-charset="utf-8" enctype={evidenceMaxBytes ? 'multipart/form-data' : undefined}>
         <input type="hidden" name="lang" value={lang} />
         <input type="hidden" name="receipt" value={receipt} />
         <fieldset>
@@ -289,6 +318,7 @@ export function statusPage(lang: SeaLanguage, receipt: string, view: Complainant
           </label>
           <textarea id="body" name="body" rows={5} maxlength={5000} required />
         </fieldset>
+        {evidenceMaxBytes && <EvidenceField t={t} maxBytes={evidenceMaxBytes} />}
         <p>
           <button type="submit">{t.sendMessage}</button>
         </p>

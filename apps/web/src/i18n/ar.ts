@@ -129,6 +129,7 @@ export const ar: Catalogue = {
     action_item_overdue_escalated: 'بند في خطة العمل لا يزال متأخرًا (تم التصعيد)',
     approval_waiting: 'موافقة بانتظارك',
     daily_digest: 'ملخص اليوم',
+    sea_digest: 'شكاوى الاستغلال والانتهاك الجنسيين: ملخص اليوم',
   },
   cases: {
     title: 'الحالات',

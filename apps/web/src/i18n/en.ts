@@ -130,6 +130,7 @@ export const en = {
     action_item_overdue_escalated: 'An action plan item is still overdue (escalated)',
     approval_waiting: 'An approval is waiting for you',
     daily_digest: 'Daily summary',
+    sea_digest: 'SEA complaints: daily summary',
   },
   cases: {
     title: 'Cases',

@@ -129,6 +129,7 @@ export const es: Catalogue = {
     action_item_overdue_escalated: 'Una acción del plan sigue atrasada (escalada)',
     approval_waiting: 'Una aprobación le espera',
     daily_digest: 'Resumen del día',
+    sea_digest: 'Denuncias de EAS: resumen del día',
   },
   cases: {
     title: 'Casos',

@@ -129,6 +129,7 @@ export const fr: Catalogue = {
     action_item_overdue_escalated: 'Une action du plan est toujours en retard (escaladé)',
     approval_waiting: 'Une approbation vous attend',
     daily_digest: 'Résumé du jour',
+    sea_digest: 'Plaintes EAS : résumé du jour',
   },
   cases: {
     title: 'Dossiers',

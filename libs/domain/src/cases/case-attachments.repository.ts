@@ -4,13 +4,13 @@ import { EntityManager } from 'typeorm';
 import { TransactionHost } from '@amani/database';
 import type { CaseActor } from './case-actor';
 import { CaseAttachment, CaseAttachmentChunk } from './case-attachment.entity';
+import { chunkCountOf, readSealedChunks, writeSealedChunks } from '@amani/domain/attachments';
 import type { AttachmentMediaType } from './case-codes';
 import { CaseScope } from './case-scope';
 import { CaseKeyHandle, CaseVault } from './case-vault';
 import type { AttachmentView } from './case-views';
 
-/** Plaintext bytes per encrypted chunk: small enough to stream, large enough to keep rows few. */
-export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
+export { ATTACHMENT_CHUNK_BYTES } from '@amani/domain/attachments';
 
 /** The case as the attachment rules see it. */
 export interface AttachmentCase {
@@ -84,7 +84,7 @@ export class TypeOrmCaseAttachmentsRepository extends CaseAttachmentsRepository 
   async insert(c: AttachmentCase, a: NewAttachment): Promise<AttachmentView> {
     const em = this.em;
     const id = randomUUID();
-    const count = Math.max(1, Math.ceil(a.content.length / ATTACHMENT_CHUNK_BYTES));
+    const count = chunkCountOf(a.content.length);
     await this.vault.withKey(em, c, async (key) => {
       await em.insert(CaseAttachment, {
         id,
@@ -96,10 +96,12 @@ export class TypeOrmCaseAttachmentsRepository extends CaseAttachmentsRepository 
         chunkCount: count,
         fileName: this.vault.seal(key, 'case_attachments', 'file_name', id, a.fileName),
       });
-      for (let seq = 0; seq < count; seq++) {
-        const piece = a.content.subarray(seq * ATTACHMENT_CHUNK_BYTES, (seq + 1) * ATTACHMENT_CHUNK_BYTES);
-        await em.insert(CaseAttachmentChunk, { attachmentId: id, seq, data: this.sealChunk(key, id, seq, count, piece) });
-      }
+      await writeSealedChunks(
+        id,
+        a.content,
+        (rowId, piece) => this.vault.sealBytes(key, 'case_attachment_chunks', 'data', rowId, piece),
+        async (seq, data) => void (await em.insert(CaseAttachmentChunk, { attachmentId: id, seq, data })),
+      );
     });
     const saved = await em.findOneByOrFail(CaseAttachment, { id });
     return { id, caseId: c.id, mediaType: a.mediaType, sizeBytes: a.content.length, fileName: a.fileName, uploadedById: a.uploadedBy, createdAt: saved.createdAt };
@@ -137,10 +139,12 @@ export class TypeOrmCaseAttachmentsRepository extends CaseAttachmentsRepository 
     const em = this.em;
     const key = await this.vault.openKey(em, c);
     try {
-      for (let seq = 0; seq < r.chunkCount; seq++) {
-        const chunk = await em.findOne(CaseAttachmentChunk, { where: { attachmentId: r.id, seq } });
-        yield this.vault.openBytes(key, 'case_attachment_chunks', 'data', chunkRowId(r.id, seq, r.chunkCount), chunk?.data ?? null);
-      }
+      yield* readSealedChunks(
+        r.id,
+        r.chunkCount,
+        async (seq) => (await em.findOne(CaseAttachmentChunk, { where: { attachmentId: r.id, seq } }))?.data ?? null,
+        (rowId, data) => this.vault.openBytes(key, 'case_attachment_chunks', 'data', rowId, data),
+      );
     } finally {
       this.vault.dispose(key);
     }
@@ -148,10 +152,6 @@ export class TypeOrmCaseAttachmentsRepository extends CaseAttachmentsRepository 
 
   async delete(attachmentId: string): Promise<void> {
     await this.em.delete(CaseAttachment, { id: attachmentId }); // chunks cascade
-  }
-
-  private sealChunk(key: CaseKeyHandle, id: string, seq: number, count: number, piece: Buffer): Buffer {
-    return this.vault.sealBytes(key, 'case_attachment_chunks', 'data', chunkRowId(id, seq, count), piece);
   }
 
   private view(key: CaseKeyHandle, r: Pick<CaseAttachment, 'id' | 'caseId' | 'mediaType' | 'sizeBytes' | 'fileName' | 'uploadedBy' | 'createdAt'>): AttachmentView {
@@ -165,9 +165,4 @@ export class TypeOrmCaseAttachmentsRepository extends CaseAttachmentsRepository 
       createdAt: r.createdAt,
     };
   }
-}
-
-/** Binds a chunk to its attachment, position and the total, so truncation is detected. */
-function chunkRowId(id: string, seq: number, count: number): string {
-  return `${id}/${seq}/${count}`;
 }

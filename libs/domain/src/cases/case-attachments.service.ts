@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@amani/database';
-import { cleanAttachment } from './attachment-content';
+import { cleanAttachment, neutraliseFileName } from '@amani/domain/attachments';
 import type { CaseActor } from './case-actor';
 import { CaseAttachmentsRepository } from './case-attachments.repository';
 import { CaseAuditor, CaseAuditTarget } from './case-auditor';
@@ -8,8 +8,6 @@ import { CaseForbiddenProblem, RecordNotVisibleError } from './case-errors';
 import type { AttachmentView } from './case-views';
 
 export { ATTACHMENT_CHUNK_BYTES } from './case-attachments.repository';
-
-const FILE_NAME_MAX = 255;
 
 export interface AttachmentUpload {
   content: Buffer;
@@ -44,7 +42,7 @@ export class CaseAttachmentsService {
       // Refuse an out-of-scope case before spending CPU on the image.
       await this.repo.loadCaseInScope(actor, caseId);
       const { mediaType, content } = await cleanAttachment(upload.content);
-      const fileName = neutralise(upload.originalName) || 'attachment';
+      const fileName = neutraliseFileName(upload.originalName) || 'attachment';
       return this.tx.run(async (em) => {
         const c = await this.repo.loadCaseInScope(actor, caseId);
         const view = await this.repo.insert(c, { uploadedBy: actor.id, mediaType, content, fileName });
@@ -92,11 +90,4 @@ export class CaseAttachmentsService {
       }),
     );
   }
-}
-
-/** Keeps the base name only, without control characters, at a bounded length. */
-function neutralise(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  return base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, FILE_NAME_MAX);
 }

@@ -238,9 +238,9 @@ export function sqlArrayWithin(column: string, values: readonly string[]): strin
   return `${column} <@ ARRAY[${values.map((v) => `'${v}'`).join(',')}]::varchar[]`;
 }
 
-/** Attachment types accepted, recognised by their content (never by name or declared type). */
-export const ATTACHMENT_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
-export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
+/** Attachment types accepted (one list for every context's attachments). */
+export { ATTACHMENT_MEDIA_TYPES } from '@amani/domain/attachments';
+export type { AttachmentMediaType } from '@amani/domain/attachments';
 
 /** A transfer of a case to another agency: proposed, then accepted or declined by the receiving supervisor. */
 export const TRANSFER_STATUSES = ['pending', 'accepted', 'declined', 'cancelled'] as const;

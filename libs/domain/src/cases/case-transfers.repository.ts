@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { TransactionHost } from '@amani/database';
+import { chunkRowId } from '@amani/domain/attachments';
 import type { CaseActor } from './case-actor';
 import type { CaseStage, ShareableField } from './case-codes';
 import { CaseConsent } from './case-consent.entity';
@@ -229,7 +230,7 @@ export class TypeOrmCaseTransfersRepository extends CaseTransfersRepository {
     );
     for (const ch of chunks) {
       const [{ data }] = await em.query<{ data: Buffer }[]>(`SELECT data FROM case_attachment_chunks WHERE attachment_id = $1 AND seq = $2`, [ch.attachment_id, ch.seq]);
-      const rowId = `${ch.attachment_id}/${ch.seq}/${ch.chunk_count}`;
+      const rowId = chunkRowId(ch.attachment_id, ch.seq, ch.chunk_count);
       await em.query(`UPDATE case_attachment_chunks SET data = $1 WHERE attachment_id = $2 AND seq = $3`, [
         this.vault.reseal(from, to, 'case_attachment_chunks', 'data', rowId, data),
         ch.attachment_id,

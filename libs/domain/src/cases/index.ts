@@ -24,7 +24,7 @@ export * from './case-assessment.service';
 export * from './case-approvals.service';
 export * from './case-attachments.service';
 export * from './case-transfers.service';
-export { UnsupportedAttachmentProblem, UnreadableAttachmentProblem } from './attachment-content';
+export { UnsupportedAttachmentProblem, UnreadableAttachmentProblem } from '@amani/domain/attachments';
 export * from './case-referral-source.service';
 export * from './case-hooks';
 export * from './cases.module';

@@ -116,7 +116,7 @@ export class DeadlineScanJob implements JobHandler {
       const digests: Inserted[] = await em.query(
         `WITH unread AS (
            SELECT user_id, count(*)::int AS n FROM notifications
-            WHERE read_at IS NULL AND kind <> 'daily_digest'
+            WHERE read_at IS NULL AND kind NOT IN ('daily_digest', 'sea_digest')
               AND created_at < date_trunc('day', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
             GROUP BY user_id
          )

@@ -53,6 +53,10 @@ export class Notification {
   @Column({ name: 'item_count', type: 'int', nullable: true })
   itemCount: number | null;
 
+  /** A digest's counts by what they count (the SEA digest: new and overdue complaints); null otherwise. */
+  @Column({ type: 'jsonb', nullable: true })
+  counts: Record<string, number> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

@@ -16,6 +16,7 @@ class FakeNotificationsRepository implements NotificationsRepository {
       referralId: null,
       caseId: null,
       itemCount: null,
+      counts: null,
       createdAt: new Date(at),
       readAt,
     };
@@ -68,7 +69,7 @@ describe('NotificationsService', () => {
   it('a view holds codes, ids and counts only', async () => {
     repo.add(me, 1000);
     expect(Object.keys((await sut.listOwn(me, 1, 1)).items[0]).sort()).toEqual(
-      ['caseId', 'createdAt', 'id', 'itemCount', 'kind', 'readAt', 'referralId', 'targetId', 'targetType'].sort(),
+      ['caseId', 'counts', 'createdAt', 'id', 'itemCount', 'kind', 'readAt', 'referralId', 'targetId', 'targetType'].sort(),
     );
   });
 

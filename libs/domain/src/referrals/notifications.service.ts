@@ -15,6 +15,7 @@ function toView(n: NotificationRecord): NotificationView {
     referralId: n.referralId,
     caseId: n.caseId,
     itemCount: n.itemCount,
+    counts: n.counts,
     createdAt: n.createdAt,
     readAt: n.readAt,
   };

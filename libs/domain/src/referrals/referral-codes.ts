@@ -48,6 +48,8 @@ export const NOTIFICATION_KINDS = [
   'action_item_overdue_escalated',
   'approval_waiting',
   'daily_digest',
+  /** The SEA focal points' daily count of new and overdue complaints (counts only, no complaint named). */
+  'sea_digest',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

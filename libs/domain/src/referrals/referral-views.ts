@@ -76,6 +76,8 @@ export interface NotificationView {
   caseId: string | null;
   /** A digest's number of unread notifications; null otherwise. */
   itemCount: number | null;
+  /** A digest's counts by what they count (numbers only, no record named); null otherwise. */
+  counts: Record<string, number> | null;
   createdAt: Date;
   readAt: Date | null;
 }

@@ -16,4 +16,6 @@ export * from './sea-investigation.service';
 export type { EntityReferralView, SeaEntityView, VictimView } from './sea-investigation.repository';
 export * from './sea-assisted-intake.service';
 export * from './sea-complainant-control.service';
+export * from './sea-evidence.service';
+export type { SeaAttachmentView } from './sea-attachments.repository';
 export * from './sea.module';

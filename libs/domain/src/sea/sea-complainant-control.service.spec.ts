@@ -12,6 +12,7 @@ import { SeaIntakeService, SubmitComplaintCommand } from './sea-intake.service';
 import type { SeaTrustService } from './sea-trust.service';
 import { FakeSeaComplainantControlRepository } from './testing/fake-sea-complainant-control.repository';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
+import { FakeSeaAttachmentsRepository } from './testing/fake-sea-attachments.repository';
 
 async function problem(p: Promise<unknown>): Promise<DomainException> {
   try {
@@ -77,7 +78,7 @@ describe('SeaComplainantControlService', () => {
     throttle = new FakeThrottle();
     const trusted = [{ userId: randomUUID(), ...crypto.newKeyPair() }];
     const trust = { trusted: () => Promise.resolve(trusted) } as unknown as SeaTrustService;
-    intake = new SeaIntakeService(tx.asHost(), repo, crypto, throttle as unknown as SeaIntakeThrottle, new FakeAuditService().asService(), trust, fakeLocations());
+    intake = new SeaIntakeService(tx.asHost(), repo, crypto, throttle as unknown as SeaIntakeThrottle, new FakeAuditService().asService(), trust, fakeLocations(), new FakeSeaAttachmentsRepository(), testAppConfig());
     sut = new SeaComplainantControlService(tx.asHost(), intake, control, crypto, { shred: control.shred.bind(control) } as unknown as SeaRetentionRepository);
   });
 

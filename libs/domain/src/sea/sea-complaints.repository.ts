@@ -15,6 +15,7 @@ import { SeaComplaint } from './sea-complaint.entity';
 import { SeaCrypto } from './sea-crypto';
 import { SeaIntegrityError } from './sea-errors';
 import { SEA_ASSISTANCE_KEY_PURPOSE, SeaSealer } from './sea-sealed-fields';
+import { shredSeaComplaints } from './sea-shredder';
 import type {
   AssistanceLinkView,
   ComplaintMessageView,
@@ -95,6 +96,12 @@ export abstract class SeaComplaintsRepository {
   /** False when the complaint was no longer in `from` (or was shredded). */
   abstract changeStatus(id: string, from: SeaStatus, change: SeaStatusChange): Promise<boolean>;
   abstract setOutcome(id: string, outcome: SeaOutcome): Promise<void>;
+  /**
+   * Crypto-shreds the complaints now (the same statements as retention, shredSeaComplaints):
+   * content, receipt material, grants, messages, notes, evidence and pending assistance
+   * payloads go; coded columns stay. For use cases that end a complaint early (withdrawal).
+   */
+  abstract shred(ids: string[], today: string): Promise<void>;
 
   // Anonymous intake and follow-up by receipt.
   /** Region codes the deployment's agencies serve. */
@@ -346,6 +353,10 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
 
   async setOutcome(id: string, outcome: SeaOutcome): Promise<void> {
     await this.em.update(SeaComplaint, { id }, { outcome });
+  }
+
+  shred(ids: string[], today: string): Promise<void> {
+    return shredSeaComplaints(this.em, ids, today);
   }
 
   async regionCodes(): Promise<string[]> {

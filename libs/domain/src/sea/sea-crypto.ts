@@ -334,8 +334,12 @@ export class SeaCrypto {
 
   // ---- fields -------------------------------------------------------------------------
 
-  encryptField(complaintKey: Uint8Array, table: string, column: string, rowId: string, value: string): Buffer {
+  encryptField(complaintKey: Uint8Array, table: string, column: string, rowId: string, value: string | Uint8Array): Buffer {
     return this.envelope.encryptField(complaintKey, value, { table, column, rowId, agencyId: null, keyVersion: 1 });
+  }
+
+  decryptBytes(complaintKey: Uint8Array, table: string, column: string, rowId: string, value: Buffer): Buffer {
+    return this.envelope.decryptField(complaintKey, value, { table, column, rowId, agencyId: null, keyVersion: 1 });
   }
 
   decryptField(complaintKey: Uint8Array, table: string, column: string, rowId: string, value: Buffer): string {

@@ -9,6 +9,8 @@ import type { SeaIntakeThrottle } from './sea-intake-throttle';
 import { SeaIntakeService, SubmitComplaintCommand } from './sea-intake.service';
 import type { SeaTrustService } from './sea-trust.service';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
+import { FakeSeaAttachmentsRepository } from './testing/fake-sea-attachments.repository';
+import sharp from 'sharp';
 
 async function problem(p: Promise<unknown>): Promise<DomainException> {
   try {
@@ -59,6 +61,7 @@ describe('SeaIntakeService', () => {
   let audit: FakeAuditService;
   let trusted: { userId: string; publicKey: Buffer; privateKey: Buffer }[];
   let sut: SeaIntakeService;
+  let files: FakeSeaAttachmentsRepository;
 
   beforeAll(async () => {
     const sodium = await loadSodium();
@@ -74,7 +77,9 @@ describe('SeaIntakeService', () => {
     audit = new FakeAuditService();
     trusted = [0, 1].map(() => ({ userId: randomUUID(), ...crypto.newKeyPair() }));
     const trust = { trusted: () => Promise.resolve(trusted) } as unknown as SeaTrustService;
-    sut = new SeaIntakeService(tx.asHost(), repo, crypto, throttle as unknown as SeaIntakeThrottle, audit.asService(), trust, fakeLocations());
+    files = new FakeSeaAttachmentsRepository();
+    const config = { ...testAppConfig(), attachments: { maxBytes: 64 * 1024 } };
+    sut = new SeaIntakeService(tx.asHost(), repo, crypto, throttle as unknown as SeaIntakeThrottle, audit.asService(), trust, fakeLocations(), files, config);
   });
 
   it('refuses intake (503) while no focal point key is endorsed', async () => {
@@ -144,5 +149,56 @@ describe('SeaIntakeService', () => {
     repo.addAgency(['legal'], ['SO-BN', 'SO-AW']);
     repo.addAgency(['medical'], ['SO-AW']);
     expect(await sut.regionCodes()).toEqual(['SO-AW', 'SO-BN']);
+  });
+
+  describe('evidence', () => {
+    const EXIF_CANARY = 'CANARY-SEA-EXIF-91c2';
+    const photo = () =>
+      sharp({ create: { width: 16, height: 8, channels: 3, background: '#884422' } })
+        .jpeg()
+        .withExif({ IFD0: { ImageDescription: EXIF_CANARY }, IFD3: { GPSLatitudeRef: 'S', GPSLatitude: '1/1 17/1 0/1' } })
+        .toBuffer();
+
+    it('a photo sent with a report is stored cleaned (no EXIF), under the complaint key, in the same transaction', async () => {
+      await sut.submit(complaint, { content: await photo() });
+      const [stored] = [...repo.complaints.values()];
+      const [file] = [...files.stored.values()];
+      expect(file.view).toMatchObject({ complaintId: stored.record.id, messageId: null, mediaType: 'image/jpeg', addedOn: stored.record.receivedOn });
+      expect(file.key.equals(stored.key)).toBe(true);
+      const content = Buffer.concat(file.chunks);
+      expect(content.toString('latin1')).not.toContain(EXIF_CANARY);
+      expect((await sharp(content).metadata()).exif).toBeUndefined();
+      expect(tx.runs).toBe(1);
+    });
+
+    it('a follow-up message carries its file, linked to the message', async () => {
+      const { receipt } = await sut.submit(complaint);
+      await sut.sendMessage(receipt, 'Here is a photo', 'x', { content: await photo() });
+      const [file] = [...files.stored.values()];
+      const [message] = repo.messagesOf.get(file.view.complaintId)!;
+      expect(file.view.messageId).toBe(message.id);
+    });
+
+    it('refuses by content, not by name: other types (415), oversized files (413) and broken images (422) store nothing', async () => {
+      const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+      expect(await problem(sut.submit(complaint, { content: svg }))).toMatchObject({ status: 415, code: 'unsupported_attachment_type' });
+      expect(await problem(sut.submit(complaint, { content: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(64 * 1024)]) }))).toMatchObject({
+        status: 413,
+        code: 'attachment_too_large',
+      });
+      const broken = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100, 7)]);
+      expect(await problem(sut.submit(complaint, { content: broken }))).toMatchObject({ status: 422, code: 'unreadable_attachment' });
+      expect(repo.complaints.size).toBe(0);
+      expect(files.stored.size).toBe(0);
+      expect(tx.runs).toBe(0);
+    });
+
+    it('a refused file on a follow-up spends no receipt attempt and writes no message', async () => {
+      const { receipt } = await sut.submit(complaint);
+      throttle.calls.length = 0;
+      expect((await problem(sut.sendMessage(receipt, 'see file', 'x', { content: Buffer.from('MZ not a photo') }))).status).toBe(415);
+      expect(throttle.calls).toEqual([]);
+      expect(repo.messagesOf.size).toBe(0);
+    });
   });
 });

@@ -23,6 +23,9 @@ import { ComplaintWithdrawnProblem, ReceiptNotRecognisedProblem, SeaIntakeUnavai
 import { SeaIntakeThrottle } from './sea-intake-throttle';
 import { SeaComplaintKey, SeaComplaintsRepository } from './sea-complaints.repository';
 import { TransactionHost } from '@amani/database';
+import { AppConfig, InjectConfig } from '@amani/config';
+import { cleanAttachmentWithin } from '@amani/domain/attachments';
+import { CleanEvidence, SeaAttachmentsRepository } from './sea-attachments.repository';
 
 export interface SubmitComplaintCommand {
   category: SeaCategory;
@@ -44,6 +47,11 @@ export interface SubmitComplaintCommand {
 export interface MatchedReceipt {
   tag: Buffer;
   verifier: Buffer;
+}
+
+/** A file the complainant sends, as received (in memory only); recognised and cleaned before anything is stored. */
+export interface EvidenceUpload {
+  content: Buffer;
 }
 
 export interface ComplainantMessageView {
@@ -82,6 +90,8 @@ export class SeaIntakeService {
     private readonly audit: AuditService,
     private readonly trust: SeaTrustService,
     private readonly locations: LocationsService,
+    private readonly attachments: SeaAttachmentsRepository,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** Region codes offered by the questionnaire: those the deployment's agencies serve. */
@@ -89,9 +99,14 @@ export class SeaIntakeService {
     return this.repo.regionCodes();
   }
 
-  /** Returns the receipt, formatted; it exists nowhere else afterwards. */
-  async submit(cmd: SubmitComplaintCommand): Promise<{ receipt: string }> {
+  /**
+   * Returns the receipt, formatted; it exists nowhere else afterwards. Evidence is recognised
+   * by its content and cleaned (metadata stripped) first; a refused file stores nothing, and
+   * the complaint and its evidence are written in one transaction.
+   */
+  async submit(cmd: SubmitComplaintCommand, evidence?: EvidenceUpload): Promise<{ receipt: string }> {
     await this.locations.assertKnown('regionCode', cmd.regionCode);
+    const clean = await this.clean(evidence);
     // Only keys the team endorsed (signature chain to the bootstrap key): a key registered
     // by someone holding a new account, or inserted into the database, is sealed nothing.
     const focalPoints = await this.trust.trusted();
@@ -103,8 +118,8 @@ export class SeaIntakeService {
     const secrets = await this.crypto.deriveReceipt(receipt);
     const ck = new SeaComplaintKey(id, this.crypto.newComplaintKey());
     try {
-      await this.tx.run(() =>
-        this.repo.insertComplaint(
+      await this.tx.run(async () => {
+        await this.repo.insertComplaint(
           {
             id,
             category: cmd.category,
@@ -132,8 +147,9 @@ export class SeaIntakeService {
           ck,
           { narrative: cmd.narrative, contact: cmd.contact || null },
           focalPoints.map((fp) => ({ userId: fp.userId, sealedKey: this.crypto.sealComplaintKey(ck.key, id, fp.publicKey) })),
-        ),
-      );
+        );
+        if (clean) await this.attachments.insert(ck, null, clean, today);
+      });
       return { receipt: formatReceipt(receipt) };
     } finally {
       this.crypto.wipe(ck.key, secrets.wrapKey, secrets.verifier);
@@ -145,14 +161,23 @@ export class SeaIntakeService {
     return this.withReceipt(receipt, source, (ck) => this.view(ck));
   }
 
-  /** A complainant's message; answers with the updated view. */
-  sendMessage(receipt: string, body: string, source: string | undefined): Promise<ComplainantView> {
+  /** A complainant's message, with evidence if sent (cleaned first; one transaction); answers with the updated view. */
+  async sendMessage(receipt: string, body: string, source: string | undefined, evidence?: EvidenceUpload): Promise<ComplainantView> {
+    const clean = await this.clean(evidence);
     return this.withReceipt(receipt, source, (ck) =>
       this.tx.run(async () => {
-        await this.repo.addMessage(ck.complaintId, ck, 'complainant', null, body, utcToday());
+        const today = utcToday();
+        const message = await this.repo.addMessage(ck.complaintId, ck, 'complainant', null, body, today);
+        if (clean) await this.attachments.insert(ck, message.id, clean, today);
         return this.view(ck);
       }),
     );
+  }
+
+  /** Refuses an oversized, unrecognised or undecodable file (413/415/422) before any receipt work or write. */
+  private async clean(evidence: EvidenceUpload | undefined): Promise<CleanEvidence | null> {
+    if (!evidence || evidence.content.length === 0) return null;
+    return cleanAttachmentWithin(evidence.content, this.config.attachments.maxBytes);
   }
 
   /**

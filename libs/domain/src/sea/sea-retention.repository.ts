@@ -2,10 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TransactionHost } from '@amani/database';
 import type { SeaStatus } from './sea-codes';
-import { SEA_SEALED_FIELDS } from './sea-sealed-fields';
-
-/** Every sealed column of a complaint row, from the one map: shredding clears each of them. */
-const SHRED_COLUMNS = Object.values(SEA_SEALED_FIELDS.sea_complaints).map((f) => `${f.column} = NULL`);
+import { shredSeaComplaints } from './sea-shredder';
 
 /**
  * The SEA housekeeping job's statements (worker side: needs no key). Runs on the transaction
@@ -15,8 +12,8 @@ export abstract class SeaRetentionRepository {
   /** Up to `limit` live complaints in `status` unchanged since before `cutoff`, locked (skipping locked ones). */
   abstract lockExpired(status: SeaStatus, cutoff: string, limit: number): Promise<string[]>;
   /**
-   * Crypto-shreds the complaints: content, receipt material, grants, conversation, notes, pending assistance payloads,
-   * victims' descriptions and the entity referral's note (their coded columns stay).
+   * Crypto-shreds the complaints (shredSeaComplaints): content, receipt material, grants, conversation, notes, evidence,
+   * pending assistance payloads, victims' descriptions and the entity referral's note (their coded columns stay).
    */
   abstract shred(ids: string[], today: string): Promise<void>;
   /** Deletes what is left of receipts withdrawn before `cutoff` (tag and verifier); how many. */
@@ -47,21 +44,8 @@ export class TypeOrmSeaRetentionRepository extends SeaRetentionRepository {
     return rows.map((r) => r.id);
   }
 
-  async shred(ids: string[], today: string): Promise<void> {
-    const em = this.em;
-    await em.query(`DELETE FROM sea_complaint_grants WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(`DELETE FROM sea_complaint_messages WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(`DELETE FROM sea_complaint_notes WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(`DELETE FROM sea_assistance_requests WHERE complaint_id = ANY($1) AND status = 'pending'`, [ids]);
-    // Victims and the entity referral keep their coded columns for the statistics; what was written about them goes.
-    await em.query(`UPDATE sea_complaint_victims SET description = NULL WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(`UPDATE sea_entity_referrals SET interim_note = NULL WHERE complaint_id = ANY($1)`, [ids]);
-    await em.query(
-      `UPDATE sea_complaints SET ${SHRED_COLUMNS.join(', ')}, receipt_tag = NULL, receipt_verifier = NULL,
-              receipt_wrapped_key = NULL, shredded_on = $2
-        WHERE id = ANY($1)`,
-      [ids, today],
-    );
+  shred(ids: string[], today: string): Promise<void> {
+    return shredSeaComplaints(this.em, ids, today);
   }
 
   async deleteWithdrawnReceipts(cutoff: string): Promise<number> {

@@ -46,6 +46,12 @@ export interface SeaKeys {
   request?: Uint8Array;
 }
 
+/**
+ * Attachment content: each chunk sealed under a subkey of CK like the columns above, bound to
+ * (table, column, attachment id / position / chunk count) by chunkRowId.
+ */
+export const SEA_SEALED_CHUNKS = { table: 'sea_complaint_attachment_chunks', column: 'data' } as const;
+
 /** Wrapping purpose of an assistance request's own data key. */
 export const SEA_ASSISTANCE_KEY_PURPOSE = 'sea_assistance';
 
@@ -87,6 +93,16 @@ export class SeaSealer {
         : this.crypto.decryptField(key, table, spec.column, row.id, ciphertext);
       return spec.json ? parseSealedObject(text, () => new SeaIntegrityError()) : text;
     });
+  }
+
+  /** One chunk of attachment content under CK (SEA_SEALED_CHUNKS); `rowId` from chunkRowId. */
+  sealChunk(complaintKey: Uint8Array, rowId: string, piece: Uint8Array): Buffer {
+    return this.crypto.encryptField(complaintKey, SEA_SEALED_CHUNKS.table, SEA_SEALED_CHUNKS.column, rowId, piece);
+  }
+
+  openChunk(complaintKey: Uint8Array, rowId: string, sealed: Buffer | null): Buffer {
+    if (!Buffer.isBuffer(sealed)) throw new SeaIntegrityError();
+    return this.crypto.decryptBytes(complaintKey, SEA_SEALED_CHUNKS.table, SEA_SEALED_CHUNKS.column, rowId, sealed);
   }
 }
 

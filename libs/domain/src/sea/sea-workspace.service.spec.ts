@@ -5,10 +5,9 @@ import { fakeLocations } from '../locations/testing/fake-locations.service';
 import { FakeAuditService, FakeTransactionHost } from '../testing/unit-fakes';
 import type { SeaActor } from './sea-actor';
 import { SeaAuditor } from './sea-auditor';
-import { SeaKeyLockedProblem } from './sea-errors';
-import type { SeaKeysService } from './sea-keys.service';
 import { ConfirmedCodes, SeaWorkspaceService } from './sea-workspace.service';
 import { FakeSeaComplaintsRepository } from './testing/fake-sea-complaints.repository';
+import { FakeUnlockedKeys } from './testing/fake-unlocked-keys';
 import { FakeSeaInvestigationRepository } from './testing/fake-sea-investigation.repository';
 
 async function problem(p: Promise<unknown>): Promise<DomainException> {
@@ -21,13 +20,6 @@ async function problem(p: Promise<unknown>): Promise<DomainException> {
   throw new Error('expected a problem');
 }
 
-/** The session's key is unlocked only with the right X-Sea-Unlock value. */
-class FakeKeys {
-  unlocked(_actor: SeaActor, token: string | undefined): Promise<{ publicKey: Buffer; privateKey: Buffer }> {
-    if (token !== 'unlock') return Promise.reject(new SeaKeyLockedProblem());
-    return Promise.resolve({ publicKey: Buffer.alloc(32, 1), privateKey: Buffer.alloc(32, 7) });
-  }
-}
 
 const config = { sea: { deadlines: { triageHours: 72, assistanceHours: 120, entityReferralHours: 240 } } } as AppConfig;
 
@@ -45,7 +37,7 @@ describe('SeaWorkspaceService', () => {
     tx = new FakeTransactionHost();
     audit = new FakeAuditService();
     repo = new FakeSeaComplaintsRepository();
-    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeKeys() as unknown as SeaKeysService, new SeaAuditor(audit.asService()), fakeLocations(), new FakeSeaInvestigationRepository(repo), config);
+    sut = new SeaWorkspaceService(tx.asHost(), repo, new FakeUnlockedKeys().asService(), new SeaAuditor(audit.asService()), fakeLocations(), new FakeSeaInvestigationRepository(repo), config);
     fp = { id: randomUUID(), role: 'psea_focal_point', agencyId: null, sessionId: randomUUID(), requestId: null };
     colleague = { ...fp, id: randomUUID(), sessionId: randomUUID() };
   });

@@ -1,5 +1,6 @@
 import { SeaAssistanceRequest } from './sea-assistance-request.entity';
 import { SeaAuditDay } from './sea-audit-day.entity';
+import { SeaComplaintAttachment, SeaComplaintAttachmentChunk } from './sea-complaint-attachment.entity';
 import { SeaComplaintGrant } from './sea-complaint-grant.entity';
 import { SeaComplaintMessage } from './sea-complaint-message.entity';
 import { SeaComplaintNote } from './sea-complaint-note.entity';
@@ -27,4 +28,6 @@ export const SEA_ENTITIES: Function[] = [
   SeaEntityReferral,
   SeaComplaintVictim,
   SeaWithdrawnReceipt,
+  SeaComplaintAttachment,
+  SeaComplaintAttachmentChunk,
 ];

@@ -23,6 +23,8 @@ import { SeaInvestigationService } from './sea-investigation.service';
 import { SeaAssistedIntakeService } from './sea-assisted-intake.service';
 import { SeaComplainantControlService } from './sea-complainant-control.service';
 import { SeaComplainantControlRepository, TypeOrmSeaComplainantControlRepository } from './sea-complainant-control.repository';
+import { SeaAttachmentsRepository, TypeOrmSeaAttachmentsRepository } from './sea-attachments.repository';
+import { SeaEvidenceService } from './sea-evidence.service';
 
 /**
  * SEA complaints for the API and the CLI. Needs the global Config, Crypto, Audit and Auth
@@ -38,6 +40,7 @@ import { SeaComplainantControlRepository, TypeOrmSeaComplainantControlRepository
     { provide: SeaKeysRepository, useClass: TypeOrmSeaKeysRepository },
     { provide: SeaRetentionRepository, useClass: TypeOrmSeaRetentionRepository },
     { provide: SeaInvestigationRepository, useClass: TypeOrmSeaInvestigationRepository },
+    { provide: SeaAttachmentsRepository, useClass: TypeOrmSeaAttachmentsRepository },
     SeaAuditor,
     SeaTrustService,
     SeaEndorsementsService,
@@ -52,8 +55,21 @@ import { SeaComplainantControlRepository, TypeOrmSeaComplainantControlRepository
     { provide: SeaComplainantControlRepository, useClass: TypeOrmSeaComplainantControlRepository },
     SeaAssistedIntakeService,
     SeaComplainantControlService,
+    SeaEvidenceService,
   ],
-  exports: [SeaKeysService, SeaEndorsementsService, SeaTrustService, SeaIntakeService, SeaWorkspaceService, SeaAssistanceService, SeaRetentionService, SeaInvestigationService, SeaAssistedIntakeService, SeaComplainantControlService],
+  exports: [
+    SeaKeysService,
+    SeaEndorsementsService,
+    SeaTrustService,
+    SeaIntakeService,
+    SeaWorkspaceService,
+    SeaAssistanceService,
+    SeaRetentionService,
+    SeaInvestigationService,
+    SeaAssistedIntakeService,
+    SeaComplainantControlService,
+    SeaEvidenceService,
+  ],
 })
 export class SeaModule {}
 

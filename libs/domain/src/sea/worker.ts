@@ -2,3 +2,5 @@
 export * from './sea-worker.module';
 export * from './sea-retention.job';
 export * from './sea-retention.scheduler';
+export * from './sea-digest.job';
+export * from './sea-digest.service';

@@ -1,3 +1,4 @@
+import { DomainException } from '@amani/http';
 import type { EntityManager } from 'typeorm';
 import type { AuditRecord, AuditService } from '@amani/audit';
 import type { TransactionHost } from '@amani/database';
@@ -59,4 +60,15 @@ export class FakeAuditService {
   asService(): AuditService {
     return this as unknown as AuditService;
   }
+}
+
+/** The DomainException a promise rejects with; fails when it resolves or rejects with something else. */
+export async function problemOf(p: Promise<unknown>): Promise<DomainException> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainException) return e;
+    throw e;
+  }
+  throw new Error('expected a problem');
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { BlindIndexService, EnvelopeCrypto, loadSodium, StaticMasterKeyProvider } from '@amani/crypto';
-import { DomainException } from '@amani/http';
 import { testAppConfig } from '@amani/testing/test-app-config';
 import { fakeLocations } from '../../locations/testing/fake-locations.service';
 import { FakeTransactionHost } from '../../testing/unit-fakes';
@@ -13,15 +12,7 @@ import { CaseErasureHooks } from '../case-hooks';
 import { FakeCaseAuditService, FakeCasesRepository } from './fake-cases.repository';
 
 /** The awaited problem a use case answered with (a DomainException), or a failed test. */
-export async function problem(p: Promise<unknown>): Promise<DomainException> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainException) return e;
-    throw e;
-  }
-  throw new Error('expected a problem');
-}
+export { problemOf as problem } from '../../testing/unit-fakes';
 
 let vault: Promise<CaseVault> | undefined;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { splitIntoChunks } from '@amani/domain/attachments';
 import type { CaseActor } from '../case-actor';
-import { ATTACHMENT_CHUNK_BYTES, AttachmentCase, AttachmentRecord, CaseAttachmentsRepository, NewAttachment } from '../case-attachments.repository';
+import { AttachmentCase, AttachmentRecord, CaseAttachmentsRepository, NewAttachment } from '../case-attachments.repository';
 import { CaseShreddedError, RecordNotVisibleError } from '../case-errors';
 import type { AttachmentView } from '../case-views';
 import { fakeCanSee } from './fake-case-care.repository';
@@ -57,8 +58,8 @@ export class FakeCaseAttachmentsRepository implements CaseAttachmentsRepository 
 
   insert(c: AttachmentCase, a: NewAttachment): Promise<AttachmentView> {
     this.key(c);
-    const count = Math.max(1, Math.ceil(a.content.length / ATTACHMENT_CHUNK_BYTES));
-    const chunks = Array.from({ length: count }, (_, seq) => Buffer.from(a.content.subarray(seq * ATTACHMENT_CHUNK_BYTES, (seq + 1) * ATTACHMENT_CHUNK_BYTES)));
+    const chunks = splitIntoChunks(a.content).map((piece) => Buffer.from(piece));
+    const count = chunks.length;
     const record: AttachmentRecord = {
       id: randomUUID(),
       caseId: c.id,

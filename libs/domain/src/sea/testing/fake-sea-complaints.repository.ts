@@ -180,6 +180,23 @@ export class FakeSeaComplaintsRepository implements SeaComplaintsRepository {
     return Promise.resolve();
   }
 
+  /** Ids shredded, in order (a fake attachments store may forget them too). */
+  readonly shredded: string[] = [];
+
+  shred(ids: string[], today: string): Promise<void> {
+    for (const id of ids) {
+      const c = this.complaints.get(id);
+      if (!c) continue;
+      Object.assign(c, { narrative: '', contact: null, receipt: undefined });
+      c.record.shreddedOn = today;
+      this.grants.delete(id);
+      this.messagesOf.delete(id);
+      this.notesOf.delete(id);
+      this.shredded.push(id);
+    }
+    return Promise.resolve();
+  }
+
   regionCodes(): Promise<string[]> {
     return Promise.resolve([...new Set([...this.agencies.values()].flatMap((a) => a.regionCodes))].sort());
   }

@@ -1,6 +1,9 @@
 import sharp from 'sharp';
 import { DomainException } from '@amani/http';
-import type { AttachmentMediaType } from './case-codes';
+
+/** Attachment types accepted, recognised by their content (never by name or declared type). */
+export const ATTACHMENT_MEDIA_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
 
 // Decoded pixels must never linger in a process-wide cache after the request ends.
 sharp.cache(false);
@@ -48,4 +51,18 @@ export async function cleanAttachment(content: Buffer): Promise<{ mediaType: Att
   } catch {
     throw new UnreadableAttachmentProblem();
   }
+}
+
+export class AttachmentTooLargeProblem extends DomainException {
+  constructor(maxBytes: number) {
+    super(413, 'attachment_too_large', `Files larger than ${Math.floor(maxBytes / (1024 * 1024))} MB cannot be attached.`, [
+      { field: 'file', message: `must be at most ${maxBytes} bytes` },
+    ]);
+  }
+}
+
+/** cleanAttachment, after refusing content over `maxBytes` before any decoding. */
+export function cleanAttachmentWithin(content: Buffer, maxBytes: number): Promise<{ mediaType: AttachmentMediaType; content: Buffer }> {
+  if (content.length > maxBytes) return Promise.reject(new AttachmentTooLargeProblem(maxBytes));
+  return cleanAttachment(content);
 }
