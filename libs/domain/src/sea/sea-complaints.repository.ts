@@ -253,7 +253,7 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
        ), flagged AS (
          SELECT l.*,
                 (  (l.status = 'received' AND l.received_on::date < ($4::timestamptz AT TIME ZONE 'UTC'))
-                OR (l.status IN ('assessment', 'referred_for_investigation') AND l.wants_assistance AND NOT l.assistance_requested
+                OR (l.status IN ('received', 'assessment', 'referred_for_investigation') AND l.wants_assistance AND NOT l.assistance_requested
                     AND l.received_on::date < ($5::timestamptz AT TIME ZONE 'UTC'))
                 OR (l.status IN ('received', 'assessment') AND l.outcome IS DISTINCT FROM 'referred_to_entity' AND NOT l.entity_referred
                     AND l.received_on::date < ($6::timestamptz AT TIME ZONE 'UTC'))) AS late

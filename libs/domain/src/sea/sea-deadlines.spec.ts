@@ -16,11 +16,12 @@ describe('SEA deadlines', () => {
     expect(seaOverdue(complaint({ status: 'assessment' }), at('2026-11-05T00:00:00Z'))).toEqual([]);
   });
 
-  it('assistance applies once triaged and open, while the victim asked for it and none was requested', () => {
+  it('assistance applies while open, triaged or not, while the victim asked for it and none was requested', () => {
     const late = at('2026-11-06T01:00:00Z');
     expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: true }), late)).toEqual(['assistance']);
     expect(seaOverdue(complaint({ status: 'referred_for_investigation', wantsAssistance: true }), late)).toEqual(['assistance']);
-    expect(seaOverdue(complaint({ status: 'received', wantsAssistance: true }), late)).toEqual(['triage']);
+    expect(seaOverdue(complaint({ status: 'received', wantsAssistance: true }), late)).toEqual(['triage', 'assistance']);
+    expect(seaOverdue(complaint({ status: 'withdrawn', wantsAssistance: true }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: true, assistanceRequested: true }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: false }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'closed', wantsAssistance: true }), late)).toEqual([]);
@@ -28,7 +29,8 @@ describe('SEA deadlines', () => {
 
   it('referral to the entity applies until the status or the outcome says it was referred, or it is closed; kinds come in a fixed order', () => {
     const late = at('2026-11-11T00:00:01Z');
-    expect(seaOverdue(complaint({ wantsAssistance: true }), late)).toEqual(['triage', 'entity_referral']);
+    expect(seaOverdue(complaint({ wantsAssistance: true }), late)).toEqual(['triage', 'assistance', 'entity_referral']);
+    expect(seaOverdue(complaint({ status: 'assessment', entityReferred: true }), late)).toEqual([]);
     expect(seaOverdue(complaint({ status: 'assessment', wantsAssistance: true }), late)).toEqual(['assistance', 'entity_referral']);
     expect(seaOverdue(complaint({ status: 'assessment' }), late)).toEqual(['entity_referral']);
     expect(seaOverdue(complaint({ status: 'assessment', outcome: 'referred_to_entity' }), late)).toEqual([]);

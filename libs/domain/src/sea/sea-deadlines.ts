@@ -9,7 +9,7 @@ import type { SeaOutcome, SeaStatus } from './sea-codes';
 export interface SeaDeadlines {
   /** Until it leaves `received` (assessed, codes confirmed). */
   triageHours: number;
-  /** Until a triaged complaint's victim who asked for assistance is referred to an agency. */
+  /** Until the victim of an open complaint who asked for assistance is referred to an agency (triaged or not). */
   assistanceHours: number;
   /** Until the referral to the entity concerned is recorded (or status or outcome says so), or closed. */
   entityReferralHours: number;
@@ -51,8 +51,8 @@ export function receiptStart(receivedOn: string): Date {
 
 /**
  * The deadlines a complaint has missed, in a fixed order (as `config.sea.deadlines` defines
- * them): triage while still `received`; assistance once triaged and not closed, while the
- * victim asked for it and no request was addressed to an agency yet; referral to the entity
+ * them): triage while still `received`; assistance while the complaint is open (triaged or
+ * not), the victim asked for it and no request was addressed to an agency yet; referral to the entity
  * while `received` or in `assessment`, no referral is recorded and no outcome says it was referred. The repository
  * orders its list with the same rules (overdue first) from the same cutoffs.
  */
@@ -61,8 +61,9 @@ export function seaOverdue(c: SeaDeadlineFacts, cutoffs: SeaOverdueCutoffs): Sea
   const late = (cutoff: Date) => start < cutoff.getTime();
   const out: SeaOverdueKind[] = [];
   if (c.status === 'received' && late(cutoffs.triage)) out.push('triage');
-  const triaged = c.status === 'assessment' || c.status === 'referred_for_investigation';
-  if (triaged && c.wantsAssistance && !c.assistanceRequested && late(cutoffs.assistance)) out.push('assistance');
+  // The victim's help does not wait for triage: an untriaged complaint counts too.
+  const open = c.status === 'received' || c.status === 'assessment' || c.status === 'referred_for_investigation';
+  if (open && c.wantsAssistance && !c.assistanceRequested && late(cutoffs.assistance)) out.push('assistance');
   if ((c.status === 'received' || c.status === 'assessment') && c.outcome !== 'referred_to_entity' && !c.entityReferred && late(cutoffs.entityReferral)) out.push('entity_referral');
   return out;
 }
