@@ -141,8 +141,8 @@ describe('case store: need-to-know access', () => {
   });
 
   it('a caseworker gets the same 404 as for a missing record on every route of another agency’s case, audited as denied', async () => {
-    // Supervisor-only routes answer a caseworker 403 before any record is looked at.
-    const routes = caseRoutes().filter((r) => r.path.startsWith('/cases/:id') && !r.path.endsWith('/assign') && !r.path.endsWith('/reopen'));
+    // Supervisor-only routes (assign, reopen, erase) answer a caseworker 403 before any record is looked at.
+    const routes = caseRoutes().filter((r) => r.path.startsWith('/cases/:id') && !r.path.endsWith('/assign') && !r.path.endsWith('/reopen') && r.key !== 'DELETE /cases/:id');
     const notesBefore = await db.query(`SELECT count(*)::int AS n FROM case_notes WHERE case_id = $1`, [caseB.id]);
     for (const route of routes) {
       const body = validBody(route.method, route.path, { caseworkerId: cwA.user.id });

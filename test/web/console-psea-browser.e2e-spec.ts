@@ -223,6 +223,28 @@ describe('PSEA focal point workspace in headless Chromium without JavaScript', (
     await page.click('nav a[href="/psea/keys"]');
     expect(await page.textContent('#team-list')).toContain(fp.user.displayName);
     await check(page, '10-keys-ar');
+
+    // The directory of entities, then the referral to the entity and a victim, on the complaint page.
+    await page.click('nav a[href="/psea/entities"]');
+    await page.fill('#entity-name', 'Contingent East');
+    await page.selectOption('#entity-entityType', 'peacekeeping');
+    await page.fill('#entity-pseaContact', 'PSEA office, sector HQ');
+    await page.click('#entity-submit');
+    expect(page.url()).toBe(`${base}/psea/entities`);
+    expect(await page.textContent('#entities')).toContain('Contingent East');
+    await check(page, '10b-entities-ar');
+    await page.goto(`${base}/psea/complaints/${complaintId}`);
+    await page.selectOption('#entity-referral-entityId', { label: 'Contingent East' });
+    await page.check('#entity-referral-interimMeasures-suspension');
+    await page.click('#entity-referral-submit');
+    expect(page.url()).toBe(`${base}/psea/complaints/${complaintId}#entity-referral`);
+    expect(await page.textContent('#entity-name')).toBe('Contingent East');
+    await page.selectOption('#victim-sex', 'female');
+    await page.selectOption('#victim-ageBand', '18_25');
+    await page.click('#victim-submit');
+    expect(page.url()).toBe(`${base}/psea/complaints/${complaintId}#victims-section`);
+    expect(await page.locator('#victims li').count()).toBe(1);
+    await check(page, '10c-complaint-follow-up-ar');
     await page.click('form[action="/sign-out"] button');
     await context.close();
   });

@@ -137,6 +137,50 @@ describe('staff console PSEA workspace (apps/web)', () => {
     for (const secret of [reply, note, narrative]) expect(capturedLogs()).not.toContain(secret);
   });
 
+  it('after triage: keeps the directory of entities, records the referral to the entity and the victims through forms; sealed text only in the page body', async () => {
+    const interimNote = sentinel('PSEAINTERIM');
+    const description = sentinel('PSEAVICTIM');
+    const as = consoleAs(web, webA);
+    const entityName = `Contingent ${complaint.id.slice(0, 8)}`;
+    expect((await as.post('/psea/entities', { name: entityName, entityType: 'peacekeeping', pseaContact: 'PSEA office, sector HQ' }, { csrf: null })).status).toBe(403);
+    const bad = await as.post('/psea/entities', { name: '  ', entityType: 'army', pseaContact: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('aria-invalid="true"');
+    expect((await as.post('/psea/entities', { name: entityName, entityType: 'peacekeeping', pseaContact: 'PSEA office, sector HQ' })).status).toBe(303);
+    expect((await as.post('/psea/entities', { name: entityName.toUpperCase(), entityType: 'other', pseaContact: 'x' })).status).toBe(409);
+    const directory = await as.get('/psea/entities');
+    expect(directory.status).toBe(200);
+    const entityId = new RegExp(`action="/psea/entities/([0-9a-f-]{36})/active"`).exec(directory.text)![1];
+
+    const today = new Date().toISOString().slice(0, 10);
+    const future = await as.post(`/psea/complaints/${complaint.id}/entity-referral`, { entityId, referredOn: '2999-01-01', interimNote });
+    expect(future.status).toBe(422);
+    const saved = await as.post(`/psea/complaints/${complaint.id}/entity-referral`, { entityId, referredOn: today, interimMeasures: 'suspension', interimNote });
+    expect([saved.status, saved.headers.location]).toEqual([303, `/psea/complaints/${complaint.id}#entity-referral`]);
+    const added = await as.post(`/psea/complaints/${complaint.id}/victims`, { sex: 'female', ageBand: '18_25', assistanceStatus: 'referred', description });
+    expect([added.status, added.headers.location]).toEqual([303, `/psea/complaints/${complaint.id}#victims-section`]);
+    expect((await as.post(`/psea/complaints/${complaint.id}/victims`, { sex: '', ageBand: '18_25' })).status).toBe(400);
+
+    let page = await as.get(`/psea/complaints/${complaint.id}`);
+    expect(page.status).toBe(200);
+    expect(/id="complaint-channel">([^<]*)</.exec(page.text)![1]).toBe('Reporting page');
+    expect(/id="entity-name">([^<]*)</.exec(page.text)![1]).toBe(entityName);
+    expect(page.text).toContain('Suspension');
+    expect(page.text).toContain(interimNote);
+    expect(page.text).toContain('Victim 1');
+    expect(page.text).toContain(description);
+    const victimId = new RegExp(`action="/psea/complaints/${complaint.id}/victims/([0-9a-f-]{36})"`).exec(page.text)![1];
+    expect((await as.post(`/psea/complaints/${complaint.id}/victims/${victimId}`, { assistanceStatus: 'receiving' })).status).toBe(303);
+    page = await as.get(`/psea/complaints/${complaint.id}`);
+    expect(page.text).toContain('Receiving assistance');
+    expect(/<title>([^<]*)<\/title>/.exec(page.text)![1]).not.toContain(interimNote);
+    for (const secret of [interimNote, description]) expect(capturedLogs()).not.toContain(secret);
+
+    // Retiring the entry keeps the recorded referral readable.
+    expect((await as.post(`/psea/entities/${entityId}/active`, { active: 'no' })).status).toBe(303);
+    expect((await as.get(`/psea/complaints/${complaint.id}`)).text).toContain(entityName);
+  });
+
   it('a focal point without a grant for the complaint sees "no access" and no content', async () => {
     const fpB = await focalPoint(api);
     const webB = await webSignInKeepingSea(api, web, fpB);

@@ -294,6 +294,12 @@ describe('staff console (apps/web)', () => {
           'POST /psea/keys/recover',
           'POST /psea/focal-points/:userId/endorsement',
           'POST /psea/focal-points/:userId/grants',
+          'POST /psea/complaints/:id/entity-referral',
+          'POST /psea/complaints/:id/victims',
+          'POST /psea/complaints/:id/victims/:victimId',
+          'GET /psea/entities',
+          'POST /psea/entities',
+          'POST /psea/entities/:entityId/active',
           'GET /sea-assistance',
           'POST /sea-assistance/:id/accept',
           // administration (issue 13 item 3)

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID, ValidateIf 
 import {
   SEA_ENTITY_TYPES,
   SEA_INTERIM_MEASURES,
+  SEA_INVESTIGATION_TEXT_MAX,
   SEA_VICTIM_AGE_BANDS,
   SEA_VICTIM_ASSISTANCE_STATUSES,
   SEA_VICTIM_SEXES,
@@ -19,7 +20,7 @@ import { IsWrittenText } from './sea-validators';
 
 export const ENTITY_NAME_MAX = 200;
 export const PSEA_CONTACT_MAX = 300;
-export const INVESTIGATION_TEXT_MAX = 2000;
+export const INVESTIGATION_TEXT_MAX = SEA_INVESTIGATION_TEXT_MAX;
 
 /** Absent leaves a field as it is; only fields that may be erased accept null. */
 const present = (field: string) => (o: Record<string, unknown>) => o[field] !== undefined;

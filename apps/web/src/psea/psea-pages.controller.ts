@@ -16,6 +16,10 @@ import {
   SeaAssistanceService,
   SeaComplaintShreddedProblem,
   SeaEndorsementsService,
+  SEA_INTERIM_MEASURES,
+  SEA_INVESTIGATION_TEXT_MAX,
+  SEA_VICTIM_ASSISTANCE_STATUSES,
+  SeaInvestigationService,
   SeaKeyLockedProblem,
   SeaKeysService,
   SeaNotGrantedProblem,
@@ -25,6 +29,7 @@ import {
 import type { ConfirmedCodes, SeaStatus } from '@amani/domain/sea';
 import { ServicesDirectoryService } from '@amani/domain/services-directory';
 import { REGION_CODE_PATTERN } from '@amani/domain/locations';
+import { isValidIsoDate } from '@amani/domain/cases';
 import { StrictThrottle } from '@amani/http';
 import { PageRoles, Session } from '../common/decorators';
 import { PageNotFound } from '../common/page-errors';
@@ -32,7 +37,7 @@ import { pageNumber, PAGE_SIZE, requestIdOf, UUID } from '../common/page-helpers
 import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
-import { codeOf, domainFieldErrors, FormErrors, formValues, one } from '../views/forms';
+import { codeOf, domainFieldErrors, FormErrors, formValues, many, one } from '../views/forms';
 import { pageContext } from '../views/page';
 import {
   ASSISTANCE_SUMMARY_MAX,
@@ -41,6 +46,7 @@ import {
   ComplaintForms,
   complaintListPage,
   complaintPage,
+  entitiesPage,
   KeyForms,
   keysPage,
   recoveryKeyPage,
@@ -51,6 +57,9 @@ import { SEA_UNLOCK_COOKIE, SeaUnlockCookie } from './sea-unlock-cookie';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** One-line fields (names, contacts) take no line break either, as the API's IsPlainText. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_ANY = /[\u0000-\u001f\u007f]/;
 
 /** A written text as the API accepts it (IsWrittenText): not blank, no control characters, at most `max`. */
 function writtenError(t: (k: string, p?: Record<string, unknown>) => string, v: string, max: number, required = true): string | undefined {
@@ -76,6 +85,7 @@ export class PseaPagesController {
     private readonly endorsements: SeaEndorsementsService,
     private readonly directory: ServicesDirectoryService,
     private readonly unlockCookie: SeaUnlockCookie,
+    private readonly investigation: SeaInvestigationService,
   ) {}
 
   @Get()
@@ -225,6 +235,144 @@ export class PseaPagesController {
     seeOther(res, `/psea/complaints/${id}#assistance-section`);
   }
 
+  /** The referral to the entity concerned: coded facts; the note is sealed under the complaint key (the session's unlock). */
+  @Post('complaints/:id/entity-referral')
+  async entityReferral(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    this.known(id);
+    const values = formValues(body);
+    const t = pageContext(session.lang, session).t;
+    const errors: FormErrors = {};
+    const entityId = one(values, 'entityId');
+    if (!UUID.test(entityId)) errors.entityId = t('common.fieldRequired');
+    const referredOn = one(values, 'referredOn').trim();
+    if (!isValidIsoDate(referredOn)) errors.referredOn = t('common.fieldInvalid');
+    const acknowledgedOn = one(values, 'acknowledgedOn').trim();
+    if (acknowledgedOn && !isValidIsoDate(acknowledgedOn)) errors.acknowledgedOn = t('common.fieldInvalid');
+    const measures = many(values, 'interimMeasures');
+    const interimMeasures = measures.map((m) => codeOf(SEA_INTERIM_MEASURES, m));
+    if (interimMeasures.some((m) => m === undefined)) errors.interimMeasures = t('common.fieldInvalid');
+    const note = one(values, 'interimNote');
+    const noteError = writtenError(t, note, SEA_INVESTIGATION_TEXT_MAX, false);
+    if (noteError) errors.interimNote = noteError;
+    if (Object.keys(errors).length) return this.renderComplaint(req, session, id, { entityReferral: { values, errors } }, res, 400);
+    try {
+      await this.investigation.recordEntityReferral(this.actor(req, session), id, this.unlock(req, session), {
+        entityId,
+        referredOn,
+        acknowledgedOn: acknowledgedOn || null,
+        interimMeasures: interimMeasures as (typeof SEA_INTERIM_MEASURES)[number][],
+        // The form shows the stored note: what comes back is the whole note (blank erases it).
+        interimNote: note.trim() ? note : null,
+      });
+    } catch (e) {
+      const fields = domainFieldErrors(e, t, ['entityId', 'referredOn', 'acknowledgedOn']);
+      if (fields) return this.renderComplaint(req, session, id, { entityReferral: { values, errors: fields } }, res, 422);
+      const code = (e as { code?: string }).code;
+      if (code === 'complaint_not_assessed') return this.renderComplaint(req, session, id, { entityReferral: { values, errors: { _form: t('pseaFollow.assessFirst') } } }, res, 409);
+      return this.closedOr(res, session, e);
+    }
+    seeOther(res, `/psea/complaints/${id}#entity-referral`);
+  }
+
+  @Post('complaints/:id/victims')
+  async addVictim(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    this.known(id);
+    const values = formValues(body);
+    const t = pageContext(session.lang, session).t;
+    const errors: FormErrors = {};
+    const sex = codeOf(SEA_VICTIM_SEXES, one(values, 'sex'));
+    if (!sex) errors.sex = t('common.fieldRequired');
+    const ageBand = codeOf(SEA_VICTIM_AGE_BANDS, one(values, 'ageBand'));
+    if (!ageBand) errors.ageBand = t('common.fieldRequired');
+    const assistanceStatus = codeOf(SEA_VICTIM_ASSISTANCE_STATUSES, one(values, 'assistanceStatus') || 'not_assessed');
+    if (!assistanceStatus) errors.assistanceStatus = t('common.fieldInvalid');
+    const description = one(values, 'description');
+    const descriptionError = writtenError(t, description, SEA_INVESTIGATION_TEXT_MAX, false);
+    if (descriptionError) errors.description = descriptionError;
+    if (Object.keys(errors).length) return this.renderComplaint(req, session, id, { victim: { values, errors } }, res, 400);
+    try {
+      await this.investigation.addVictim(this.actor(req, session), id, this.unlock(req, session), {
+        sex: sex!,
+        ageBand: ageBand!,
+        assistanceStatus: assistanceStatus!,
+        ...(description.trim() ? { description } : {}),
+      });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'too_many_victims') return this.renderComplaint(req, session, id, { victim: { values, errors: { _form: t('pseaFollow.tooManyVictims') } } }, res, 409);
+      return this.closedOr(res, session, e);
+    }
+    seeOther(res, `/psea/complaints/${id}#victims-section`);
+  }
+
+  @Post('complaints/:id/victims/:victimId')
+  async updateVictim(
+    @Req() req: WebRequest,
+    @Session() session: WebSession,
+    @Param('id') id: string,
+    @Param('victimId') victimId: string,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
+    this.known(id);
+    this.known(victimId);
+    const assistanceStatus = codeOf(SEA_VICTIM_ASSISTANCE_STATUSES, one(formValues(body), 'assistanceStatus'));
+    if (!assistanceStatus) return this.renderComplaint(req, session, id, {}, res, 400);
+    try {
+      await this.investigation.updateVictim(this.actor(req, session), id, victimId, this.unlock(req, session), { assistanceStatus });
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) throw new PageNotFound();
+      return this.closedOr(res, session, e);
+    }
+    seeOther(res, `/psea/complaints/${id}#victims-section`);
+  }
+
+  @Get('entities')
+  async entities(@Req() req: WebRequest, @Session() session: WebSession, @Res() res: Response): Promise<void> {
+    const items = await this.investigation.listEntities(this.actor(req, session), true);
+    sendPage(res, 200, entitiesPage(pageContext(session.lang, session), items));
+  }
+
+  @Post('entities')
+  async addEntity(@Req() req: WebRequest, @Session() session: WebSession, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    const values = formValues(body);
+    const ctx = pageContext(session.lang, session);
+    const t = ctx.t;
+    const errors: FormErrors = {};
+    const name = one(values, 'name').trim();
+    const nameError = writtenError(t, name, 200) ?? (CONTROL_ANY.test(name) ? t('common.fieldRejected') : undefined);
+    if (nameError) errors.name = nameError;
+    const entityType = codeOf(SEA_ENTITY_TYPES, one(values, 'entityType'));
+    if (!entityType) errors.entityType = t('common.fieldRequired');
+    const pseaContact = one(values, 'pseaContact').trim();
+    const contactError = writtenError(t, pseaContact, 300) ?? (CONTROL_ANY.test(pseaContact) ? t('common.fieldRejected') : undefined);
+    if (contactError) errors.pseaContact = contactError;
+    const actor = this.actor(req, session);
+    if (Object.keys(errors).length) return sendPage(res, 400, entitiesPage(ctx, await this.investigation.listEntities(actor, true), { values, errors }));
+    try {
+      await this.investigation.createEntity(actor, { name, entityType: entityType!, pseaContact });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'entity_name_taken') {
+        return sendPage(res, 409, entitiesPage(ctx, await this.investigation.listEntities(actor, true), { values, errors: { name: t('pseaFollow.nameTaken') } }));
+      }
+      throw e;
+    }
+    seeOther(res, '/psea/entities');
+  }
+
+  @Post('entities/:entityId/active')
+  async entityActive(@Req() req: WebRequest, @Session() session: WebSession, @Param('entityId') entityId: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    this.known(entityId);
+    const active = one(formValues(body), 'active') === 'yes';
+    try {
+      await this.investigation.updateEntity(this.actor(req, session), entityId, { active });
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) throw new PageNotFound();
+      throw e;
+    }
+    seeOther(res, '/psea/entities');
+  }
+
   @Get('keys')
   async keysPage(@Req() req: WebRequest, @Session() session: WebSession, @Res() res: Response): Promise<void> {
     sendPage(res, 200, await this.renderKeys(req, session, {}));
@@ -309,7 +457,8 @@ export class PseaPagesController {
     } catch (e) {
       return this.closedOr(res, session, e);
     }
-    sendPage(res, status, complaintPage(ctx, detail, await this.services(), forms));
+    const entities = (await this.investigation.listEntities(this.actor(req, session), false)).map((e) => ({ id: e.id, name: e.name }));
+    sendPage(res, status, complaintPage(ctx, detail, await this.services(), forms, entities));
   }
 
   /** Runs a write; a locked key, a missing grant or a shredded complaint become their pages, anything else the filter's. */

@@ -120,6 +120,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/sea/intake', key: 'seaIntake.nav' },
     { href: '/psea', key: 'pseaNav.list' },
     { href: '/psea/keys', key: 'pseaNav.keys' },
+    { href: '/psea/entities', key: 'pseaFollow.directory' },
     { href: '/account-approvals', key: 'admin.nav.approvals' },
   ],
 };

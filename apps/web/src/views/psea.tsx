@@ -14,11 +14,14 @@ import {
   SEA_STATUSES,
   SEA_VICTIM_AGE_BANDS,
   SEA_VICTIM_SEXES,
+  SEA_INTERIM_MEASURES,
+  SEA_INVESTIGATION_TEXT_MAX,
+  SEA_VICTIM_ASSISTANCE_STATUSES,
   SeaStatus,
   seaTransitionAllowed,
 } from '@amani/domain/sea';
 import { renderDocument, Translate } from '@amani/html';
-import { FormAlert, FormErrors, FormValues, Section, SelectField, TextArea, TextField } from './forms';
+import { Checkboxes, FormAlert, FormErrors, FormValues, Section, SelectField, TextArea, TextField } from './forms';
 import { Csrf, MessageBody, Page, PageContext, shortRef } from './page';
 
 // The PSEA focal point workspace: coded list, one complaint, key custody; and the receiving
@@ -39,6 +42,14 @@ export interface ComplaintForms {
   status?: PostedForm;
   outcome?: PostedForm;
   assistance?: PostedForm;
+  entityReferral?: PostedForm;
+  victim?: PostedForm;
+}
+
+/** An active entry of the directory of entities, as the referral form offers it. */
+export interface EntityOption {
+  id: string;
+  name: string;
 }
 
 /** A receiving service as the assistance form offers it: value `agencyId:serviceType`. */
@@ -202,7 +213,7 @@ function Paragraphs({ id, text }: { id: string; text: string }) {
   );
 }
 
-export function complaintPage(ctx: PageContext, c: ComplaintDetailView, services: AssistanceOption[], forms: ComplaintForms = {}): string {
+export function complaintPage(ctx: PageContext, c: ComplaintDetailView, services: AssistanceOption[], forms: ComplaintForms = {}, entities: EntityOption[] = []): string {
   const { t } = ctx;
   const csrf = ctx.session!.csrf;
   const next = SEA_STATUSES.filter((s) => seaTransitionAllowed(c.status, s));
@@ -216,6 +227,15 @@ export function complaintPage(ctx: PageContext, c: ComplaintDetailView, services
   const note = forms.note ?? empty;
   const outcome = forms.outcome ?? { values: { outcome: c.outcome ?? '' }, errors: {} };
   const assistance = forms.assistance ?? empty;
+  const r = c.entityReferral;
+  const referralForm = forms.entityReferral ?? {
+    values: r
+      ? { entityId: r.entityId, referredOn: r.referredOn, acknowledgedOn: r.acknowledgedOn ?? '', interimMeasures: r.interimMeasures, interimNote: r.interimNote ?? '' }
+      : { referredOn: new Date().toISOString().slice(0, 10) },
+    errors: {},
+  };
+  const victimForm = forms.victim ?? { values: { assistanceStatus: 'not_assessed' }, errors: {} };
+  const assessed = c.status !== 'received';
   return renderDocument(
     <Page ctx={ctx} title={t('psea.complaintTitle', { ref })}>
       <p>
@@ -245,6 +265,8 @@ export function complaintPage(ctx: PageContext, c: ComplaintDetailView, services
         </dd>
         <dt>{t('psea.wantsAssistance')}</dt>
         <dd>{c.wantsAssistance ? t('common.yes') : t('common.no')}</dd>
+        <dt>{t('seaIntake.channel')}</dt>
+        <dd id="complaint-channel">{c.channel === 'web' ? t('pseaFollow.channelWeb') : t(`seaIntake.channels.${c.channel}`)}</dd>
       </dl>
 
       <Section id="narrative-section" title={t('psea.narrative')}>
@@ -259,6 +281,11 @@ export function complaintPage(ctx: PageContext, c: ComplaintDetailView, services
 
       <Section id="thread" title={t('psea.messages')}>
         <p class="help">{t('psea.messagesHelp')}</p>
+        {c.messagesDeclinedOn !== null && (
+          <p class="notice" id="messages-declined">
+            {t('pseaFollow.messagesDeclined')} <Iso value={c.messagesDeclinedOn} />
+          </p>
+        )}
         {c.messages.length === 0 ? (
           <p>{t('psea.noMessages')}</p>
         ) : (
@@ -279,6 +306,129 @@ export function complaintPage(ctx: PageContext, c: ComplaintDetailView, services
           <TextArea form="reply" name="body" label={t('psea.reply')} values={reply.values} errors={reply.errors} maxlength={MESSAGE_MAX} rows={4} required />
           <button type="submit" id="reply-submit">
             {t('psea.send')}
+          </button>
+        </form>
+      </Section>
+
+      <Section id="entity-referral" title={t('pseaFollow.entityReferral')}>
+        {c.entityReferral === null ? (
+          <p>{t('pseaFollow.notReferred')}</p>
+        ) : (
+          <dl class="stack">
+            <dt>{t('pseaFollow.entity')}</dt>
+            <dd id="entity-name">{c.entityReferral.entityName}</dd>
+            <dt>{t('pseaFollow.referredOn')}</dt>
+            <dd>
+              <Iso value={c.entityReferral.referredOn} />
+            </dd>
+            <dt>{t('pseaFollow.acknowledgedOn')}</dt>
+            <dd>{c.entityReferral.acknowledgedOn ? <Iso value={c.entityReferral.acknowledgedOn} /> : '—'}</dd>
+            <dt>{t('pseaFollow.interimMeasures')}</dt>
+            <dd>{c.entityReferral.interimMeasures.length ? c.entityReferral.interimMeasures.map((m) => t(`pseaFollow.measure.${m}`)).join(' · ') : '—'}</dd>
+            {c.entityReferral.interimNote && (
+              <>
+                <dt>{t('pseaFollow.interimNote')}</dt>
+                <dd>
+                  <Paragraphs id="interim-note" text={c.entityReferral.interimNote} />
+                </dd>
+              </>
+            )}
+          </dl>
+        )}
+        {!assessed ? (
+          <p class="help">{t('pseaFollow.assessFirst')}</p>
+        ) : entities.length === 0 && !r ? (
+          <p>
+            {t('pseaFollow.noEntities')} <a href="/psea/entities">{t('pseaFollow.directory')}</a>
+          </p>
+        ) : (
+          <form method="post" action={`/psea/complaints/${c.id}/entity-referral`}>
+            <Csrf token={csrf} />
+            <FormAlert errors={referralForm.errors} message={t('common.checkErrors')} />
+            <SelectField
+              form="entity-referral"
+              name="entityId"
+              label={t('pseaFollow.entity')}
+              values={referralForm.values}
+              errors={referralForm.errors}
+              options={[...entities, ...(r && !entities.some((e) => e.id === r.entityId) ? [{ id: r.entityId, name: r.entityName }] : [])].map((e) => [e.id, e.name] as [string, string])}
+              empty={t('pseaFollow.chooseEntity')}
+              required
+            />
+            <TextField form="entity-referral" type="date" name="referredOn" label={t('pseaFollow.referredOn')} values={referralForm.values} errors={referralForm.errors} dir="ltr" required />
+            <TextField form="entity-referral" type="date" name="acknowledgedOn" label={t('pseaFollow.acknowledgedOn')} help={t('pseaFollow.acknowledgedHelp')} values={referralForm.values} errors={referralForm.errors} dir="ltr" />
+            <Checkboxes
+              form="entity-referral"
+              name="interimMeasures"
+              label={t('pseaFollow.interimMeasures')}
+              values={referralForm.values}
+              errors={referralForm.errors}
+              options={SEA_INTERIM_MEASURES.map((m) => [m, t(`pseaFollow.measure.${m}`)] as [string, string])}
+            />
+            <TextArea form="entity-referral" name="interimNote" label={t('pseaFollow.interimNote')} help={t('pseaFollow.interimNoteHelp')} values={referralForm.values} errors={referralForm.errors} maxlength={SEA_INVESTIGATION_TEXT_MAX} rows={3} />
+            <button type="submit" id="entity-referral-submit">
+              {t('pseaFollow.saveReferral')}
+            </button>
+          </form>
+        )}
+        <p>
+          <a href="/psea/entities">{t('pseaFollow.directory')}</a>
+        </p>
+      </Section>
+
+      <Section id="victims-section" title={t('pseaFollow.victims')}>
+        {c.victims.length === 0 ? (
+          <p>{t('pseaFollow.noVictims')}</p>
+        ) : (
+          <ul class="cards" id="victims">
+            {c.victims.map((v) => (
+              <li>
+                <div class="meta">
+                  {t('pseaFollow.victimNumber', { n: v.seq })} · {t(`sex.${v.sex}`)} · {t(`ageBand.${v.ageBand}`)}
+                </div>
+                <p>
+                  {t(`pseaFollow.assistance.${v.assistanceStatus}`)}
+                  {v.assistanceReferredOn && (
+                    <>
+                      {' · '}
+                      <Iso value={v.assistanceReferredOn} />
+                    </>
+                  )}
+                </p>
+                {v.description && <Paragraphs id={`victim-${v.seq}`} text={v.description} />}
+                <form method="post" action={`/psea/complaints/${c.id}/victims/${v.id}`} class="inline">
+                  <Csrf token={csrf} />
+                  <SelectField
+                    form={`victim-${v.seq}`}
+                    name="assistanceStatus"
+                    label={t('pseaFollow.assistanceStatus')}
+                    values={{ assistanceStatus: v.assistanceStatus }}
+                    errors={{}}
+                    options={SEA_VICTIM_ASSISTANCE_STATUSES.map((a) => [a, t(`pseaFollow.assistance.${a}`)] as [string, string])}
+                  />
+                  <button type="submit">{t('pseaFollow.update')}</button>
+                </form>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form method="post" action={`/psea/complaints/${c.id}/victims`}>
+          <Csrf token={csrf} />
+          <h3>{t('pseaFollow.addVictim')}</h3>
+          <FormAlert errors={victimForm.errors} message={t('common.checkErrors')} />
+          <SelectField form="victim" name="sex" label={t('pseaFollow.sex')} values={victimForm.values} errors={victimForm.errors} options={SEA_VICTIM_SEXES.map((x) => [x, t(`sex.${x}`)] as [string, string])} empty={t('pseaFollow.choose')} required />
+          <SelectField form="victim" name="ageBand" label={t('pseaFollow.ageBand')} values={victimForm.values} errors={victimForm.errors} options={SEA_VICTIM_AGE_BANDS.map((x) => [x, t(`ageBand.${x}`)] as [string, string])} empty={t('pseaFollow.choose')} required />
+          <SelectField
+            form="victim"
+            name="assistanceStatus"
+            label={t('pseaFollow.assistanceStatus')}
+            values={victimForm.values}
+            errors={victimForm.errors}
+            options={SEA_VICTIM_ASSISTANCE_STATUSES.map((a) => [a, t(`pseaFollow.assistance.${a}`)] as [string, string])}
+          />
+          <TextArea form="victim" name="description" label={t('pseaFollow.description')} help={t('pseaFollow.descriptionHelp')} values={victimForm.values} errors={victimForm.errors} maxlength={SEA_INVESTIGATION_TEXT_MAX} rows={3} />
+          <button type="submit" id="victim-submit">
+            {t('pseaFollow.addVictim')}
           </button>
         </form>
       </Section>
@@ -553,6 +703,64 @@ export function assistanceInboxPage(ctx: PageContext, items: IncomingAssistanceV
           ))}
         </ul>
       )}
+    </Page>,
+  );
+}
+
+export interface EntityRow {
+  id: string;
+  name: string;
+  entityType: string;
+  pseaContact: string;
+  active: boolean;
+}
+
+/** The directory of entities a complaint may concern, with their PSEA contacts; add or retire entries. */
+export function entitiesPage(ctx: PageContext, entries: EntityRow[], form: PostedForm = { values: {}, errors: {} }): string {
+  const { t } = ctx;
+  const csrf = ctx.session!.csrf;
+  return renderDocument(
+    <Page ctx={ctx} title={t('pseaFollow.directory')}>
+      <p>
+        <a href="/psea">{t('psea.backToList')}</a>
+      </p>
+      <h1>{t('pseaFollow.directory')}</h1>
+      <p class="help">{t('pseaFollow.directoryHelp')}</p>
+      {entries.length === 0 ? (
+        <p>{t('pseaFollow.noEntities')}</p>
+      ) : (
+        <ul class="cards" id="entities">
+          {entries.map((e) => (
+            <li>
+              <div class="meta">
+                {t(`pseaCodes.entity.${e.entityType}`)}
+                {e.active ? '' : ` · ${t('pseaFollow.retired')}`}
+              </div>
+              <p>
+                <strong>{e.name}</strong>
+              </p>
+              <p class="written">{e.pseaContact}</p>
+              <form method="post" action={`/psea/entities/${e.id}/active`} class="inline">
+                <Csrf token={csrf} />
+                <input type="hidden" name="active" value={e.active ? 'no' : 'yes'} />
+                <button type="submit">{e.active ? t('pseaFollow.retire') : t('pseaFollow.restore')}</button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
+      <Section id="new-entity" title={t('pseaFollow.addEntity')}>
+        <form method="post" action="/psea/entities">
+          <Csrf token={csrf} />
+          <FormAlert errors={form.errors} message={t('common.checkErrors')} />
+          <TextField form="entity" name="name" label={t('pseaFollow.entityName')} values={form.values} errors={form.errors} maxlength={200} required />
+          <SelectField form="entity" name="entityType" label={t('psea.entityType')} values={form.values} errors={form.errors} options={SEA_ENTITY_TYPES.map((x) => [x, t(`pseaCodes.entity.${x}`)] as [string, string])} empty={t('pseaFollow.choose')} required />
+          <TextField form="entity" name="pseaContact" label={t('pseaFollow.pseaContact')} help={t('pseaFollow.pseaContactHelp')} values={form.values} errors={form.errors} maxlength={300} required />
+          <button type="submit" id="entity-submit">
+            {t('pseaFollow.addEntity')}
+          </button>
+        </form>
+      </Section>
     </Page>,
   );
 }

@@ -124,3 +124,6 @@ export type SeaVictimAssistanceStatus = (typeof SEA_VICTIM_ASSISTANCE_STATUSES)[
 
 /** A victim counts as referred to assistance once referred, and while receiving it. */
 export const SEA_VICTIM_REFERRED: readonly SeaVictimAssistanceStatus[] = ['referred', 'receiving'];
+
+/** Longest free text focal points write about an entity referral or a victim (sealed). */
+export const SEA_INVESTIGATION_TEXT_MAX = 2000;
