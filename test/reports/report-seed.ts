@@ -134,12 +134,12 @@ export async function seedComplaints(db: DataSource, receivedOn: string, complai
       const [{ id }]: { id: string }[] = await em.query(
         `INSERT INTO sea_complaints (id, category, entity_type, victim_sex, victim_age_band, date_band, region_code,
            complainant_is_victim, wants_assistance, language, status, outcome, received_on, received_quarter, status_changed_on,
-           receipt_tag, receipt_verifier, receipt_wrapped_key, narrative, contact, shredded_on, coded_confirmed_on)
+           receipt_tag, receipt_verifier, receipt_wrapped_key, narrative, contact, shredded_on, coded_confirmed_on, channel)
          VALUES (gen_random_uuid(), $1, $2, $3, $4, 'unknown', NULL, true, false, 'en', $5, $6, $7::date,
            to_char($7::date, 'YYYY') || '-Q' || to_char($7::date, 'Q'), $7::date, $8, $8, $8, $8, NULL,
-           CASE WHEN $9::boolean THEN $7::date + 400 END, CASE WHEN $5::varchar <> 'received' THEN $7::date + $10::int END)
+           CASE WHEN $9::boolean THEN $7::date + 400 END, CASE WHEN $5::varchar <> 'received' THEN $7::date + $10::int END, $11)
          RETURNING id`,
-        [c.category, c.entityType, c.victimSex, c.victimAgeBand, c.status, c.outcome, receivedOn, cipher, c.shredded, c.triageDays],
+        [c.category, c.entityType, c.victimSex, c.victimAgeBand, c.status, c.outcome, receivedOn, cipher, c.shredded, c.triageDays, c.channel],
       );
       if (c.referralDays !== null) {
         await em.query(`INSERT INTO sea_entity_referrals (complaint_id, entity_id, referred_on) VALUES ($1, $2, $3::date + $4::int)`, [

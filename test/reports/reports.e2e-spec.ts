@@ -298,18 +298,19 @@ describe('reports: API, worker, disclosure control and access', () => {
     const csv = await http().get(`/reports/${seaId}/export.csv`).set(bearer(officer.accessToken));
     const lines = csv.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'section,period,category,entity_type,victim_sex,victim_age_band,status,outcome,time_to_triage,time_to_referral,victim_assistance,indicator,allegations,victims,value,suppressed',
+      'section,period,category,entity_type,victim_sex,victim_age_band,status,outcome,channel,time_to_triage,time_to_referral,victim_assistance,indicator,allegations,victims,value,suppressed',
     );
     expect(lines[1]).toBe(
-      '#meta+section,#date+reported,#event+type+sea,#org+type+alleged,#affected+sex,#affected+age_band,#status+code,#status+outcome,#status+time_to_triage,#status+time_to_referral,#status+assistance,#indicator+code,#event+num+sea,#affected+num+sea,#indicator+value,#meta+suppressed',
+      '#meta+section,#date+reported,#event+type+sea,#org+type+alleged,#affected+sex,#affected+age_band,#status+code,#status+outcome,#meta+channel,#status+time_to_triage,#status+time_to_referral,#status+assistance,#indicator+code,#event+num+sea,#affected+num+sea,#indicator+value,#meta+suppressed',
     );
-    expect(lines).toContain('allegations,2025-Q1,sexual_exploitation,implementing_partner,female,26_40,assessment,,,,,,7,,,false');
-    expect(lines).toContain('allegations,2025-Q1,sexual_abuse,peacekeeping,male,12_17,assessment,,,,,,,,,true');
-    expect(lines).toContain('outcomes,2025-Q1,,,,,,substantiated,,,,,6,,,false');
-    expect(lines).toContain('time_to_triage,2025-Q1,,,,,,,over_7_days,,,,,,,true');
-    expect(lines).toContain('time_to_referral,2025-Q1,,,,,,,,within_7_days,,,6,,,false');
-    expect(lines).toContain('victim_assistance,2025-Q1,,,female,,,,,,receiving,,,6,,false');
-    expect(lines).toContain('victim_assistance_share,2025-Q1,,,female,,,,,,,referred_to_assistance_pct,,,52,false');
+    expect(lines).toContain('allegations,2025-Q1,sexual_exploitation,implementing_partner,female,26_40,assessment,,,,,,,7,,,false');
+    expect(lines).toContain('allegations,2025-Q1,sexual_abuse,peacekeeping,male,12_17,assessment,,,,,,,,,,true');
+    expect(lines).toContain('outcomes,2025-Q1,,,,,,substantiated,,,,,,6,,,false');
+    expect(lines).toContain('time_to_triage,2025-Q1,,,,,,,,over_7_days,,,,,,,true');
+    expect(lines).toContain('time_to_referral,2025-Q1,,,,,,,,,within_7_days,,,6,,,false');
+    expect(lines).toContain('victim_assistance,2025-Q1,,,female,,,,,,,receiving,,,6,,false');
+    expect(lines).toContain('channel,2025-Q1,,,,,,,hotline,,,,,6,,,false');
+    expect(lines).toContain('victim_assistance_share,2025-Q1,,,female,,,,,,,,referred_to_assistance_pct,,,52,false');
     const svg = await http().get(`/reports/${seaId}/chart.svg`).set(bearer(officer.accessToken)).buffer(true);
     const svgText = svg.body instanceof Buffer ? svg.body.toString('utf8') : String(svg.text);
     expect(svgText).toContain(`SEA allegations by category and entity type, ${SEA_FIXTURE_QUARTER}`);
@@ -476,7 +477,7 @@ describe('reports: API, worker, disclosure control and access', () => {
     const q2 = await db.query(`SELECT id, origin, agency_id FROM reports WHERE template = 'sea_quarterly' AND period = '2025-Q2'`);
     expect(q2).toEqual([{ id: expect.any(String), origin: 'schedule', agency_id: null }]);
     const q2Body = await waitDone(officer.accessToken, q2[0].id);
-    expect((q2Body.result as { sections: { grandTotal: number | null }[] }).sections.map((x) => x.grandTotal)).toEqual([null, null, null, null, null]);
+    expect((q2Body.result as { sections: { grandTotal: number | null }[] }).sections.map((x) => x.grandTotal)).toEqual([null, null, null, null, null, null]);
   });
 
   it('job payloads in Redis hold only ids and parameters', async () => {

@@ -66,6 +66,7 @@ function complaintGroups(): AggregateRow[] {
       status: x.status,
     });
     c.add('outcomes', { outcome: x.outcome ?? 'none' });
+    c.add('channel', { channel: x.channel });
     c.add('time_to_triage', { time_to_triage: triageBucket(x.triageDays) });
     c.add('time_to_referral', { time_to_referral: referralBucket(x.referralDays) });
     for (const v of x.victims) c.add('victim_assistance', { victim_sex: v.sex, victim_assistance: v.assistanceStatus });

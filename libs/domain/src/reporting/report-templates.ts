@@ -11,7 +11,7 @@ import {
 } from '@amani/domain/cases';
 import { REFERRAL_STATES, SERVICE_OUTCOMES } from '@amani/domain/referrals';
 import { SERVICE_TYPES } from '@amani/auth';
-import { SEA_CATEGORIES, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_ASSISTANCE_STATUSES, SEA_VICTIM_SEXES } from '@amani/domain/sea';
+import { SEA_CATEGORIES, SEA_CHANNELS, SEA_ENTITY_TYPES, SEA_OUTCOMES, SEA_STATUSES, SEA_VICTIM_AGE_BANDS, SEA_VICTIM_ASSISTANCE_STATUSES, SEA_VICTIM_SEXES } from '@amani/domain/sea';
 import type { PeriodKind, ReportPeriod } from './report-period';
 
 /**
@@ -300,6 +300,7 @@ export const DIMENSIONS = {
   victimSex: { key: 'victim_sex', sql: 'victim_sex', values: SEA_VICTIM_SEXES, hxl: '#affected+sex' },
   victimAgeBand: { key: 'victim_age_band', sql: 'victim_age_band', values: SEA_VICTIM_AGE_BANDS, hxl: '#affected+age_band' },
   seaStatus: { key: 'status', sql: 'status', values: SEA_STATUSES, hxl: '#status+code' },
+  seaChannel: { key: 'channel', sql: 'channel', values: SEA_CHANNELS, hxl: '#meta+channel' },
   seaTimeToTriage: {
     key: 'time_to_triage',
     sql:
@@ -449,6 +450,12 @@ export const SEA_FAMILY: FamilySpec = {
       columns: [],
     },
     {
+      id: 'channel',
+      title: 'SEA allegations received in the quarter by the channel they came through',
+      rows: [DIMENSIONS.seaChannel],
+      columns: [],
+    },
+    {
       id: 'time_to_triage',
       title: 'SEA allegations received in the quarter by days from receipt to assessment',
       rows: [DIMENSIONS.seaTimeToTriage],
@@ -545,12 +552,12 @@ export const REFERRAL_PERFORMANCE: TemplateSpec = {
 
 export const SEA_QUARTERLY: TemplateSpec = {
   id: 'sea_quarterly',
-  // 2: only complaints a focal point has assessed count. 3: time to triage and to referral, victims' assistance.
+  // 2: only complaints a focal point has assessed count. 3: channel, time to triage and to referral, victims' assistance.
   version: 3,
   title: 'Quarterly SEA statistics',
   periodKind: 'quarter',
   families: [
-    { family: SEA_FAMILY, publish: ['allegations', 'outcomes', 'time_to_triage', 'time_to_referral'] },
+    { family: SEA_FAMILY, publish: ['allegations', 'outcomes', 'channel', 'time_to_triage', 'time_to_referral'] },
     { family: SEA_VICTIMS_FAMILY, publish: ['victim_assistance'] },
   ],
   indicators: 'sea_victim_assistance',
