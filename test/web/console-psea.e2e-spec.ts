@@ -64,9 +64,18 @@ describe('staff console PSEA workspace (apps/web)', () => {
   it('the list is coded only, filterable by status, and marks what the session can open', async () => {
     const list = await consoleAs(web, webA).get('/psea');
     expect(list.status).toBe(200);
-    expect(list.text).toContain(`/psea/complaints/${complaint.id}`);
     expect(list.text).not.toContain(narrative);
     expect(list.text).toContain('Your complaint key is unlocked for this session.');
+    // The run's database holds other suites' complaints (overdue ones first): page until this one shows.
+    let found = false;
+    for (let page = 1; page <= 50 && !found; page++) {
+      const res = await consoleAs(web, webA).get(`/psea?status=received&page=${page}`);
+      expect(res.status).toBe(200);
+      expect(res.text).not.toContain(narrative);
+      found = res.text.includes(`/psea/complaints/${complaint.id}`);
+      if (!found && !res.text.includes(`page=${page + 1}`)) break;
+    }
+    expect(found).toBe(true);
     const closed = await consoleAs(web, webA).get('/psea?status=closed');
     expect(closed.text).not.toContain(`/psea/complaints/${complaint.id}`);
   });
