@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { SeaRetentionService } from '@amani/domain/sea';
 import { auditPage, launchChromium, openPhonePage, PageTrail } from '../support/browser';
 import { createTestApp, TestApp } from '../support/app';
+import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
 import { capturedLogs, databaseDump, redisDump, rememberSecret } from '../support/canary';
 import { complaintIdOf, focalPoint, FocalPoint, fpApi, sentinel } from './sea-fixtures';
 
@@ -90,8 +91,12 @@ describe('SEA evidence on /report (no JavaScript)', () => {
     await page.check('input[name=wantsAssistance][value=false]');
   };
 
+  const env = isolatedEnv('seaev');
   beforeAll(async () => {
-    t = await createTestApp({ ATTACHMENT_MAX_BYTES: String(MAX_BYTES) });
+    // A database of its own: the suite counts rows before and after each upload, which suites
+    // running beside it in the shared run database would change.
+    prepareIsolatedDatabase(env);
+    t = await createTestApp({ ...env, ATTACHMENT_MAX_BYTES: String(MAX_BYTES) });
     ds = t.app.get(DataSource);
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
@@ -102,6 +107,7 @@ describe('SEA evidence on /report (no JavaScript)', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await dropIsolatedDatabase(env);
   });
 
   it('a photo sent with the report reaches the focal point without its metadata; the download is a neutral, unstored attachment', async () => {
@@ -219,7 +225,15 @@ describe('SEA evidence on /report (no JavaScript)', () => {
   });
 
   it('the canaries of the files, their names and the narratives are nowhere in the database, Redis or the logs; nothing foreign loaded', async () => {
-    const haystacks = { db: databaseDump(), redis: await redisDump(), logs: capturedLogs() };
+    // This suite's own database and Redis prefix (the run-wide leak check covers the shared ones).
+    const saved = { owner: process.env.DATABASE_OWNER_URL, prefix: process.env.REDIS_PREFIX };
+    Object.assign(process.env, { DATABASE_OWNER_URL: env.DATABASE_OWNER_URL, REDIS_PREFIX: env.REDIS_PREFIX });
+    let haystacks: { db: string; redis: string; logs: string };
+    try {
+      haystacks = { db: databaseDump(), redis: await redisDump(), logs: capturedLogs() };
+    } finally {
+      Object.assign(process.env, { DATABASE_OWNER_URL: saved.owner, REDIS_PREFIX: saved.prefix });
+    }
     for (const [where, text] of Object.entries(haystacks)) expect([where, canaries.filter((c) => text.includes(c))]).toEqual([where, []]);
     expect(await context.cookies()).toEqual([]);
     expect(trail.foreignRequests).toEqual([]);
