@@ -159,7 +159,8 @@ describe('staff console PSEA workspace (apps/web)', () => {
     expect((await as.post('/psea/entities', { name: entityName.toUpperCase(), entityType: 'other', pseaContact: 'x' })).status).toBe(409);
     const directory = await as.get('/psea/entities');
     expect(directory.status).toBe(200);
-    const entityId = new RegExp(`action="/psea/entities/([0-9a-f-]{36})/active"`).exec(directory.text)![1];
+    // The directory is shared by the run: take this entry's own retire form.
+    const entityId = new RegExp(`<strong>${entityName}</strong>[\\s\\S]*?action="/psea/entities/([0-9a-f-]{36})/active"`).exec(directory.text)![1];
 
     const today = new Date().toISOString().slice(0, 10);
     const future = await as.post(`/psea/complaints/${complaint.id}/entity-referral`, { entityId, referredOn: '2999-01-01', interimNote });
