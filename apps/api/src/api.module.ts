@@ -13,6 +13,7 @@ import { JobsModule } from '@amani/jobs';
 import { LocationsModule } from '@amani/domain/locations';
 import { ReportingModule } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
+import { AgencyKeysController } from './agency-keys/agency-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { CasesApiModule } from './cases/cases-api.module';
@@ -49,7 +50,7 @@ export class ApiModule {
         LocationsModule,
         ReportingModule,
       ],
-      controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController, LocationsController],
+      controllers: [AuthController, UsersController, AgenciesController, AgencyKeysController, AuditController, ReportsController, LocationsController],
       providers: [
         { provide: APP_GUARD, useClass: AmaniThrottlerGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

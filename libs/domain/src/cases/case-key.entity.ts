@@ -2,8 +2,10 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn 
 import { Case } from './case.entity';
 
 /**
- * The case's data key (DEK), stored only wrapped by the master key (KEK) of kek_version.
- * Deleting this row crypto-shreds the case: its ciphertexts can never be read again.
+ * The case's data key (DEK): sealed to the owning agency's key of agency_key_version (only a
+ * signed-in member opens it), or — for cases from before agency keys, until
+ * `keys:migrate-agency` moves them — wrapped by the master key of kek_version. Exactly one
+ * of the two versions is set. Deleting this row crypto-shreds the case.
  */
 @Entity({ name: 'case_keys' })
 export class CaseKey {
@@ -17,8 +19,11 @@ export class CaseKey {
   @Column({ name: 'wrapped_dek', type: 'bytea' })
   wrappedDek: Buffer;
 
-  @Column({ name: 'kek_version', type: 'int' })
-  kekVersion: number;
+  @Column({ name: 'kek_version', type: 'int', nullable: true })
+  kekVersion: number | null;
+
+  @Column({ name: 'agency_key_version', type: 'int', nullable: true })
+  agencyKeyVersion: number | null;
 
   /** Generation of the data key itself; part of every field's associated data. */
   @Column({ name: 'key_version', type: 'int', default: 1 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BlindIndexService, EnvelopeCrypto, FieldContext } from '@amani/crypto';
+import { KeyCustody, Keyring } from '@amani/auth';
+import { BlindIndexService, EnvelopeCrypto, FieldContext, IntegrityError } from '@amani/crypto';
 import { CaseKey } from './case-key.entity';
 import { CaseIntegrityError, CaseShreddedError } from './case-errors';
 
@@ -23,13 +24,19 @@ const DATA_KEY_PURPOSE = 'case';
 export function caseDataKeyContext(caseId: string): { keyId: string; purpose: string } {
   return { keyId: caseId, purpose: DATA_KEY_PURPOSE };
 }
+/** What a sealed case data key is bound to: its case and the key's generation. */
+const sealBinding = (caseId: string, keyVersion: number) => ({ purpose: DATA_KEY_PURPOSE, id: caseId, version: keyVersion });
 const SURVIVOR_CODE_INDEX = { purpose: 'cases.survivor_code' } as const;
 const PHONE_INDEX = { purpose: 'cases.phone' } as const;
 
-/** A case_keys row as stored (wrapped). */
+/**
+ * A case_keys row as stored: `wrappedDek` is sealed to the agency key of `agencyKeyVersion`,
+ * or (legacy rows, before `keys:migrate-agency`) wrapped by the master key of `kekVersion`.
+ */
 export interface StoredCaseKey {
   wrappedDek: Buffer;
-  kekVersion: number;
+  kekVersion: number | null;
+  agencyKeyVersion: number | null;
   keyVersion: number;
 }
 
@@ -47,7 +54,8 @@ export class CaseKeyHandle {
 }
 
 /**
- * The only gateway between the case store and the crypto library: per-case data keys,
+ * The only gateway between the case store and the crypto library: per-case data keys
+ * sealed to the owning agency's key (opened through the signed-in member's Keyring),
  * field encryption bound to (table, column, row id, agency id, key version), and blind
  * indexes. Any authentication failure surfaces as IntegrityError / CaseIntegrityError.
  */
@@ -56,6 +64,8 @@ export class CaseVault {
   constructor(
     private readonly envelope: EnvelopeCrypto,
     private readonly blindIndex: BlindIndexService,
+    private readonly keyring: Keyring,
+    private readonly custody: KeyCustody,
   ) {}
 
   /** A fresh data key for a new case; persist it with saveKey once the case row exists. */
@@ -63,29 +73,43 @@ export class CaseVault {
     return new CaseKeyHandle(caseId, agencyId, 1, this.envelope.generateDataKey());
   }
 
-  /** The key wrapped under the current KEK, for a caller that writes the case_keys row itself. */
-  wrapKey(key: CaseKeyHandle): { wrappedDek: Buffer; kekVersion: number; keyVersion: number } {
-    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
-    return { wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion, keyVersion: key.keyVersion };
+  /**
+   * The key sealed to its agency's current public key, for a caller that writes the
+   * case_keys row itself. Needs no secret: anyone may seal to the agency; only members open.
+   */
+  async sealKey(key: CaseKeyHandle): Promise<StoredCaseKey> {
+    const agency = await this.keyring.currentPublicKey(key.agencyId);
+    const sealed = this.custody.sealTo(key.dek, sealBinding(key.caseId, key.keyVersion), agency.publicKey);
+    return { wrappedDek: sealed, kekVersion: null, agencyKeyVersion: agency.version, keyVersion: key.keyVersion };
   }
 
   async saveKey(em: EntityManager, key: CaseKeyHandle): Promise<void> {
-    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
-    await em.insert(CaseKey, {
-      caseId: key.caseId,
-      wrappedDek: wrapped.wrapped,
-      kekVersion: wrapped.kekVersion,
-      keyVersion: key.keyVersion,
-    });
+    await em.insert(CaseKey, { caseId: key.caseId, ...(await this.sealKey(key)) });
   }
 
   async openKey(em: EntityManager, c: { id: string; agencyId: string }): Promise<CaseKeyHandle> {
     return this.keyFromRow(c, await em.findOne(CaseKey, { where: { caseId: c.id } }));
   }
 
-  /** Unwraps a key row already read (e.g. joined to its case); no row means the case was shredded. */
-  keyFromRow(c: { id: string; agencyId: string }, row: StoredCaseKey | null): CaseKeyHandle {
+  /**
+   * Opens a key row already read (e.g. joined to its case) through the caller's membership of
+   * the case's agency; no row means the case was shredded. A key the caller cannot open
+   * answers AgencyKeyLockedProblem (423).
+   */
+  async keyFromRow(c: { id: string; agencyId: string }, row: StoredCaseKey | null): Promise<CaseKeyHandle> {
     if (!row) throw new CaseShreddedError();
+    if (row.agencyKeyVersion !== null) {
+      const agency = await this.keyring.agencyPrivateKey(c.agencyId, row.agencyKeyVersion);
+      let dek: Buffer;
+      try {
+        dek = this.custody.openSealed(row.wrappedDek, sealBinding(c.id, row.keyVersion), agency.publicKey, agency.privateKey);
+      } catch (e) {
+        if (e instanceof IntegrityError) throw new CaseIntegrityError();
+        throw e;
+      }
+      return new CaseKeyHandle(c.id, c.agencyId, row.keyVersion, dek);
+    }
+    if (row.kekVersion === null) throw new CaseIntegrityError();
     const dek = this.envelope.unwrapDataKey({ wrapped: row.wrappedDek, kekVersion: row.kekVersion }, caseDataKeyContext(c.id));
     return new CaseKeyHandle(c.id, c.agencyId, row.keyVersion, dek);
   }
@@ -103,18 +127,18 @@ export class CaseVault {
   /**
    * A fresh data key for the same case under another agency (a transfer). Every ciphertext is
    * bound to the agency, so each must be re-sealed with `reseal`; `replaceKey` then stores the
-   * new key in place of the old one, in the same transaction.
+   * new key, sealed to the new agency's key, in place of the old one, in the same transaction.
    */
   successorKey(old: CaseKeyHandle, agencyId: string): CaseKeyHandle {
     return new CaseKeyHandle(old.caseId, agencyId, old.keyVersion + 1, this.envelope.generateDataKey());
   }
 
   async replaceKey(em: EntityManager, key: CaseKeyHandle): Promise<void> {
-    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
+    const sealed = await this.sealKey(key);
     const result = await em.update(
       CaseKey,
       { caseId: key.caseId, keyVersion: key.keyVersion - 1 },
-      { wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion, keyVersion: key.keyVersion, rewrappedAt: new Date() },
+      { ...sealed, rewrappedAt: new Date() },
     );
     if (result.affected !== 1) throw new CaseIntegrityError();
   }

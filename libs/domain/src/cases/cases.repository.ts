@@ -168,7 +168,7 @@ export async function withCaseKey<T>(
   c: { id: string; agencyId: string },
   fn: (key: CaseKeyHandle) => Promise<T> | T,
 ): Promise<T> {
-  const key = vault.keyFromRow(c, await repo.findKey(c.id));
+  const key = await vault.keyFromRow(c, await repo.findKey(c.id));
   try {
     return await fn(key);
   } finally {
@@ -208,8 +208,8 @@ export class TypeOrmCasesRepository extends CasesRepository {
       n.vulnerabilities, n.regionCode, n.phoneIndex, n.survivorName, n.survivorAliases, n.contactDetails, n.address, n.dateOfBirth,
       n.caregiverDetails, n.narrative, n.key.wrappedDek, n.key.kekVersion, n.key.keyVersion,
     ];
-    // $23 survivor_code_index, $24 survivor_code, then the audit row's parameters.
-    const a = audit(25, 'FROM c');
+    // $23 survivor_code_index, $24 survivor_code, $25 agency_key_version, then the audit row's parameters.
+    const a = audit(26, 'FROM c');
     const sql = `WITH c AS (
         INSERT INTO cases (id, agency_id, created_by, assigned_caseworker_id, sex, age_band, nationality_status, displacement_status,
           disability, vulnerabilities, region_code, phone_index, survivor_name, survivor_aliases, contact_details, address,
@@ -219,10 +219,10 @@ export class TypeOrmCasesRepository extends CasesRepository {
                $23::bytea, $24::bytea
          WHERE NOT EXISTS (SELECT 1 FROM cases WHERE survivor_code_index = $23::bytea)
         RETURNING stage, closure_reason, created_at, updated_at, closed_at, version),
-      k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $22::int FROM c),
+      k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, agency_key_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $25::int, $22::int FROM c),
       a AS (${a.sql})
       SELECT * FROM c`;
-    const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, ...a.params]);
+    const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, n.key.agencyKeyVersion, ...a.params]);
     return rows[0] ?? null;
   }
 

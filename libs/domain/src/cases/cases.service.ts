@@ -84,7 +84,7 @@ export class CasesService {
           dateOfBirth: seal('date_of_birth', cmd.dateOfBirth),
           caregiverDetails: sealJson('caregiver_details', cmd.caregiverDetails),
           narrative: seal('narrative', cmd.narrative),
-          key: this.vault.wrapKey(key),
+          key: await this.vault.sealKey(key),
         };
         const audit: InlineAudit = (first, from) => this.auditor.successInsert(actor, target, {}, first, from);
         for (let attempt = 0; attempt < SURVIVOR_CODE_ATTEMPTS; attempt++) {
@@ -158,7 +158,7 @@ export class CasesService {
     return this.auditor.run(actor, target, async () => {
       // The case, its key and the share check in one statement; then the audit row.
       const { case: c, key: stored } = await this.repo.loadInScopeWithKey(actor, caseId);
-      const key = this.vault.keyFromRow(c, stored);
+      const key = await this.vault.keyFromRow(c, stored);
       let view: CaseDetailView;
       try {
         view = decryptCase(this.vault, key, c);

@@ -3,7 +3,8 @@ import { CaseKey } from '@amani/domain/cases';
 import { Referral } from './referral.entity';
 
 /**
- * A referral packet's own data key, wrapped by the master key. Deleting the row crypto-shreds
+ * A referral packet's own data key, sealed to the receiving and the referring agency's keys
+ * (only their signed-in members open it; the server alone cannot). Deleting the row crypto-shreds
  * the packet (consent withdrawn, referral revoked or declined). The foreign key to the case's
  * key row cascades: erasing a case (deleting its case_keys row) destroys every packet key.
  */
@@ -24,11 +25,26 @@ export class ReferralPacketKey {
   @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'referral_packet_keys_case_id_fkey' })
   caseKey?: CaseKey;
 
-  @Column({ name: 'wrapped_dek', type: 'bytea' })
-  wrappedDek: Buffer;
+  /** Legacy: wrapped by the master key (until `keys:migrate-agency`); null once sealed to the agencies. */
+  @Column({ name: 'wrapped_dek', type: 'bytea', nullable: true })
+  wrappedDek: Buffer | null;
 
-  @Column({ name: 'kek_version', type: 'int' })
-  kekVersion: number;
+  @Column({ name: 'kek_version', type: 'int', nullable: true })
+  kekVersion: number | null;
+
+  /** Sealed to the receiving agency's key of recipient_key_version. */
+  @Column({ name: 'recipient_sealed_dek', type: 'bytea', nullable: true })
+  recipientSealedDek: Buffer | null;
+
+  @Column({ name: 'recipient_key_version', type: 'int', nullable: true })
+  recipientKeyVersion: number | null;
+
+  /** Sealed to the referring agency's key of referrer_key_version. */
+  @Column({ name: 'referrer_sealed_dek', type: 'bytea', nullable: true })
+  referrerSealedDek: Buffer | null;
+
+  @Column({ name: 'referrer_key_version', type: 'int', nullable: true })
+  referrerKeyVersion: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
@@ -55,11 +71,26 @@ export class ReferralKey {
   @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'referral_keys_case_id_fkey' })
   caseKey?: CaseKey;
 
-  @Column({ name: 'wrapped_dek', type: 'bytea' })
-  wrappedDek: Buffer;
+  /** Legacy: wrapped by the master key (until `keys:migrate-agency`); null once sealed to the agencies. */
+  @Column({ name: 'wrapped_dek', type: 'bytea', nullable: true })
+  wrappedDek: Buffer | null;
 
-  @Column({ name: 'kek_version', type: 'int' })
-  kekVersion: number;
+  @Column({ name: 'kek_version', type: 'int', nullable: true })
+  kekVersion: number | null;
+
+  /** Sealed to the receiving agency's key of recipient_key_version. */
+  @Column({ name: 'recipient_sealed_dek', type: 'bytea', nullable: true })
+  recipientSealedDek: Buffer | null;
+
+  @Column({ name: 'recipient_key_version', type: 'int', nullable: true })
+  recipientKeyVersion: number | null;
+
+  /** Sealed to the referring agency's key of referrer_key_version. */
+  @Column({ name: 'referrer_sealed_dek', type: 'bytea', nullable: true })
+  referrerSealedDek: Buffer | null;
+
+  @Column({ name: 'referrer_key_version', type: 'int', nullable: true })
+  referrerKeyVersion: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
