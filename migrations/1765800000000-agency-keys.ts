@@ -38,6 +38,10 @@ export class AgencyKeys1765800000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "case_keys" ADD "agency_key_version" integer`);
     await q.query(`ALTER TABLE "case_keys" ADD CONSTRAINT "case_keys_custody_check" CHECK ((kek_version IS NULL) <> (agency_key_version IS NULL))`);
 
+    // A pending transfer carries the case key sealed to the receiving agency (destroyed when decided).
+    await q.query(`ALTER TABLE "case_transfers" ADD "sealed_case_key" bytea`);
+    await q.query(`ALTER TABLE "case_transfers" ADD "recipient_key_version" integer`);
+
     // Referral keys: master-wrapped (legacy) or sealed to both agencies' keys.
     for (const table of ['referral_packet_keys', 'referral_keys']) {
       await q.query(`ALTER TABLE "${table}" ALTER COLUMN "wrapped_dek" DROP NOT NULL`);
@@ -65,6 +69,8 @@ export class AgencyKeys1765800000000 implements MigrationInterface {
       await q.query(`ALTER TABLE "${table}" ALTER COLUMN "kek_version" SET NOT NULL`);
       await q.query(`ALTER TABLE "${table}" ALTER COLUMN "wrapped_dek" SET NOT NULL`);
     }
+    await q.query(`ALTER TABLE "case_transfers" DROP COLUMN "recipient_key_version"`);
+    await q.query(`ALTER TABLE "case_transfers" DROP COLUMN "sealed_case_key"`);
     await q.query(`ALTER TABLE "case_keys" DROP CONSTRAINT "case_keys_custody_check"`);
     // Sealed data keys cannot be turned back into master-wrapped ones without their agency: reverting shreds those cases.
     await q.query(`DELETE FROM "case_keys" WHERE kek_version IS NULL`);

@@ -151,7 +151,7 @@ function describeAccess(op: OperationObject, a: OperationAccess): void {
 const ERASABLE_CASE_PATH = /^\/cases\/\{id\}(\/|$)/;
 
 /** Routes whose records are sealed to agency keys: they open them through the caller's X-Amani-Unlock. */
-const AGENCY_KEYED_PATH = /^\/(cases|referrals|agency-keys)(\/|$)/;
+const AGENCY_KEYED_PATH = /^\/(cases|referrals|transfers|approvals|agency-keys)(\/|$)|^\/users\/\{id\}\/approval$/;
 
 function addProblems(op: OperationObject, a: OperationAccess, path: string): void {
   const keyed = !a.public && AGENCY_KEYED_PATH.test(path);

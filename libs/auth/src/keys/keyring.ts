@@ -20,6 +20,8 @@ interface Personal extends KeyPair {
 class KeyringFrame {
   presented: { sessionId: string; userId: string; token: string } | null = null;
   personal: Personal | null | undefined = undefined;
+  /** Operator paths: personal keys opened with their holders' passwords (demo seed, migration CLI, tests). */
+  operator: Personal[] = [];
   readonly agencyKeys = new Map<string, Buffer>();
 
   wipe(): void {
@@ -27,6 +29,8 @@ class KeyringFrame {
     this.agencyKeys.clear();
     this.personal?.privateKey.fill(0);
     this.personal = undefined;
+    for (const p of this.operator) p.privateKey.fill(0);
+    this.operator = [];
     this.presented = null;
   }
 }
@@ -61,10 +65,14 @@ export class Keyring {
     frame.personal = undefined;
   }
 
-  /** Runs fn with a personal key already opened (operator paths with the user's own password, tests). */
-  withPersonalKey<T>(userId: string, key: KeyPair, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs fn with personal keys already opened with their holders' passwords (operator paths:
+   * the demo seed, the migration CLI, test fixtures); each agency key opens through whichever
+   * of them holds a grant. The keys are wiped afterwards.
+   */
+  withPersonalKeys<T>(keys: { userId: string; key: KeyPair }[], fn: () => Promise<T>): Promise<T> {
     const frame = new KeyringFrame();
-    frame.personal = { userId, publicKey: Buffer.from(key.publicKey), privateKey: Buffer.from(key.privateKey) };
+    frame.operator = keys.map(({ userId, key }) => ({ userId, publicKey: Buffer.from(key.publicKey), privateKey: Buffer.from(key.privateKey) }));
     return frames.run(frame, async () => {
       try {
         return await fn();
@@ -77,7 +85,7 @@ export class Keyring {
   /** Whose keys this context can open, if anyone's (without opening them). */
   holderId(): string | null {
     const frame = frames.getStore();
-    return frame?.personal?.userId ?? frame?.presented?.userId ?? null;
+    return frame?.personal?.userId ?? frame?.presented?.userId ?? frame?.operator[0]?.userId ?? null;
   }
 
   /** The agency's current public key: what new data keys are sealed to. */
@@ -98,15 +106,17 @@ export class Keyring {
     const frame = frames.getStore();
     if (!frame) throw new AgencyKeyLockedProblem();
     const cacheKey = `${agencyId}:${version}`;
-    const personal = await this.personal(frame);
-    const rows: { sealed_private_key: Buffer; public_key: Buffer }[] = await this.tx.manager.query(
-      `SELECT g.sealed_private_key, k.public_key
+    const holders = frame.operator.length > 0 ? frame.operator : [await this.personal(frame)];
+    const rows: { user_id: string; sealed_private_key: Buffer; public_key: Buffer }[] = await this.tx.manager.query(
+      `SELECT g.user_id, g.sealed_private_key, k.public_key
          FROM agency_key_grants g JOIN agency_keys k ON k.agency_id = g.agency_id AND k.version = g.version
-        WHERE g.agency_id = $1 AND g.version = $2 AND g.user_id = $3`,
-      [agencyId, version, personal.userId],
+        WHERE g.agency_id = $1 AND g.version = $2 AND g.user_id = ANY($3::uuid[])
+        LIMIT 1`,
+      [agencyId, version, holders.map((h) => h.userId)],
     );
     // The grant is read on every use, so a removal takes effect within a live session.
     if (!rows[0]) throw new AgencyKeyLockedProblem();
+    const personal = holders.find((h) => h.userId === rows[0].user_id)!;
     const cached = frame.agencyKeys.get(cacheKey);
     if (cached) return { privateKey: cached, publicKey: rows[0].public_key };
     let sk: Buffer;

@@ -301,6 +301,8 @@ export class UsersService {
         [id, passwordHash, encrypted],
       );
       await this.sessions.revokeAllForUser(id, 'credentials_reset', em);
+      // A new personal key for the new password: grants sealed to the old one go with it.
+      if (user.agencyId && AGENCY_KEY_ROLES.includes(user.role)) await this.agencyKeys.createPersonalKey(em, id, password);
       await this.record(ctx, 'user.credentials_reset', user, { password: true, mfa: true }, em);
     });
     return secret;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Case } from './case.entity';
 
 /**
@@ -8,6 +8,7 @@ import { Case } from './case.entity';
  * of the two versions is set. Deleting this row crypto-shreds the case.
  */
 @Entity({ name: 'case_keys' })
+@Check('case_keys_custody_check', '(kek_version IS NULL) <> (agency_key_version IS NULL)')
 export class CaseKey {
   @PrimaryColumn({ name: 'case_id', type: 'uuid' })
   caseId: string;

@@ -26,6 +26,7 @@ export function caseDataKeyContext(caseId: string): { keyId: string; purpose: st
 }
 /** What a sealed case data key is bound to: its case and the key's generation. */
 const sealBinding = (caseId: string, keyVersion: number) => ({ purpose: DATA_KEY_PURPOSE, id: caseId, version: keyVersion });
+const transferBinding = (caseId: string, keyVersion: number) => ({ purpose: 'case-transfer', id: caseId, version: keyVersion });
 const SURVIVOR_CODE_INDEX = { purpose: 'cases.survivor_code' } as const;
 const PHONE_INDEX = { purpose: 'cases.phone' } as const;
 
@@ -141,6 +142,30 @@ export class CaseVault {
       { ...sealed, rewrappedAt: new Date() },
     );
     if (result.affected !== 1) throw new CaseIntegrityError();
+  }
+
+  /**
+   * The case key sealed to another agency (a proposed transfer): its members can open it
+   * until the transfer is decided and the copy destroyed.
+   */
+  async sealKeyForTransfer(key: CaseKeyHandle, toAgencyId: string): Promise<{ sealed: Buffer; version: number }> {
+    const agency = await this.keyring.currentPublicKey(toAgencyId);
+    return { sealed: this.custody.sealTo(key.dek, transferBinding(key.caseId, key.keyVersion), agency.publicKey), version: agency.version };
+  }
+
+  /** Opens a transfer's copy of the case key through the caller's membership of the receiving agency. */
+  async openTransferKey(
+    c: { id: string; agencyId: string },
+    t: { toAgencyId: string; sealedCaseKey: Buffer; recipientKeyVersion: number; keyVersion: number },
+  ): Promise<CaseKeyHandle> {
+    const agency = await this.keyring.agencyPrivateKey(t.toAgencyId, t.recipientKeyVersion);
+    try {
+      const dek = this.custody.openSealed(t.sealedCaseKey, transferBinding(c.id, t.keyVersion), agency.publicKey, agency.privateKey);
+      return new CaseKeyHandle(c.id, c.agencyId, t.keyVersion, dek);
+    } catch (e) {
+      if (e instanceof IntegrityError) throw new CaseIntegrityError();
+      throw e;
+    }
   }
 
   /** Opens a ciphertext under one key and seals the same plaintext under another. */

@@ -11,7 +11,7 @@ export * from './case-views';
 export * from './case-stage-machine';
 export * from './gbvims-classification';
 export * from './survivor-code';
-export { caseDataKeyContext } from './case-vault';
+export { caseDataKeyContext, CaseVault } from './case-vault';
 export { caseFailureVerdict } from './case-auditor';
 export * from './case-scope';
 export * from './reporting-projection';

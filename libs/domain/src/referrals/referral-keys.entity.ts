@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { CaseKey } from '@amani/domain/cases';
 import { Referral } from './referral.entity';
 
@@ -8,7 +8,13 @@ import { Referral } from './referral.entity';
  * the packet (consent withdrawn, referral revoked or declined). The foreign key to the case's
  * key row cascades: erasing a case (deleting its case_keys row) destroys every packet key.
  */
+/** Master-wrapped (legacy) or sealed to both agencies, never a mix. */
+const custody = `(wrapped_dek IS NOT NULL AND kek_version IS NOT NULL AND recipient_sealed_dek IS NULL AND referrer_sealed_dek IS NULL)
+        OR (wrapped_dek IS NULL AND kek_version IS NULL AND recipient_sealed_dek IS NOT NULL AND recipient_key_version IS NOT NULL
+            AND referrer_sealed_dek IS NOT NULL AND referrer_key_version IS NOT NULL)`;
+
 @Entity({ name: 'referral_packet_keys' })
+@Check('referral_packet_keys_custody_check', custody)
 @Index('referral_packet_keys_case_idx', ['caseId'])
 export class ReferralPacketKey {
   @PrimaryColumn({ name: 'referral_id', type: 'uuid' })
@@ -55,6 +61,7 @@ export class ReferralPacketKey {
  * reason, provider notes). It too dies with the case's key.
  */
 @Entity({ name: 'referral_keys' })
+@Check('referral_keys_custody_check', custody)
 @Index('referral_keys_case_idx', ['caseId'])
 export class ReferralKey {
   @PrimaryColumn({ name: 'referral_id', type: 'uuid' })
