@@ -126,6 +126,7 @@ export class SeedDemoCommand extends CommandRunner {
     const staff = new Map<string, { id: string; role: Role; agencyId: string | null }>();
     const members: { userId: string; key: KeyPair; agencyId: string }[] = [];
     const recoveryLines: string[] = [];
+    const toDisable: string[] = [];
     for (const u of DEMO_USERS) {
       const email = demoEmail(u.role);
       const password = demoPassword(email);
@@ -146,7 +147,13 @@ export class SeedDemoCommand extends CommandRunner {
       const agencyId = agencyIds.get(u.agency)!;
       const existing = await this.users.findByEmail(email);
       const id = existing?.id ?? (await this.invitations.invite({ email, displayName: u.name, role: u.role, agencyId }, ctx)).user.id;
-      if (!existing) await this.users.disable(id, ctx);
+      // Seed-only staff never sign in; the seed acts as them with a throwaway personal key
+      // (its password is never kept), and disables them once the demo data is written.
+      if (!existing) {
+        const key = await this.dataSource.transaction((em) => this.agencyKeys.createPersonalKey(em, id, randomBytes(24).toString('base64url')));
+        members.push({ userId: id, key, agencyId });
+        toDisable.push(id);
+      }
       staff.set(`${u.role}@${u.agency}`, { id, role: u.role, agencyId });
     }
     // Each demo agency's key, sealed to its demo staff (operator set-up; a real agency's
@@ -156,7 +163,7 @@ export class SeedDemoCommand extends CommandRunner {
       const own = members.filter((m) => m.agencyId === agencyId).map((m) => m.userId);
       const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM agency_keys WHERE agency_id = $1`, [agencyId]);
       if (n === 0) {
-        const setUp = await this.agencyKeys.setUpByOperator(agencyId, own, 'seed');
+        const setUp = await this.agencyKeys.setUpByOperator(agencyId, own, 'seed', { includeInactive: true });
         recoveryLines.push(`agency ${agencyId}  recovery key ${setUp.recoveryKey}`);
       } else {
         // A re-run gave the demo staff new passwords and so new personal keys: only the agency's
@@ -166,6 +173,7 @@ export class SeedDemoCommand extends CommandRunner {
     }
     // The seed acts as its demo staff, with their personal keys opened by their passwords.
     const seeded = await this.keyring.withPersonalKeys(members, () => this.seedCasesAndReferrals(agencyIds, staff));
+    for (const id of toDisable) await this.users.disable(id, ctx);
     seeded.push('', ...(await seedDemoSea({ keys: this.seaKeys, intake: this.seaIntake, endorsements: this.seaEndorsements }, seaFocalPoint!)));
 
     process.stdout.write(

@@ -7,6 +7,7 @@ import { ConflictProblem, DomainException, NotFoundProblem } from '@amani/http';
 import type { AuthUser } from '../auth-user';
 import { LoginHook, LoginHooks, PasswordLoginEvent } from '../login/login-hooks';
 import type { Role } from '../roles';
+import { returnedRows } from '../sql';
 import { AgencyKeyLockedProblem } from './agency-key-errors';
 import { KeyCustody, KeyPair, parseRecoveryKey } from './key-custody';
 import { Keyring } from './keyring';
@@ -151,7 +152,7 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
 
   /** Removes every agency grant and session copy of the user (disabled, refused, moved to another agency). */
   async dropMemberships(em: EntityManager, userId: string): Promise<number> {
-    const rows: unknown[] = await em.query(`DELETE FROM agency_key_grants WHERE user_id = $1 RETURNING user_id`, [userId]);
+    const rows = returnedRows(await em.query(`DELETE FROM agency_key_grants WHERE user_id = $1 RETURNING user_id`, [userId]));
     await em.query(`DELETE FROM session_unlocks WHERE user_id = $1`, [userId]);
     return rows.length;
   }
@@ -190,9 +191,9 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
   }
 
   /** Operator path (demo seed, test fixtures): the agency's first key, sealed to these members. */
-  async setUpByOperator(agencyId: string, memberIds: string[], via: string): Promise<AgencyKeySetUp> {
+  async setUpByOperator(agencyId: string, memberIds: string[], via: string, opts: { includeInactive?: boolean } = {}): Promise<AgencyKeySetUp> {
     return this.tx.run(async (em) => {
-      const result = await this.createAgencyKey(em, agencyId, memberIds, null);
+      const result = await this.createAgencyKey(em, agencyId, memberIds, null, opts.includeInactive ?? false);
       await this.audit.record({ action: 'agency_key.set_up', outcome: 'success', agencyId, targetType: 'agency', targetId: agencyId, details: { version: result.version, via } }, em);
       return result;
     });
@@ -227,7 +228,7 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
   async revoke(actor: AuthUser, targetId: string, requestId?: string): Promise<void> {
     const agencyId = this.agencyOf(actor);
     await this.tx.run(async (em) => {
-      const rows: unknown[] = await em.query(`DELETE FROM agency_key_grants WHERE agency_id = $1 AND user_id = $2 RETURNING version`, [agencyId, targetId]);
+      const rows = returnedRows(await em.query(`DELETE FROM agency_key_grants WHERE agency_id = $1 AND user_id = $2 RETURNING version`, [agencyId, targetId]));
       if (rows.length === 0) throw new NotFoundProblem('grant');
       await this.record(em, actor, 'agency_key.revoke', targetId, { versions: rows.length }, requestId);
     });
@@ -278,11 +279,13 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
 
   // ---- internals ----------------------------------------------------------------------
 
-  private async createAgencyKey(em: EntityManager, agencyId: string, memberIds: string[], createdBy: string | null): Promise<AgencyKeySetUp> {
+  private async createAgencyKey(em: EntityManager, agencyId: string, memberIds: string[], createdBy: string | null, includeInactive = false): Promise<AgencyKeySetUp> {
     const locked: unknown[] = await em.query(`SELECT 1 FROM agencies WHERE id = $1 FOR UPDATE`, [agencyId]);
     if (locked.length === 0) throw new NotFoundProblem('agency');
     if ((await this.currentVersion(em, agencyId)) !== null) throw new ConflictProblem('agency_key_exists', 'This agency already has a key.');
-    const members = await Promise.all(memberIds.map((id) => this.grantee(em, agencyId, id)));
+    // One after the other: a transaction's queries share one connection.
+    const members: { public_key: Buffer }[] = [];
+    for (const id of memberIds) members.push(await this.grantee(em, agencyId, id, includeInactive));
     const version = 1;
     const pair = this.custody.newKeyPair();
     const recovery = this.custody.newRecoveryKey();
@@ -312,7 +315,7 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
   }
 
   /** A member who may receive the key: of this agency, a key-holding role, not disabled, with a personal key. */
-  private async grantee(em: EntityManager, agencyId: string, userId: string): Promise<{ public_key: Buffer }> {
+  private async grantee(em: EntityManager, agencyId: string, userId: string, includeInactive = false): Promise<{ public_key: Buffer }> {
     const rows: { public_key: Buffer | null; role: Role; status: string }[] = await em.query(
       `SELECT uk.public_key, u.role, u.status FROM users u LEFT JOIN user_keys uk ON uk.user_id = u.id
         WHERE u.id = $1 AND u.agency_id = $2 AND u.disabled_at IS NULL`,
@@ -320,7 +323,7 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
     );
     const row = rows[0];
     if (!row || !AGENCY_KEY_ROLES.includes(row.role)) throw new NotFoundProblem('user');
-    if (row.status !== 'active' && row.status !== 'awaiting_approval') throw new ConflictProblem('not_active', 'This account is not active.');
+    if (!includeInactive && row.status !== 'active' && row.status !== 'awaiting_approval') throw new ConflictProblem('not_active', 'This account is not active.');
     if (!row.public_key) throw new ConflictProblem('personal_key_missing', 'This account has no personal key yet: it gets one when its holder chooses a password and signs in.');
     return { public_key: row.public_key };
   }
