@@ -130,6 +130,8 @@ export const ar: Catalogue = {
     approval_waiting: 'موافقة بانتظارك',
     daily_digest: 'ملخص اليوم',
     sea_digest: 'شكاوى الاستغلال والانتهاك الجنسيين: ملخص اليوم',
+    case_retention_warning: 'ستُمحى حالة مغلقة عند انتهاء مدة الاحتفاظ بها',
+    sea_retention_warning: 'ستُتلف شكاوى الاستغلال والانتهاك الجنسيين عند انتهاء مدة الاحتفاظ بها',
   },
   cases: {
     title: 'الحالات',

@@ -131,6 +131,8 @@ export const en = {
     approval_waiting: 'An approval is waiting for you',
     daily_digest: 'Daily summary',
     sea_digest: 'SEA complaints: daily summary',
+    case_retention_warning: 'A closed case will be erased when its retention period ends',
+    sea_retention_warning: 'SEA complaints will be shredded when their retention period ends',
   },
   cases: {
     title: 'Cases',

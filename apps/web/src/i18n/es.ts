@@ -130,6 +130,8 @@ export const es: Catalogue = {
     approval_waiting: 'Una aprobación le espera',
     daily_digest: 'Resumen del día',
     sea_digest: 'Denuncias de EAS: resumen del día',
+    case_retention_warning: 'Un caso cerrado se borrará al terminar su plazo de conservación',
+    sea_retention_warning: 'Denuncias de EAS se destruirán al terminar su plazo de conservación',
   },
   cases: {
     title: 'Casos',

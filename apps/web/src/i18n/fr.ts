@@ -130,6 +130,8 @@ export const fr: Catalogue = {
     approval_waiting: 'Une approbation vous attend',
     daily_digest: 'Résumé du jour',
     sea_digest: 'Plaintes EAS : résumé du jour',
+    case_retention_warning: 'Un dossier clos sera effacé à la fin de sa durée de conservation',
+    sea_retention_warning: 'Des plaintes EAS seront détruites à la fin de leur durée de conservation',
   },
   cases: {
     title: 'Dossiers',
