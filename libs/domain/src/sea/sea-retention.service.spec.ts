@@ -95,7 +95,7 @@ describe('SeaRetentionService', () => {
     accesses = 7;
     const counters = { accessesOn: () => Promise.resolve(accesses) } as unknown as SeaIntakeThrottle;
     warningDays = 0;
-    const clock = { now: () => new Date(`${today}T02:15:00Z`) };
+    const clock: Clock = { now: () => new Date(`${today}T02:15:00Z`) };
     const config = () => ({ retention: { warningDays, caseClosedDays: null, sea: { ...SEA_RETENTION_DAYS, received: keepReceived } } }) as unknown as AppConfig;
     keepReceived = SEA_RETENTION_DAYS.received;
     sut = new SeaRetentionService(tx.asHost(), repo, audit.asService(), counters, clock, new Proxy({}, { get: (_t, k: keyof AppConfig) => config()[k] }) as AppConfig);
