@@ -36,12 +36,13 @@ export class TypeOrmCaseRetentionRepository extends CaseRetentionRepository {
 
   async markWarned(c: RetentionCutoffs, at: Date, limit: number): Promise<ExpiringCase[]> {
     const rows: { id: string; agency_id: string; closed_at: Date }[] = await this.tx.manager.query(
+      // Wrapped in a SELECT: TypeORM answers a bare UPDATE ... RETURNING with [rows, count].
       `WITH due AS (
          SELECT id FROM cases
           WHERE ${LIVE_CLOSED} AND closed_at <= $1 AND (retention_warned_at IS NULL OR retention_warned_at < closed_at)
-          ORDER BY closed_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       UPDATE cases c SET retention_warned_at = $2 FROM due WHERE c.id = due.id
-       RETURNING c.id, c.agency_id, c.closed_at`,
+          ORDER BY closed_at, id LIMIT $3 FOR UPDATE SKIP LOCKED),
+       marked AS (UPDATE cases c SET retention_warned_at = $2 FROM due WHERE c.id = due.id RETURNING c.id, c.agency_id, c.closed_at)
+       SELECT id, agency_id, closed_at FROM marked`,
       [c.warnClosedBy.toISOString(), at.toISOString(), limit],
     );
     return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, closedAt: new Date(r.closed_at) }));

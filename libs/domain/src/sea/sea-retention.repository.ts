@@ -65,12 +65,13 @@ export class TypeOrmSeaRetentionRepository extends SeaRetentionRepository {
   }
 
   async markWarned(status: SeaStatus, closedBefore: string, today: string): Promise<number> {
-    const rows: unknown[] = await this.em.query(
-      `UPDATE sea_complaints SET retention_warned_on = $3
-        WHERE shredded_on IS NULL AND status = $1 AND status_changed_on < $2 AND retention_warned_on IS NULL RETURNING id`,
+    const [{ n }]: { n: number }[] = await this.em.query(
+      `WITH marked AS (UPDATE sea_complaints SET retention_warned_on = $3
+         WHERE shredded_on IS NULL AND status = $1 AND status_changed_on < $2 AND retention_warned_on IS NULL RETURNING id)
+       SELECT count(*)::int AS n FROM marked`,
       [status, closedBefore, today],
     );
-    return rows.length;
+    return n;
   }
 
   async notifyFocalPoints(day: string, at: Date, counts: Partial<Record<SeaStatus, number>>): Promise<number> {
@@ -92,16 +93,18 @@ export class TypeOrmSeaRetentionRepository extends SeaRetentionRepository {
   }
 
   async deleteWithdrawnReceipts(cutoff: string): Promise<number> {
-    const deleted: unknown[] = await this.em.query(`DELETE FROM sea_withdrawn_receipts WHERE withdrawn_on < $1 RETURNING id`, [cutoff]);
-    return deleted.length;
+    // Counted in a SELECT: TypeORM answers a bare DELETE ... RETURNING with [rows, count], whose length is always 2.
+    const [{ n }]: { n: number }[] = await this.em.query(`WITH d AS (DELETE FROM sea_withdrawn_receipts WHERE withdrawn_on < $1 RETURNING id) SELECT count(*)::int AS n FROM d`, [cutoff]);
+    return n;
   }
 
   async deleteDeadSessionKeys(): Promise<number> {
-    const deleted: unknown[] = await this.em.query(
-      `DELETE FROM sea_session_keys k USING auth_sessions s
-        WHERE s.id = k.session_id AND (s.expires_at <= now() OR s.revoked_at IS NOT NULL) RETURNING k.session_id`,
+    const [{ n }]: { n: number }[] = await this.em.query(
+      `WITH d AS (DELETE FROM sea_session_keys k USING auth_sessions s
+        WHERE s.id = k.session_id AND (s.expires_at <= now() OR s.revoked_at IS NOT NULL) RETURNING k.session_id)
+       SELECT count(*)::int AS n FROM d`,
     );
-    return deleted.length;
+    return n;
   }
 
   async intakeCounts(day: string): Promise<{ submitted: number; complainantMessages: number }> {
