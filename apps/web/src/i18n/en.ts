@@ -94,6 +94,8 @@ export const en = {
     forbidden: 'Your role cannot use this page.',
     errorTitle: 'Something went wrong',
     error: 'Something went wrong. Please try again later.',
+    erasedTitle: 'Erased',
+    erased: 'This record was erased. Nothing of it can be read any more; only its coded statistics remain.',
     refusedTitle: 'Request refused',
     refused: 'This form could not be accepted. Go back, reload the page and try again.',
     unavailable: 'The service is busy. Please try again in a minute.',

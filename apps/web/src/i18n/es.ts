@@ -93,6 +93,8 @@ export const es: Catalogue = {
     forbidden: 'Su función no puede usar esta página.',
     errorTitle: 'Algo salió mal',
     error: 'Algo salió mal. Inténtelo más tarde.',
+    erasedTitle: 'Borrado',
+    erased: 'Este registro fue borrado. Ya no se puede leer nada de él; solo quedan sus estadísticas codificadas.',
     refusedTitle: 'Solicitud rechazada',
     refused: 'No se pudo aceptar este formulario. Vuelva atrás, recargue la página e inténtelo de nuevo.',
     unavailable: 'El servicio está ocupado. Inténtelo dentro de un minuto.',
