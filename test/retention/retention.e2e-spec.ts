@@ -50,7 +50,7 @@ describe('retention: warn once, then shred exactly the expired records', () => {
     return v;
   };
 
-  const cases: Record<'expired' | 'nearly' | 'recent' | 'open', { id: string; name: string; note: string }> = {} as never;
+  const cases: Record<'expired' | 'nearly' | 'reopened' | 'recent' | 'open', { id: string; name: string; note: string }> = {} as never;
   const complaints: Record<'closedOld' | 'closedRecent' | 'receivedAncient' | 'investigation', string> = {} as never;
   let referralId: string;
 
@@ -69,7 +69,7 @@ describe('retention: warn once, then shred exactly the expired records', () => {
     x = await threeAgencies(t);
     fp = await focalPoint(t);
 
-    for (const [key, closedDaysAgo] of [['expired', 400], ['nearly', 350], ['recent', 100], ['open', null]] as const) {
+    for (const [key, closedDaysAgo] of [['expired', 400], ['nearly', 350], ['reopened', 350], ['recent', 100], ['open', null]] as const) {
       const name = sentinel(`NAME${key.toUpperCase()}`);
       const note = sentinel(`NOTE${key.toUpperCase()}`);
       const c = await newCase(t, x.cwA, { survivorName: name });
@@ -123,10 +123,10 @@ describe('retention: warn once, then shred exactly the expired records', () => {
   it('today: warns the caseworker and supervisors of each case due (once, even when two workers race), shreds nothing yet', async () => {
     moveClocks(t0);
     const runs = await runCases();
-    expect(runs.reduce((n, r) => n + r.warned, 0)).toBe(2);
+    expect(runs.reduce((n, r) => n + r.warned, 0)).toBe(3);
     expect(runs.reduce((n, r) => n + r.erased, 0)).toBe(0);
     const warnings = await caseWarnings();
-    const expected = [cases.expired.id, cases.nearly.id].flatMap((id) => [x.cwA.user.id, x.supA.user.id].map((user) => ({ case_id: id, user_id: user })));
+    const expected = [cases.expired.id, cases.nearly.id, cases.reopened.id].flatMap((id) => [x.cwA.user.id, x.supA.user.id].map((user) => ({ case_id: id, user_id: user })));
     expect(warnings.map((w) => ({ case_id: w.case_id, user_id: w.user_id })).sort((a, b) => (a.case_id + a.user_id).localeCompare(b.case_id + b.user_id))).toEqual(
       expected.sort((a, b) => (a.case_id + a.user_id).localeCompare(b.case_id + b.user_id)),
     );
@@ -144,9 +144,19 @@ describe('retention: warn once, then shred exactly the expired records', () => {
     });
     expect((await queue.getJobCounts('failed')).failed).toBe(0);
     expect((await runCases()).reduce((n, r) => n + r.warned, 0)).toBe(0);
-    expect(await caseWarnings()).toHaveLength(4);
-    expect(await liveCases()).toHaveLength(4);
+    expect(await caseWarnings()).toHaveLength(6);
+    expect(await liveCases()).toHaveLength(5);
   }, 60_000);
+
+  it('a warned case reopened and closed again starts a new period: not shredded with the others', async () => {
+    const mine = await as(t, x.cwA.accessToken).get('/notifications');
+    const warning = (mine.body.items as { id: string; kind: string; caseId: string }[]).find((n) => n.kind === 'case_retention_warning' && n.caseId === cases.reopened.id)!;
+    expect((await as(t, x.cwA.accessToken).post(`/notifications/${warning.id}/read`)).status).toBeLessThan(300);
+    const { version } = (await as(t, x.supA.accessToken).get(`/cases/${cases.reopened.id}`)).body as { version: number };
+    expect((await as(t, x.supA.accessToken).post(`/cases/${cases.reopened.id}/reopen`, { version, reason: 'survivor_returned' })).status).toBe(200);
+    // Closed again (one day into the moved clock's future, so the new closing is after the first warning).
+    await closeCase(cases.reopened.id, -1);
+  });
 
   it('SEA today: the focal points get one count of complaints due (no complaint named), nothing is shredded', async () => {
     const runs = await runSea();
@@ -164,24 +174,24 @@ describe('retention: warn once, then shred exactly the expired records', () => {
     moveClocks(at(29));
     expect((await runCases()).reduce((n, r) => n + r.erased, 0)).toBe(0);
     expect((await runSea()).reduce((n, r) => n + r.shredded, 0)).toBe(0);
-    expect(await liveCases()).toHaveLength(4);
+    expect(await liveCases()).toHaveLength(5);
   });
 
   it('30 days later: exactly the expired, warned closed cases are erased (retention_expired, audited without data); open and recently closed stay', async () => {
     moveClocks(at(30));
     const runs = await runCases();
     expect(runs.reduce((n, r) => n + r.erased, 0)).toBe(2);
-    expect(await liveCases()).toEqual([cases.recent.id, cases.open.id].sort());
+    expect(await liveCases()).toEqual([cases.reopened.id, cases.recent.id, cases.open.id].sort());
 
     for (const gone of [cases.expired, cases.nearly]) {
       expect((await as(t, x.supA.accessToken).get(`/cases/${gone.id}`)).status).toBe(410);
       expect((await as(t, x.cwA.accessToken).get(`/cases/${gone.id}/notes`)).status).toBe(410);
       expect((await as(t, x.supB.accessToken).get(`/cases/${gone.id}`)).status).toBe(404);
     }
-    for (const kept of [cases.recent, cases.open]) expect((await as(t, x.cwA.accessToken).get(`/cases/${kept.id}`)).body.survivorName).toBe(kept.name);
-    // Through the erasure hooks: the referral revoked, its packet destroyed; the case's notifications gone.
+    for (const kept of [cases.reopened, cases.recent, cases.open]) expect((await as(t, x.cwA.accessToken).get(`/cases/${kept.id}`)).body.survivorName).toBe(kept.name);
+    // Through the erasure hooks: the referral revoked, its packet destroyed; the erased cases' notifications gone.
     expect((await as(t, x.provB.accessToken).get(`/referrals/${referralId}`)).body).toMatchObject({ state: 'revoked', packetDestroyedReason: 'case_erased' });
-    expect((await caseWarnings()).map((w) => w.case_id)).toEqual([]);
+    expect((await caseWarnings()).map((w) => w.case_id)).toEqual([cases.reopened.id, cases.reopened.id]);
 
     const [row] = await db.query(
       `SELECT erasure_reason, survivor_name, (SELECT count(*)::int FROM case_keys k WHERE k.case_id = c.id) AS keys, (SELECT count(*)::int FROM case_notes n WHERE n.case_id = c.id) AS notes FROM cases c WHERE id = $1`,
@@ -211,11 +221,27 @@ describe('retention: warn once, then shred exactly the expired records', () => {
     expect((await fpApi(t, fp).get(`/sea/complaints/${complaints.closedOld}`)).status).toBe(410);
   });
 
+  it('the reopened case is warned again for its new closing: the same people, their warning new and unread again', async () => {
+    const reclosedAt = new Date(t0.getTime() + DAY);
+    moveClocks(new Date(reclosedAt.getTime() + 340 * DAY));
+    const runs = await runCases();
+    // The reopened case, and now the one closed 100 days before the first run too.
+    expect(runs.reduce((n, r) => n + r.warned, 0)).toBe(2);
+    expect(runs.reduce((n, r) => n + r.notified, 0)).toBe(4);
+    const rows: { user_id: string; created_at: Date; read_at: Date | null; counts: object }[] = await db.query(
+      `SELECT user_id, created_at, read_at, counts FROM notifications WHERE kind = 'case_retention_warning' AND case_id = $1 ORDER BY user_id`,
+      [cases.reopened.id],
+    );
+    expect(rows.map((r) => r.user_id).sort()).toEqual([x.cwA.user.id, x.supA.user.id].sort());
+    for (const r of rows) expect([new Date(r.created_at).toISOString(), r.read_at, r.counts]).toEqual([new Date(reclosedAt.getTime() + 340 * DAY).toISOString(), null, { daysLeft: 30 }]);
+    expect(await liveCases()).toContain(cases.reopened.id);
+  });
+
   it('the shredded records leave no sentinel in a dump of the database; the kept ones are still there (sealed)', () => {
     const text = dump();
     for (const gone of [cases.expired, cases.nearly]) for (const s of [gone.name, gone.note]) expect(text).not.toContain(s);
     // Kept records are sealed, so their sentinels never appear in plain text either; their rows do.
-    for (const kept of [cases.recent, cases.open]) expect(text).toContain(kept.id);
+    for (const kept of [cases.reopened, cases.recent, cases.open]) expect(text).toContain(kept.id);
   });
 
   it('is scheduled once a day at 02:30 UTC, one schedule however many workers start', async () => {

@@ -18,8 +18,10 @@ export abstract class CaseRetentionRepository {
   abstract markWarned(c: RetentionCutoffs, at: Date, limit: number): Promise<ExpiringCase[]>;
   /**
    * One `case_retention_warning` to the case's assigned caseworker (else its creator) and its
-   * agency's supervisors, active ones only; `daysLeft` is the only number it carries. Returns
-   * how many were inserted (the notifications' unique key makes it once per person and case).
+   * agency's supervisors, active ones only; `daysLeft` is the only number it carries. The
+   * notifications' unique key holds one per person and case: a case reopened and closed again
+   * re-arms that person's warning (new date, unread again) instead of adding a second. Returns
+   * how many people were told.
    */
   abstract notify(c: ExpiringCase, daysLeft: number, at: Date): Promise<number>;
   /** One expired (and duly warned) case, locked; null when none is left. */
@@ -55,7 +57,8 @@ export class TypeOrmCaseRetentionRepository extends CaseRetentionRepository {
          FROM cases c JOIN users u ON u.agency_id = c.agency_id AND u.status = 'active' AND u.disabled_at IS NULL
           AND (u.role = 'supervisor' OR (u.role = 'caseworker' AND u.id = COALESCE(c.assigned_caseworker_id, c.created_by)))
         WHERE c.id = $1
-       ON CONFLICT (kind, target_id, user_id) DO NOTHING
+       ON CONFLICT (kind, target_id, user_id) DO UPDATE SET counts = EXCLUDED.counts, created_at = EXCLUDED.created_at, read_at = NULL
+         WHERE notifications.created_at < EXCLUDED.created_at
        RETURNING id`,
       [c.id, JSON.stringify({ daysLeft }), at.toISOString()],
     );
