@@ -97,7 +97,7 @@ export abstract class ReferralsRepository {
   /** The case's referrals, locked for update (case erasure). */
   abstract referralsOfCaseForUpdate(caseId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId' | 'state' | 'packetDestroyedAt'>[]>;
   /** Revokes these open referrals as part of erasing their case. */
-  abstract revokeForErasure(ids: string[], actorId: string): Promise<void>;
+  abstract revokeForErasure(ids: string[], actorId: string | null): Promise<void>;
   /** Deletes the notes of the case's referrals and every notification about the case or its referrals (the case is already marked erased). */
   abstract forgetCase(caseId: string): Promise<void>;
 
@@ -274,7 +274,7 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
     });
   }
 
-  async revokeForErasure(ids: string[], actorId: string): Promise<void> {
+  async revokeForErasure(ids: string[], actorId: string | null): Promise<void> {
     if (ids.length === 0) return;
     await this.em.query(
       `UPDATE referrals SET state = 'revoked', revoked_at = now(), revoked_by = $2 WHERE id = ANY($1) AND state IN ('pending', 'accepted')`,
