@@ -12,6 +12,7 @@ import { ReportingWorkerModule } from '@amani/domain/reporting/worker';
 import { SeaWorkerModule } from '@amani/domain/sea/worker';
 import { RetentionWorkerModule } from '@amani/domain/retention/worker';
 import { WorkerHealthServer } from './worker-health';
+import { KeyringModule } from '@amani/auth';
 
 /** The queue worker: BullMQ processors, the outbox relay and scheduled jobs; HTTP only for its health checks. */
 @Module({})
@@ -24,6 +25,7 @@ export class WorkerModule {
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
         DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
+        KeyringModule,
         JobsModule.forWorker(),
         AuditModule,
         ReportingWorkerModule,

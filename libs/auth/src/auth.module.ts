@@ -11,8 +11,8 @@ import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { AgencyKeysService } from './keys/agency-keys.service';
-import { KeyCustody } from './keys/key-custody';
-import { Keyring, keyringMiddleware } from './keys/keyring';
+import { keyringMiddleware } from './keys/keyring';
+import { KeyringModule } from './keys/keyring.module';
 import { LockoutService } from './login/lockout.service';
 import { LoginHooks } from './login/login-hooks';
 import { LoginService } from './login/login.service';
@@ -32,8 +32,6 @@ const SERVICES = [
   UsersService,
   InvitationsService,
   AgenciesService,
-  KeyCustody,
-  Keyring,
   AgencyKeysService,
   JwtStrategy,
   JwtAuthGuard,
@@ -48,6 +46,7 @@ const SERVICES = [
 @Global()
 @Module({
   imports: [
+    KeyringModule,
     TypeOrmModule.forFeature(AUTH_ENTITIES),
     PassportModule.register({ session: false }),
     JwtModule.registerAsync({
@@ -65,7 +64,7 @@ const SERVICES = [
     }),
   ],
   providers: SERVICES,
-  exports: [...SERVICES, PassportModule, JwtModule],
+  exports: [...SERVICES, KeyringModule, PassportModule, JwtModule],
 })
 export class AuthModule implements NestModule {
   /** Every HTTP request gets its own keyring frame (what it may open), wiped when the response closes. */

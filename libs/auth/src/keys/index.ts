@@ -3,3 +3,4 @@ export * from './agency-keys.entities';
 export * from './agency-keys.service';
 export * from './key-custody';
 export * from './keyring';
+export * from './keyring.module';
