@@ -14,7 +14,7 @@ export class AgencyKeys1765800000000 implements MigrationInterface {
     await q.query(`CREATE TABLE "user_keys" ("user_id" uuid NOT NULL, "public_key" bytea NOT NULL, "password_salt" bytea NOT NULL, "password_wrapped_key" bytea NOT NULL, "kdf_memory" integer NOT NULL, "kdf_iterations" integer NOT NULL, "pepper_version" integer NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "user_keys_pkey" PRIMARY KEY ("user_id"))`);
     await q.query(`ALTER TABLE "user_keys" ADD CONSTRAINT "user_keys_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
 
-    await q.query(`CREATE TABLE "agency_keys" ("agency_id" uuid NOT NULL, "version" integer NOT NULL, "public_key" bytea NOT NULL, "recovery_wrapped_key" bytea NOT NULL, "created_by" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "agency_keys_pkey" PRIMARY KEY ("agency_id", "version"))`);
+    await q.query(`CREATE TABLE "agency_keys" ("agency_id" uuid NOT NULL, "version" integer NOT NULL, "public_key" bytea NOT NULL, "recovery_wrapped_key" bytea NOT NULL, "previous_sealed_key" bytea, "created_by" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "agency_keys_pkey" PRIMARY KEY ("agency_id", "version"))`);
     await q.query(`ALTER TABLE "agency_keys" ADD CONSTRAINT "agency_keys_agency_id_fkey" FOREIGN KEY ("agency_id") REFERENCES "agencies"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
 
     await q.query(`CREATE TABLE "agency_key_grants" ("agency_id" uuid NOT NULL, "version" integer NOT NULL, "user_id" uuid NOT NULL, "sealed_private_key" bytea NOT NULL, "granted_by" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "agency_key_grants_pkey" PRIMARY KEY ("agency_id", "version", "user_id"))`);
@@ -36,7 +36,11 @@ export class AgencyKeys1765800000000 implements MigrationInterface {
     // Case data keys: master-wrapped (legacy, kek_version) or sealed to the agency key (agency_key_version).
     await q.query(`ALTER TABLE "case_keys" ALTER COLUMN "kek_version" DROP NOT NULL`);
     await q.query(`ALTER TABLE "case_keys" ADD "agency_key_version" integer`);
-    await q.query(`ALTER TABLE "case_keys" ADD CONSTRAINT "case_keys_custody_check" CHECK ((kek_version IS NULL) <> (agency_key_version IS NULL))`);
+    // After a group-key rotation a key is re-sealed in layers, from its base version out to the current one.
+    await q.query(`ALTER TABLE "case_keys" ADD "agency_key_base_version" integer`);
+    await q.query(
+      `ALTER TABLE "case_keys" ADD CONSTRAINT "case_keys_custody_check" CHECK ((kek_version IS NULL) <> (agency_key_version IS NULL) AND (agency_key_version IS NULL) = (agency_key_base_version IS NULL) AND agency_key_base_version <= agency_key_version)`,
+    );
 
     // A pending transfer carries the case key sealed to the receiving agency (destroyed when decided).
     await q.query(`ALTER TABLE "case_transfers" ADD "sealed_case_key" bytea`);
@@ -48,24 +52,35 @@ export class AgencyKeys1765800000000 implements MigrationInterface {
       await q.query(`ALTER TABLE "${table}" ALTER COLUMN "kek_version" DROP NOT NULL`);
       await q.query(`ALTER TABLE "${table}" ADD "recipient_sealed_dek" bytea`);
       await q.query(`ALTER TABLE "${table}" ADD "recipient_key_version" integer`);
+      await q.query(`ALTER TABLE "${table}" ADD "recipient_base_version" integer`);
       await q.query(`ALTER TABLE "${table}" ADD "referrer_sealed_dek" bytea`);
       await q.query(`ALTER TABLE "${table}" ADD "referrer_key_version" integer`);
+      await q.query(`ALTER TABLE "${table}" ADD "referrer_base_version" integer`);
       await q.query(
         `ALTER TABLE "${table}" ADD CONSTRAINT "${table}_custody_check" CHECK (
            (wrapped_dek IS NOT NULL AND kek_version IS NOT NULL AND recipient_sealed_dek IS NULL AND referrer_sealed_dek IS NULL)
         OR (wrapped_dek IS NULL AND kek_version IS NULL AND recipient_sealed_dek IS NOT NULL AND recipient_key_version IS NOT NULL
-            AND referrer_sealed_dek IS NOT NULL AND referrer_key_version IS NOT NULL))`,
+            AND referrer_sealed_dek IS NOT NULL AND referrer_key_version IS NOT NULL
+            AND recipient_base_version IS NOT NULL AND referrer_base_version IS NOT NULL))`,
       );
     }
 
     await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON user_keys, agency_keys, agency_key_grants, session_unlocks TO amani_rw`);
+    // Referral keys stay insert-and-delete for the application, except their custody columns:
+    // the rotation job re-layers them, the upgrade command moves legacy rows to agency sealing.
+    await q.query(
+      `GRANT UPDATE (wrapped_dek, kek_version, recipient_sealed_dek, recipient_key_version, recipient_base_version, referrer_sealed_dek, referrer_key_version, referrer_base_version) ON referral_packet_keys, referral_keys TO amani_rw`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {
+    await q.query(
+      `REVOKE UPDATE (wrapped_dek, kek_version, recipient_sealed_dek, recipient_key_version, recipient_base_version, referrer_sealed_dek, referrer_key_version, referrer_base_version) ON referral_packet_keys, referral_keys FROM amani_rw`,
+    );
     for (const table of ['referral_keys', 'referral_packet_keys']) {
       await q.query(`ALTER TABLE "${table}" DROP CONSTRAINT "${table}_custody_check"`);
       await q.query(`DELETE FROM "${table}" WHERE wrapped_dek IS NULL`);
-      for (const col of ['referrer_key_version', 'referrer_sealed_dek', 'recipient_key_version', 'recipient_sealed_dek']) await q.query(`ALTER TABLE "${table}" DROP COLUMN "${col}"`);
+      for (const col of ['referrer_base_version', 'referrer_key_version', 'referrer_sealed_dek', 'recipient_base_version', 'recipient_key_version', 'recipient_sealed_dek']) await q.query(`ALTER TABLE "${table}" DROP COLUMN "${col}"`);
       await q.query(`ALTER TABLE "${table}" ALTER COLUMN "kek_version" SET NOT NULL`);
       await q.query(`ALTER TABLE "${table}" ALTER COLUMN "wrapped_dek" SET NOT NULL`);
     }
@@ -74,6 +89,7 @@ export class AgencyKeys1765800000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "case_keys" DROP CONSTRAINT "case_keys_custody_check"`);
     // Sealed data keys cannot be turned back into master-wrapped ones without their agency: reverting shreds those cases.
     await q.query(`DELETE FROM "case_keys" WHERE kek_version IS NULL`);
+    await q.query(`ALTER TABLE "case_keys" DROP COLUMN "agency_key_base_version"`);
     await q.query(`ALTER TABLE "case_keys" DROP COLUMN "agency_key_version"`);
     await q.query(`ALTER TABLE "case_keys" ALTER COLUMN "kek_version" SET NOT NULL`);
     await q.query(`DROP TRIGGER session_unlocks_forget ON auth_sessions`);

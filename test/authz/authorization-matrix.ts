@@ -50,6 +50,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /agency-keys/grants': only('supervisor'),
   'DELETE /agency-keys/grants/:userId': only('supervisor'),
   'POST /agency-keys/recovery': only('supervisor'),
+  'POST /agency-keys/rotation': only('supervisor'),
   // The gazetteer: reference data every staff role may read.
   'GET /locations': { roles: STAFF },
   'POST /users': only('admin'),

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { KeyCustody } from '@amani/auth';
+import { KeyCustody, Keyring } from '@amani/auth';
+import { AgencyKeyRelayer } from '@amani/domain/agency-keys';
 import { EnvelopeCrypto, SODIUM, type Sodium } from '@amani/crypto';
 import { caseDataKeyContext, CaseVault } from '@amani/domain/cases';
-import { ReferralVault } from '@amani/domain/referrals';
+import { ReferralVault, type StoredReferralKey } from '@amani/domain/referrals';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, databaseDump, leaked, redisDump, rememberSecret } from '../support/canary';
 import {
+  agencyRecoveryKey,
   asMembers,
   bearer,
   bearerOnly,
@@ -110,15 +112,7 @@ describe('agency keys', () => {
 
       // The application's own code, outside any signed-in request, fails closed (423).
       await expect(t.app.get(CaseVault).openKey(db.manager, { id: kase.id, agencyId: x.agencyA })).rejects.toMatchObject({ status: 423 });
-      const packetRow = (await db.query(`SELECT * FROM referral_packet_keys WHERE referral_id = $1`, [referral.body.id]))[0];
-      const stored = {
-        wrappedDek: packetRow.wrapped_dek,
-        kekVersion: packetRow.kek_version,
-        recipientSealedDek: packetRow.recipient_sealed_dek,
-        recipientKeyVersion: packetRow.recipient_key_version,
-        referrerSealedDek: packetRow.referrer_sealed_dek,
-        referrerKeyVersion: packetRow.referrer_key_version,
-      };
+      const stored = await storedPacketKey(referral.body.id);
       const parties = { id: referral.body.id, referringAgencyId: x.agencyA, recipientAgencyId: x.agencyB };
       await expect(t.app.get(ReferralVault).openStored(parties, 'packet', stored)).rejects.toMatchObject({ status: 423 });
 
@@ -255,6 +249,76 @@ describe('agency keys', () => {
     });
   });
 
+  describe('group-key rotation', () => {
+    it('after a member leaves, a rotation re-grants the others and re-layers every data key with public keys only: the leaver’s old key opens nothing any more', async () => {
+      const agency = await createAgency(t);
+      const sup = await sessionAs(t, { role: 'supervisor', agencyId: agency.id });
+      const stays = await sessionAs(t, { role: 'caseworker', agencyId: agency.id });
+      const leaves = await sessionAs(t, { role: 'caseworker', agencyId: agency.id });
+      const cases: { id: string; survivorName: string }[] = [];
+      for (const who of [stays, stays, leaves]) cases.push(await newCase(t, who));
+      await referralConsent(t, stays, cases[0].id, { serviceType: 'legal', recipientAgencyId: x.agencyB, shareableFields: ['survivorName'] });
+      const referral = await refer(t, stays, cases[0].id, { recipientAgencyId: x.agencyB, serviceType: 'legal' });
+      expect(referral.status).toBe(201);
+
+      // What a member who leaves under suspicion could have kept: the agency's private key.
+      const keyring = t.app.get(Keyring);
+      const kept = await asMembers(t, [leaves], async () => Buffer.from((await keyring.agencyPrivateKey(agency.id, 1)).privateKey));
+      const [{ public_key: pk1 }] = await db.query(`SELECT public_key FROM agency_keys WHERE agency_id = $1 AND version = 1`, [agency.id]);
+      const opensWithKept = (blob: Buffer) => !fails(() => sodium.crypto_box_seal_open(blob, pk1, kept));
+      const agencyRows = async () =>
+        (await db.query(`SELECT k.wrapped_dek, k.agency_key_version, k.agency_key_base_version FROM case_keys k JOIN cases c ON c.id = k.case_id WHERE c.agency_id = $1`, [agency.id])) as {
+          wrapped_dek: Buffer;
+          agency_key_version: number;
+          agency_key_base_version: number;
+        }[];
+      expect((await agencyRows()).every((r) => opensWithKept(r.wrapped_dek))).toBe(true);
+
+      expect((await as(t, sup.accessToken).delete(`/agency-keys/grants/${leaves.user.id}`)).status).toBe(204);
+      expect((await as(t, stays.accessToken).post('/agency-keys/rotation')).status).toBe(403);
+      const rotated = await as(t, sup.accessToken).post('/agency-keys/rotation');
+      expect(rotated.status).toBe(201);
+      rememberSecret(rotated.body.recoveryKey);
+      expect(rotated.body).toEqual({ version: 2, members: 2, recoveryKey: expect.any(String) });
+      const [{ n: oldGrants }] = await db.query(`SELECT count(*)::int AS n FROM agency_key_grants WHERE agency_id = $1 AND version = 1`, [agency.id]);
+      expect(oldGrants).toBe(0);
+      const [{ n: queued }] = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE name = 'agency_key.relayer' AND payload->>'agencyId' = $1`, [agency.id]);
+      expect(queued).toBe(1);
+
+      // Before the job: members read everything through the chain of previous keys.
+      for (const c of cases) expect((await as(t, sup.accessToken).get(`/cases/${c.id}`)).body.survivorName).toBe(c.survivorName);
+
+      // The job, interrupted after one small batch, then resumed: every key ends on version 2.
+      const relayer = t.app.get(AgencyKeyRelayer);
+      expect((await relayer.run(agency.id, { batchSize: 1, maxBatches: 1 })).done).toBe(false);
+      expect(await relayer.remaining(agency.id)).toBeGreaterThan(0);
+      expect((await relayer.run(agency.id)).done).toBe(true);
+      expect(await relayer.remaining(agency.id)).toBe(0);
+      const after = await agencyRows();
+      expect(after.map((r) => [r.agency_key_version, r.agency_key_base_version])).toEqual(after.map(() => [2, 1]));
+      // The kept key opens none of them now, nor the referral's keys on this agency's side.
+      expect(after.some((r) => opensWithKept(r.wrapped_dek))).toBe(false);
+      const [packet] = await db.query(`SELECT referrer_sealed_dek, referrer_key_version, recipient_key_version FROM referral_packet_keys WHERE referral_id = $1`, [referral.body.id]);
+      expect(packet.referrer_key_version).toBe(2);
+      expect(opensWithKept(packet.referrer_sealed_dek)).toBe(false);
+      expect(packet.recipient_key_version).toBe(1);
+
+      // Everyone who stays reads as before; the receiving agency still opens the packet.
+      for (const c of cases) expect((await as(t, sup.accessToken).get(`/cases/${c.id}`)).body.survivorName).toBe(c.survivorName);
+      expect((await as(t, stays.accessToken).get(`/cases/${cases[0].id}`)).status).toBe(200);
+      expect((await as(t, x.provB.accessToken).get(`/referrals/${referral.body.id}/packet`)).status).toBe(200);
+      expect((await as(t, leaves.accessToken).get(`/cases/${cases[2].id}`)).status).toBe(423);
+      const fresh = await newCase(t, stays);
+      const [k] = await db.query(`SELECT agency_key_version, agency_key_base_version FROM case_keys WHERE case_id = $1`, [fresh.id]);
+      expect(k).toEqual({ agency_key_version: 2, agency_key_base_version: 2 });
+      // The old recovery key opens only the old version: it cannot re-grant the new one.
+      const oldRecovery = agencyRecoveryKey(agency.id)!;
+      expect((await as(t, sup.accessToken).post('/agency-keys/recovery', { recoveryKey: oldRecovery })).status).toBe(422);
+      expect((await as(t, sup.accessToken).post('/agency-keys/recovery', { recoveryKey: rotated.body.recoveryKey })).status).toBe(200);
+      kept.fill(0);
+    });
+  });
+
   describe('referral packets', () => {
     it('the receiving provider reads exactly the consented fields; a third agency and the server alone cannot open the packet', async () => {
       const name = sentinel('PACKET');
@@ -267,15 +331,7 @@ describe('agency keys', () => {
       expect(packet.body.fields).toEqual({ survivorName: name, ageBand: kase.ageBand });
       expect((await as(t, x.provC.accessToken).get(`/referrals/${referral.body.id}/packet`)).status).toBe(404);
       // A member of the third agency, with its own unlocked key, opens neither copy of the packet key.
-      const row = (await db.query(`SELECT * FROM referral_packet_keys WHERE referral_id = $1`, [referral.body.id]))[0];
-      const stored = {
-        wrappedDek: row.wrapped_dek,
-        kekVersion: row.kek_version,
-        recipientSealedDek: row.recipient_sealed_dek,
-        recipientKeyVersion: row.recipient_key_version,
-        referrerSealedDek: row.referrer_sealed_dek,
-        referrerKeyVersion: row.referrer_key_version,
-      };
+      const stored = await storedPacketKey(referral.body.id);
       const parties = { id: referral.body.id, referringAgencyId: x.agencyA, recipientAgencyId: x.agencyB };
       const vault = t.app.get(ReferralVault);
       await expect(asMembers(t, [x.provC, x.supC], () => vault.openStored(parties, 'packet', stored))).rejects.toMatchObject({ status: 423 });
@@ -284,6 +340,21 @@ describe('agency keys', () => {
       expect(kind).toBe('packet');
     });
   });
+
+  /** A referral packet key row as the vault reads it. */
+  async function storedPacketKey(referralId: string): Promise<StoredReferralKey> {
+    const r = (await db.query(`SELECT * FROM referral_packet_keys WHERE referral_id = $1`, [referralId]))[0];
+    return {
+      wrappedDek: r.wrapped_dek,
+      kekVersion: r.kek_version,
+      recipientSealedDek: r.recipient_sealed_dek,
+      recipientKeyVersion: r.recipient_key_version,
+      recipientBaseVersion: r.recipient_base_version,
+      referrerSealedDek: r.referrer_sealed_dek,
+      referrerKeyVersion: r.referrer_key_version,
+      referrerBaseVersion: r.referrer_base_version,
+    };
+  }
 
   /** An administrator's credential reset, accepted with a new password and activated, with no member re-granting the key. */
   async function resetAndAcceptWithoutGrant(userId: string): Promise<string> {

@@ -25,6 +25,7 @@ import { ReportsController } from './reports/reports.controller';
 import { SeaApiModule } from './sea/sea-api.module';
 import { ServicesDirectoryApiModule } from './services-directory/services-directory-api.module';
 import { UsersController } from './users/users.controller';
+import { AgencyKeyRotationModule } from '@amani/domain/agency-keys';
 
 /** The HTTP application. Guards run in order: rate limit, authentication, role. */
 @Module({})
@@ -49,6 +50,7 @@ export class ApiModule {
         ReportPageModule,
         LocationsModule,
         ReportingModule,
+        AgencyKeyRotationModule,
       ],
       controllers: [AuthController, UsersController, AgenciesController, AgencyKeysController, AuditController, ReportsController, LocationsController],
       providers: [

@@ -13,6 +13,7 @@ import { SeaWorkerModule } from '@amani/domain/sea/worker';
 import { RetentionWorkerModule } from '@amani/domain/retention/worker';
 import { WorkerHealthServer } from './worker-health';
 import { KeyringModule } from '@amani/auth';
+import { AgencyKeyRotationWorkerModule } from '@amani/domain/agency-keys';
 
 /** The queue worker: BullMQ processors, the outbox relay and scheduled jobs; HTTP only for its health checks. */
 @Module({})
@@ -32,6 +33,7 @@ export class WorkerModule {
         ReferralsWorkerModule,
         SeaWorkerModule,
         RetentionWorkerModule,
+        AgencyKeyRotationWorkerModule,
       ],
       // Each context's worker module provides its jobs and its schedule (see worker-schedules.ts).
       providers: [AuditCheckpointJob, AuditCheckpointScheduler, WorkerHealthServer],

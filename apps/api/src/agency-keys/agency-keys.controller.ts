@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AgencyKeysService, AuthUser, CurrentUser, RequestId, Roles } from '@amani/auth';
+import { AgencyKeyRotationService } from '@amani/domain/agency-keys';
 import { StrictThrottle } from '@amani/http';
 import { IdParam } from '../common/id-param';
 import { ApiProblems } from '../openapi/api-problems.decorator';
-import { AgencyKeySetUpDto, AgencyKeyStatusDto, AgencyKeyVersionDto, GrantAgencyKeyDto, RecoverAgencyKeyDto } from './agency-keys.dto';
+import { AgencyKeyRotatedDto, AgencyKeySetUpDto, AgencyKeyStatusDto, AgencyKeyVersionDto, GrantAgencyKeyDto, RecoverAgencyKeyDto } from './agency-keys.dto';
 
 /**
  * The agency key group: survivor data is sealed to the agency's key, whose private half
@@ -14,7 +15,10 @@ import { AgencyKeySetUpDto, AgencyKeyStatusDto, AgencyKeyVersionDto, GrantAgency
 @ApiBearerAuth()
 @Controller('agency-keys')
 export class AgencyKeysController {
-  constructor(private readonly keys: AgencyKeysService) {}
+  constructor(
+    private readonly keys: AgencyKeysService,
+    private readonly rotation: AgencyKeyRotationService,
+  ) {}
 
   @Get()
   @Roles('caseworker', 'supervisor', 'provider')
@@ -49,6 +53,19 @@ export class AgencyKeysController {
   @ApiNoContentResponse({ description: 'The grant is gone.' })
   async revoke(@IdParam('userId') userId: string, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<void> {
     await this.keys.revoke(actor, userId, requestId);
+  }
+
+  @Post('rotation')
+  @Roles('supervisor')
+  @ApiOperation({
+    summary: "Rotate your agency's key",
+    description:
+      'After a member left under suspicion (remove their grant first): a new key version sealed to every member who holds the current one, and a new recovery key shown once (the old one stops working). A background job then re-seals every data key of the agency under the new version, with public keys only; until it ends, members read through the chain of previous keys.',
+  })
+  @StrictThrottle('auth')
+  @ApiCreatedResponse({ type: AgencyKeyRotatedDto })
+  rotate(@CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<AgencyKeyRotatedDto> {
+    return this.rotation.rotate(actor, requestId);
   }
 
   @Post('recovery')

@@ -47,3 +47,7 @@ export class RecoverAgencyKeyDto {
 export class AgencyKeyVersionDto {
   @ApiProperty() version: number;
 }
+
+export class AgencyKeyRotatedDto extends AgencyKeySetUpDto {
+  @ApiProperty({ description: 'How many members received the new version.' }) members: number;
+}

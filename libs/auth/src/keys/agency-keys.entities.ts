@@ -65,6 +65,13 @@ export class AgencyKey {
   @Column({ name: 'recovery_wrapped_key', type: 'bytea' })
   recoveryWrappedKey: Buffer;
 
+  /**
+   * After a rotation: the previous version's private key sealed to this version's public key,
+   * so members who hold this version also open what is still sealed (in layers) to older ones.
+   */
+  @Column({ name: 'previous_sealed_key', type: 'bytea', nullable: true })
+  previousSealedKey: Buffer | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 

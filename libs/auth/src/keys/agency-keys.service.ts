@@ -277,6 +277,54 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
     }
   }
 
+  /**
+   * A group-key rotation (after a member left under suspicion): a new version whose private key
+   * is sealed to every member who holds the current one, with the previous private key sealed to
+   * the new public key (members still open older seals), and a new recovery key shown once. The
+   * old grants go at once; the caller enqueues the re-layering of the agency's data keys, which
+   * needs only public keys. Runs in the caller's transaction; the actor's session must hold the key.
+   */
+  async rotate(em: EntityManager, actor: AuthUser, requestId?: string): Promise<AgencyKeySetUp & { agencyId: string; members: number }> {
+    const agencyId = this.agencyOf(actor);
+    await em.query(`SELECT 1 FROM agencies WHERE id = $1 FOR UPDATE`, [agencyId]);
+    const current = await this.currentVersion(em, agencyId);
+    if (current === null) throw new ConflictProblem('agency_key_missing', 'This agency has no key yet: a supervisor of the agency sets it up first.');
+    const old = await this.keyring.agencyPrivateKey(agencyId, current);
+    const holders: { user_id: string; public_key: Buffer }[] = await em.query(
+      `SELECT g.user_id, uk.public_key FROM agency_key_grants g
+         JOIN users u ON u.id = g.user_id AND u.disabled_at IS NULL AND u.agency_id = g.agency_id
+         JOIN user_keys uk ON uk.user_id = g.user_id
+        WHERE g.agency_id = $1 AND g.version = $2`,
+      [agencyId, current],
+    );
+    const version = current + 1;
+    const pair = this.custody.newKeyPair();
+    const recovery = this.custody.newRecoveryKey();
+    try {
+      await em.query(
+        `INSERT INTO agency_keys (agency_id, version, public_key, recovery_wrapped_key, previous_sealed_key, created_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [
+          agencyId,
+          version,
+          pair.publicKey,
+          this.custody.wrapWithRecovery(pair.privateKey, recovery.bytes, agencyId, version, pair.publicKey),
+          this.custody.sealPrevious(old.privateKey, agencyId, version, pair.publicKey),
+          actor.id,
+        ],
+      );
+      for (const h of holders) await this.insertGrant(em, agencyId, version, h.user_id, h.public_key, pair.privateKey, actor.id);
+      await em.query(`DELETE FROM agency_key_grants WHERE agency_id = $1 AND version < $2`, [agencyId, version]);
+      await em.query(`UPDATE agencies SET public_key = $2, updated_at = now() WHERE id = $1`, [agencyId, pair.publicKey]);
+      await this.audit.record(
+        { action: 'agency_key.rotate', outcome: 'success', actorId: actor.id, actorRole: actor.role, agencyId, targetType: 'agency', targetId: agencyId, details: { version, members: holders.length }, requestId: requestId ?? null },
+        em,
+      );
+      return { agencyId, version, recoveryKey: recovery.display, members: holders.length };
+    } finally {
+      this.custody.wipe(pair.privateKey, recovery.bytes);
+    }
+  }
+
   // ---- internals ----------------------------------------------------------------------
 
   private async createAgencyKey(em: EntityManager, agencyId: string, memberIds: string[], createdBy: string | null, includeInactive = false): Promise<AgencyKeySetUp> {

@@ -227,6 +227,28 @@ export class KeyCustody {
     return this.checkedPrivateKey(sk, groupPublicKey);
   }
 
+  /** Rotation: the previous version's private key, sealed to the new version's public key. */
+  sealPrevious(previousPrivateKey: Uint8Array, agencyId: string, version: number, publicKey: Uint8Array): Buffer {
+    return this.sealTo(previousPrivateKey, { purpose: 'agency-chain', id: agencyId, version }, publicKey);
+  }
+
+  /** Opens the previous version's private key with this version's pair; checked against the previous public key. */
+  openPrevious(sealed: Uint8Array, agencyId: string, version: number, pair: { publicKey: Uint8Array; privateKey: Uint8Array }, previousPublicKey: Uint8Array): Buffer {
+    return this.checkedPrivateKey(this.openSealed(sealed, { purpose: 'agency-chain', id: agencyId, version }, pair.publicKey, pair.privateKey), previousPublicKey);
+  }
+
+  /**
+   * Rotation: an already sealed key sealed once more, to a newer version's public key. Needs no
+   * secret, so the worker does it; only a holder of the newer version peels it again.
+   */
+  sealLayer(sealed: Uint8Array, purpose: string, id: string, version: number, publicKey: Uint8Array): Buffer {
+    return this.sealTo(sealed, { purpose: `${purpose}-layer`, id, version }, publicKey);
+  }
+
+  openLayer(sealed: Uint8Array, purpose: string, id: string, version: number, pair: { publicKey: Uint8Array; privateKey: Uint8Array }): Buffer {
+    return this.openSealed(sealed, { purpose: `${purpose}-layer`, id, version }, pair.publicKey, pair.privateKey);
+  }
+
   wipe(...keys: (Uint8Array | null | undefined)[]): void {
     for (const k of keys) if (k) this.sodium.memzero(k);
   }

@@ -99,35 +99,54 @@ export class Keyring {
   }
 
   /**
-   * The agency's private key of that version, opened through the caller's grant; cached for
-   * the request (do not wipe it: the frame does). AgencyKeyLockedProblem when the chain breaks.
+   * The agency's private key of that version, opened through the caller's grant of that
+   * version or — after rotations — of a newer one, walking down the chain of previous keys.
+   * Cached for the request (do not wipe it: the frame does). AgencyKeyLockedProblem when
+   * the chain breaks anywhere.
    */
   async agencyPrivateKey(agencyId: string, version: number): Promise<{ privateKey: Buffer; publicKey: Buffer }> {
     const frame = frames.getStore();
     if (!frame) throw new AgencyKeyLockedProblem();
-    const cacheKey = `${agencyId}:${version}`;
     const holders = frame.operator.length > 0 ? frame.operator : [await this.personal(frame)];
-    const rows: { user_id: string; sealed_private_key: Buffer; public_key: Buffer }[] = await this.tx.manager.query(
-      `SELECT g.user_id, g.sealed_private_key, k.public_key
-         FROM agency_key_grants g JOIN agency_keys k ON k.agency_id = g.agency_id AND k.version = g.version
-        WHERE g.agency_id = $1 AND g.version = $2 AND g.user_id = ANY($3::uuid[])
-        LIMIT 1`,
+    // The grant is read on every use, so a removal takes effect within a live session.
+    const grants: { user_id: string; version: number; sealed_private_key: Buffer }[] = await this.tx.manager.query(
+      `SELECT g.user_id, g.version, g.sealed_private_key FROM agency_key_grants g
+        WHERE g.agency_id = $1 AND g.version >= $2 AND g.user_id = ANY($3::uuid[])
+        ORDER BY g.version ASC LIMIT 1`,
       [agencyId, version, holders.map((h) => h.userId)],
     );
-    // The grant is read on every use, so a removal takes effect within a live session.
-    if (!rows[0]) throw new AgencyKeyLockedProblem();
-    const personal = holders.find((h) => h.userId === rows[0].user_id)!;
-    const cached = frame.agencyKeys.get(cacheKey);
-    if (cached) return { privateKey: cached, publicKey: rows[0].public_key };
-    let sk: Buffer;
+    const grant = grants[0];
+    if (!grant) throw new AgencyKeyLockedProblem();
+    const keys: { version: number; public_key: Buffer; previous_sealed_key: Buffer | null }[] = await this.tx.manager.query(
+      `SELECT version, public_key, previous_sealed_key FROM agency_keys WHERE agency_id = $1 AND version BETWEEN $2 AND $3 ORDER BY version DESC`,
+      [agencyId, version, grant.version],
+    );
+    const byVersion = new Map(keys.map((k) => [k.version, k]));
+    const personal = holders.find((h) => h.userId === grant.user_id)!;
     try {
-      sk = this.custody.openGroupKey(rows[0].sealed_private_key, agencyId, version, personal.userId, personal, rows[0].public_key);
+      let current = byVersion.get(grant.version);
+      if (!current) throw new AgencyKeyLockedProblem();
+      let sk = frame.agencyKeys.get(`${agencyId}:${grant.version}`);
+      if (!sk) {
+        sk = this.custody.openGroupKey(grant.sealed_private_key, agencyId, grant.version, personal.userId, personal, current.public_key);
+        frame.agencyKeys.set(`${agencyId}:${grant.version}`, sk);
+      }
+      for (let v = grant.version; v > version; v--) {
+        const previous = byVersion.get(v - 1);
+        if (!current.previous_sealed_key || !previous) throw new AgencyKeyLockedProblem();
+        let prevSk = frame.agencyKeys.get(`${agencyId}:${v - 1}`);
+        if (!prevSk) {
+          prevSk = this.custody.openPrevious(current.previous_sealed_key, agencyId, v, { publicKey: current.public_key, privateKey: sk }, previous.public_key);
+          frame.agencyKeys.set(`${agencyId}:${v - 1}`, prevSk);
+        }
+        current = previous;
+        sk = prevSk;
+      }
+      return { privateKey: sk, publicKey: current.public_key };
     } catch (e) {
       if (e instanceof IntegrityError) throw new AgencyKeyLockedProblem();
       throw e;
     }
-    frame.agencyKeys.set(cacheKey, sk);
-    return { privateKey: sk, publicKey: rows[0].public_key };
   }
 
   /** The signed-in user's personal key pair for this context (cached; wiped with the frame). */

@@ -8,7 +8,10 @@ import { Case } from './case.entity';
  * of the two versions is set. Deleting this row crypto-shreds the case.
  */
 @Entity({ name: 'case_keys' })
-@Check('case_keys_custody_check', '(kek_version IS NULL) <> (agency_key_version IS NULL)')
+@Check(
+  'case_keys_custody_check',
+  '(kek_version IS NULL) <> (agency_key_version IS NULL) AND (agency_key_version IS NULL) = (agency_key_base_version IS NULL) AND agency_key_base_version <= agency_key_version',
+)
 export class CaseKey {
   @PrimaryColumn({ name: 'case_id', type: 'uuid' })
   caseId: string;
@@ -23,8 +26,16 @@ export class CaseKey {
   @Column({ name: 'kek_version', type: 'int', nullable: true })
   kekVersion: number | null;
 
+  /** The agency key version of the outermost seal. */
   @Column({ name: 'agency_key_version', type: 'int', nullable: true })
   agencyKeyVersion: number | null;
+
+  /**
+   * The version the data key was first sealed to. A group-key rotation re-seals the sealed key
+   * under each newer version in turn (layers, base innermost), needing only public keys.
+   */
+  @Column({ name: 'agency_key_base_version', type: 'int', nullable: true })
+  agencyKeyBaseVersion: number | null;
 
   /** Generation of the data key itself; part of every field's associated data. */
   @Column({ name: 'key_version', type: 'int', default: 1 })

@@ -38,6 +38,8 @@ export interface StoredCaseKey {
   wrappedDek: Buffer;
   kekVersion: number | null;
   agencyKeyVersion: number | null;
+  /** The version first sealed to; each newer one up to agencyKeyVersion adds a layer (rotations). */
+  agencyKeyBaseVersion: number | null;
   keyVersion: number;
 }
 
@@ -81,7 +83,7 @@ export class CaseVault {
   async sealKey(key: CaseKeyHandle): Promise<StoredCaseKey> {
     const agency = await this.keyring.currentPublicKey(key.agencyId);
     const sealed = this.custody.sealTo(key.dek, sealBinding(key.caseId, key.keyVersion), agency.publicKey);
-    return { wrappedDek: sealed, kekVersion: null, agencyKeyVersion: agency.version, keyVersion: key.keyVersion };
+    return { wrappedDek: sealed, kekVersion: null, agencyKeyVersion: agency.version, agencyKeyBaseVersion: agency.version, keyVersion: key.keyVersion };
   }
 
   async saveKey(em: EntityManager, key: CaseKeyHandle): Promise<void> {
@@ -100,10 +102,16 @@ export class CaseVault {
   async keyFromRow(c: { id: string; agencyId: string }, row: StoredCaseKey | null): Promise<CaseKeyHandle> {
     if (!row) throw new CaseShreddedError();
     if (row.agencyKeyVersion !== null) {
-      const agency = await this.keyring.agencyPrivateKey(c.agencyId, row.agencyKeyVersion);
+      const base = row.agencyKeyBaseVersion ?? row.agencyKeyVersion;
       let dek: Buffer;
       try {
-        dek = this.custody.openSealed(row.wrappedDek, sealBinding(c.id, row.keyVersion), agency.publicKey, agency.privateKey);
+        // Peel the rotation layers, newest first, then open the base seal.
+        let sealed = row.wrappedDek;
+        for (let v = row.agencyKeyVersion; v > base; v--) {
+          sealed = this.custody.openLayer(sealed, DATA_KEY_PURPOSE, c.id, v, await this.keyring.agencyPrivateKey(c.agencyId, v));
+        }
+        const agency = await this.keyring.agencyPrivateKey(c.agencyId, base);
+        dek = this.custody.openSealed(sealed, sealBinding(c.id, row.keyVersion), agency.publicKey, agency.privateKey);
       } catch (e) {
         if (e instanceof IntegrityError) throw new CaseIntegrityError();
         throw e;

@@ -219,7 +219,7 @@ export class TypeOrmCasesRepository extends CasesRepository {
                $23::bytea, $24::bytea
          WHERE NOT EXISTS (SELECT 1 FROM cases WHERE survivor_code_index = $23::bytea)
         RETURNING stage, closure_reason, created_at, updated_at, closed_at, version),
-      k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, agency_key_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $25::int, $22::int FROM c),
+      k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, agency_key_version, agency_key_base_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $25::int, $25::int, $22::int FROM c),
       a AS (${a.sql})
       SELECT * FROM c`;
     const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, n.key.agencyKeyVersion, ...a.params]);

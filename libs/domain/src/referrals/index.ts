@@ -5,6 +5,7 @@ export * from './referral-commands';
 export * from './referral-errors';
 export * from './referral-views';
 export { referralKeyContext, ReferralVault } from './referral-vault';
+export type { StoredReferralKey } from './referral-vault';
 export * from './referrals.service';
 export * from './notifications.service';
 export * from './referrals.module';

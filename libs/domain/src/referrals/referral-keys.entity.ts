@@ -11,7 +11,8 @@ import { Referral } from './referral.entity';
 /** Master-wrapped (legacy) or sealed to both agencies, never a mix. */
 const custody = `(wrapped_dek IS NOT NULL AND kek_version IS NOT NULL AND recipient_sealed_dek IS NULL AND referrer_sealed_dek IS NULL)
         OR (wrapped_dek IS NULL AND kek_version IS NULL AND recipient_sealed_dek IS NOT NULL AND recipient_key_version IS NOT NULL
-            AND referrer_sealed_dek IS NOT NULL AND referrer_key_version IS NOT NULL)`;
+            AND referrer_sealed_dek IS NOT NULL AND referrer_key_version IS NOT NULL
+            AND recipient_base_version IS NOT NULL AND referrer_base_version IS NOT NULL)`;
 
 @Entity({ name: 'referral_packet_keys' })
 @Check('referral_packet_keys_custody_check', custody)
@@ -45,12 +46,19 @@ export class ReferralPacketKey {
   @Column({ name: 'recipient_key_version', type: 'int', nullable: true })
   recipientKeyVersion: number | null;
 
+  /** The receiving agency's key version the key was first sealed to (rotations add layers over it). */
+  @Column({ name: 'recipient_base_version', type: 'int', nullable: true })
+  recipientBaseVersion: number | null;
+
   /** Sealed to the referring agency's key of referrer_key_version. */
   @Column({ name: 'referrer_sealed_dek', type: 'bytea', nullable: true })
   referrerSealedDek: Buffer | null;
 
   @Column({ name: 'referrer_key_version', type: 'int', nullable: true })
   referrerKeyVersion: number | null;
+
+  @Column({ name: 'referrer_base_version', type: 'int', nullable: true })
+  referrerBaseVersion: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
@@ -92,12 +100,19 @@ export class ReferralKey {
   @Column({ name: 'recipient_key_version', type: 'int', nullable: true })
   recipientKeyVersion: number | null;
 
+  /** The receiving agency's key version the key was first sealed to (rotations add layers over it). */
+  @Column({ name: 'recipient_base_version', type: 'int', nullable: true })
+  recipientBaseVersion: number | null;
+
   /** Sealed to the referring agency's key of referrer_key_version. */
   @Column({ name: 'referrer_sealed_dek', type: 'bytea', nullable: true })
   referrerSealedDek: Buffer | null;
 
   @Column({ name: 'referrer_key_version', type: 'int', nullable: true })
   referrerKeyVersion: number | null;
+
+  @Column({ name: 'referrer_base_version', type: 'int', nullable: true })
+  referrerBaseVersion: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

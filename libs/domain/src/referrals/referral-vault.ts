@@ -5,7 +5,7 @@ import type { ReferralFieldValues } from '@amani/domain/cases';
 
 export type ReferralKeyKind = 'packet' | 'record';
 
-const KEY_PURPOSE: Record<ReferralKeyKind, string> = { packet: 'referral_packet', record: 'referral' };
+export const KEY_PURPOSE: Record<ReferralKeyKind, string> = { packet: 'referral_packet', record: 'referral' };
 
 /** What a referral's wrapped key is bound to; a KEK rotation job re-wraps under the same context. */
 export function referralKeyContext(referralId: string, kind: ReferralKeyKind): { keyId: string; purpose: string } {
@@ -18,8 +18,10 @@ export interface StoredReferralKey {
   kekVersion: number | null;
   recipientSealedDek: Buffer | null;
   recipientKeyVersion: number | null;
+  recipientBaseVersion: number | null;
   referrerSealedDek: Buffer | null;
   referrerKeyVersion: number | null;
+  referrerBaseVersion: number | null;
 }
 
 /** The two agencies a referral's keys are sealed to. */
@@ -96,8 +98,10 @@ export class ReferralVault {
       kekVersion: null,
       recipientSealedDek: this.custody.sealTo(key.dek, binding, recipient.publicKey),
       recipientKeyVersion: recipient.version,
+      recipientBaseVersion: recipient.version,
       referrerSealedDek: this.custody.sealTo(key.dek, binding, referrer.publicKey),
       referrerKeyVersion: referrer.version,
+      referrerBaseVersion: referrer.version,
     };
   }
 
@@ -107,15 +111,21 @@ export class ReferralVault {
    */
   async openStored(parties: ReferralParties, kind: ReferralKeyKind, row: StoredReferralKey): Promise<ReferralKeyHandle> {
     if (row.wrappedDek !== null && row.kekVersion !== null) return this.unwrap(parties.id, kind, { wrappedDek: row.wrappedDek, kekVersion: row.kekVersion });
-    const sides: [string, Buffer | null, number | null][] = [
-      [parties.recipientAgencyId, row.recipientSealedDek, row.recipientKeyVersion],
-      [parties.referringAgencyId, row.referrerSealedDek, row.referrerKeyVersion],
+    const sides: [string, Buffer | null, number | null, number | null][] = [
+      [parties.recipientAgencyId, row.recipientSealedDek, row.recipientKeyVersion, row.recipientBaseVersion],
+      [parties.referringAgencyId, row.referrerSealedDek, row.referrerKeyVersion, row.referrerBaseVersion],
     ];
-    for (const [agencyId, sealed, version] of sides) {
-      if (!sealed || version === null) continue;
+    for (const [agencyId, sealedOuter, version, baseVersion] of sides) {
+      if (!sealedOuter || version === null) continue;
+      const base = baseVersion ?? version;
+      let sealed = sealedOuter;
       let agency: { privateKey: Buffer; publicKey: Buffer };
       try {
-        agency = await this.keyring.agencyPrivateKey(agencyId, version);
+        // Rotation layers first (newest outside), then the base seal.
+        for (let v = version; v > base; v--) {
+          sealed = this.custody.openLayer(sealed, KEY_PURPOSE[kind], parties.id, v, await this.keyring.agencyPrivateKey(agencyId, v));
+        }
+        agency = await this.keyring.agencyPrivateKey(agencyId, base);
       } catch (e) {
         if (e instanceof AgencyKeyLockedProblem) continue;
         throw e;
