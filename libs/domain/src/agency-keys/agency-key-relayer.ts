@@ -81,15 +81,13 @@ export class AgencyKeyRelayer {
         ORDER BY k.case_id LIMIT $3 FOR UPDATE OF k SKIP LOCKED`,
       [agencyId, keys.current, limit],
     );
-    for (const r of rows) {
-      const sealed = this.layer(r.wrapped_dek, DATA_KEY_PURPOSE, r.case_id, r.agency_key_version, keys);
-      await em.query(`UPDATE case_keys SET wrapped_dek = $2, agency_key_version = $3, rewrapped_at = now() WHERE case_id = $1 AND agency_key_version = $4`, [
-        r.case_id,
-        sealed,
-        keys.current,
-        r.agency_key_version,
-      ]);
-    }
+    if (rows.length === 0) return 0;
+    // One statement per batch: the rows are locked, so each keeps the version it was read at.
+    await em.query(
+      `UPDATE case_keys k SET wrapped_dek = u.sealed, agency_key_version = $3, rewrapped_at = now()
+         FROM unnest($1::uuid[], $2::bytea[]) AS u(case_id, sealed) WHERE k.case_id = u.case_id`,
+      [rows.map((r) => r.case_id), rows.map((r) => this.layer(r.wrapped_dek, DATA_KEY_PURPOSE, r.case_id, r.agency_key_version, keys)), keys.current],
+    );
     return rows.length;
   }
 
@@ -106,14 +104,12 @@ export class AgencyKeyRelayer {
             ORDER BY p.referral_id LIMIT $3 FOR UPDATE OF p SKIP LOCKED`,
           [agencyId, keys.current, limit - done],
         );
-        for (const r of rows) {
-          const sealed = this.layer(r.sealed, KEY_PURPOSE[kind], r.referral_id, r.version, keys);
-          await em.query(`UPDATE ${table} SET ${side}_sealed_dek = $2, ${side}_key_version = $3 WHERE referral_id = $1 AND ${side}_key_version = $4`, [
-            r.referral_id,
-            sealed,
-            keys.current,
-            r.version,
-          ]);
+        if (rows.length > 0) {
+          await em.query(
+            `UPDATE ${table} p SET ${side}_sealed_dek = u.sealed, ${side}_key_version = $3
+               FROM unnest($1::uuid[], $2::bytea[]) AS u(referral_id, sealed) WHERE p.referral_id = u.referral_id`,
+            [rows.map((r) => r.referral_id), rows.map((r) => this.layer(r.sealed, KEY_PURPOSE[kind], r.referral_id, r.version, keys)), keys.current],
+          );
         }
         done += rows.length;
       }
