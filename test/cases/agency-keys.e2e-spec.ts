@@ -266,12 +266,11 @@ describe('agency keys', () => {
       const kept = await asMembers(t, [leaves], async () => Buffer.from((await keyring.agencyPrivateKey(agency.id, 1)).privateKey));
       const [{ public_key: pk1 }] = await db.query(`SELECT public_key FROM agency_keys WHERE agency_id = $1 AND version = 1`, [agency.id]);
       const opensWithKept = (blob: Buffer) => !fails(() => sodium.crypto_box_seal_open(blob, pk1, kept));
-      const agencyRows = async () =>
-        (await db.query(`SELECT k.wrapped_dek, k.agency_key_version, k.agency_key_base_version FROM case_keys k JOIN cases c ON c.id = k.case_id WHERE c.agency_id = $1`, [agency.id])) as {
-          wrapped_dek: Buffer;
-          agency_key_version: number;
-          agency_key_base_version: number;
-        }[];
+      const agencyRows = () =>
+        db.query<{ wrapped_dek: Buffer; agency_key_version: number; agency_key_base_version: number }[]>(
+          `SELECT k.wrapped_dek, k.agency_key_version, k.agency_key_base_version FROM case_keys k JOIN cases c ON c.id = k.case_id WHERE c.agency_id = $1`,
+          [agency.id],
+        );
       expect((await agencyRows()).every((r) => opensWithKept(r.wrapped_dek))).toBe(true);
 
       expect((await as(t, sup.accessToken).delete(`/agency-keys/grants/${leaves.user.id}`)).status).toBe(204);

@@ -1,5 +1,5 @@
 import { asMembers, bearer, createAgency, sessionAs } from '../support/users';
-import { AppProcess, bound, until } from './support/processes';
+import { bound, until } from './support/processes';
 import { Stack } from './support/stack';
 import { as, caseBody } from '../cases/case-fixtures';
 
@@ -14,7 +14,6 @@ import { as, caseBody } from '../cases/case-fixtures';
 describe('kill -9 of a worker mid group-key rotation', () => {
   const COPIES = 10_000;
   let stack: Stack;
-  let survivor: AppProcess | undefined;
 
   beforeAll(async () => {
     stack = await Stack.create('agency-key-rotation-kill');
@@ -63,7 +62,7 @@ describe('kill -9 of a worker mid group-key rotation', () => {
     const atKill = await progress();
     expect(atKill).toBeLessThan(COPIES + 3);
 
-    survivor = await stack.startWorker();
+    await stack.startWorker();
     const ms = await until('every key on version 2', async () => (await progress()) === COPIES + 3, 120_000);
     process.stdout.write(`group-key rotation: ${atKill} of ${COPIES + 3} keys re-sealed when the worker was killed; the second worker finished ${ms} ms after starting\n`);
     expect(ms).toBeLessThan(bound(90_000));

@@ -5,7 +5,7 @@ import type { Role } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
 import { bearer, createAgency, enrolMfaDirectly, LoggedIn, sessionAs, strongPassword } from '../support/users';
-import { browserOf, createTestWeb, SESSION, webSignIn, WebUser, cookieHeader } from '../support/web';
+import { browserOf, cookieHeader, createTestWeb, webSignIn, WebUser } from '../support/web';
 import { newCase, referralConsent, refer, threeAgencies } from '../referrals/referral-fixtures';
 import { complaintBody, focalPoint, newComplaint } from '../sea/sea-fixtures';
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { KeyCustody } from '@amani/auth';
 import { TransactionHost } from '@amani/database';
-import { KEY_PURPOSE } from '../referrals/referral-vault';
+import { REFERRAL_KEY_PURPOSE } from '@amani/domain/referrals';
 
 const DATA_KEY_PURPOSE = 'case';
 export const RELAYER_BATCH = 200;
@@ -108,7 +108,7 @@ export class AgencyKeyRelayer {
           await em.query(
             `UPDATE ${table} p SET ${side}_sealed_dek = u.sealed, ${side}_key_version = $3
                FROM unnest($1::uuid[], $2::bytea[]) AS u(referral_id, sealed) WHERE p.referral_id = u.referral_id`,
-            [rows.map((r) => r.referral_id), rows.map((r) => this.layer(r.sealed, KEY_PURPOSE[kind], r.referral_id, r.version, keys)), keys.current],
+            [rows.map((r) => r.referral_id), rows.map((r) => this.layer(r.sealed, REFERRAL_KEY_PURPOSE[kind], r.referral_id, r.version, keys)), keys.current],
           );
         }
         done += rows.length;

@@ -4,7 +4,7 @@ export * from './referral-actor';
 export * from './referral-commands';
 export * from './referral-errors';
 export * from './referral-views';
-export { referralKeyContext, ReferralVault } from './referral-vault';
+export { REFERRAL_KEY_PURPOSE, referralKeyContext, ReferralVault } from './referral-vault';
 export type { StoredReferralKey } from './referral-vault';
 export * from './referrals.service';
 export * from './notifications.service';

@@ -5,7 +5,9 @@ import type { ReferralFieldValues } from '@amani/domain/cases';
 
 export type ReferralKeyKind = 'packet' | 'record';
 
-export const KEY_PURPOSE: Record<ReferralKeyKind, string> = { packet: 'referral_packet', record: 'referral' };
+const KEY_PURPOSE: Record<ReferralKeyKind, string> = { packet: 'referral_packet', record: 'referral' };
+/** What each referral key is bound to (and its rotation layers). */
+export const REFERRAL_KEY_PURPOSE: Readonly<Record<ReferralKeyKind, string>> = KEY_PURPOSE;
 
 /** What a referral's wrapped key is bound to; a KEK rotation job re-wraps under the same context. */
 export function referralKeyContext(referralId: string, kind: ReferralKeyKind): { keyId: string; purpose: string } {

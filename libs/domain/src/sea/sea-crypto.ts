@@ -2,11 +2,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { hashRaw } from '@node-rs/argon2';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { formatRecoveryKey, RECOVERY_KEY_BYTES } from '@amani/auth/keys/key-custody';
+import { formatRecoveryKey, RECOVERY_KEY_BYTES } from '@amani/auth';
 import { EnvelopeCrypto, IntegrityError, SODIUM, Sodium, encodeParts } from '@amani/crypto';
 
 /** One recovery-key format for the SEA team and the agencies. */
-export { formatRecoveryKey, parseRecoveryKey } from '@amani/auth/keys/key-custody';
+export { formatRecoveryKey, parseRecoveryKey } from '@amani/auth';
 
 /**
  * The SEA complaint protocol (GlobaLeaks-style: the server alone cannot read a complaint).
