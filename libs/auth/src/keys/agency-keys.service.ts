@@ -136,6 +136,14 @@ export class AgencyKeysService implements LoginHook, OnModuleInit {
         if (e instanceof IntegrityError) return undefined;
         throw e;
       }
+      // Wrapped under an older password pepper (or KDF cost): wrap it again, as the password hash is rehashed.
+      if (stored.pepper_version !== this.custody.currentPepperVersion()) {
+        const w = await this.custody.wrapWithPassword(privateKey, password, userId, stored.public_key);
+        await em.query(
+          `UPDATE user_keys SET password_salt = $2, password_wrapped_key = $3, kdf_memory = $4, kdf_iterations = $5, pepper_version = $6, updated_at = now() WHERE user_id = $1`,
+          [userId, w.salt, w.wrapped, w.memoryCost, w.timeCost, w.pepperVersion],
+        );
+      }
     }
     try {
       const { token, sealed } = this.custody.sealForSession(privateKey, sessionId, userId);

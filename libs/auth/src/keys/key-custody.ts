@@ -99,6 +99,11 @@ export class KeyCustody {
     this.pepperCurrent = config.secrets.passwordPepperCurrent;
   }
 
+  /** The password pepper version new wraps use; older wraps are re-wrapped at the next sign-in. */
+  currentPepperVersion(): number {
+    return this.pepperCurrent;
+  }
+
   newKeyPair(): KeyPair {
     const kp = this.sodium.crypto_box_keypair();
     return { publicKey: Buffer.from(kp.publicKey), privateKey: Buffer.from(kp.privateKey) };
