@@ -91,6 +91,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/', key: 'app.home' },
     { href: '/cases', key: 'app.cases' },
     { href: '/sea-assistance', key: 'pseaNav.assistance' },
+    { href: '/agency-key', key: 'agencyKey.nav' },
   ],
   supervisor: [
     { href: '/', key: 'app.home' },
@@ -100,10 +101,12 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/reports', key: 'app.reports' },
     { href: '/sea-assistance', key: 'pseaNav.assistance' },
     { href: '/account-approvals', key: 'admin.nav.approvals' },
+    { href: '/agency-key', key: 'agencyKey.nav' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
     { href: '/referrals/incoming', key: 'app.incoming' },
+    { href: '/agency-key', key: 'agencyKey.nav' },
   ],
   admin: [
     { href: '/', key: 'app.home' },
