@@ -65,33 +65,48 @@ function MembersSection({ ctx, state, me }: { ctx: PageContext; state: AgencyKey
   return (
     <Section id="members" title={t('agencyKey.membersTitle')}>
       <p class="help">{t('agencyKey.membersHelp')}</p>
-      <div class="scroll" tabindex={0} role="region" aria-labelledby="members-title">
-        <table id="members-table">
-          <caption class="help">{t('agencyKey.membersCaption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('agencyKey.name')}</th>
-              <th scope="col">{t('agencyKey.role')}</th>
-              <th scope="col">{t('agencyKey.holdsKey')}</th>
-              <th scope="col">{t('agencyKey.personalKey')}</th>
-              <th scope="col">{t('agencyKey.actions')}</th>
+      {/* A table on wide screens, one card per member on a phone (CSS only); the roles keep the table's semantics when stacked. */}
+      <table id="members-table" class="stack" role="table">
+        <caption class="help">{t('agencyKey.membersCaption')}</caption>
+        <thead role="rowgroup">
+          <tr role="row">
+            <th scope="col" role="columnheader">
+              {t('agencyKey.name')}
+            </th>
+            <th scope="col" role="columnheader">
+              {t('agencyKey.role')}
+            </th>
+            <th scope="col" role="columnheader">
+              {t('agencyKey.holdsKey')}
+            </th>
+            <th scope="col" role="columnheader">
+              {t('agencyKey.personalKey')}
+            </th>
+            <th scope="col" role="columnheader">
+              {t('agencyKey.actions')}
+            </th>
+          </tr>
+        </thead>
+        <tbody role="rowgroup">
+          {members.map((m) => (
+            <tr id={`member-${m.userId}`} role="row">
+              <th scope="row" role="rowheader" class="written">
+                <bdi>{m.displayName}</bdi>
+              </th>
+              <td role="cell" data-label={t('agencyKey.role')}>
+                {t(`role.${m.role}`)}
+              </td>
+              <td role="cell" class="holds" data-label={t('agencyKey.holdsKey')}>
+                {yesNo(ctx, m.holdsKey)}
+              </td>
+              <td role="cell" data-label={t('agencyKey.personalKey')}>
+                {yesNo(ctx, m.hasPersonalKey)}
+              </td>
+              <td role="cell">{action(m)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => (
-              <tr id={`member-${m.userId}`}>
-                <th scope="row" dir="auto" class="written">
-                  {m.displayName}
-                </th>
-                <td>{t(`role.${m.role}`)}</td>
-                <td class="holds">{yesNo(ctx, m.holdsKey)}</td>
-                <td>{yesNo(ctx, m.hasPersonalKey)}</td>
-                <td>{action(m)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </table>
     </Section>
   );
 }
