@@ -87,6 +87,11 @@ describe('console: agency key page', () => {
         expect([role, path, res.status]).toEqual([role, path, 403]);
       }
     }
+    // Without a session: the sign-in page, from the page and from every form.
+    for (const [method, path] of [['GET', '/agency-key'], ...posts.map(([p]) => ['POST', p])]) {
+      const res = method === 'GET' ? await web.http().get(path) : await web.http().post(path).type('form').send({ _csrf: 'x' });
+      expect([method, path, res.status, res.headers.location]).toEqual([method, path, 303, '/sign-in?expired=1']);
+    }
     // Without the CSRF token, even a supervisor is refused.
     for (const [path, body] of posts) {
       const res = await browserOf(web, by.supervisor).post(path, body, { csrf: null });
@@ -134,6 +139,14 @@ describe('console: agency key page', () => {
     const crossGrant = await browserOf(web, other).post('/agency-key/grants', { userId: cwA.user.id });
     expect(crossGrant.status).toBe(404);
     expect(crossGrant.text).toContain('There is nothing here');
+    // Exactly like a member who does not exist.
+    const strip = (html: string) => html.replace(/value="[A-Za-z0-9_-]{43}"/g, '');
+    const randomGrant = await browserOf(web, other).post('/agency-key/grants', { userId: randomUUID() });
+    expect(randomGrant.status).toBe(404);
+    expect(strip(crossGrant.text)).toBe(strip(randomGrant.text));
+    const crossRemove = await browserOf(web, other).post(`/agency-key/members/${cwA.user.id}/remove/confirm`);
+    const randomRemove = await browserOf(web, other).post(`/agency-key/members/${randomUUID()}/remove/confirm`);
+    expect(strip(crossRemove.text)).toBe(strip(randomRemove.text));
 
     const page = await browserOf(web, sup).get('/agency-key');
     expect(page.text).toContain('Give access to Caseworker Bashir');
