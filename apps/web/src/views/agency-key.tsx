@@ -18,7 +18,9 @@ const yesNo = (ctx: PageContext, v: boolean) => ctx.t(v ? 'agencyKey.yes' : 'age
 function StateSection({ ctx, state }: { ctx: PageContext; state: AgencyKeyStatus }) {
   const { t } = ctx;
   const help =
-    state.version === null ? t('agencyKey.missingHelp') : !state.holdsKey ? t('agencyKey.notHeldHelp') : !state.unlocked ? t('agencyKey.lockedHelp') : t('agencyKey.unlockedHelp');
+    state.version === null
+      ? t(ctx.session?.role === 'supervisor' ? 'agencyKey.missingHelpSupervisor' : 'agencyKey.missingHelp')
+      : !state.holdsKey ? t('agencyKey.notHeldHelp') : !state.unlocked ? t('agencyKey.lockedHelp') : t('agencyKey.unlockedHelp');
   return (
     <Section id="state" title={t('agencyKey.stateTitle')}>
       <dl>
@@ -52,6 +54,8 @@ function MembersSection({ ctx, state, me }: { ctx: PageContext; state: AgencyKey
         </form>
       );
     }
+    // No key yet: nothing to give (the set-up form is above).
+    if (state.version === null) return null;
     if (!m.hasPersonalKey) return <span class="help">{t('agencyKey.waitPersonal')}</span>;
     if (!state.unlocked) return <span class="help">{t('agencyKey.unlockToGive')}</span>;
     return (

@@ -12,6 +12,7 @@ export const enAgencyKey = {
     yes: 'Yes',
     no: 'No',
     missingHelp: 'Your agency has no key yet. Until a supervisor sets it up, no case can be opened. Ask a supervisor of your agency.',
+    missingHelpSupervisor: 'Your agency has no key yet: set it up below. Until then, no case of your agency can be opened.',
     notHeldHelp: 'You do not hold the key: you cannot open your agency’s cases. Ask a supervisor of your agency to give you access.',
     lockedHelp: 'You hold the key, but it is not unlocked in this session. Sign out and sign in again with your password.',
     unlockedHelp: 'Your agency key is unlocked in this session. It locks again when you sign out.',

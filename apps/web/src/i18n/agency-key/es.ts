@@ -14,6 +14,7 @@ export const esAgencyKey: typeof enAgencyKey = {
     yes: 'Sí',
     no: 'No',
     missingHelp: 'Su agencia aún no tiene clave. Hasta que un supervisor la cree, no se puede abrir ningún caso. Consulte a un supervisor de su agencia.',
+    missingHelpSupervisor: 'Su agencia aún no tiene clave: créela a continuación. Hasta entonces, no se puede abrir ningún caso de su agencia.',
     notHeldHelp: 'Usted no tiene la clave: no puede abrir los casos de su agencia. Pida a un supervisor de su agencia que le dé acceso.',
     lockedHelp: 'Usted tiene la clave, pero no está desbloqueada en esta sesión. Cierre la sesión y vuelva a iniciarla con su contraseña.',
     unlockedHelp: 'La clave de su agencia está desbloqueada en esta sesión. Se bloquea de nuevo al cerrar la sesión.',

@@ -14,6 +14,7 @@ export const frAgencyKey: typeof enAgencyKey = {
     yes: 'Oui',
     no: 'Non',
     missingHelp: "Votre agence n'a pas encore de clé. Tant qu'un superviseur ne l'a pas créée, aucun dossier ne peut être ouvert. Adressez-vous à un superviseur de votre agence.",
+    missingHelpSupervisor: "Votre agence n'a pas encore de clé : créez-la ci-dessous. D'ici là, aucun dossier de votre agence ne peut être ouvert.",
     notHeldHelp: "Vous ne détenez pas la clé : vous ne pouvez pas ouvrir les dossiers de votre agence. Demandez à un superviseur de votre agence de vous donner l'accès.",
     lockedHelp: "Vous détenez la clé, mais elle n'est pas déverrouillée dans cette session. Déconnectez-vous puis reconnectez-vous avec votre mot de passe.",
     unlockedHelp: "La clé de votre agence est déverrouillée dans cette session. Elle se verrouille de nouveau à la déconnexion.",
