@@ -322,6 +322,15 @@ describe('staff console (apps/web)', () => {
           'GET /admin/audit',
           'POST /admin/audit/verify',
           'GET /admin/audit/events',
+          // the agency key (issue 14): every role allowed and refused, and another agency, in console-agency-key.e2e-spec.ts
+          'GET /agency-key',
+          'POST /agency-key',
+          'POST /agency-key/grants',
+          'POST /agency-key/members/:userId/remove',
+          'POST /agency-key/members/:userId/remove/confirm',
+          'POST /agency-key/rotation',
+          'POST /agency-key/rotation/confirm',
+          'POST /agency-key/recovery',
         ].sort(),
       );
     });

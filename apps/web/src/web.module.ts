@@ -39,6 +39,8 @@ import { AdminAuditController } from './admin/admin-audit.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { ApprovalsController } from './admin/approvals.controller';
 import { LocationsModule } from '@amani/domain/locations';
+import { AgencyKeyRotationModule } from '@amani/domain/agency-keys';
+import { AgencyKeyPagesController } from './agency-key/agency-key-pages.controller';
 
 /**
  * The staff console: server-rendered pages over the same domain services as the API, in
@@ -65,6 +67,8 @@ export class WebModule {
         // SEA: its login hook unlocks a focal point's key at console sign-in too (SeaUnlockCookie keeps the client's half).
         SeaModule,
         LocationsModule,
+        // The agency key page's rotation (the new version and its re-layering job, in one transaction).
+        AgencyKeyRotationModule,
       ],
       // CaseWorkController before CasePagesController: /cases/new must not be taken for a case id.
       controllers: [
@@ -84,6 +88,7 @@ export class WebModule {
         AdminUsersController,
         ApprovalsController,
         AdminAuditController,
+        AgencyKeyPagesController,
       ],
       providers: [WebSessionService, PendingFormService, CasePageLoader, SeaUnlockCookie, KeysUnlockCookie, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };

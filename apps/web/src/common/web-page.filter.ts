@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { correlationIdOf, toProblem } from '@amani/http';
 import { webLanguage } from '../i18n';
+import { agencyKeyLockedPage } from '../views/agency-key';
 import { messagePage } from '../views/messages';
 import { pageContext } from '../views/page';
 import { PageForbidden, PageNotFound, RedirectTo, RequestRefused } from './page-errors';
@@ -37,6 +38,8 @@ export class WebPageFilter implements ExceptionFilter {
     if (problem.status === 404) return sendPage(res, 404, messagePage(ctx, t('common.notFoundTitle'), t('common.notFound'), home));
     if (problem.status === 403) return sendPage(res, 403, messagePage(ctx, t('common.forbiddenTitle'), t('common.forbidden'), home));
     // An erased record (a case crypto-shredded, to its own agency): say so; other agencies got the 404 above.
+    // The agency key this page needs is not open in this session (no grant, or an unlock that is gone): what to do about it.
+    if (problem.status === 423 && problem.code === 'agency_key_locked') return sendPage(res, 423, agencyKeyLockedPage(ctx));
     if (problem.status === 410) return sendPage(res, 410, messagePage(ctx, t('common.erasedTitle'), t('common.erased'), home));
     if (problem.status === 429 || problem.status === 503) {
       if (problem.status === 503) res.setHeader('Retry-After', '5');

@@ -3,6 +3,7 @@ import { arWork } from './work/ar';
 import { arSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { arPsea } from './psea/ar';
 import { arAdmin } from './admin/ar';
+import { arAgencyKey } from './agency-key/ar';
 
 export const ar: Catalogue = {
   languageName: 'العربية',
@@ -332,4 +333,5 @@ export const ar: Catalogue = {
   ...arSeaIntake,
   ...arPsea,
   ...arAdmin,
+  ...arAgencyKey,
 };

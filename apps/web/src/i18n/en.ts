@@ -3,6 +3,7 @@ import { enWork } from './work/en';
 import { enSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { enPsea } from './psea/en';
 import { enAdmin } from './admin/en';
+import { enAgencyKey } from './agency-key/en';
 
 /** The reference catalogue: every other language must have each of these keys (catalogues.spec). */
 export const en = {
@@ -334,4 +335,5 @@ export const en = {
   ...enSeaIntake,
   ...enPsea,
   ...enAdmin,
+  ...enAgencyKey,
 } satisfies Catalogue;

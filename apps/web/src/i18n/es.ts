@@ -3,6 +3,7 @@ import { esWork } from './work/es';
 import { esSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { esPsea } from './psea/es';
 import { esAdmin } from './admin/es';
+import { esAgencyKey } from './agency-key/es';
 
 export const es: Catalogue = {
   languageName: 'Español',
@@ -325,4 +326,5 @@ export const es: Catalogue = {
   ...esSeaIntake,
   ...esPsea,
   ...esAdmin,
+  ...esAgencyKey,
 };

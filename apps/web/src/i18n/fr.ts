@@ -3,6 +3,7 @@ import { frWork } from './work/fr';
 import { frSeaIntake } from '../sea-intake/sea-intake.i18n';
 import { frPsea } from './psea/fr';
 import { frAdmin } from './admin/fr';
+import { frAgencyKey } from './agency-key/fr';
 
 export const fr: Catalogue = {
   languageName: 'Français',
@@ -325,4 +326,5 @@ export const fr: Catalogue = {
   ...frSeaIntake,
   ...frPsea,
   ...frAdmin,
+  ...frAgencyKey,
 };

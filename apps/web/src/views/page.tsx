@@ -70,6 +70,7 @@ figure svg{max-width:100%;height:auto}
 .slip{border:2px solid #0b4f8a;border-radius:6px;padding:0.5rem 1rem;margin-bottom:1rem;background:#fff}
 @media print{body *{visibility:hidden}.slip,.slip *{visibility:visible}.slip{position:absolute;top:0;left:0;right:0}.no-print{display:none}}
 .written{overflow-wrap:anywhere}
+@media (max-width:40rem){table.stack,table.stack caption,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block}table.stack{background:none}table.stack caption{text-align:start}table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}table.stack tr{background:#fff;border:1px solid #ccc;border-radius:6px;margin:0 0 0.5rem;padding:0.25rem 0.75rem}table.stack th,table.stack td{border:0;padding:0.15rem 0}table.stack td[data-label]::before{content:attr(data-label);font-weight:600;margin-inline-end:0.5rem}}
 `);
 
 export const CONSOLE_CSP = pageCsp(SHEET);
@@ -91,6 +92,7 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/', key: 'app.home' },
     { href: '/cases', key: 'app.cases' },
     { href: '/sea-assistance', key: 'pseaNav.assistance' },
+    { href: '/agency-key', key: 'agencyKey.nav' },
   ],
   supervisor: [
     { href: '/', key: 'app.home' },
@@ -100,10 +102,12 @@ const NAV: Record<Role, { href: string; key: string }[]> = {
     { href: '/reports', key: 'app.reports' },
     { href: '/sea-assistance', key: 'pseaNav.assistance' },
     { href: '/account-approvals', key: 'admin.nav.approvals' },
+    { href: '/agency-key', key: 'agencyKey.nav' },
   ],
   provider: [
     { href: '/', key: 'app.home' },
     { href: '/referrals/incoming', key: 'app.incoming' },
+    { href: '/agency-key', key: 'agencyKey.nav' },
   ],
   admin: [
     { href: '/', key: 'app.home' },
