@@ -9,3 +9,4 @@ export * from './sodium.provider';
 export { encodeParts } from './binary-encoding';
 export type { EncodedPart } from './binary-encoding';
 export * from './sealed-fields';
+export { checkedPrivateKey, openWithToken, sealUnderToken, unwrapKey, wrapKey } from './key-wrap';

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { hashRaw } from '@node-rs/argon2';
 import { AppConfig, InjectConfig } from '@amani/config';
-import { encodeParts, IntegrityError, SODIUM, Sodium } from '@amani/crypto';
+import { checkedPrivateKey, encodeParts, IntegrityError, openWithToken, sealUnderToken, SODIUM, Sodium, unwrapKey, wrapKey } from '@amani/crypto';
 
 /**
  * Key custody for agency key groups (issue 14; the SEA protocol's model, for every agency):
@@ -21,9 +21,7 @@ import { encodeParts, IntegrityError, SODIUM, Sodium } from '@amani/crypto';
  */
 
 const KEY_BYTES = 32;
-const NONCE_BYTES = 24;
 const SALT_BYTES = 16;
-const FORMAT_V1 = 1;
 export const RECOVERY_KEY_BYTES = 20;
 /** Argon2id at the password hash's own cost (OWASP minimum): a stronger wrap adds nothing while the hash is the cheaper oracle. */
 export const PERSONAL_KDF = { memoryCost: 19456, timeCost: 2 } as const;
@@ -141,22 +139,12 @@ export class KeyCustody {
 
   /** The private key under a fresh random session key: the client gets the token, the server keeps `sealed`. */
   sealForSession(privateKey: Uint8Array, sessionId: string, userId: string): { token: string; sealed: Buffer } {
-    const key = randomBytes(KEY_BYTES);
-    const sealed = this.seal(key, privateKey, sessionAd(sessionId, userId));
-    const token = key.toString('base64url');
-    this.sodium.memzero(key);
-    return { token, sealed };
+    return sealUnderToken(this.sodium, privateKey, sessionAd(sessionId, userId));
   }
 
   /** Throws IntegrityError when the token does not open the record. The caller wipes the key. */
   openForSession(sealed: Buffer, token: string, sessionId: string, userId: string): Buffer {
-    const key = Buffer.from(token, 'base64url');
-    if (key.length !== KEY_BYTES || key.toString('base64url') !== token) throw new IntegrityError('malformed');
-    try {
-      return this.open(key, sealed, sessionAd(sessionId, userId));
-    } finally {
-      this.sodium.memzero(key);
-    }
+    return openWithToken(this.sodium, sealed, token, sessionAd(sessionId, userId));
   }
 
   // ---- recovery -----------------------------------------------------------------------
@@ -274,27 +262,15 @@ export class KeyCustody {
   }
 
   private checkedPrivateKey(privateKey: Buffer, publicKey: Uint8Array): Buffer {
-    const derived = privateKey.length === KEY_BYTES ? this.sodium.crypto_scalarmult_base(privateKey) : null;
-    if (!derived || !Buffer.from(derived).equals(Buffer.from(publicKey))) {
-      this.sodium.memzero(privateKey);
-      throw new IntegrityError('authentication_failed');
-    }
-    return privateKey;
+    return checkedPrivateKey(this.sodium, privateKey, publicKey);
   }
 
   private seal(key: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Buffer {
-    const nonce = randomBytes(NONCE_BYTES);
-    const sealed = this.sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
-    return Buffer.concat([Buffer.from([FORMAT_V1]), nonce, sealed]);
+    return wrapKey(this.sodium, key, plaintext, ad);
   }
 
   private open(key: Uint8Array, blob: Buffer, ad: Uint8Array): Buffer {
-    if (blob.length < 1 + NONCE_BYTES + 16 || blob[0] !== FORMAT_V1) throw new IntegrityError('malformed');
-    try {
-      return Buffer.from(this.sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, blob.subarray(1 + NONCE_BYTES), ad, blob.subarray(1, 1 + NONCE_BYTES), key));
-    } catch {
-      throw new IntegrityError('authentication_failed');
-    }
+    return unwrapKey(this.sodium, key, blob, ad);
   }
 }
 

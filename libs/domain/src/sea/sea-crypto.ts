@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { hashRaw } from '@node-rs/argon2';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { formatRecoveryKey, RECOVERY_KEY_BYTES } from '@amani/auth';
-import { EnvelopeCrypto, IntegrityError, SODIUM, Sodium, encodeParts } from '@amani/crypto';
+import { checkedPrivateKey, EnvelopeCrypto, IntegrityError, openWithToken, sealUnderToken, SODIUM, Sodium, encodeParts, unwrapKey, wrapKey } from '@amani/crypto';
 
 /** One recovery-key format for the SEA team and the agencies. */
 export { formatRecoveryKey, parseRecoveryKey } from '@amani/auth';
@@ -35,9 +35,7 @@ export const RECEIPT_ARGON2 = { algorithm: 2, memoryCost: 19456, timeCost: 2, pa
 export const PASSWORD_KDF = { memoryCost: 65536, timeCost: 2 } as const;
 
 const KEY_BYTES = 32;
-const NONCE_BYTES = 24;
 const SALT_BYTES = 16;
-const FORMAT_V1 = 1;
 const KDF_CONTEXT_PEPPER = 'amanisea';
 const KDF_CONTEXT_RECEIPT = 'searcpt_';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -203,22 +201,12 @@ export class SeaCrypto {
   // ---- session custody of an unlocked private key ------------------------------------
 
   sealForSession(privateKey: Uint8Array, sessionId: string, userId: string): SessionSeal {
-    const key = randomBytes(KEY_BYTES);
-    const sealed = this.seal(key, privateKey, sessionAd(sessionId, userId));
-    const token = key.toString('base64url');
-    this.sodium.memzero(key);
-    return { token, sealed };
+    return sealUnderToken(this.sodium, privateKey, sessionAd(sessionId, userId));
   }
 
   /** Throws IntegrityError when the token does not open the record. */
   openForSession(sealed: Buffer, token: string, sessionId: string, userId: string): Buffer {
-    const key = Buffer.from(token, 'base64url');
-    if (key.length !== KEY_BYTES || key.toString('base64url') !== token) throw new IntegrityError('malformed');
-    try {
-      return this.open(key, sealed, sessionAd(sessionId, userId));
-    } finally {
-      this.sodium.memzero(key);
-    }
+    return openWithToken(this.sodium, sealed, token, sessionAd(sessionId, userId));
   }
 
   // ---- complaint keys -----------------------------------------------------------------
@@ -329,29 +317,15 @@ export class SeaCrypto {
   }
 
   private checkedPrivateKey(privateKey: Buffer, publicKey: Uint8Array): Buffer {
-    const derived = this.sodium.crypto_scalarmult_base(privateKey);
-    if (privateKey.length !== KEY_BYTES || !Buffer.from(derived).equals(Buffer.from(publicKey))) {
-      this.sodium.memzero(privateKey);
-      throw new IntegrityError('authentication_failed');
-    }
-    return privateKey;
+    return checkedPrivateKey(this.sodium, privateKey, publicKey);
   }
 
   private seal(key: Uint8Array, plaintext: Uint8Array, ad: Uint8Array): Buffer {
-    const nonce = randomBytes(NONCE_BYTES);
-    const sealed = this.sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, ad, null, nonce, key);
-    return Buffer.concat([Buffer.from([FORMAT_V1]), nonce, sealed]);
+    return wrapKey(this.sodium, key, plaintext, ad);
   }
 
   private open(key: Uint8Array, blob: Buffer, ad: Uint8Array): Buffer {
-    if (blob.length < 1 + NONCE_BYTES + 16 || blob[0] !== FORMAT_V1) throw new IntegrityError('malformed');
-    try {
-      return Buffer.from(
-        this.sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(null, blob.subarray(1 + NONCE_BYTES), ad, blob.subarray(1, 1 + NONCE_BYTES), key),
-      );
-    } catch {
-      throw new IntegrityError('authentication_failed');
-    }
+    return unwrapKey(this.sodium, key, blob, ad);
   }
 }
 
