@@ -16,6 +16,7 @@ import { SeaComplainantControl1765200000000 } from './1765200000000-sea-complain
 import { SeaEvidenceDigest1765300000000 } from './1765300000000-sea-evidence-digest';
 import { SeaEntityReferrals1765400000000 } from './1765400000000-sea-entity-referrals';
 import { CaseErasure1765500000000 } from './1765500000000-case-erasure';
+import { KeyRotation1765700000000 } from './1765700000000-key-rotation';
 
 /** Every migration in order; a new migration is added here. */
 export const ALL_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const ALL_MIGRATIONS = [
   SeaEvidenceDigest1765300000000,
   SeaEntityReferrals1765400000000,
   CaseErasure1765500000000,
+  KeyRotation1765700000000,
 ];

@@ -10,6 +10,7 @@ import { JobsModule } from '@amani/jobs';
 import { ReferralsWorkerModule } from '@amani/domain/referrals/worker';
 import { ReportingWorkerModule } from '@amani/domain/reporting/worker';
 import { SeaWorkerModule } from '@amani/domain/sea/worker';
+import { KeysWorkerModule } from '@amani/domain/keys';
 import { WorkerHealthServer } from './worker-health';
 
 /** The queue worker: BullMQ processors, the outbox relay and scheduled jobs; HTTP only for its health checks. */
@@ -28,6 +29,7 @@ export class WorkerModule {
         ReportingWorkerModule,
         ReferralsWorkerModule,
         SeaWorkerModule,
+        KeysWorkerModule,
       ],
       // Each context's worker module provides its jobs and its schedule (see worker-schedules.ts).
       providers: [AuditCheckpointJob, AuditCheckpointScheduler, WorkerHealthServer],
