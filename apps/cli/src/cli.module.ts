@@ -15,7 +15,7 @@ import { AuditVerifyCommand } from './commands/audit-verify.command';
 import { LocationsImportCommand } from './commands/locations-import.command';
 import { SeaBootstrapCommand } from './commands/sea-bootstrap.command';
 import { SeedDemoCommand } from './commands/seed-demo.command';
-import { KeysRetireCommand, KeysRewrapCommand, KeysRotateCommand, KeysStatusCommand } from './commands/keys.command';
+import { KeysReindexCommand, KeysRetireCommand, KeysRewrapCommand, KeysRotateCommand, KeysStatusCommand } from './commands/keys.command';
 import { KeysModule } from '@amani/domain/keys';
 
 /** Operator commands: `npm run cli -- <command>`. */
@@ -25,7 +25,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule, LocationsModule, KeysModule],
-      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand, LocationsImportCommand, KeysStatusCommand, KeysRotateCommand, KeysRewrapCommand, KeysRetireCommand],
+      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand, LocationsImportCommand, KeysStatusCommand, KeysRotateCommand, KeysRewrapCommand, KeysReindexCommand, KeysRetireCommand],
     };
   }
 }

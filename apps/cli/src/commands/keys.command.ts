@@ -12,10 +12,10 @@ import {
   secretsFilePath,
   VersionedSecretName,
 } from '@amani/config';
-import { MasterKeyRotationService, RetireRefusedError, REWRAP_DEFAULT_BATCH, REWRAP_MAX_BATCH } from '@amani/domain/keys';
+import { BlindIndexReindexService, MasterKeyRotationService, RetireRefusedError, REWRAP_DEFAULT_BATCH, REWRAP_MAX_BATCH } from '@amani/domain/keys';
 
-type KeyKind = 'master' | 'audit-signing';
-const KINDS: Record<KeyKind, VersionedSecretName> = { master: 'MASTER_KEYS', 'audit-signing': 'AUDIT_SIGNING_KEY' };
+type KeyKind = 'master' | 'audit-signing' | 'blind-index';
+const KINDS: Record<KeyKind, VersionedSecretName> = { master: 'MASTER_KEYS', 'audit-signing': 'AUDIT_SIGNING_KEY', 'blind-index': 'BLIND_INDEX_KEY' };
 
 function parseKind(value: string): KeyKind {
   if (!Object.hasOwn(KINDS, value)) throw new Error(`--key must be one of ${Object.keys(KINDS).join(', ')}`);
@@ -44,6 +44,7 @@ const restartAdvice = (what: string) =>
 export class KeysStatusCommand extends CommandRunner {
   constructor(
     private readonly rotation: MasterKeyRotationService,
+    private readonly reindex: BlindIndexReindexService,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     super();
@@ -79,6 +80,12 @@ export class KeysStatusCommand extends CommandRunner {
     for (const [v, pub] of [...(a.auditPublicKeys ?? new Map())].sort(([x], [y]) => x - y)) {
       out.push(`  version ${v}: retired; public key ${pub.toString('base64')} (old checkpoints verify with it)`);
     }
+    const bi = await this.reindex.status();
+    out.push(`blind index key: current version ${bi.current}; held versions ${bi.held.join(', ')}`);
+    for (const [name, per] of bi.remaining) {
+      out.push(`  ${name}: ${[...per].map(([v, n]) => `version ${v}: ${n}`).join(', ') || 'none'}`);
+    }
+    if (bi.awaitingMember) out.push(`  ${bi.awaitingMember} cases under an older version have a key only their agency opens: re-indexed when written`);
     process.stdout.write(out.join('\n') + '\n');
   }
 }
@@ -92,13 +99,14 @@ export class KeysStatusCommand extends CommandRunner {
 export class KeysRotateCommand extends CommandRunner {
   constructor(
     private readonly rotation: MasterKeyRotationService,
+    private readonly reindex: BlindIndexReindexService,
     private readonly audit: AuditService,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     super();
   }
 
-  @Option({ flags: '--key <kind>', description: 'master (default) or audit-signing' })
+  @Option({ flags: '--key <kind>', description: 'master (default), audit-signing or blind-index' })
   parseKey(v: string): KeyKind {
     return parseKind(v);
   }
@@ -122,6 +130,16 @@ export class KeysRotateCommand extends CommandRunner {
     if (kind === 'audit-signing') {
       const version = addKeyVersion(path, name);
       process.stdout.write(`audit signing key version ${version} is current in ${path}\n${restartAdvice('new checkpoints are then signed by it; older checkpoints keep verifying with the older versions')}\n`);
+      await this.audit.record({ action: 'keys.rotate', outcome: 'success', details: { via: 'cli', key: kind, version } });
+      return;
+    }
+    if (kind === 'blind-index') {
+      const version = addKeyVersion(path, name);
+      await this.reindex.requestReindex(version, options.batchSize ?? REWRAP_DEFAULT_BATCH);
+      process.stdout.write(
+        `blind index key version ${version} is current in ${path}; re-index queued\n` +
+          `${restartAdvice('lookups match under every held version meanwhile; the worker recomputes the indexes of every case the server can open')}\n`,
+      );
       await this.audit.record({ action: 'keys.rotate', outcome: 'success', details: { via: 'cli', key: kind, version } });
       return;
     }
@@ -172,13 +190,14 @@ export class KeysRewrapCommand extends CommandRunner {
 export class KeysRetireCommand extends CommandRunner {
   constructor(
     private readonly rotation: MasterKeyRotationService,
+    private readonly reindex: BlindIndexReindexService,
     private readonly audit: AuditService,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     super();
   }
 
-  @Option({ flags: '--key <kind>', description: 'master (default) or audit-signing' })
+  @Option({ flags: '--key <kind>', description: 'master (default), audit-signing or blind-index' })
   parseKey(v: string): KeyKind {
     return parseKind(v);
   }
@@ -211,6 +230,19 @@ export class KeysRetireCommand extends CommandRunner {
       return;
     }
 
+    if (kind === 'blind-index') {
+      if (version === this.config.secrets.blindIndexKeyCurrent) return fail(`keys:retire refused: blind index key version ${version} is current; rotate first`);
+      const left = await this.reindex.remainingUnder(version);
+      if (left > 0) return fail(`keys:retire refused: blind index key version ${version}: ${left} cases are still indexed under it (keys:status)`);
+      if (!path) process.stdout.write(`blind index key version ${version} is unused; remove it from BLIND_INDEX_KEY in the environment\n`);
+      else {
+        removeKeyVersion(path, name, version);
+        process.stdout.write(`blind index key version ${version} retired and removed from ${path}; restart the processes\n`);
+      }
+      await this.audit.record({ action: 'keys.retire', outcome: 'success', details: { via: 'cli', key: kind, version } });
+      return;
+    }
+
     try {
       await this.rotation.retire(version);
     } catch (e) {
@@ -225,5 +257,24 @@ export class KeysRetireCommand extends CommandRunner {
       process.stdout.write(`master key version ${version} retired and removed from ${path}; restart the processes so none holds it\n`);
     }
     await this.audit.record({ action: 'keys.retire', outcome: 'success', details: { via: 'cli', key: kind, version } });
+  }
+}
+
+/** `npm run cli -- keys:reindex [--batch-size n]`: queues the case blind index re-index to the current version (again). */
+@Command({ name: 'keys:reindex', description: 'Queue the recomputation of case blind indexes under the current blind index key version' })
+export class KeysReindexCommand extends CommandRunner {
+  constructor(private readonly reindex: BlindIndexReindexService) {
+    super();
+  }
+
+  @Option({ flags: '--batch-size <n>', description: `rows per transaction (default ${REWRAP_DEFAULT_BATCH})` })
+  parseBatchSize(v: string): number {
+    return parseBatch(v);
+  }
+
+  async run(_: string[], options: { batchSize?: number }): Promise<void> {
+    const version = this.reindex.currentVersion();
+    await this.reindex.requestReindex(version, options.batchSize ?? REWRAP_DEFAULT_BATCH);
+    process.stdout.write(`re-index to blind index key version ${version} queued\n`);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MASTER_KEY_PROVIDER, MasterKeyProvider } from '@amani/crypto';
 import { JobContext, JobHandler, JobHandlerFor } from '@amani/jobs';
+import { BlindIndexReindexService, ReindexPayload } from './blind-index-reindex.service';
 import { MasterKeyRotationService, REWRAP_DEFAULT_BATCH, RewrapPayload } from './master-key-rotation.service';
 
 /**
@@ -47,5 +48,37 @@ export class MasterKeyRewrapResumer implements OnApplicationBootstrap {
       await this.rotation.requestRewrap(current);
       this.logger.log({ event: 'key.rewrap.resumed', version: current }, 'unfinished master key re-wrap queued again');
     }
+  }
+}
+
+/**
+ * `keys.reindex`: recomputes case blind indexes under this worker's current blind index
+ * version, where the server can open the case (see BlindIndexReindexService). Resumable like
+ * the re-wrap: each batch commits its rows' new version.
+ */
+@Injectable()
+@JobHandlerFor('keys.reindex')
+export class BlindIndexReindexJob implements JobHandler<ReindexPayload> {
+  private readonly logger = new Logger(BlindIndexReindexJob.name);
+
+  constructor(private readonly reindex: BlindIndexReindexService) {}
+
+  async handle(payload: ReindexPayload, ctx: JobContext): Promise<void> {
+    const current = this.reindex.currentVersion();
+    if (payload.version !== current) {
+      this.logger.warn({ event: 'key.reindex.skipped', requested: payload.version, current }, 'blind index re-index asked for another version than this worker holds as current');
+      return;
+    }
+    await this.reindex.reindex(payload.batchSize ?? REWRAP_DEFAULT_BATCH, (done) => ctx.updateProgress(done));
+  }
+}
+
+/** Worker start-up: cases the server can re-index under the current blind index version are queued. */
+@Injectable()
+export class BlindIndexReindexResumer implements OnApplicationBootstrap {
+  constructor(private readonly reindex: BlindIndexReindexService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (await this.reindex.pending()) await this.reindex.requestReindex(this.reindex.currentVersion());
   }
 }
