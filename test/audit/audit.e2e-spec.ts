@@ -13,7 +13,7 @@ import { MAIN_QUEUE } from '@amani/jobs';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
-import { createUser, loginAs } from '../support/users';
+import { createUser, loginAs, bearer } from '../support/users';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -93,7 +93,7 @@ describe('audit chain over HTTP (DESIGN §5)', () => {
 
   it('GET /audit/verify: OK for an admin, and audited', async () => {
     const before = await sequenced('audit.verify');
-    const res = await t.http().get('/audit/verify').set('Authorization', `Bearer ${admin.accessToken}`);
+    const res = await t.http().get('/audit/verify').set(bearer(admin.accessToken));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ ok: true, length: expect.any(Number), head: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(res.body.length).toBeGreaterThan(0);
@@ -107,14 +107,14 @@ describe('audit chain over HTTP (DESIGN §5)', () => {
     expect((await t.http().post('/audit/checkpoints').send({})).status).toBe(401);
 
     const officer = await loginAs(t, { role: 'protection_officer' });
-    const denied = await t.http().get('/audit/verify').set('Authorization', `Bearer ${officer.accessToken}`);
+    const denied = await t.http().get('/audit/verify').set(bearer(officer.accessToken));
     expect(denied.status).toBe(403);
-    const deniedPost = await t.http().post('/audit/checkpoints').set('Authorization', `Bearer ${officer.accessToken}`);
+    const deniedPost = await t.http().post('/audit/checkpoints').set(bearer(officer.accessToken));
     expect(deniedPost.status).toBe(403);
   });
 
   it('POST /audit/checkpoints: 202 with an outbox row, written with its audit event', async () => {
-    const res = await t.http().post('/audit/checkpoints').set('Authorization', `Bearer ${admin.accessToken}`).send({});
+    const res = await t.http().post('/audit/checkpoints').set(bearer(admin.accessToken)).send({});
     expect(res.status).toBe(202);
     const outboxId = String(res.body.outboxId);
     expect(outboxId).toMatch(/^\d+$/);
@@ -154,7 +154,7 @@ describe('audit chain over HTTP (DESIGN §5)', () => {
     let sequencedLogins = 0;
     for (const a of accounts) sequencedLogins += await sequenced('auth.login', a.user.id);
     expect(sequencedLogins).toBeGreaterThanOrEqual(50);
-    const res = await t.http().get('/audit/verify').set('Authorization', `Bearer ${admin.accessToken}`);
+    const res = await t.http().get('/audit/verify').set(bearer(admin.accessToken));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true });
     const [{ n, last }] = await db.query<
@@ -188,7 +188,7 @@ describe('audit chain over HTTP (DESIGN §5)', () => {
     } finally {
       await worker.close();
     }
-    const res = await t.http().get('/audit/verify').set('Authorization', `Bearer ${admin.accessToken}`);
+    const res = await t.http().get('/audit/verify').set(bearer(admin.accessToken));
     expect(res.body).toMatchObject({ ok: true });
   });
 });

@@ -142,7 +142,7 @@ describe('invitations, four-eyes activation and endorsed focal point keys', () =
   });
 
   it('a supervisor the admin took over reads no case of the agency until a second person approves it', async () => {
-    const agency = await createAgency(t);
+    const agency = await createAgency(t, undefined, { withoutKey: true });
     const other = await createAgency(t);
     const supB = await sessionAs(t, { role: 'supervisor', agencyId: other.id });
 
@@ -157,8 +157,13 @@ describe('invitations, four-eyes activation and endorsed focal point keys', () =
     expect((await approve(supB, first.id)).status).toBe(404);
     expect((await approve(admin2, first.id)).body).toMatchObject({ status: 'active' });
     expect((await as(first.accessToken).get('/cases')).status).toBe(200);
+    // The first supervisor sets the agency's key up (the admin never sees its recovery key) and grants it.
+    const setUp = await as(first.accessToken).post('/agency-keys');
+    expect(setUp.status).toBe(201);
+    rememberSecret(setUp.body.recoveryKey);
 
-    const caseworker = await createUser(t, { role: 'caseworker', agencyId: agency.id, mfa: true });
+    const caseworker = await createUser(t, { role: 'caseworker', agencyId: agency.id, mfa: true, withoutAgencyKey: true });
+    expect((await as(first.accessToken).post('/agency-keys/grants', { userId: caseworker.user.id })).status).toBe(204);
     const cw = await login(t, caseworker);
     const created = await as(cw.accessToken).post('/cases', caseBody());
     expect(created.status).toBe(201);
@@ -170,6 +175,7 @@ describe('invitations, four-eyes activation and endorsed focal point keys', () =
     expect(blocked.body.code).toBe('awaiting_approval');
     expect(JSON.stringify(blocked.body)).not.toContain('Survivor');
     expect((await approve(admin2, second.id)).body.code).toBe('not_an_eligible_approver');
+    // The approving supervisor seals the agency key to the second: approval is the grant.
     expect((await approve(first, second.id)).status).toBe(200);
     expect((await as(second.accessToken).get(`/cases/${created.body.id}`)).status).toBe(200);
   });

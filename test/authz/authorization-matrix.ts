@@ -44,6 +44,13 @@ export const MATRIX: Record<string, Row> = {
   'POST /agencies': only('admin'),
   'GET /agencies': only('admin'),
   'GET /agencies/:id': only('admin'),
+  // Agency key group: members read their state; supervisors set up, grant, remove, recover.
+  'GET /agency-keys': only('caseworker', 'supervisor', 'provider'),
+  'POST /agency-keys': only('supervisor'),
+  'POST /agency-keys/grants': only('supervisor'),
+  'DELETE /agency-keys/grants/:userId': only('supervisor'),
+  'POST /agency-keys/recovery': only('supervisor'),
+  'POST /agency-keys/rotation': only('supervisor'),
   // The gazetteer: reference data every staff role may read.
   'GET /locations': { roles: STAFF },
   'POST /users': only('admin'),

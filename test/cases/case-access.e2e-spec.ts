@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import type { Role } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { concretePath, listRoutes } from '../support/routes';
-import { createAgency, LoggedIn, loginAs, sessionAs } from '../support/users';
+import { createAgency, LoggedIn, loginAs, sessionAs, bearer } from '../support/users';
 import { as, auditEvents, caseBody, incidentBody, PROBLEM, tag } from './case-fixtures';
 
 const MISSING_ID = '0f9b7c1e-3a5d-4e2f-8b6a-9c0d1e2f3a4b';
@@ -76,7 +76,7 @@ describe('case store: need-to-know access', () => {
     await as(t, cwB.accessToken).post(`/cases/${caseB.id}/notes`, { body: 'B note' });
     consentB = (await as(t, cwB.accessToken).post(`/cases/${caseB.id}/consents`, { purpose: 'services', givenBy: 'survivor' })).body.id;
     itemB = (await as(t, cwB.accessToken).post(`/cases/${caseB.id}/action-plan`, { description: 'B item' })).body.id;
-    attachmentB = (await t.http().post(`/cases/${caseB.id}/attachments`).set('Authorization', `Bearer ${cwB.accessToken}`).attach('file', FILE_BODY.file, 'b.pdf')).body.id;
+    attachmentB = (await t.http().post(`/cases/${caseB.id}/attachments`).set(bearer(cwB.accessToken)).attach('file', FILE_BODY.file, 'b.pdf')).body.id;
     expect(attachmentB).toBeDefined();
   });
 
@@ -91,7 +91,7 @@ describe('case store: need-to-know access', () => {
       case 'GET':
         return c.get(url);
       case 'POST':
-        if (body === FILE_BODY) return t.http().post(url).set('Authorization', `Bearer ${user.accessToken}`).attach('file', FILE_BODY.file, 'doc.pdf');
+        if (body === FILE_BODY) return t.http().post(url).set(bearer(user.accessToken)).attach('file', FILE_BODY.file, 'doc.pdf');
         return c.post(url, body);
       case 'PATCH':
         return c.patch(url, body ?? {});

@@ -6,7 +6,7 @@ import type request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, databaseDump, leaked, redisDump, rememberSecret } from '../support/canary';
-import { createAgency, LoggedIn, sessionAs } from '../support/users';
+import { createAgency, LoggedIn, sessionAs, bearer } from '../support/users';
 import { as, auditEvents, caseBody, PROBLEM } from './case-fixtures';
 
 const MAX_BYTES = 900 * 1024;
@@ -51,9 +51,9 @@ describe('case attachments', () => {
   const bigPdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(600 * 1024), Buffer.from('\n%%EOF\n')]);
 
   const upload = (user: LoggedIn, id: string, content: Buffer, name: string, contentType = 'application/octet-stream') =>
-    t.http().post(`/cases/${id}/attachments`).set('Authorization', `Bearer ${user.accessToken}`).attach('file', content, { filename: name, contentType });
+    t.http().post(`/cases/${id}/attachments`).set(bearer(user.accessToken)).attach('file', content, { filename: name, contentType });
   const download = (user: LoggedIn, id: string, attachmentId: string) =>
-    t.http().get(`/cases/${id}/attachments/${attachmentId}`).set('Authorization', `Bearer ${user.accessToken}`).buffer(true).parse(binary);
+    t.http().get(`/cases/${id}/attachments/${attachmentId}`).set(bearer(user.accessToken)).buffer(true).parse(binary);
   const attachmentRows = async (id: string) =>
     (await db.query(`SELECT count(*)::int AS n FROM case_attachments WHERE case_id = $1`, [id]))[0].n as number;
 
@@ -163,7 +163,7 @@ describe('case attachments', () => {
     const none = await as(t, cw.accessToken).post(`/cases/${caseId}/attachments`, { file: 'not a file' });
     expect(none.status).toBe(400);
     expect(none.body.errors).toEqual([{ field: 'file', message: expect.any(String) }]);
-    const twoFiles = await t.http().post(`/cases/${caseId}/attachments`).set('Authorization', `Bearer ${cw.accessToken}`).attach('file', pdf, 'a.pdf').attach('file', pdf, 'b.pdf');
+    const twoFiles = await t.http().post(`/cases/${caseId}/attachments`).set(bearer(cw.accessToken)).attach('file', pdf, 'a.pdf').attach('file', pdf, 'b.pdf');
     expect(twoFiles.status).toBeGreaterThanOrEqual(400);
     expect(twoFiles.status).toBeLessThan(500);
     expect(await attachmentRows(caseId)).toBe(before);
@@ -183,7 +183,7 @@ describe('case attachments', () => {
         port,
         method: 'POST',
         path: `/cases/${caseId}/attachments`,
-        headers: { Authorization: `Bearer ${cw.accessToken}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + 200_000) },
+        headers: { ...bearer(cw.accessToken), 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + 200_000) },
       });
       req.on('error', () => resolve());
       req.on('response', () => resolve());

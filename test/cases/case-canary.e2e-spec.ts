@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, databaseDump, leaked, redisDump, rememberSecret } from '../support/canary';
-import { createAgency, LoggedIn, sessionAs } from '../support/users';
+import { createAgency, LoggedIn, sessionAs, bearer } from '../support/users';
 import { as, caseBody, incidentBody } from './case-fixtures';
 
 /**
@@ -107,7 +107,7 @@ describe('case store canary: no plaintext outside encrypted fields', () => {
     const stale = await api.patch(`/cases/${caseId}`, { version: 1, narrative: sentinel('STALENARRATIVE') });
     expect(stale.status).toBe(409);
     expect(leaked(stale.text, sentinels)).toEqual([]);
-    const malformed = await t.http().post('/cases').set('Authorization', `Bearer ${cw.accessToken}`).set('Content-Type', 'application/json').send(`{"survivorName":"${sentinel('MALFORMED')}",`);
+    const malformed = await t.http().post('/cases').set(bearer(cw.accessToken)).set('Content-Type', 'application/json').send(`{"survivorName":"${sentinel('MALFORMED')}",`);
     expect(malformed.status).toBe(400);
     expect(leaked(malformed.text, sentinels)).toEqual([]);
   });

@@ -174,7 +174,8 @@ describe('case store: tampered ciphertexts fail closed', () => {
     const y = await newCase();
     await owner.query(`UPDATE case_keys SET wrapped_dek = (SELECT wrapped_dek FROM case_keys WHERE case_id = $1) WHERE case_id = $2`, [x.id, y.id]);
     expectFailClosed(await as(t, cw.accessToken).get(`/cases/${y.id}`));
-    await owner.query(`UPDATE case_keys SET kek_version = kek_version + 1000 WHERE case_id = $1`, [x.id]);
+    // One flipped byte of the sealed key (its MAC fails), and a key sealed to another case's binding.
+    await owner.query(`UPDATE case_keys SET wrapped_dek = set_byte(wrapped_dek, 40, get_byte(wrapped_dek, 40) # 1) WHERE case_id = $1`, [x.id]);
     expectFailClosed(await as(t, cw.accessToken).get(`/cases/${x.id}`));
     await expectIntegrityAudit(x.id, 'case.read');
   });

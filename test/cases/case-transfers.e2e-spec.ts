@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { EnvelopeCrypto } from '@amani/crypto';
-import { CASE_SEALED_COLUMNS, caseDataKeyContext } from '@amani/domain/cases';
+import { CASE_SEALED_COLUMNS, CaseVault } from '@amani/domain/cases';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, databaseDump, leaked, redisDump, rememberSecret } from '../support/canary';
-import { createAgency, LoggedIn, sessionAs } from '../support/users';
+import { asMembers, createAgency, LoggedIn, sessionAs, bearer } from '../support/users';
 import { as, auditEvents, caseBody, incidentBody, PROBLEM } from './case-fixtures';
 
 /**
@@ -65,7 +65,7 @@ describe('case transfers', () => {
     incidentId = incident.body.id;
     expect((await api.post(`/cases/${caseId}/notes`, { body: note })).status).toBe(201);
     expect((await api.put(`/cases/${caseId}/safety-plan`, { risks })).status).toBe(200);
-    const file = await t.http().post(`/cases/${caseId}/attachments`).set('Authorization', `Bearer ${cwA.accessToken}`).attach('file', pdf, 'statement.pdf');
+    const file = await t.http().post(`/cases/${caseId}/attachments`).set(bearer(cwA.accessToken)).attach('file', pdf, 'statement.pdf');
     expect(file.status).toBe(201);
     attachmentId = file.body.id;
   });
@@ -142,7 +142,7 @@ describe('case transfers', () => {
     const notes = await api.get(`/cases/${caseId}/notes`);
     expect(notes.body.items.map((n: { body: string }) => n.body)).toEqual([note]);
     expect((await api.get(`/cases/${caseId}/safety-plan`)).body.risks).toBe(risks);
-    const file = await t.http().get(`/cases/${caseId}/attachments/${attachmentId}`).set('Authorization', `Bearer ${cwB.accessToken}`).buffer(true);
+    const file = await t.http().get(`/cases/${caseId}/attachments/${attachmentId}`).set(bearer(cwB.accessToken)).buffer(true);
     expect(file.status).toBe(200);
     expect(Buffer.from(file.body as Buffer).equals(pdf)).toBe(true);
     expect((await api.get(`/cases/${caseId}/transfers`)).body[0]).toMatchObject({ id: transferId, reason, status: 'accepted' });
@@ -158,8 +158,15 @@ describe('case transfers', () => {
 
   it('the stored name opens only under the receiving agency and the new key version', async () => {
     const envelope = t.app.get(EnvelopeCrypto);
-    const [key] = await db.query(`SELECT wrapped_dek, kek_version, key_version FROM case_keys WHERE case_id = $1`, [caseId]);
-    const dek = envelope.unwrapDataKey({ wrapped: key.wrapped_dek, kekVersion: key.kek_version }, caseDataKeyContext(caseId));
+    const vault = t.app.get(CaseVault);
+    // The key is sealed to the receiving agency now: its members open it, the sending agency's do not.
+    const [key] = await db.query(`SELECT kek_version, agency_key_version, key_version FROM case_keys WHERE case_id = $1`, [caseId]);
+    expect(key).toEqual({ kek_version: null, agency_key_version: 1, key_version: 2 });
+    await expect(asMembers(t, [supA], () => vault.openKey(db.manager, { id: caseId, agencyId: agencyB }))).rejects.toMatchObject({ status: 423 });
+    const handle = await asMembers(t, [supB], () => vault.openKey(db.manager, { id: caseId, agencyId: agencyB }));
+    const dek = handle.dek;
+    // The copy the proposer sealed to the receiving agency is gone with the decision.
+    expect(await db.query(`SELECT sealed_case_key FROM case_transfers WHERE case_id = $1`, [caseId])).toEqual([{ sealed_case_key: null }]);
     const [c] = await db.query(`SELECT survivor_name FROM cases WHERE id = $1`, [caseId]);
     const ctx = (agencyId: string, keyVersion: number) => ({ table: 'cases', column: 'survivor_name', rowId: caseId, agencyId, keyVersion });
     expect(envelope.decryptFieldText(dek, c.survivor_name, ctx(agencyB, 2))).toBe(name);
@@ -188,7 +195,7 @@ describe('case transfers', () => {
     );
     const registered = new Set(CASE_SEALED_COLUMNS.flatMap((t) => t.columns.map((c) => `${t.table}.${c}`)));
     // Not under the case key: the wrapped key itself and the blind indexes; chunks are re-sealed on their own.
-    const elsewhere = new Set(['case_keys.wrapped_dek', 'cases.phone_index', 'cases.survivor_code_index', 'case_attachment_chunks.data']);
+    const elsewhere = new Set(['case_keys.wrapped_dek', 'case_transfers.sealed_case_key', 'cases.phone_index', 'cases.survivor_code_index', 'case_attachment_chunks.data']);
     expect(columns.map((r) => r.c).filter((c) => !registered.has(c) && !elsewhere.has(c))).toEqual([]);
   });
 

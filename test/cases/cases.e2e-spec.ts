@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { CaseConsentsService, CaseIncidentsService, CaseReferralSource, CasesService } from '@amani/domain/cases';
 import { seedDemoCases } from '../../apps/cli/src/demo/demo-cases';
 import { createTestApp, TestApp } from '../support/app';
-import { createAgency, LoggedIn, sessionAs } from '../support/users';
+import { asMembers, createAgency, LoggedIn, sessionAs } from '../support/users';
 import { as, auditEvents, caseBody, incidentBody, PROBLEM } from './case-fixtures';
 
 const IDENTIFYING_KEYS = ['survivorName', 'aliases', 'contactDetails', 'address', 'dateOfBirth', 'caregiverDetails', 'narrative', 'survivorCode'];
@@ -83,8 +83,10 @@ describe('case store: cases, stages, assignment, incidents, notes, consents, act
       const text = JSON.stringify(row);
       expect(text).not.toContain('Plain narrative');
       expect(text).not.toContain(c.survivorCode);
-      const [key] = await db.query(`SELECT kek_version, key_version, length(wrapped_dek) AS len FROM case_keys WHERE case_id = $1`, [c.id]);
-      expect(key).toMatchObject({ key_version: 1, len: 1 + 24 + 32 + 16 });
+      // Sealed to the agency's key (crypto_box_seal: ephemeral key 32 + MAC 16, binding, data key 32), never master-wrapped.
+      const [key] = await db.query(`SELECT kek_version, agency_key_version, key_version, length(wrapped_dek) AS len FROM case_keys WHERE case_id = $1`, [c.id]);
+      expect(key).toMatchObject({ kek_version: null, agency_key_version: 1, key_version: 1 });
+      expect(key.len).toBeGreaterThan(32 + 16 + 32);
     });
 
     it('a supervisor may create an unassigned case or assign it to a caseworker of the agency', async () => {
@@ -515,13 +517,13 @@ describe('case store: cases, stages, assignment, incidents, notes, consents, act
       const source = t.app.get(CaseReferralSource);
       const actor = { id: cw1.user.id, role: 'caseworker' as const, agencyId: agencyA };
       const request = { consentId: consent.body.id, serviceType: 'medical' as const, recipientAgencyId: agencyB };
-      const out = await source.consentedFields(actor, c.id, request);
+      const out = await asMembers(t, [cw1], () => source.consentedFields(actor, c.id, request));
       expect(out.fields).toEqual({ survivorName: c.survivorName, ageBand: '18_25', incidentTypes: ['physical_assault'] });
-      await expect(source.consentedFields(actor, c.id, { ...request, serviceType: 'legal' })).rejects.toMatchObject({ code: 'consent_not_valid' });
+      await expect(asMembers(t, [cw1], () => source.consentedFields(actor, c.id, { ...request, serviceType: 'legal' }))).rejects.toMatchObject({ code: 'consent_not_valid' });
       const outsider = { id: cwB.user.id, role: 'caseworker' as const, agencyId: agencyB };
-      await expect(source.consentedFields(outsider, c.id, request)).rejects.toMatchObject({ status: 404 });
+      await expect(asMembers(t, [cwB], () => source.consentedFields(outsider, c.id, request))).rejects.toMatchObject({ status: 404 });
       await as(t, cw1.accessToken).post(`/cases/${c.id}/consents/${consent.body.id}/withdraw`);
-      await expect(source.consentedFields(actor, c.id, request)).rejects.toMatchObject({ code: 'consent_not_valid' });
+      await expect(asMembers(t, [cw1], () => source.consentedFields(actor, c.id, request))).rejects.toMatchObject({ code: 'consent_not_valid' });
       const events = await auditEvents(t, { targetId: c.id, action: 'case.referral_export' });
       expect(events.map((e) => e.outcome)).toEqual(['success', 'failure', 'denied', 'failure']);
     });
@@ -534,7 +536,7 @@ describe('case store: cases, stages, assignment, incidents, notes, consents, act
         { id: cw2.user.id, role: 'caseworker' as const, agencyId: agencyA },
         { id: sup.user.id, role: 'supervisor' as const, agencyId: agencyA },
       ];
-      const ids = await seedDemoCases(services, actors, 6, ['DEMO-NORTH', 'DEMO-SOUTH']);
+      const ids = await asMembers(t, [cw2, sup], () => seedDemoCases(services, actors, 6, ['DEMO-NORTH', 'DEMO-SOUTH']));
       expect(ids).toHaveLength(6);
       const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM case_incidents WHERE case_id = ANY($1)`, [ids]);
       expect(n).toBeGreaterThanOrEqual(6);

@@ -5,7 +5,12 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { AuditCheckpointService, AuditVerifier } from '@amani/audit';
+import { EnvelopeCrypto } from '@amani/crypto';
+import { caseDataKeyContext } from '@amani/domain/cases';
+import { referralKeyContext } from '@amani/domain/referrals';
 import { generateSecretsDocument, loadConfig } from '@amani/config';
 import { MasterKeyRotationService, RetiredMasterKeyError } from '@amani/domain/keys';
 import { ApiModule } from '../../apps/api/src/api.module';
@@ -33,6 +38,8 @@ describe('master key rotation (keys:status, keys:rotate, keys:retire, keys.rewra
   let kase: { id: string };
   let referralId: string;
   let loginUser: LoggedIn;
+  /** Keys wrapped by master key version 1 as before the agency-key upgrade (new case and referral keys are sealed to agencies). */
+  const legacy = { cases: new Map<string, Buffer>(), packets: new Map<string, Buffer>() };
 
   const cli = (args: string[]) => {
     const res = spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
@@ -54,6 +61,33 @@ describe('master key rotation (keys:status, keys:rotate, keys:retire, keys.rewra
     expect(res.status).toBe(201);
     referralId = res.body.id;
     loginUser = x.supA;
+
+    // Legacy rows, inserted as superuser without their parent rows (replication triggers off).
+    const envelope = t.app.get(EnvelopeCrypto);
+    const db = new Client({ connectionString: env.DATABASE_OWNER_URL });
+    await db.connect();
+    try {
+      await db.query(`SET session_replication_role = replica`);
+      for (let i = 0; i < 3; i++) {
+        const id = randomUUID();
+        const dek = envelope.generateDataKey();
+        legacy.cases.set(id, dek);
+        const w = envelope.wrapDataKey(dek, caseDataKeyContext(id));
+        await db.query(`INSERT INTO case_keys (case_id, wrapped_dek, kek_version, key_version) VALUES ($1, $2, $3, 1)`, [id, w.wrapped, w.kekVersion]);
+      }
+      const referral = randomUUID();
+      const dek = envelope.generateDataKey();
+      legacy.packets.set(referral, dek);
+      const w = envelope.wrapDataKey(dek, referralKeyContext(referral, 'packet'));
+      await db.query(`INSERT INTO referral_packet_keys (referral_id, case_id, wrapped_dek, kek_version) VALUES ($1, $2, $3, $4)`, [
+        referral,
+        [...legacy.cases.keys()][0],
+        w.wrapped,
+        w.kekVersion,
+      ]);
+    } finally {
+      await db.end();
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -66,7 +100,8 @@ describe('master key rotation (keys:status, keys:rotate, keys:retire, keys.rewra
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/master key: current version 1; held versions 1\n/);
-    expect(res.stdout).toMatch(/ {4}case_keys\.wrapped_dek: 1\n/);
+    // Only legacy case and referral keys are under the master key; agency-sealed ones are not counted.
+    expect(res.stdout).toMatch(/ {4}case_keys\.wrapped_dek: 3\n/);
     expect(res.stdout).toMatch(/ {4}referral_packet_keys\.wrapped_dek: 1\n/);
     expect(res.stdout).toMatch(/ {4}users\.mfa_secret: \d+\n/);
     expect(res.stdout).toMatch(/audit signing key: current version 1\n/);
@@ -111,8 +146,10 @@ describe('master key rotation (keys:status, keys:rotate, keys:retire, keys.rewra
     } finally {
       await worker.close();
     }
-    expect(await sql(`SELECT DISTINCT kek_version FROM case_keys`)).toEqual([{ kek_version: 2 }]);
-    expect(await sql(`SELECT DISTINCT kek_version FROM referral_packet_keys UNION SELECT DISTINCT kek_version FROM referral_keys`)).toEqual([{ kek_version: 2 }]);
+    expect(await sql(`SELECT DISTINCT kek_version FROM case_keys WHERE kek_version IS NOT NULL`)).toEqual([{ kek_version: 2 }]);
+    expect(await sql(`SELECT DISTINCT kek_version FROM referral_packet_keys WHERE kek_version IS NOT NULL`)).toEqual([{ kek_version: 2 }]);
+    // Agency-sealed keys were left alone.
+    expect(await sql(`SELECT count(*)::int AS n FROM case_keys WHERE kek_version IS NULL AND agency_key_version IS NOT NULL`)).toEqual([{ n: 1 }]);
     const versions = await sql<{ v: number }>(
       `SELECT DISTINCT ('x' || encode(substring(mfa_secret from 2 for 4), 'hex'))::bit(32)::int AS v FROM users WHERE mfa_secret IS NOT NULL`,
     );
@@ -134,6 +171,15 @@ describe('master key rotation (keys:status, keys:rotate, keys:retire, keys.rewra
     await t.close();
     t = await createTestApp(env);
     expect(t.config.secrets.masterKeys.has(1)).toBe(false);
+    const envelope = t.app.get(EnvelopeCrypto);
+    for (const [id, dek] of legacy.cases) {
+      const [row] = await sql<{ wrapped_dek: Buffer; kek_version: number }>(`SELECT wrapped_dek, kek_version FROM case_keys WHERE case_id = $1`, [id]);
+      expect(envelope.unwrapDataKey({ wrapped: row.wrapped_dek, kekVersion: row.kek_version }, caseDataKeyContext(id)).equals(dek)).toBe(true);
+    }
+    for (const [id, dek] of legacy.packets) {
+      const [row] = await sql<{ wrapped_dek: Buffer; kek_version: number }>(`SELECT wrapped_dek, kek_version FROM referral_packet_keys WHERE referral_id = $1`, [id]);
+      expect(envelope.unwrapDataKey({ wrapped: row.wrapped_dek, kekVersion: row.kek_version }, referralKeyContext(id, 'packet')).equals(dek)).toBe(true);
+    }
     const read = await as(t, x.cwA.accessToken).get(`/cases/${kase.id}`);
     expect(read.status).toBe(200);
     expect(read.body.survivorName).toBe('Rotation Survivor');

@@ -6,7 +6,7 @@ import { createWorker } from '../../apps/worker/src/create-worker';
 import { createTestApp, TestApp } from '../support/app';
 import { dropIsolatedDatabase, isolatedEnv, prepareIsolatedDatabase } from '../support/isolated-database';
 import { DisposableRedis } from '../support/redis-server';
-import { loginAs } from '../support/users';
+import { loginAs, bearer } from '../support/users';
 
 const until = async (what: string, check: () => Promise<boolean>, ms = 20000) => {
   const end = Date.now() + ms;
@@ -63,7 +63,7 @@ describe('transactional outbox with Redis down', () => {
     const res = await t
       .http()
       .post('/audit/checkpoints')
-      .set('Authorization', `Bearer ${admin.accessToken}`)
+      .set(bearer(admin.accessToken))
       .send({});
     expect(res.status).toBe(202);
     const outboxId = String(res.body.outboxId);

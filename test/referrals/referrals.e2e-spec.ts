@@ -151,10 +151,14 @@ describe('referrals across three agencies', () => {
       const [row] = await db.query(`SELECT packet, packet_fields FROM referrals WHERE id = $1`, [referralId]);
       expect(Buffer.isBuffer(row.packet)).toBe(true);
       expect(row.packet.toString('latin1')).not.toContain('Referral Survivor');
-      const keys = await db.query(`SELECT case_id, kek_version FROM referral_packet_keys WHERE referral_id = $1`, [referralId]);
-      expect(keys).toEqual([{ case_id: kase.id, kek_version: expect.any(Number) }]);
+      // Its key is sealed to the receiving and the referring agency's keys, never wrapped by the master key.
+      const keys = await db.query(
+        `SELECT case_id, kek_version, wrapped_dek IS NULL AS unwrapped, recipient_key_version, referrer_key_version FROM referral_packet_keys WHERE referral_id = $1`,
+        [referralId],
+      );
+      expect(keys).toEqual([{ case_id: kase.id, kek_version: null, unwrapped: true, recipient_key_version: 1, referrer_key_version: 1 }]);
       const [{ same }] = await db.query(
-        `SELECT count(*)::int AS same FROM referral_packet_keys p JOIN case_keys k ON k.wrapped_dek = p.wrapped_dek WHERE p.referral_id = $1`,
+        `SELECT count(*)::int AS same FROM referral_packet_keys p JOIN case_keys k ON k.wrapped_dek IN (p.recipient_sealed_dek, p.referrer_sealed_dek) WHERE p.referral_id = $1`,
         [referralId],
       );
       expect(same).toBe(0);

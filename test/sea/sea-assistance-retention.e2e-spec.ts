@@ -106,8 +106,8 @@ describe('SEA victim assistance and retention', () => {
       await api.post(`/sea/complaints/${expired.id}/notes`, { body: sentinel('SHREDNOTE') });
       await api.post(`/sea/complaints/${expired.id}/status`, assessment({ category: 'sexual_abuse' }));
       await api.post(`/sea/complaints/${expired.id}/status`, { to: 'closed', outcome: 'unsubstantiated' });
-      // Closed 366 days ago (closed complaints live 365 days); the other one was received 100 days ago.
-      await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 366 WHERE id = $1`, [expired.id]);
+      // Closed 366 days ago (closed complaints live 365 days), its focal points warned 30 days ago (the notice); the other one was received 100 days ago.
+      await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 366, retention_warned_on = current_date - 30 WHERE id = $1`, [expired.id]);
       await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 100 WHERE id = $1`, [kept.id]);
 
       const retention = t.app.get(SeaRetentionService);

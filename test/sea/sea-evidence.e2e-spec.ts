@@ -242,7 +242,7 @@ describe('SEA evidence on /report (no JavaScript)', () => {
   });
 
   it('shredding the complaint (retention) deletes its evidence', async () => {
-    await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 800 WHERE id = $1`, [complaintId]);
+    await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 800, retention_warned_on = current_date - 30 WHERE id = $1`, [complaintId]);
     await t.app.get(SeaRetentionService).run();
     const [row] = await ds.query(
       `SELECT (SELECT count(*) FROM sea_complaint_attachments WHERE complaint_id = $1)::int AS attachments,

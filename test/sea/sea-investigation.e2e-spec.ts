@@ -134,7 +134,7 @@ describe('SEA complaints after triage: entity referral and victims', () => {
 
     // Shredded by retention: the description goes, the coded rows stay for the statistics.
     await fpApi(t, fp).post(`/sea/complaints/${id}/status`, { to: 'closed', outcome: 'unsubstantiated' });
-    await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 366 WHERE id = $1`, [id]);
+    await ds.query(`UPDATE sea_complaints SET status_changed_on = current_date - 366, retention_warned_on = current_date - 30 WHERE id = $1`, [id]);
     await t.app.get(SeaRetentionService).run();
     const rows = await ds.query(`SELECT seq, assistance_status, description FROM sea_complaint_victims WHERE complaint_id = $1 ORDER BY seq`, [id]);
     expect(rows).toEqual([

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AGENCY_KEY_ROLES, AgencyKeysService, Keyring, UNLOCK_HEADER, type KeyPair } from '@amani/auth';
+import { TransactionHost } from '@amani/database';
 import { AgenciesService, AgencyView, InvitationsService, mfaSecretContext, newTotpSecret, passwordPolicyViolation, SessionService, totpCode, totpStep, TOTP_PERIOD_SECONDS, UsersService, UserView, AGENCYLESS_ROLES, AgencyType, Role, ROLES, ServiceType } from '@amani/auth';
 import { EnvelopeCrypto } from '@amani/crypto';
 import type { TestApp } from './app';
@@ -24,6 +26,8 @@ export interface CreatedUser {
 export interface LoggedIn extends CreatedUser {
   accessToken: string;
   refreshToken: string;
+  /** The session's X-Amani-Unlock value (staff who hold an agency key), else null. */
+  unlock: string | null;
 }
 
 export interface UserSpec {
@@ -35,12 +39,81 @@ export interface UserSpec {
   displayName?: string;
   /** Enrol and activate TOTP directly (no HTTP). */
   mfa?: boolean;
+  /** Leave the account without a grant of its agency's key (as if an administrator approved it). */
+  withoutAgencyKey?: boolean;
 }
 
 const ACTOR = { actor: null, via: 'test' } as const;
 const suffix = () => randomBytes(5).toString('hex');
 
-export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+// The client's half of each session's unlock, by access token: `bearer` sends it as a client would.
+const unlockByToken = new Map<string, string>();
+
+function rememberUnlock(accessToken: string, unlock: string | null | undefined): void {
+  if (!unlock) return;
+  rememberSecret(unlock);
+  unlockByToken.set(accessToken, unlock);
+}
+
+/** The X-Amani-Unlock value the session of this access token was given at sign-in, if any. */
+export function unlockFor(token: string): string | undefined {
+  return unlockByToken.get(token);
+}
+
+/** The Authorization header, and the session's X-Amani-Unlock as a real client sends it with every request. */
+export const bearer = (token: string): Record<string, string> => {
+  const unlock = unlockByToken.get(token);
+  return unlock ? { Authorization: `Bearer ${token}`, [UNLOCK_HEADER]: unlock } : { Authorization: `Bearer ${token}` };
+};
+
+/**
+ * Runs fn (direct service calls) as these members would: their personal keys opened with
+ * their passwords, as the login hook does, for the duration of fn only.
+ */
+export async function asMembers<T>(t: TestApp, users: CreatedUser[], fn: () => Promise<T>): Promise<T> {
+  const keys = t.app.get(AgencyKeysService);
+  const opened: { userId: string; key: KeyPair }[] = [];
+  for (const u of users) {
+    const key = await keys.openPersonalKey(u.user.id, u.password);
+    if (key) opened.push({ userId: u.user.id, key });
+  }
+  try {
+    return await t.app.get(Keyring).withPersonalKeys(opened, fn);
+  } finally {
+    for (const o of opened) o.key.privateKey.fill(0);
+  }
+}
+
+/** Just the Authorization header: a client that does not send its unlock. */
+export const bearerOnly = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+// Test agencies' recovery keys (the operator set-up path), so fixtures can grant their members the key.
+const recoveryKeys = new Map<string, string>();
+
+/** The agency's recovery key, when a fixture set up its key. */
+export function agencyRecoveryKey(agencyId: string): string | undefined {
+  return recoveryKeys.get(agencyId);
+}
+
+/**
+ * Makes the member hold the agency key, as a supervisor's approval would: sets the agency's key
+ * up (operator path) if it has none, else grants it with the recovery key the fixture kept.
+ */
+export async function grantAgencyKey(t: TestApp, agencyId: string, userId: string): Promise<void> {
+  const keys = t.app.get(AgencyKeysService);
+  const recovery = recoveryKeys.get(agencyId);
+  const tx = t.app.get(TransactionHost);
+  if (recovery) {
+    const { parseRecoveryKey } = await import('@amani/auth');
+    await tx.run((em) => keys.grantWithRecovery(em, agencyId, parseRecoveryKey(recovery)!, userId, null));
+    return;
+  }
+  const existing: unknown[] = await t.app.get(DataSource).query(`SELECT 1 FROM agency_keys WHERE agency_id = $1`, [agencyId]);
+  if (existing.length > 0) throw new Error('this agency has a key the fixtures do not hold: grant it through a member');
+  const setUp = await keys.setUpByOperator(agencyId, [userId], 'test');
+  rememberSecret(setUp.recoveryKey);
+  recoveryKeys.set(agencyId, setUp.recoveryKey);
+}
 
 /** A random password the policy accepts. */
 export function strongPassword(): string {
@@ -53,9 +126,9 @@ export function strongPassword(): string {
 export async function createAgency(
   t: TestApp,
   name?: string,
-  opts: { type?: AgencyType; serviceTypes?: ServiceType[]; regionCodes?: string[] } = {},
+  opts: { type?: AgencyType; serviceTypes?: ServiceType[]; regionCodes?: string[]; withoutKey?: boolean } = {},
 ): Promise<AgencyView> {
-  return t.app.get(AgenciesService).create(
+  const agency = await t.app.get(AgenciesService).create(
     {
       name: name ?? `Test Agency ${suffix()}`,
       type: opts.type ?? 'national_ngo',
@@ -64,6 +137,14 @@ export async function createAgency(
     },
     ACTOR,
   );
+  // Every test agency gets its key at once (operator path, no member yet), so cases can be
+  // referred to it; fixtures grant it to the members they create with the recovery key.
+  if (!opts.withoutKey) {
+    const setUp = await t.app.get(AgencyKeysService).setUpByOperator(agency.id, [], 'test');
+    rememberSecret(setUp.recoveryKey);
+    recoveryKeys.set(agency.id, setUp.recoveryKey);
+  }
+  return agency;
 }
 
 export async function createUser(t: TestApp, spec: UserSpec): Promise<CreatedUser> {
@@ -80,6 +161,7 @@ export async function createUser(t: TestApp, spec: UserSpec): Promise<CreatedUse
   rememberSecret(invited.invitationToken);
   const accepted = await invitations.accept(invited.invitationToken, password);
   if (accepted.status === 'awaiting_approval') await invitations.activateByOperator(accepted.userId, 'test');
+  if (agencyId && AGENCY_KEY_ROLES.includes(spec.role) && !spec.withoutAgencyKey) await grantAgencyKey(t, agencyId, accepted.userId);
   let totpSecret: string | null = null;
   if (spec.mfa) totpSecret = await enrolMfaDirectly(t, accepted.userId);
   const user = await t.app.get(UsersService).get(accepted.userId);
@@ -97,6 +179,8 @@ export async function resetAndAccept(t: TestApp, userId: string, password = stro
   rememberSecret(reset.invitationToken);
   const accepted = await invitations.accept(reset.invitationToken, password);
   if (accepted.status === 'awaiting_approval') await invitations.activateByOperator(userId, 'test');
+  const user = await t.app.get(UsersService).get(userId);
+  if (user.agencyId && AGENCY_KEY_ROLES.includes(user.role)) await grantAgencyKey(t, user.agencyId, userId);
   return password;
 }
 
@@ -140,12 +224,14 @@ export function markTotpStepUsed(secret: string, step: number): void {
 export async function login(
   t: TestApp,
   creds: { email: string; password: string; totpSecret?: string | null },
-): Promise<{ accessToken: string; refreshToken: string; totpSecret: string | null }> {
+): Promise<{ accessToken: string; refreshToken: string; totpSecret: string | null; unlock: string | null }> {
   const res = await t.http().post('/auth/login').send({ email: creds.email, password: creds.password });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${String(res.body?.code)}`);
   remember(res.body);
+  const unlock = (res.body.sessionSecrets?.keys as string | undefined) ?? null;
+  rememberUnlock(res.body.accessToken, unlock);
   let totpSecret = creds.totpSecret ?? null;
-  if (!res.body.mfa) return { accessToken: res.body.accessToken, refreshToken: res.body.refreshToken, totpSecret };
+  if (!res.body.mfa) return { accessToken: res.body.accessToken, refreshToken: res.body.refreshToken, totpSecret, unlock };
 
   const pending = res.body.accessToken as string;
   if (res.body.mfa === 'enrol') {
@@ -163,7 +249,8 @@ export async function login(
     .send({ code: await freshTotpCode(totpSecret) });
   if (verify.status !== 200) throw new Error(`MFA verification failed: ${verify.status} ${String(verify.body?.code)}`);
   remember(verify.body);
-  return { accessToken: verify.body.accessToken, refreshToken: verify.body.refreshToken, totpSecret };
+  rememberUnlock(verify.body.accessToken, unlock);
+  return { accessToken: verify.body.accessToken, refreshToken: verify.body.refreshToken, totpSecret, unlock };
 }
 
 /** A new user of the role, logged in through the real HTTP flow (password, then TOTP). */
@@ -180,7 +267,8 @@ export async function sessionAs(t: TestApp, spec: UserSpec): Promise<LoggedIn> {
     .get(SessionService)
     .start({ id: created.user.id, role: created.user.role, agencyId: created.user.agencyId }, 'full');
   remember(pair);
-  return { ...created, accessToken: pair.accessToken, refreshToken: pair.refreshToken };
+  const unlock = await unlockSession(t, pair.accessToken, created);
+  return { ...created, accessToken: pair.accessToken, refreshToken: pair.refreshToken, unlock };
 }
 
 const perApp = new WeakMap<TestApp, Promise<Record<Role, LoggedIn>>>();
@@ -203,6 +291,15 @@ export function tokensByRole(t: TestApp): Promise<Record<Role, LoggedIn>> {
     perApp.set(t, all);
   }
   return all;
+}
+
+/** What the login hook does for a password sign-in: the personal key unlocked for this session. */
+async function unlockSession(t: TestApp, accessToken: string, created: CreatedUser): Promise<string | null> {
+  if (!created.user.agencyId || !AGENCY_KEY_ROLES.includes(created.user.role)) return null;
+  const sid = (JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8')) as { sid: string }).sid;
+  const unlock = await t.app.get(TransactionHost).run((em) => t.app.get(AgencyKeysService).unlockForSession(em, sid, created.user.id, created.password));
+  rememberUnlock(accessToken, unlock);
+  return unlock ?? null;
 }
 
 function remember(body: { accessToken?: unknown; refreshToken?: unknown }): void {

@@ -40,9 +40,18 @@ export function csrfOf(html: string): string {
   return m[1];
 }
 
+export const KEYS = '__Host-amani-keys';
+
 export interface WebUser {
   cookie: string;
   csrf: string;
+  /** The sealed `__Host-amani-keys` cookie (the session's unlock of the agency key), for staff who hold one. */
+  keys?: string;
+}
+
+/** The Cookie header a signed-in browser sends: its session cookie, and its agency-key unlock cookie if it has one. */
+export function cookieHeader(user: { cookie: string; keys?: string }, ...more: string[]): string {
+  return [`${SESSION}=${user.cookie}`, ...(user.keys ? [`${KEYS}=${user.keys}`] : []), ...more].join('; ');
 }
 
 /** Signs in through the console's own pages: password, then a TOTP code. */
@@ -58,6 +67,8 @@ export async function webSignIn(web: TestApp, creds: { email: string; password: 
   if (first.status !== 303) throw new Error(`sign-in refused: ${first.status}`);
   let cookie = cookieFrom(first, SESSION)!;
   rememberSecret(cookie);
+  const keys = cookieFrom(first, KEYS);
+  if (keys) rememberSecret(keys);
   const codePage = await web.http().get('/sign-in/code').set('Cookie', `${SESSION}=${cookie}`);
   if (!creds.totpSecret) throw new Error('this helper needs an enrolled user');
   const verify = await web
@@ -69,21 +80,21 @@ export async function webSignIn(web: TestApp, creds: { email: string; password: 
   if (verify.status !== 303) throw new Error(`code refused: ${verify.status}`);
   cookie = cookieFrom(verify, SESSION)!;
   rememberSecret(cookie);
-  const home = await web.http().get('/').set('Cookie', `${SESSION}=${cookie}`);
+  const home = await web.http().get('/').set('Cookie', cookieHeader({ cookie, keys }));
   if (home.status !== 200) throw new Error(`home after sign-in: ${home.status}`);
-  return { cookie, csrf: csrfOf(home.text) };
+  return { cookie, csrf: csrfOf(home.text), ...(keys ? { keys } : {}) };
 }
 
 /** Requests carrying one signed-in browser's cookie. */
 export function browserOf(web: TestApp, user: WebUser) {
   return {
-    get: (url: string) => web.http().get(url).set('Cookie', `${SESSION}=${user.cookie}`),
+    get: (url: string) => web.http().get(url).set('Cookie', cookieHeader(user)),
     post: (url: string, body: Record<string, string> = {}, opts: { csrf?: string | null } = {}) => {
       const csrf = opts.csrf === undefined ? user.csrf : opts.csrf;
       return web
         .http()
         .post(url)
-        .set('Cookie', `${SESSION}=${user.cookie}`)
+        .set('Cookie', cookieHeader(user))
         .type('form')
         .send({ ...(csrf === null ? {} : { _csrf: csrf }), ...body });
     },

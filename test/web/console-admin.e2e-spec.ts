@@ -5,7 +5,7 @@ import type { Role } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { rememberSecret } from '../support/canary';
 import { bearer, createAgency, enrolMfaDirectly, LoggedIn, sessionAs, strongPassword } from '../support/users';
-import { browserOf, createTestWeb, SESSION, webSignIn, WebUser } from '../support/web';
+import { browserOf, cookieHeader, createTestWeb, webSignIn, WebUser } from '../support/web';
 import { newCase, referralConsent, refer, threeAgencies } from '../referrals/referral-fixtures';
 import { complaintBody, focalPoint, newComplaint } from '../sea/sea-fixtures';
 
@@ -39,7 +39,7 @@ describe('staff console administration (apps/web)', () => {
     return web
       .http()
       .post(url)
-      .set('Cookie', `${SESSION}=${w.cookie}`)
+      .set('Cookie', cookieHeader(w))
       .type('form')
       .send(new URLSearchParams([['_csrf', w.csrf], ...fields]).toString());
   };

@@ -4,7 +4,7 @@ import type { Role } from '@amani/auth';
 import { createTestApp, TestApp } from '../support/app';
 import { capturedLogs, rememberSecret } from '../support/canary';
 import { createAgency, createUser, LoggedIn, sessionAs } from '../support/users';
-import { createTestWeb, csrfOf, SESSION, webSignIn } from '../support/web';
+import { createTestWeb, csrfOf, SESSION, webSignIn, cookieHeader } from '../support/web';
 import { complaintBody, focalPoint, FocalPoint, newComplaint, sentinel } from '../sea/sea-fixtures';
 import { publishService } from '../referrals/referral-fixtures';
 import { consoleAs, SEA, webSignInKeepingSea } from './psea-fixtures';
@@ -228,7 +228,7 @@ describe('staff console PSEA workspace (apps/web)', () => {
     for (const role of roles) {
       const agencyId = role === 'admin' || role === 'protection_officer' ? null : receivingAgency;
       const u = await webSignIn(web, await sessionAs(api, { role, agencyId }));
-      const as = consoleAs(web, { cookie: `${SESSION}=${u.cookie}`, csrf: u.csrf });
+      const as = consoleAs(web, { cookie: cookieHeader(u), csrf: u.csrf });
       const got = [
         (await as.get('/psea')).status,
         (await as.get('/psea/keys')).status,
@@ -261,11 +261,11 @@ describe('staff console PSEA workspace (apps/web)', () => {
     const fpWeb = await as.get('/sea-assistance');
     expect(fpWeb.status).toBe(403);
     const elsewhere = await webSignIn(web, await sessionAs(api, { role: 'caseworker', agencyId: (await createAgency(api)).id }));
-    const other = consoleAs(web, { cookie: `${SESSION}=${elsewhere.cookie}`, csrf: elsewhere.csrf });
+    const other = consoleAs(web, { cookie: cookieHeader(elsewhere), csrf: elsewhere.csrf });
     expect((await other.get('/sea-assistance')).text).toContain('No assistance requests are waiting.');
 
     const cw = await webSignIn(web, await sessionAs(api, { role: 'caseworker', agencyId: receivingAgency }));
-    const cwAs = consoleAs(web, { cookie: `${SESSION}=${cw.cookie}`, csrf: cw.csrf });
+    const cwAs = consoleAs(web, { cookie: cookieHeader(cw), csrf: cw.csrf });
     expect((await cwAs.get('/')).text).toContain('href="/sea-assistance"');
     const inbox = await cwAs.get('/sea-assistance');
     expect(inbox.status).toBe(200);

@@ -7,7 +7,7 @@ import { redisOptionsFromUrl } from '@amani/jobs';
 import { createTestApp, TestApp } from '../support/app';
 import { redisDump, rememberSecret } from '../support/canary';
 import { freshTotpCode, LoggedIn, sessionAs } from '../support/users';
-import { browserOf, cookieFrom, createTestWeb, csrfOf, PRE, SESSION, setCookieLine, webSignIn, WebUser } from '../support/web';
+import { browserOf, cookieFrom, createTestWeb, csrfOf, PRE, SESSION, setCookieLine, webSignIn, WebUser, cookieHeader, KEYS } from '../support/web';
 import { newCase, referralConsent, refer, threeAgencies, ThreeAgencies } from '../referrals/referral-fixtures';
 import { auditEvents } from '../cases/case-fixtures';
 
@@ -45,14 +45,15 @@ describe('staff console case work (apps/web)', () => {
   });
 
   /** Signs in through the console's pages, sending extra cookies along (the kept-form cookie). */
-  async function signInWith(u: LoggedIn, extra: string): Promise<{ cookie: string; location: string }> {
+  async function signInWith(u: LoggedIn, extra: string): Promise<{ cookie: string; keys?: string; location: string }> {
     const form = await web.http().get('/sign-in');
     const first = await web.http().post('/sign-in').set('Cookie', `${PRE}=${cookieFrom(form, PRE)!}; ${extra}`).type('form').send({ _csrf: csrfOf(form.text), email: u.email, password: u.password });
     const pending = cookieFrom(first, SESSION)!;
+    const keys = cookieFrom(first, KEYS);
     const code = await web.http().get('/sign-in/code').set('Cookie', `${SESSION}=${pending}; ${extra}`);
     const ok = await web.http().post('/sign-in/code').set('Cookie', `${SESSION}=${pending}; ${extra}`).type('form').send({ _csrf: csrfOf(code.text), code: await freshTotpCode(u.totpSecret!) });
     expect(ok.status).toBe(303);
-    return { cookie: cookieFrom(ok, SESSION)!, location: ok.headers.location };
+    return { cookie: cookieFrom(ok, SESSION)!, keys, location: ok.headers.location };
   }
 
   async function expire(u: LoggedIn): Promise<void> {
@@ -336,7 +337,7 @@ describe('staff console case work (apps/web)', () => {
       const other = await sessionAs(api, { role: 'caseworker', agencyId: x.agencyA });
       const stranger = await signInWith(other, `${PENDING}=${handle}`);
       expect(stranger.location).toBe('/resume');
-      const nothing = await web.http().get('/resume').set('Cookie', `${SESSION}=${stranger.cookie}; ${PENDING}=${handle}`);
+      const nothing = await web.http().get('/resume').set('Cookie', cookieHeader(stranger, `${PENDING}=${handle}`));
       expect([nothing.status, nothing.headers.location]).toEqual([303, '/']);
 
       // Again, and this time its owner signs in: the note comes back in the form, once.
@@ -345,12 +346,12 @@ describe('staff console case work (apps/web)', () => {
       const handle2 = cookieFrom(again, PENDING)!;
       const owner = await signInWith(u, `${PENDING}=${handle2}`);
       expect(owner.location).toBe('/resume');
-      const back = await web.http().get('/resume').set('Cookie', `${SESSION}=${owner.cookie}; ${PENDING}=${handle2}`);
+      const back = await web.http().get('/resume').set('Cookie', cookieHeader(owner, `${PENDING}=${handle2}`));
       expect(back.status).toBe(200);
       expect(back.text).toContain('Here is what you typed');
       expect(back.text).toMatch(new RegExp(`<textarea id="note-body" name="body"[^>]*>${typed}</textarea>`));
       expect(setCookieLine(back, PENDING)).toMatch(/^__Host-amani-pending=; Path=\/; Expires=Thu, 01 Jan 1970/);
-      const twice = await web.http().get('/resume').set('Cookie', `${SESSION}=${owner.cookie}; ${PENDING}=${handle2}`);
+      const twice = await web.http().get('/resume').set('Cookie', cookieHeader(owner, `${PENDING}=${handle2}`));
       expect(twice.headers.location).toBe('/');
       // Nothing was written while the session was gone.
       const [{ n }] = await api.app.get(DataSource).query(`SELECT count(*)::int AS n FROM case_notes WHERE case_id = $1`, [kase.id]);

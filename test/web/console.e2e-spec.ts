@@ -250,6 +250,8 @@ describe('staff console (apps/web)', () => {
           'POST /cases/:id/stage',
           'POST /cases/:id/closure',
           'POST /cases/:id/assign',
+          'POST /cases/:id/erase',
+          'POST /cases/:id/erase/confirm',
           'POST /cases/:id/action-plan',
           'POST /cases/:id/notes',
           'GET /cases/:id/refer',

@@ -14,6 +14,7 @@ import { KeysApiModule } from '@amani/domain/keys';
 import { LocationsModule } from '@amani/domain/locations';
 import { ReportingModule } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
+import { AgencyKeysController } from './agency-keys/agency-keys.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { CasesApiModule } from './cases/cases-api.module';
@@ -25,6 +26,7 @@ import { ReportsController } from './reports/reports.controller';
 import { SeaApiModule } from './sea/sea-api.module';
 import { ServicesDirectoryApiModule } from './services-directory/services-directory-api.module';
 import { UsersController } from './users/users.controller';
+import { AgencyKeyRotationModule } from '@amani/domain/agency-keys';
 
 /** The HTTP application. Guards run in order: rate limit, authentication, role. */
 @Module({})
@@ -50,8 +52,9 @@ export class ApiModule {
         LocationsModule,
         ReportingModule,
         KeysApiModule,
+        AgencyKeyRotationModule,
       ],
-      controllers: [AuthController, UsersController, AgenciesController, AuditController, ReportsController, LocationsController],
+      controllers: [AuthController, UsersController, AgenciesController, AgencyKeysController, AuditController, ReportsController, LocationsController],
       providers: [
         { provide: APP_GUARD, useClass: AmaniThrottlerGuard },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -33,6 +33,7 @@ import { SeaIntakePagesController } from './sea-intake/sea-intake-pages.controll
 import { PseaPagesController } from './psea/psea-pages.controller';
 import { SeaAssistancePagesController } from './psea/sea-assistance-pages.controller';
 import { SeaUnlockCookie } from './psea/sea-unlock-cookie';
+import { KeysUnlockCookie } from './session/keys-unlock-cookie';
 import { AdminAgenciesController } from './admin/admin-agencies.controller';
 import { AdminAuditController } from './admin/admin-audit.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -84,7 +85,7 @@ export class WebModule {
         ApprovalsController,
         AdminAuditController,
       ],
-      providers: [WebSessionService, PendingFormService, CasePageLoader, SeaUnlockCookie, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
+      providers: [WebSessionService, PendingFormService, CasePageLoader, SeaUnlockCookie, KeysUnlockCookie, { provide: APP_GUARD, useClass: AmaniThrottlerGuard }, { provide: APP_GUARD, useClass: WebSessionGuard }],
     };
   }
 }

@@ -11,7 +11,10 @@ import { ReferralsWorkerModule } from '@amani/domain/referrals/worker';
 import { ReportingWorkerModule } from '@amani/domain/reporting/worker';
 import { SeaWorkerModule } from '@amani/domain/sea/worker';
 import { KeysWorkerModule } from '@amani/domain/keys';
+import { RetentionWorkerModule } from '@amani/domain/retention/worker';
 import { WorkerHealthServer } from './worker-health';
+import { KeyringModule } from '@amani/auth';
+import { AgencyKeyRotationWorkerModule } from '@amani/domain/agency-keys';
 
 /** The queue worker: BullMQ processors, the outbox relay and scheduled jobs; HTTP only for its health checks. */
 @Module({})
@@ -24,12 +27,15 @@ export class WorkerModule {
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: loggerParams }),
         DatabaseModule.forRoot({ entities: APP_ENTITIES }),
         CryptoModule,
+        KeyringModule,
         JobsModule.forWorker(),
         AuditModule,
         ReportingWorkerModule,
         ReferralsWorkerModule,
         SeaWorkerModule,
         KeysWorkerModule,
+        RetentionWorkerModule,
+        AgencyKeyRotationWorkerModule,
       ],
       // Each context's worker module provides its jobs and its schedule (see worker-schedules.ts).
       providers: [AuditCheckpointJob, AuditCheckpointScheduler, WorkerHealthServer],

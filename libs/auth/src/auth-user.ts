@@ -31,4 +31,5 @@ export interface AuthenticatedRequest {
   id?: unknown;
   method: string;
   route?: { path?: string };
+  headers: Record<string, string | string[] | undefined>;
 }

@@ -1,5 +1,5 @@
 import { createSecretKey } from 'node:crypto';
-import { Global, Module } from '@nestjs/common';
+import { Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -10,6 +10,9 @@ import { JWT_AUDIENCE, JWT_ISSUER } from './auth-user';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { AgencyKeysService } from './keys/agency-keys.service';
+import { keyringMiddleware } from './keys/keyring';
+import { KeyringModule } from './keys/keyring.module';
 import { LockoutService } from './login/lockout.service';
 import { LoginHooks } from './login/login-hooks';
 import { LoginService } from './login/login.service';
@@ -29,6 +32,7 @@ const SERVICES = [
   UsersService,
   InvitationsService,
   AgenciesService,
+  AgencyKeysService,
   JwtStrategy,
   JwtAuthGuard,
   RolesGuard,
@@ -42,6 +46,7 @@ const SERVICES = [
 @Global()
 @Module({
   imports: [
+    KeyringModule,
     TypeOrmModule.forFeature(AUTH_ENTITIES),
     PassportModule.register({ session: false }),
     JwtModule.registerAsync({
@@ -59,6 +64,11 @@ const SERVICES = [
     }),
   ],
   providers: SERVICES,
-  exports: [...SERVICES, PassportModule, JwtModule],
+  exports: [...SERVICES, KeyringModule, PassportModule, JwtModule],
 })
-export class AuthModule {}
+export class AuthModule implements NestModule {
+  /** Every HTTP request gets its own keyring frame (what it may open), wiped when the response closes. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(keyringMiddleware).forRoutes('{*splat}');
+  }
+}

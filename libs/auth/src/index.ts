@@ -24,3 +24,4 @@ export * from './users/invitations.service';
 export * from './roles';
 export * from './agencies/agency.entity';
 export * from './auth.entities';
+export * from './keys';

@@ -10,6 +10,7 @@ import { preparedQuery } from '@amani/database';
 import { MFA_REQUIRED_ROLES, Role } from './roles';
 import { AccessClaims, AuthenticatedRequest, AuthUser, JWT_AUDIENCE, JWT_ISSUER, SessionStage } from './auth-user';
 import { UnauthenticatedProblem } from './auth.exceptions';
+import { Keyring, UNLOCK_HEADER } from './keys/keyring';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -32,6 +33,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @InjectConfig() config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keyring: Keyring,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -66,6 +68,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const full = row.stage === 'full' && claims.stage === 'full' && (row.mfa_enabled || !MFA_REQUIRED_ROLES.includes(row.role));
     req.authStage = full ? 'full' : 'mfa_pending';
     req.accountStatus = row.status;
+    // The client's half of this session's unlock: what lets this request open agency keys.
+    const unlock = req.headers[UNLOCK_HEADER];
+    if (full && typeof unlock === 'string') this.keyring.present(claims.sid, claims.sub, unlock);
     return { id: row.user_id, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
   }
 }

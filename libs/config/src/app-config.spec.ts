@@ -53,6 +53,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('retention: closed cases kept unless set, SEA complaints by status, 0 keeps, warning 30 days by default', () => {
+    const retention = (env: Record<string, string> = {}) => loadConfig({ NODE_ENV: 'production', ...secrets(), ...env }).retention;
+    expect(retention()).toEqual({ warningDays: 30, caseClosedDays: null, sea: { received: 730, assessment: 730, referred_for_investigation: 1825, closed: 365 } });
+    expect(retention({ RETENTION_CASE_CLOSED_DAYS: '1825', RETENTION_SEA_CLOSED_DAYS: '0', RETENTION_WARNING_DAYS: '0' })).toMatchObject({
+      warningDays: 0,
+      caseClosedDays: 1825,
+      sea: { closed: null },
+    });
+    expect(() => retention({ RETENTION_CASE_CLOSED_DAYS: '-1' })).toThrow(/RETENTION_CASE_CLOSED_DAYS/);
+    expect(() => retention({ RETENTION_WARNING_DAYS: 'soon' })).toThrow(/RETENTION_WARNING_DAYS/);
+  });
+
   it('.env.example documents every variable', () => {
     const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));

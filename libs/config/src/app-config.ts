@@ -44,12 +44,25 @@ export interface AppConfig {
     deadlines: { triageHours: number; assistanceHours: number; entityReferralHours: number };
   };
   deadlines: { referralAcceptHours: number; approvalHours: number; escalationHours: number };
+  /**
+   * Automatic crypto-shredding. Days are counted from the closing date (a case's `closed_at`,
+   * a complaint's last status change); null: never shredded automatically.
+   */
+  retention: {
+    warningDays: number;
+    caseClosedDays: number | null;
+    /** By complaint status (`withdrawn` complaints are shredded when withdrawn, so have none). */
+    sea: { received: number | null; assessment: number | null; referred_for_investigation: number | null; closed: number | null };
+  };
   attachments: { maxBytes: number };
   web: { host: string; port: number; idleTimeoutSeconds: number; origin: string | null };
   secrets: Secrets;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** A retention period in days; 0 means "keep" (never shredded automatically): an irreversible default must be chosen, not fallen into. */
+const keepDays = (days: number): number | null => (days === 0 ? null : days);
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -108,6 +121,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       referralAcceptHours: vars.DEADLINE_REFERRAL_ACCEPT_HOURS,
       approvalHours: vars.DEADLINE_APPROVAL_HOURS,
       escalationHours: vars.DEADLINE_ESCALATION_HOURS,
+    },
+    retention: {
+      warningDays: vars.RETENTION_WARNING_DAYS,
+      caseClosedDays: keepDays(vars.RETENTION_CASE_CLOSED_DAYS),
+      sea: {
+        received: keepDays(vars.RETENTION_SEA_RECEIVED_DAYS),
+        assessment: keepDays(vars.RETENTION_SEA_ASSESSMENT_DAYS),
+        referred_for_investigation: keepDays(vars.RETENTION_SEA_REFERRED_FOR_INVESTIGATION_DAYS),
+        closed: keepDays(vars.RETENTION_SEA_CLOSED_DAYS),
+      },
     },
     attachments: { maxBytes: vars.ATTACHMENT_MAX_BYTES },
     web: { host: vars.WEB_HOST, port: vars.WEB_PORT, idleTimeoutSeconds: vars.WEB_IDLE_TIMEOUT_SECONDS, origin: vars.WEB_ORIGIN ?? null },

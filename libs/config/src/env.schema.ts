@@ -185,6 +185,39 @@ export class EnvVars {
   @IsInt() @Min(1) @Max(24 * 90)
   DEADLINE_ESCALATION_HOURS: number = 24;
 
+  /**
+   * Retention: days before a record's automatic crypto-shredding that the people responsible
+   * for it are notified (once per record). A record is never shredded until its warning is this
+   * old, so a record found already expired is warned first and shredded this many days later.
+   * 0: no warning.
+   */
+  @IsInt() @Min(0) @Max(365)
+  RETENTION_WARNING_DAYS: number = 30;
+
+  /**
+   * Retention: days a closed survivor case is kept after its closure before the retention job
+   * erases it (reason `retention_expired`). 0 or unset: closed cases are kept until a
+   * supervisor erases them — an agency sets this from its own data-protection policy.
+   */
+  @IsInt() @Min(0) @Max(36500)
+  RETENTION_CASE_CLOSED_DAYS: number = 0;
+
+  /** Retention: days a SEA complaint still `received` (never triaged) is kept after receipt. 0: kept. */
+  @IsInt() @Min(0) @Max(36500)
+  RETENTION_SEA_RECEIVED_DAYS: number = 730;
+
+  /** Retention: days a SEA complaint in `assessment` is kept after its last status change. 0: kept. */
+  @IsInt() @Min(0) @Max(36500)
+  RETENTION_SEA_ASSESSMENT_DAYS: number = 730;
+
+  /** Retention: days a SEA complaint `referred_for_investigation` is kept after the referral. 0: kept. */
+  @IsInt() @Min(0) @Max(36500)
+  RETENTION_SEA_REFERRED_FOR_INVESTIGATION_DAYS: number = 1825;
+
+  /** Retention: days a `closed` SEA complaint is kept after closure. 0: kept. */
+  @IsInt() @Min(0) @Max(36500)
+  RETENTION_SEA_CLOSED_DAYS: number = 365;
+
   /** Largest case attachment accepted, in bytes (checked while the upload streams in). */
   @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
   ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;

@@ -11,12 +11,16 @@ import { OutboxService } from './outbox/outbox.service';
 import { MAIN_QUEUE } from './queues';
 import { redisOptionsFromUrl } from './redis-options';
 import { ScheduleKeeper } from './schedule-keeper.service';
+import { Clock, SystemClock } from './clock';
+
+/** One clock per application: a test that moves it moves every job's time at once. */
+const CLOCK = { provide: Clock, useClass: SystemClock };
 
 @Module({})
 export class JobsModule {
   /** The API only writes outbox rows; it never talks to BullMQ. */
   static forApi(): DynamicModule {
-    return { module: JobsModule, global: true, imports: [TypeOrmModule.forFeature(JOBS_ENTITIES)], providers: [OutboxService], exports: [OutboxService] };
+    return { module: JobsModule, global: true, imports: [TypeOrmModule.forFeature(JOBS_ENTITIES)], providers: [OutboxService, CLOCK], exports: [OutboxService, Clock] };
   }
 
   /** The worker: BullMQ connection, the outbox relay and the job dispatcher. */
@@ -45,8 +49,8 @@ export class JobsModule {
           }),
         }),
       ],
-      providers: [OutboxService, OutboxRelayService, JobDispatcher, ScheduleKeeper],
-      exports: [OutboxService, OutboxRelayService, ScheduleKeeper, BullModule],
+      providers: [OutboxService, OutboxRelayService, JobDispatcher, ScheduleKeeper, CLOCK],
+      exports: [OutboxService, OutboxRelayService, ScheduleKeeper, BullModule, Clock],
     };
   }
 }

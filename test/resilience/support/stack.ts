@@ -1,3 +1,4 @@
+import { bearer } from '../../support/users';
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -163,7 +164,7 @@ export async function call(
     const res = await fetch(`${base}${path}`, {
       method,
       headers: {
-        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.token ? bearer(opts.token) : {}),
         ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...opts.headers,
       },

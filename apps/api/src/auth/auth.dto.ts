@@ -87,7 +87,7 @@ export class LoginResponseDto extends TokenPairDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
-    description: 'Per-session secrets for the client only, returned once (e.g. `sea`: the X-Sea-Unlock value of a PSEA focal point).',
+    description: 'Per-session secrets for the client only, returned once: `keys` is the X-Amani-Unlock value of a caseworker, supervisor or provider (opens their agency key for this session); `sea` the X-Sea-Unlock value of a PSEA focal point.',
   })
   sessionSecrets?: Record<string, string>;
 }

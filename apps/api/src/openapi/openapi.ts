@@ -31,7 +31,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'The request body is larger than the configured limit.',
   415: 'The request body is not in a supported media type or encoding.',
   422: 'The request is well-formed but a business rule refuses it; `code` says which.',
-  423: 'Your complaint key is not unlocked for this session (send X-Sea-Unlock, or recover the key).',
+  423: 'A key this needs is not unlocked for this session; `code` says which: `agency_key_locked` (send X-Amani-Unlock, or ask a supervisor for a grant of your agency key) or `sea_key_locked` (send X-Sea-Unlock, or recover the key).',
   429: 'Too many requests from this source; try again later.',
   500: 'An internal error, or a stored record failed its integrity check (fail closed): only a correlation id.',
   503: 'A dependency (database or Redis) is unavailable; retry after `Retry-After` seconds.',
@@ -150,7 +150,23 @@ function describeAccess(op: OperationObject, a: OperationAccess): void {
 /** Every route on one case answers 410 once the case is erased (crypto-shredded) to those who could see it. */
 const ERASABLE_CASE_PATH = /^\/cases\/\{id\}(\/|$)/;
 
+/** Routes whose records are sealed to agency keys: they open them through the caller's X-Amani-Unlock. */
+const AGENCY_KEYED_PATH = /^\/(cases|referrals|transfers|approvals|agency-keys)(\/|$)|^\/users\/\{id\}\/approval$/;
+
 function addProblems(op: OperationObject, a: OperationAccess, path: string): void {
+  const keyed = !a.public && AGENCY_KEYED_PATH.test(path);
+  if (keyed && !(op.parameters ?? []).some((p) => 'in' in p && p.in === 'header' && p.name === 'X-Amani-Unlock')) {
+    op.parameters = [
+      ...(op.parameters ?? []),
+      {
+        name: 'X-Amani-Unlock',
+        in: 'header',
+        required: false,
+        description: 'The `sessionSecrets.keys` value returned at login: your half of this session\'s unlock of your agency key. Without it sealed records stay locked (423).',
+        schema: { type: 'string' },
+      },
+    ];
+  }
   const params = op.parameters ?? [];
   const inPath = params.some((p) => 'in' in p && p.in === 'path');
   const hasBody = op.requestBody !== undefined;
@@ -160,6 +176,11 @@ function addProblems(op: OperationObject, a: OperationAccess, path: string): voi
   if (!a.public && !(a.roles.length === ROLES.length && a.mfaPending)) statuses.add(403);
   if (inPath) statuses.add(404);
   if (ERASABLE_CASE_PATH.test(path)) statuses.add(410);
+  if (keyed) {
+    // 409 agency_key_missing: nothing can be sealed to an agency without a key; 423 agency_key_locked.
+    statuses.add(409);
+    statuses.add(423);
+  }
   if (hasBody) {
     statuses.add(413);
     statuses.add(415);

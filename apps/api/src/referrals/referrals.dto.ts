@@ -195,12 +195,13 @@ export class NotificationDto {
   @ApiProperty({ format: 'uuid', description: 'The record it is about (for a digest, an opaque id of that day’s digest).' }) targetId: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) referralId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) caseId: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'A digest’s number of unread notifications (the SEA digest: complaints needing attention).' }) itemCount: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'A digest’s number of unread notifications (the SEA digest: complaints needing attention; the SEA retention warning: complaints to be shredded).' }) itemCount: number | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer' },
     nullable: true,
-    description: 'A digest’s counts by what they count (the SEA digest: `new`, `triageOverdue`, `assistanceOverdue`, `entityReferralOverdue`); numbers only, no record named.',
+    description:
+      'Numbers only, no record named: a digest’s counts by what they count (the SEA digest: `new`, `triageOverdue`, `assistanceOverdue`, `entityReferralOverdue`; the SEA retention warning: complaints to be shredded by status), or a case retention warning’s `daysLeft` before the case is erased.',
   })
   counts: Record<string, number> | null;
   @ApiProperty() createdAt: Date;

@@ -4,6 +4,7 @@ import { LocationsService, ParsedLocation } from '@amani/domain/locations';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditSequencer } from '@amani/audit';
+import { AGENCY_KEY_ROLES, AgencyKeysService, Keyring, type KeyPair } from '@amani/auth';
 import { AgenciesService, InvitationsService, passwordPolicyViolation, UsersService, AgencyType, Role, ROLES, SERVICE_TYPES, ServiceType } from '@amani/auth';
 import { AppConfig, InjectConfig } from '@amani/config';
 import { CaseActor, CaseConsentsService, CaseIncidentsService, CasesService } from '@amani/domain/cases';
@@ -93,6 +94,8 @@ export class SeedDemoCommand extends CommandRunner {
     private readonly seaIntake: SeaIntakeService,
     private readonly seaEndorsements: SeaEndorsementsService,
     private readonly locations: LocationsService,
+    private readonly agencyKeys: AgencyKeysService,
+    private readonly keyring: Keyring,
   ) {
     super();
   }
@@ -121,6 +124,9 @@ export class SeedDemoCommand extends CommandRunner {
     const lines: string[] = [];
     let seaFocalPoint: { id: string; agencyId: string | null; password: string } | undefined;
     const staff = new Map<string, { id: string; role: Role; agencyId: string | null }>();
+    const members: { userId: string; key: KeyPair; agencyId: string }[] = [];
+    const recoveryLines: string[] = [];
+    const toDisable: string[] = [];
     for (const u of DEMO_USERS) {
       const email = demoEmail(u.role);
       const password = demoPassword(email);
@@ -132,6 +138,8 @@ export class SeedDemoCommand extends CommandRunner {
       const totpSecret = await this.users.resetCredentialsWithMfa(id, password, ctx);
       staff.set(`${u.role}@${u.agency ?? ''}`, { id, role: u.role, agencyId });
       if (u.role === 'psea_focal_point') seaFocalPoint = { id, agencyId, password };
+      const key = agencyId && AGENCY_KEY_ROLES.includes(u.role) ? await this.agencyKeys.openPersonalKey(id, password) : null;
+      if (key && agencyId) members.push({ userId: id, key, agencyId });
       lines.push([u.role.padEnd(19), email.padEnd(38), password.padEnd(26), totpSecret].join(' '));
     }
     for (const u of SEED_ONLY_STAFF) {
@@ -139,10 +147,33 @@ export class SeedDemoCommand extends CommandRunner {
       const agencyId = agencyIds.get(u.agency)!;
       const existing = await this.users.findByEmail(email);
       const id = existing?.id ?? (await this.invitations.invite({ email, displayName: u.name, role: u.role, agencyId }, ctx)).user.id;
-      if (!existing) await this.users.disable(id, ctx);
+      // Seed-only staff never sign in; the seed acts as them with a throwaway personal key
+      // (its password is never kept), and disables them once the demo data is written.
+      if (!existing) {
+        const key = await this.dataSource.transaction((em) => this.agencyKeys.createPersonalKey(em, id, randomBytes(24).toString('base64url')));
+        members.push({ userId: id, key, agencyId });
+        toDisable.push(id);
+      }
       staff.set(`${u.role}@${u.agency}`, { id, role: u.role, agencyId });
     }
-    const seeded = await this.seedCasesAndReferrals(agencyIds, staff);
+    // Each demo agency's key, sealed to its demo staff (operator set-up; a real agency's
+    // supervisor sets it up and receives the recovery key). Recovery keys are not printed:
+    // the seed re-grants with the staff's own personal keys on a later run.
+    for (const agencyId of agencyIds.values()) {
+      const own = members.filter((m) => m.agencyId === agencyId).map((m) => m.userId);
+      const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM agency_keys WHERE agency_id = $1`, [agencyId]);
+      if (n === 0) {
+        const setUp = await this.agencyKeys.setUpByOperator(agencyId, own, 'seed', { includeInactive: true });
+        recoveryLines.push(`agency ${agencyId}  recovery key ${setUp.recoveryKey}`);
+      } else {
+        // A re-run gave the demo staff new passwords and so new personal keys: only the agency's
+        // recovery key (printed by the first run) re-grants the agency key to them.
+        recoveryLines.push(`agency ${agencyId}  kept its key: re-grant it with the recovery key the first run printed (POST /agency-keys/recovery)`);
+      }
+    }
+    // The seed acts as its demo staff, with their personal keys opened by their passwords.
+    const seeded = await this.keyring.withPersonalKeys(members, () => this.seedCasesAndReferrals(agencyIds, staff));
+    for (const id of toDisable) await this.users.disable(id, ctx);
     seeded.push('', ...(await seedDemoSea({ keys: this.seaKeys, intake: this.seaIntake, endorsements: this.seaEndorsements }, seaFocalPoint!)));
 
     process.stdout.write(
@@ -154,6 +185,9 @@ export class SeedDemoCommand extends CommandRunner {
         '',
         `${'role'.padEnd(19)} ${'email'.padEnd(38)} ${'password'.padEnd(26)} TOTP secret (base32, add to an authenticator app)`,
         ...lines,
+        '',
+        'Agency recovery keys (shown once; a real agency\'s first supervisor receives theirs when they set the key up):',
+        ...recoveryLines,
         '',
         ...seeded,
         '',

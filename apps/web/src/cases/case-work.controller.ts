@@ -44,7 +44,7 @@ import { seeOther, sendPage } from '../common/send-page';
 import type { WebRequest } from '../common/web-request';
 import type { WebSession } from '../session/web-session.service';
 import { requestIdOf } from '../common/page-helpers';
-import { CLASSIFICATION_QUESTIONS, CONSOLE_CONSENT_PURPOSES, CONTEXT_QUESTIONS, DirectoryFilters, incidentPage, newCasePage, referPage } from '../views/case-work';
+import { CLASSIFICATION_QUESTIONS, CONSOLE_CONSENT_PURPOSES, CONSOLE_ERASURE_REASONS, CONTEXT_QUESTIONS, DirectoryFilters, eraseConfirmPage, incidentPage, newCasePage, referPage } from '../views/case-work';
 import { codeOf, domainFieldErrors, FormErrors, FormValues, formValues, many, one } from '../views/forms';
 import { pageContext } from '../views/page';
 import { actorFor, UUID } from '../common/page-helpers';
@@ -268,6 +268,35 @@ export class CaseWorkController {
     if (!UUID.test(caseworkerId)) errors.caseworkerId = t('common.fieldInvalid');
     await this.attempt(req, session, id, res, 'assign', values, errors, async (actor) => {
       await this.cases.assign(actor, id, { caseworkerId, version: version(values) });
+    });
+  }
+
+  /**
+   * Erasure, step one (supervisors): the reason is checked and the confirmation page shown;
+   * nothing is erased yet. The case is read first, so another agency's id is the usual 404.
+   */
+  @Post(':id/erase')
+  @PageRoles('supervisor')
+  async erase(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    const ctx = pageContext(session.lang, session);
+    const values = formValues(body);
+    const errors: FormErrors = {};
+    await this.visible(req, session, id);
+    const reason = required(ctx.t, errors, values, 'reason', CONSOLE_ERASURE_REASONS);
+    if (Object.keys(errors).length) return sendPage(res, 400, await this.loader.render(req, session, id, { forms: { key: 'erase', values, errors } }));
+    sendPage(res, 200, eraseConfirmPage(ctx, id, reason));
+  }
+
+  /** Erasure, step two: the case store crypto-shreds the case; its page then answers 410 ("erased"). */
+  @Post(':id/erase/confirm')
+  @PageRoles('supervisor')
+  async eraseConfirmed(@Req() req: WebRequest, @Session() session: WebSession, @Param('id') id: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    const t = pageContext(session.lang, session).t;
+    const values = formValues(body);
+    const errors: FormErrors = {};
+    const reason = required(t, errors, values, 'reason', CONSOLE_ERASURE_REASONS);
+    await this.attempt(req, session, id, res, 'erase', values, errors, async (actor) => {
+      await this.cases.erase(actor, id, reason);
     });
   }
 

@@ -36,6 +36,8 @@ export class WebPageFilter implements ExceptionFilter {
     if (problem.status === 401) return seeOther(res, '/sign-in?expired=1');
     if (problem.status === 404) return sendPage(res, 404, messagePage(ctx, t('common.notFoundTitle'), t('common.notFound'), home));
     if (problem.status === 403) return sendPage(res, 403, messagePage(ctx, t('common.forbiddenTitle'), t('common.forbidden'), home));
+    // An erased record (a case crypto-shredded, to its own agency): say so; other agencies got the 404 above.
+    if (problem.status === 410) return sendPage(res, 410, messagePage(ctx, t('common.erasedTitle'), t('common.erased'), home));
     if (problem.status === 429 || problem.status === 503) {
       if (problem.status === 503) res.setHeader('Retry-After', '5');
       return sendPage(res, problem.status, messagePage(ctx, t('common.errorTitle'), t('common.unavailable'), home));

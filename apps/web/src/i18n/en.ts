@@ -94,6 +94,8 @@ export const en = {
     forbidden: 'Your role cannot use this page.',
     errorTitle: 'Something went wrong',
     error: 'Something went wrong. Please try again later.',
+    erasedTitle: 'Erased',
+    erased: 'This record was erased. Nothing of it can be read any more; only its coded statistics remain.',
     refusedTitle: 'Request refused',
     refused: 'This form could not be accepted. Go back, reload the page and try again.',
     unavailable: 'The service is busy. Please try again in a minute.',
@@ -131,6 +133,8 @@ export const en = {
     approval_waiting: 'An approval is waiting for you',
     daily_digest: 'Daily summary',
     sea_digest: 'SEA complaints: daily summary',
+    case_retention_warning: 'A closed case will be erased when its retention period ends',
+    sea_retention_warning: 'SEA complaints will be shredded when their retention period ends',
   },
   cases: {
     title: 'Cases',

@@ -93,6 +93,8 @@ export const es: Catalogue = {
     forbidden: 'Su función no puede usar esta página.',
     errorTitle: 'Algo salió mal',
     error: 'Algo salió mal. Inténtelo más tarde.',
+    erasedTitle: 'Borrado',
+    erased: 'Este registro fue borrado. Ya no se puede leer nada de él; solo quedan sus estadísticas codificadas.',
     refusedTitle: 'Solicitud rechazada',
     refused: 'No se pudo aceptar este formulario. Vuelva atrás, recargue la página e inténtelo de nuevo.',
     unavailable: 'El servicio está ocupado. Inténtelo dentro de un minuto.',
@@ -130,6 +132,8 @@ export const es: Catalogue = {
     approval_waiting: 'Una aprobación le espera',
     daily_digest: 'Resumen del día',
     sea_digest: 'Denuncias de EAS: resumen del día',
+    case_retention_warning: 'Un caso cerrado se borrará al terminar su plazo de conservación',
+    sea_retention_warning: 'Denuncias de EAS se destruirán al terminar su plazo de conservación',
   },
   cases: {
     title: 'Casos',

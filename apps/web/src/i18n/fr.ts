@@ -93,6 +93,8 @@ export const fr: Catalogue = {
     forbidden: 'Votre rôle ne permet pas d’utiliser cette page.',
     errorTitle: 'Une erreur est survenue',
     error: 'Une erreur est survenue. Veuillez réessayer plus tard.',
+    erasedTitle: 'Effacé',
+    erased: 'Cet enregistrement a été effacé. Plus rien n’en peut être lu ; seules ses statistiques codées demeurent.',
     refusedTitle: 'Demande refusée',
     refused: 'Ce formulaire n’a pas pu être accepté. Revenez en arrière, rechargez la page et réessayez.',
     unavailable: 'Le service est occupé. Veuillez réessayer dans une minute.',
@@ -130,6 +132,8 @@ export const fr: Catalogue = {
     approval_waiting: 'Une approbation vous attend',
     daily_digest: 'Résumé du jour',
     sea_digest: 'Plaintes EAS : résumé du jour',
+    case_retention_warning: 'Un dossier clos sera effacé à la fin de sa durée de conservation',
+    sea_retention_warning: 'Des plaintes EAS seront détruites à la fin de leur durée de conservation',
   },
   cases: {
     title: 'Dossiers',

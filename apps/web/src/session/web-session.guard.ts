@@ -1,11 +1,12 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Role } from '@amani/auth';
+import { Keyring, type Role } from '@amani/auth';
 import { PAGE_ACCESS, PAGE_ROLES, PageAccess } from '../common/decorators';
 import { PageForbidden, RedirectTo, RequestRefused } from '../common/page-errors';
 import { parseCookies, WebRequest } from '../common/web-request';
 import type { Response } from 'express';
 import { webLanguage } from '../i18n';
+import { KEYS_UNLOCK_COOKIE, KeysUnlockCookie } from './keys-unlock-cookie';
 import { resumable } from './resumable';
 import { PENDING_COOKIE, PENDING_TTL_SECONDS, PendingFormService } from './pending-form.service';
 import { PRE_SESSION_COOKIE, sameSecret, SESSION_COOKIE, WebSessionService } from './web-session.service';
@@ -23,6 +24,8 @@ export class WebSessionGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly sessions: WebSessionService,
     private readonly pending: PendingFormService,
+    private readonly keyring: Keyring,
+    private readonly keysCookie: KeysUnlockCookie,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -31,6 +34,10 @@ export class WebSessionGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<PageAccess | undefined>(PAGE_ACCESS, [ctx.getHandler(), ctx.getClass()]);
     const session = await this.sessions.resolve(req.cookies[SESSION_COOKIE]);
     if (session) req.webSession = session;
+    // The client's half of the session's unlock (sealed cookie): what lets this request open the agency key.
+    if (session?.stage === 'full') {
+      this.keyring.present(session.sessionId, session.userId, this.keysCookie.open(req.cookies[KEYS_UNLOCK_COOKIE], session.sessionId, session.userId));
+    }
     const isPost = req.method === 'POST';
     const body = (req.body ?? {}) as Record<string, unknown>;
     const formToken = typeof body._csrf === 'string' ? body._csrf : '';

@@ -17,6 +17,7 @@ import { neutralPage } from '../views/messages';
 import { pageContext } from '../views/page';
 import { SeaUnlockCookie } from '../psea/sea-unlock-cookie';
 import { awaitingApprovalPage, codePage, enrolPage, enrolStartPage, InvitationErrors, invitationPage, signInPage } from '../views/sign-in';
+import { KeysUnlockCookie } from '../session/keys-unlock-cookie';
 
 type Form = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -46,6 +47,7 @@ export class SignInController {
     private readonly audit: AuditService,
     private readonly invitations: InvitationsService,
     private readonly seaCookie: SeaUnlockCookie,
+    private readonly keysCookie: KeysUnlockCookie,
   ) {}
 
   @Get('sign-in')
@@ -86,6 +88,10 @@ export class SignInController {
     const sea = result.sessionSecrets?.sea;
     if (sea) this.seaCookie.set(res, sea, sid, sub);
     else this.seaCookie.clear(res);
+    // A caseworker's, supervisor's or provider's personal key, unlocked for this auth session (opens the agency key).
+    const keys = result.sessionSecrets?.keys;
+    if (keys) this.keysCookie.set(res, keys, sid, sub);
+    else this.keysCookie.clear(res);
     seeOther(res, result.mfa ? '/sign-in/code' : afterSignIn(req));
   }
 
@@ -223,6 +229,7 @@ export class SignInController {
     });
     clearCookie(res, SESSION_COOKIE);
     this.seaCookie.clear(res);
+    this.keysCookie.clear(res);
     res.setHeader('Clear-Site-Data', '"cache", "cookies", "storage"');
   }
 

@@ -3,6 +3,7 @@ import {
   ACTION_PLAN_STATUSES,
   AGE_BANDS,
   CLOSURE_REASONS,
+  ERASURE_REASONS,
   CONSENT_GIVERS,
   DISABILITY_STATUSES,
   DISPLACEMENT_STATUSES,
@@ -418,7 +419,62 @@ export function CaseWorkSections({ ctx, c, s }: { ctx: PageContext; c: CaseDetai
           </ul>
         )}
       </Section>
+
+      {role === 'supervisor' && <EraseSection ctx={ctx} c={c} form={formState(s, 'erase')} />}
     </>
+  );
+}
+
+/** Reasons a supervisor may give; `retention_expired` is the retention job's alone. */
+export const CONSOLE_ERASURE_REASONS = ERASURE_REASONS.filter((r) => r !== 'retention_expired');
+
+/** Supervisors only: the first step of erasure (a reason); nothing is erased until the confirmation page. */
+function EraseSection({ ctx, c, form }: { ctx: PageContext; c: CaseDetailView; form: { values: FormValues; errors: FormErrors } }) {
+  const { t } = ctx;
+  return (
+    <Section id="erase" title={t('erase.title')}>
+      <p class="help" id="erase-help">
+        {t('erase.help')}
+      </p>
+      <form method="post" action={`/cases/${c.id}/erase`}>
+        <Csrf token={ctx.session!.csrf} />
+        <FormAlert errors={form.errors} message={t('common.checkErrors')} />
+        <SelectField form="erase" name="reason" label={t('erase.reason')} options={opts(t, 'erasureReason', CONSOLE_ERASURE_REASONS)} values={form.values} errors={form.errors} empty="—" required />
+        <button type="submit" class="secondary" id="erase-case" aria-describedby="erase-help">
+          {t('erase.start')}
+        </button>
+      </form>
+    </Section>
+  );
+}
+
+/** The confirmation step: what will be destroyed, the reason, and the one button that does it. */
+export function eraseConfirmPage(ctx: PageContext, caseId: string, reason: (typeof CONSOLE_ERASURE_REASONS)[number]): string {
+  const { t } = ctx;
+  const ref = shortRef(caseId);
+  return renderDocument(
+    <Page ctx={ctx} title={t('erase.confirmTitle', { ref })}>
+      <h1>{t('erase.confirmTitle', { ref })}</h1>
+      <p class="alert" id="erase-warning">
+        {t('erase.warning')}
+      </p>
+      <dl>
+        <dt>{t('erase.reason')}</dt>
+        <dd id="erase-reason">{t(`erasureReason.${reason}`)}</dd>
+      </dl>
+      <form method="post" action={`/cases/${caseId}/erase/confirm`}>
+        <Csrf token={ctx.session!.csrf} />
+        <input type="hidden" name="reason" value={reason} />
+        <button type="submit" class="danger" id="confirm-erase" aria-describedby="erase-warning">
+          {t('erase.confirm')}
+        </button>
+      </form>
+      <p>
+        <a href={`/cases/${caseId}`} id="cancel-erase">
+          {t('erase.cancel')}
+        </a>
+      </p>
+    </Page>,
   );
 }
 

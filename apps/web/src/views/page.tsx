@@ -26,6 +26,7 @@ label{display:block;font-weight:600;margin:0.6rem 0 0.2rem}
 input[type=text],input[type=email],input[type=password],select,textarea{width:100%;max-width:30rem;font:inherit;padding:0.5rem;border:1px solid #767676;border-radius:4px;background:#fff}
 button{font:inherit;font-weight:600;padding:0.6rem 1.1rem;border:0;border-radius:6px;background:#0b4f8a;color:#fff;cursor:pointer;margin:0.5rem 0}
 button.secondary{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a}
+button.danger{background:#a00000;color:#fff}
 button:focus,a:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f0a000;outline-offset:2px}
 .help{color:#444;font-size:0.95rem;margin:0.1rem 0 0.3rem}
 .error{color:#a00000;font-weight:600;margin:0.2rem 0}

@@ -8,6 +8,7 @@ import { APPROVAL_REQUIRED_ROLES, Role } from '@amani/auth';
 import { ConflictProblem, NotFoundProblem } from '@amani/http';
 import type { AuthUser } from '../auth-user';
 import { InvalidInvitationProblem, NotAnApproverProblem } from '../auth.exceptions';
+import { AGENCY_KEY_ROLES, AgencyKeysService } from '../keys/agency-keys.service';
 import { PasswordHasher } from '../passwords/password-hasher.service';
 import { assertPasswordPolicy, assertPassphrasePolicy } from '../passwords/password-policy';
 import { SessionService } from '../sessions/session.service';
@@ -73,6 +74,7 @@ export class InvitationsService {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly agencyKeys: AgencyKeysService,
   ) {}
 
   /** POST /users: a pending account with an invitation, no password. */
@@ -109,6 +111,8 @@ export class InvitationsService {
         [id, hash, expiresAt, ctx.actor?.id ?? null],
       );
       const revoked = await this.sessions.revokeAllForUser(id, 'credentials_reset', em);
+      // The holder may have lost control of the old password: its personal key opens nothing any more.
+      await this.agencyKeys.dropMemberships(em, id);
       const updated = await em.getRepository(User).findOneByOrFail({ id });
       await this.record(ctx, 'user.credentials_reset', updated, { sessionsRevoked: revoked }, em);
       return { user: toUserView(updated), invitationToken: token, invitationExpiresAt: expiresAt };
@@ -149,6 +153,8 @@ export class InvitationsService {
       const row = spent[0];
       if (!row) throw new InvalidInvitationProblem();
       await this.sessions.revokeAllForUser(row.id, 'credentials_reset', em);
+      // Staff who read survivor data get a personal key pair wrapped by this password.
+      if (AGENCY_KEY_ROLES.includes(row.role) && row.agency_id) await this.agencyKeys.createPersonalKey(em, row.id, password);
       await this.audit.record(
         {
           action: 'user.invitation.accept',
@@ -217,6 +223,12 @@ export class InvitationsService {
               WHERE id = $1`,
             [id, actor.id],
           );
+          // Four eyes: the approving supervisor seals the agency key to the new member (their
+          // session must hold it). An account an administrator approves gets it later from a
+          // supervisor (POST /agency-keys/grants) or through the agency's recovery key.
+          if (rule.kind === 'supervisor' && (await this.agencyKeys.canGrant(em, rule.agencyId, id))) {
+            await this.agencyKeys.grant(em, actor, id, requestId);
+          }
         } else {
           await em.query(
             `UPDATE users SET status = 'refused', approved_by = $2, approved_at = now(), password_hash = NULL,
@@ -225,6 +237,7 @@ export class InvitationsService {
             [id, actor.id],
           );
           await this.sessions.revokeAllForUser(id, 'credentials_reset', em);
+          await this.agencyKeys.dropMemberships(em, id);
         }
         const updated = await em.getRepository(User).findOneByOrFail({ id });
         await this.record(ctx, 'user.approval', updated, { decision, approver: rule.kind, ...(target.invited_by ? { inviter: target.invited_by } : {}) }, em);

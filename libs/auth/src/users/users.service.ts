@@ -8,6 +8,7 @@ import { ConflictProblem, NotFoundProblem, UnprocessableProblem, ValidationProbl
 import type { AuthUser } from '../auth-user';
 import { mfaSecretContext } from '../mfa/mfa.service';
 import { newTotpSecret } from '../mfa/totp';
+import { AGENCY_KEY_ROLES, AgencyKeysService } from '../keys/agency-keys.service';
 import { PasswordHasher } from '../passwords/password-hasher.service';
 import { assertPasswordPolicy } from '../passwords/password-policy';
 import { SessionService } from '../sessions/session.service';
@@ -91,6 +92,7 @@ export class UsersService {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly crypto: EnvelopeCrypto,
+    private readonly agencyKeys: AgencyKeysService,
   ) {}
 
   /**
@@ -209,6 +211,8 @@ export class UsersService {
         if (res.affected !== 1) throw staleVersion();
       }
       if (endsSessions) await this.sessions.revokeAllForUser(id, 'user_changed', em);
+      // Moved to another agency (or to a role that reads no cases): the old agency's key goes.
+      if (agencyId !== current.agencyId || !AGENCY_KEY_ROLES.includes(role)) await this.agencyKeys.dropMemberships(em, id);
       const updated = await em.getRepository(User).findOneByOrFail({ id });
       await this.record(
         ctx,
@@ -230,6 +234,7 @@ export class UsersService {
         await em.createQueryBuilder().update(User).set({ disabledAt: () => 'now()' }).where('id = :id', { id }).execute();
       }
       const revoked = await this.sessions.revokeAllForUser(id, 'user_disabled', em);
+      await this.agencyKeys.dropMemberships(em, id);
       const updated = await em.getRepository(User).findOneByOrFail({ id });
       await this.record(ctx, 'user.disable', updated, { sessionsRevoked: revoked }, em);
       return toUserView(updated);
@@ -296,6 +301,8 @@ export class UsersService {
         [id, passwordHash, encrypted],
       );
       await this.sessions.revokeAllForUser(id, 'credentials_reset', em);
+      // A new personal key for the new password: grants sealed to the old one go with it.
+      if (user.agencyId && AGENCY_KEY_ROLES.includes(user.role)) await this.agencyKeys.createPersonalKey(em, id, password);
       await this.record(ctx, 'user.credentials_reset', user, { password: true, mfa: true }, em);
     });
     return secret;

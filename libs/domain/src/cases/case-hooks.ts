@@ -33,10 +33,18 @@ export type ConsentWithdrawnListener = (em: EntityManager, event: ConsentWithdra
 @Injectable()
 export class ConsentWithdrawalHooks extends CaseHooks<ConsentWithdrawnEvent> {}
 
+/** The retention job erasing an expired case: no person acts (audited as role `system`). */
+export interface RetentionEraser {
+  id: null;
+  role: 'system';
+  agencyId: string;
+  requestId?: null;
+}
+
 export interface CaseErasedEvent {
   caseId: string;
   reason: ErasureReason;
-  actor: CaseActor;
+  actor: CaseActor | RetentionEraser;
 }
 
 /** Case erasure: a feature holding copies or keys of the case's data destroys them too. */

@@ -31,9 +31,9 @@ export class CaseScope {
    * was shredded; the caller decides what that means.
    */
   async loadWithKey(em: EntityManager, actor: CaseActor, caseId: string): Promise<{ case: Case; key: StoredCaseKey | null }> {
-    const rows = await preparedQuery<CaseRow & { wrapped_dek: Buffer | null; kek_version: number | null; key_version: number | null; shared: boolean }>(
+    const rows = await preparedQuery<CaseRow & { wrapped_dek: Buffer | null; kek_version: number | null; agency_key_version: number | null; agency_key_base_version: number | null; key_version: number | null; shared: boolean }>(
       em,
-      `SELECT ${CASE_COLUMNS}, k.wrapped_dek, k.kek_version, k.key_version,
+      `SELECT ${CASE_COLUMNS}, k.wrapped_dek, k.kek_version, k.agency_key_version, k.agency_key_base_version, k.key_version,
               ($2::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM case_shares s WHERE s.case_id = c.id AND s.user_id = $2)) AS shared
          FROM cases c LEFT JOIN case_keys k ON k.case_id = c.id
         WHERE c.id = $1`,
@@ -45,7 +45,7 @@ export class CaseScope {
     const visible = c.agencyId === actor.agencyId && (actor.role === 'supervisor' || c.assignedCaseworkerId === actor.id || row.shared);
     if (!visible) throw new RecordNotVisibleError('out_of_scope');
     if (c.erasedAt !== null) throw new CaseShreddedError();
-    const key = row.wrapped_dek === null ? null : { wrappedDek: row.wrapped_dek, kekVersion: row.kek_version!, keyVersion: row.key_version! };
+    const key = row.wrapped_dek === null ? null : { wrappedDek: row.wrapped_dek, kekVersion: row.kek_version, agencyKeyVersion: row.agency_key_version, agencyKeyBaseVersion: row.agency_key_base_version, keyVersion: row.key_version! };
     return { case: c, key };
   }
 

@@ -53,6 +53,17 @@ export class CaseTransfer {
   @Column({ type: 'bytea' })
   reason: Buffer;
 
+  /**
+   * While pending: the case's data key sealed by the proposer to the receiving agency's key of
+   * recipient_key_version, so the receiving supervisor can read the reason and, on acceptance,
+   * re-seal the case to their agency. Destroyed once the transfer is decided.
+   */
+  @Column({ name: 'sealed_case_key', type: 'bytea', nullable: true })
+  sealedCaseKey: Buffer | null;
+
+  @Column({ name: 'recipient_key_version', type: 'int', nullable: true })
+  recipientKeyVersion: number | null;
+
   @Column({ name: 'proposed_by', type: 'uuid' })
   proposedBy: string;
 

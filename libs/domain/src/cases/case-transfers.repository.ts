@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { TransactionHost } from '@amani/database';
+import { AgencyKeyLockedProblem } from '@amani/auth';
 import { chunkRowId } from '@amani/domain/attachments';
 import type { CaseActor } from './case-actor';
 import type { CaseStage, ShareableField } from './case-codes';
 import { CaseConsent } from './case-consent.entity';
+import { CaseKey } from './case-key.entity';
 import { CaseScope } from './case-scope';
 import { CaseTransfer } from './case-transfer.entity';
 import { CaseKeyHandle, CaseTable, CaseVault } from './case-vault';
@@ -101,7 +103,9 @@ export abstract class CaseTransfersRepository {
   abstract open(c: Pick<TransferCase, 'id' | 'agencyId'>, t: TransferRecord, movingFields: ShareableField[]): Promise<TransferView>;
 
   /** Hands the case to the receiving agency: new key, everything re-sealed, fields outside `moving` erased, shares ended. */
-  abstract moveCase(c: TransferCase, toAgencyId: string, assigneeId: string | null, moving: ReadonlySet<string>): Promise<void>;
+  abstract moveCase(c: TransferCase, transferId: string, toAgencyId: string, assigneeId: string | null, moving: ReadonlySet<string>): Promise<void>;
+  /** Destroys the copy of the case key sealed to the receiving agency (the transfer is decided). */
+  abstract forgetTransferKey(id: string): Promise<void>;
 }
 
 @Injectable()
@@ -152,9 +156,24 @@ export class TypeOrmCaseTransfersRepository extends CaseTransfersRepository {
   async insert(c: TransferCase, t: NewTransfer): Promise<TransferRecord | null> {
     const em = this.em;
     const id = randomUUID();
-    const reason = await this.vault.withKey(em, c, (key) => this.vault.seal(key, 'case_transfers', 'reason', id, t.reason));
+    // The proposer (a member of the sending agency) seals the case key to the receiving agency:
+    // the server alone could not, and the receiving supervisor needs it to decide and re-seal.
+    const { reason, forRecipient } = await this.vault.withKey(em, c, async (key) => ({
+      reason: this.vault.seal(key, 'case_transfers', 'reason', id, t.reason),
+      forRecipient: await this.vault.sealKeyForTransfer(key, t.toAgencyId),
+    }));
     try {
-      await em.insert(CaseTransfer, { id, caseId: c.id, fromAgencyId: c.agencyId, toAgencyId: t.toAgencyId, consentId: t.consentId, reason, proposedBy: t.proposedById });
+      await em.insert(CaseTransfer, {
+        id,
+        caseId: c.id,
+        fromAgencyId: c.agencyId,
+        toAgencyId: t.toAgencyId,
+        consentId: t.consentId,
+        reason,
+        proposedBy: t.proposedById,
+        sealedCaseKey: forRecipient.sealed,
+        recipientKeyVersion: forRecipient.version,
+      });
     } catch (e) {
       if ((e as { code?: string }).code === '23505') return null;
       throw e;
@@ -184,14 +203,38 @@ export class TypeOrmCaseTransfersRepository extends CaseTransfersRepository {
   async open(c: Pick<TransferCase, 'id' | 'agencyId'>, t: TransferRecord, movingFields: ShareableField[]): Promise<TransferView> {
     const em = this.em;
     const sealed = this.sealed.get(t) ?? (await em.findOneByOrFail(CaseTransfer, { id: t.id })).reason;
-    const reason = await this.vault.withKey(em, c, (key) => this.vault.open(key, 'case_transfers', 'reason', t.id, sealed));
-    return { ...t, reason, movingFields };
+    const key = await this.caseKeyFor(c, t.id);
+    try {
+      return { ...t, reason: this.vault.open(key, 'case_transfers', 'reason', t.id, sealed), movingFields };
+    } finally {
+      this.vault.dispose(key);
+    }
   }
 
-  async moveCase(c: TransferCase, toAgencyId: string, assignee: string | null, moving: ReadonlySet<string>): Promise<void> {
+  async forgetTransferKey(id: string): Promise<void> {
+    await this.em.update(CaseTransfer, { id }, { sealedCaseKey: null, recipientKeyVersion: null });
+  }
+
+  /**
+   * The case key through the caller's own agency, or — for the receiving agency of a pending
+   * transfer — through the copy the proposer sealed to it.
+   */
+  private async caseKeyFor(c: Pick<TransferCase, 'id' | 'agencyId'>, transferId: string): Promise<CaseKeyHandle> {
+    try {
+      return await this.vault.openKey(this.em, c);
+    } catch (e) {
+      if (!(e instanceof AgencyKeyLockedProblem)) throw e;
+      const row = await this.em.findOneByOrFail(CaseTransfer, { id: transferId });
+      const stored = await this.em.findOne(CaseKey, { where: { caseId: c.id } });
+      if (!row.sealedCaseKey || row.recipientKeyVersion === null || !stored) throw e;
+      return this.vault.openTransferKey(c, { toAgencyId: row.toAgencyId, sealedCaseKey: row.sealedCaseKey, recipientKeyVersion: row.recipientKeyVersion, keyVersion: stored.keyVersion });
+    }
+  }
+
+  async moveCase(c: TransferCase, transferId: string, toAgencyId: string, assignee: string | null, moving: ReadonlySet<string>): Promise<void> {
     const em = this.em;
     const left = new Set(OPTIONAL_FIELDS.filter(([field]) => !moving.has(field)).map(([, table, column]) => `${table}.${column}`));
-    const from = await this.vault.openKey(em, c);
+    const from = await this.caseKeyFor(c, transferId);
     const to = this.vault.successorKey(from, toAgencyId);
     try {
       for (const { table, rowId, caseColumn, columns } of CASE_SEALED_COLUMNS) {

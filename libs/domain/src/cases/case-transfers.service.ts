@@ -116,14 +116,16 @@ export class CaseTransfersService {
               { field: 'caseworkerId', message: 'must be an active caseworker of your agency' },
             ]);
           }
-          await this.repo.moveCase(c, actor.agencyId, assignee, new Set(consent.shareableFields));
+          await this.repo.moveCase(c, transfer.id, actor.agencyId, assignee, new Set(consent.shareableFields));
           await this.repo.decide(transfer.id, 'accepted', actor.id);
         }
         await this.auditor.success(actor, target, { case: c.id, from: transfer.fromAgencyId }, em);
         const after = await this.repo.findCase(c.id);
         const decided = await this.repo.find(transfer.id);
         if (!after || !decided) throw new Error('transfer vanished in its own transaction');
-        return this.repo.open(after, decided, consent.shareableFields);
+        const view = await this.repo.open(after, decided, consent.shareableFields);
+        await this.repo.forgetTransferKey(transfer.id);
+        return view;
       }),
     );
   }

@@ -4,6 +4,8 @@ import { testAppConfig } from '@amani/testing/test-app-config';
 import { CaseIntegrityError } from './case-errors';
 import { isContactDetails, isStringArray } from './case-mapper';
 import { CaseKeyHandle, CaseVault } from './case-vault';
+import { KeyCustody } from '@amani/auth';
+import { UnitKeyring } from '@amani/auth/keys/testing/unit-keyring';
 
 describe('CaseVault', () => {
   let vault: CaseVault;
@@ -15,7 +17,7 @@ describe('CaseVault', () => {
     const sodium = await loadSodium();
     const config = testAppConfig();
     const keys = new StaticMasterKeyProvider(config.secrets.masterKeys, config.secrets.masterKeyCurrent);
-    vault = new CaseVault(new EnvelopeCrypto(sodium, keys), new BlindIndexService(sodium, config));
+    vault = new CaseVault(new EnvelopeCrypto(sodium, keys), new BlindIndexService(sodium, config), new UnitKeyring(sodium), new KeyCustody(sodium, config));
     key = vault.newKey(caseId, agencyId);
   });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { BlindIndexService, EnvelopeCrypto, FieldContext } from '@amani/crypto';
+import { KeyCustody, Keyring } from '@amani/auth';
+import { BlindIndexService, EnvelopeCrypto, FieldContext, IntegrityError } from '@amani/crypto';
 import { CaseKey } from './case-key.entity';
 import { CaseIntegrityError, CaseShreddedError } from './case-errors';
 
@@ -23,13 +24,22 @@ const DATA_KEY_PURPOSE = 'case';
 export function caseDataKeyContext(caseId: string): { keyId: string; purpose: string } {
   return { keyId: caseId, purpose: DATA_KEY_PURPOSE };
 }
+/** What a sealed case data key is bound to: its case and the key's generation. */
+const sealBinding = (caseId: string, keyVersion: number) => ({ purpose: DATA_KEY_PURPOSE, id: caseId, version: keyVersion });
+const transferBinding = (caseId: string, keyVersion: number) => ({ purpose: 'case-transfer', id: caseId, version: keyVersion });
 const SURVIVOR_CODE_INDEX = { purpose: 'cases.survivor_code' } as const;
 const PHONE_INDEX = { purpose: 'cases.phone' } as const;
 
-/** A case_keys row as stored (wrapped). */
+/**
+ * A case_keys row as stored: `wrappedDek` is sealed to the agency key of `agencyKeyVersion`,
+ * or (legacy rows, before `keys:migrate-agency`) wrapped by the master key of `kekVersion`.
+ */
 export interface StoredCaseKey {
   wrappedDek: Buffer;
-  kekVersion: number;
+  kekVersion: number | null;
+  agencyKeyVersion: number | null;
+  /** The version first sealed to; each newer one up to agencyKeyVersion adds a layer (rotations). */
+  agencyKeyBaseVersion: number | null;
   keyVersion: number;
 }
 
@@ -47,7 +57,8 @@ export class CaseKeyHandle {
 }
 
 /**
- * The only gateway between the case store and the crypto library: per-case data keys,
+ * The only gateway between the case store and the crypto library: per-case data keys
+ * sealed to the owning agency's key (opened through the signed-in member's Keyring),
  * field encryption bound to (table, column, row id, agency id, key version), and blind
  * indexes. Any authentication failure surfaces as IntegrityError / CaseIntegrityError.
  */
@@ -56,6 +67,8 @@ export class CaseVault {
   constructor(
     private readonly envelope: EnvelopeCrypto,
     private readonly blindIndex: BlindIndexService,
+    private readonly keyring: Keyring,
+    private readonly custody: KeyCustody,
   ) {}
 
   /** A fresh data key for a new case; persist it with saveKey once the case row exists. */
@@ -63,29 +76,49 @@ export class CaseVault {
     return new CaseKeyHandle(caseId, agencyId, 1, this.envelope.generateDataKey());
   }
 
-  /** The key wrapped under the current KEK, for a caller that writes the case_keys row itself. */
-  wrapKey(key: CaseKeyHandle): { wrappedDek: Buffer; kekVersion: number; keyVersion: number } {
-    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
-    return { wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion, keyVersion: key.keyVersion };
+  /**
+   * The key sealed to its agency's current public key, for a caller that writes the
+   * case_keys row itself. Needs no secret: anyone may seal to the agency; only members open.
+   */
+  async sealKey(key: CaseKeyHandle): Promise<StoredCaseKey> {
+    const agency = await this.keyring.currentPublicKey(key.agencyId);
+    const sealed = this.custody.sealTo(key.dek, sealBinding(key.caseId, key.keyVersion), agency.publicKey);
+    return { wrappedDek: sealed, kekVersion: null, agencyKeyVersion: agency.version, agencyKeyBaseVersion: agency.version, keyVersion: key.keyVersion };
   }
 
   async saveKey(em: EntityManager, key: CaseKeyHandle): Promise<void> {
-    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
-    await em.insert(CaseKey, {
-      caseId: key.caseId,
-      wrappedDek: wrapped.wrapped,
-      kekVersion: wrapped.kekVersion,
-      keyVersion: key.keyVersion,
-    });
+    await em.insert(CaseKey, { caseId: key.caseId, ...(await this.sealKey(key)) });
   }
 
   async openKey(em: EntityManager, c: { id: string; agencyId: string }): Promise<CaseKeyHandle> {
     return this.keyFromRow(c, await em.findOne(CaseKey, { where: { caseId: c.id } }));
   }
 
-  /** Unwraps a key row already read (e.g. joined to its case); no row means the case was shredded. */
-  keyFromRow(c: { id: string; agencyId: string }, row: StoredCaseKey | null): CaseKeyHandle {
+  /**
+   * Opens a key row already read (e.g. joined to its case) through the caller's membership of
+   * the case's agency; no row means the case was shredded. A key the caller cannot open
+   * answers AgencyKeyLockedProblem (423).
+   */
+  async keyFromRow(c: { id: string; agencyId: string }, row: StoredCaseKey | null): Promise<CaseKeyHandle> {
     if (!row) throw new CaseShreddedError();
+    if (row.agencyKeyVersion !== null) {
+      const base = row.agencyKeyBaseVersion ?? row.agencyKeyVersion;
+      let dek: Buffer;
+      try {
+        // Peel the rotation layers, newest first, then open the base seal.
+        let sealed = row.wrappedDek;
+        for (let v = row.agencyKeyVersion; v > base; v--) {
+          sealed = this.custody.openLayer(sealed, DATA_KEY_PURPOSE, c.id, v, await this.keyring.agencyPrivateKey(c.agencyId, v));
+        }
+        const agency = await this.keyring.agencyPrivateKey(c.agencyId, base);
+        dek = this.custody.openSealed(sealed, sealBinding(c.id, row.keyVersion), agency.publicKey, agency.privateKey);
+      } catch (e) {
+        if (e instanceof IntegrityError) throw new CaseIntegrityError();
+        throw e;
+      }
+      return new CaseKeyHandle(c.id, c.agencyId, row.keyVersion, dek);
+    }
+    if (row.kekVersion === null) throw new CaseIntegrityError();
     const dek = this.envelope.unwrapDataKey({ wrapped: row.wrappedDek, kekVersion: row.kekVersion }, caseDataKeyContext(c.id));
     return new CaseKeyHandle(c.id, c.agencyId, row.keyVersion, dek);
   }
@@ -103,20 +136,44 @@ export class CaseVault {
   /**
    * A fresh data key for the same case under another agency (a transfer). Every ciphertext is
    * bound to the agency, so each must be re-sealed with `reseal`; `replaceKey` then stores the
-   * new key in place of the old one, in the same transaction.
+   * new key, sealed to the new agency's key, in place of the old one, in the same transaction.
    */
   successorKey(old: CaseKeyHandle, agencyId: string): CaseKeyHandle {
     return new CaseKeyHandle(old.caseId, agencyId, old.keyVersion + 1, this.envelope.generateDataKey());
   }
 
   async replaceKey(em: EntityManager, key: CaseKeyHandle): Promise<void> {
-    const wrapped = this.envelope.wrapDataKey(key.dek, caseDataKeyContext(key.caseId));
+    const sealed = await this.sealKey(key);
     const result = await em.update(
       CaseKey,
       { caseId: key.caseId, keyVersion: key.keyVersion - 1 },
-      { wrappedDek: wrapped.wrapped, kekVersion: wrapped.kekVersion, keyVersion: key.keyVersion, rewrappedAt: new Date() },
+      { ...sealed, rewrappedAt: new Date() },
     );
     if (result.affected !== 1) throw new CaseIntegrityError();
+  }
+
+  /**
+   * The case key sealed to another agency (a proposed transfer): its members can open it
+   * until the transfer is decided and the copy destroyed.
+   */
+  async sealKeyForTransfer(key: CaseKeyHandle, toAgencyId: string): Promise<{ sealed: Buffer; version: number }> {
+    const agency = await this.keyring.currentPublicKey(toAgencyId);
+    return { sealed: this.custody.sealTo(key.dek, transferBinding(key.caseId, key.keyVersion), agency.publicKey), version: agency.version };
+  }
+
+  /** Opens a transfer's copy of the case key through the caller's membership of the receiving agency. */
+  async openTransferKey(
+    c: { id: string; agencyId: string },
+    t: { toAgencyId: string; sealedCaseKey: Buffer; recipientKeyVersion: number; keyVersion: number },
+  ): Promise<CaseKeyHandle> {
+    const agency = await this.keyring.agencyPrivateKey(t.toAgencyId, t.recipientKeyVersion);
+    try {
+      const dek = this.custody.openSealed(t.sealedCaseKey, transferBinding(c.id, t.keyVersion), agency.publicKey, agency.privateKey);
+      return new CaseKeyHandle(c.id, c.agencyId, t.keyVersion, dek);
+    } catch (e) {
+      if (e instanceof IntegrityError) throw new CaseIntegrityError();
+      throw e;
+    }
   }
 
   /** Opens a ciphertext under one key and seals the same plaintext under another. */

@@ -157,6 +157,10 @@ export class Case {
   @Column({ name: 'erasure_reason', type: 'varchar', length: 32, nullable: true })
   erasureReason: ErasureReason | null;
 
+  /** When the retention job told the case's people it will be erased; counts only if not older than `closedAt`. */
+  @Column({ name: 'retention_warned_at', type: 'timestamptz', nullable: true })
+  retentionWarnedAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

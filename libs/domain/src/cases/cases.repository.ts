@@ -125,6 +125,12 @@ export abstract class CasesRepository {
   /** Cases whose survivor code index is any of `indexes` (one per held blind index version). */
   abstract inScopeBySurvivorCodeIndex(actor: CaseActor, indexes: Buffer[]): Promise<Case[]>;
   abstract survivorCodeIndexExists(indexes: Buffer[]): Promise<boolean>;
+  /**
+   * Replaces a case's blind indexes by the same values under blind index `version` (a member
+   * opened it, so the plaintext was at hand); a null index leaves that column as it is.
+   * Not a change of the case: its version and updated_at stay.
+   */
+  abstract reindex(caseId: string, version: number, survivorCodeIndex: Buffer | null, phoneIndex: Buffer | null): Promise<void>;
   /** In-scope cases with this phone blind index, newest first, at most `limit`. */
   abstract inScopeByPhoneIndex(actor: CaseActor, indexes: Buffer[], limit: number): Promise<Case[]>;
   abstract isActiveCaseworker(agencyId: string, userId: string): Promise<boolean>;
@@ -176,7 +182,7 @@ export async function withCaseKey<T>(
   c: { id: string; agencyId: string },
   fn: (key: CaseKeyHandle) => Promise<T> | T,
 ): Promise<T> {
-  const key = vault.keyFromRow(c, await repo.findKey(c.id));
+  const key = await vault.keyFromRow(c, await repo.findKey(c.id));
   try {
     return await fn(key);
   } finally {
@@ -216,22 +222,22 @@ export class TypeOrmCasesRepository extends CasesRepository {
       n.vulnerabilities, n.regionCode, n.phoneIndex, n.survivorName, n.survivorAliases, n.contactDetails, n.address, n.dateOfBirth,
       n.caregiverDetails, n.narrative, n.key.wrappedDek, n.key.kekVersion, n.key.keyVersion,
     ];
-    // $23 survivor_code_index, $24 survivor_code, $25 their blind index version, $26 the code's index
-    // under every held version, then the audit row's parameters.
-    const a = audit(27, 'FROM c');
+    // $23 survivor_code_index, $24 survivor_code, $25 agency_key_version, $26 the indexes' blind index
+    // version, $27 the code's index under every held blind index version, then the audit row's parameters.
+    const a = audit(28, 'FROM c');
     const sql = `WITH c AS (
         INSERT INTO cases (id, agency_id, created_by, assigned_caseworker_id, sex, age_band, nationality_status, displacement_status,
           disability, vulnerabilities, region_code, phone_index, survivor_name, survivor_aliases, contact_details, address,
           date_of_birth, caregiver_details, narrative, survivor_code_index, survivor_code, survivor_code_index_version, phone_index_version)
         SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::varchar, $6::varchar, $7::varchar, $8::varchar, $9::varchar, $10::varchar[],
                $11::varchar, $12::bytea, $13::bytea, $14::bytea, $15::bytea, $16::bytea, $17::bytea, $18::bytea, $19::bytea,
-               $23::bytea, $24::bytea, $25::int, $25::int
-         WHERE NOT EXISTS (SELECT 1 FROM cases WHERE survivor_code_index = ANY($26::bytea[]))
+               $23::bytea, $24::bytea, $26::int, $26::int
+         WHERE NOT EXISTS (SELECT 1 FROM cases WHERE survivor_code_index = ANY($27::bytea[]))
         RETURNING stage, closure_reason, created_at, updated_at, closed_at, version),
-      k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $22::int FROM c),
+      k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, agency_key_version, agency_key_base_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $25::int, $25::int, $22::int FROM c),
       a AS (${a.sql})
       SELECT * FROM c`;
-    const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, code.indexVersion, code.anyVersion, ...a.params]);
+    const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, n.key.agencyKeyVersion, code.indexVersion, code.anyVersion, ...a.params]);
     return rows[0] ?? null;
   }
 
@@ -298,6 +304,17 @@ export class TypeOrmCasesRepository extends CasesRepository {
   inScopeBySurvivorCodeIndex(actor: CaseActor, indexes: Buffer[]): Promise<Case[]> {
     const qb = this.em.getRepository(Case).createQueryBuilder('c').where('c.survivor_code_index IN (:...indexes)', { indexes });
     return this.scope.restrict(qb, actor, 'c').getMany();
+  }
+
+  async reindex(caseId: string, version: number, survivorCodeIndex: Buffer | null, phoneIndex: Buffer | null): Promise<void> {
+    await this.em.query(
+      `UPDATE cases SET survivor_code_index = COALESCE($3::bytea, survivor_code_index),
+                        survivor_code_index_version = CASE WHEN $3::bytea IS NULL THEN survivor_code_index_version ELSE $2::int END,
+                        phone_index = COALESCE($4::bytea, phone_index),
+                        phone_index_version = CASE WHEN $4::bytea IS NULL THEN phone_index_version ELSE $2::int END
+        WHERE id = $1::uuid AND erased_at IS NULL`,
+      [caseId, version, survivorCodeIndex, phoneIndex],
+    );
   }
 
   survivorCodeIndexExists(indexes: Buffer[]): Promise<boolean> {

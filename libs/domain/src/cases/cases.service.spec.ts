@@ -235,6 +235,30 @@ describe('CasesService', () => {
       expect((await sut.list(k.supA, { page: 1, pageSize: 50 })).items.map((c) => c.id)).not.toContain(kase.id);
       expect((await problem(sut.lookupBySurvivorCode(k.supA, kase.survivorCode))).status).toBe(404);
     });
+
+    it('the retention job erases the same way, as no person (role system), with retention_expired, once', async () => {
+      const hooked: { reason: string; actor: object }[] = [];
+      k.erasureHooks.register((_em, event) => {
+        hooked.push({ reason: event.reason, actor: event.actor });
+        return Promise.resolve();
+      });
+      expect(await sut.eraseExpired(kase.id, k.supA.agencyId)).toBe(true);
+      expect(hooked).toEqual([{ reason: 'retention_expired', actor: { id: null, role: 'system', agencyId: k.supA.agencyId } }]);
+      expect(k.repo.cases.get(kase.id)).toMatchObject({ survivorName: null, survivorCodeIndex: null, erasureReason: 'retention_expired' });
+      expect(k.repo.keys.has(kase.id)).toBe(false);
+      expect(k.audit.events.at(-1)).toMatchObject({
+        action: 'case.erase',
+        outcome: 'success',
+        actorId: null,
+        actorRole: 'system',
+        targetId: kase.id,
+        details: { reason: 'retention_expired', via: 'retention' },
+        inTransaction: true,
+      });
+      expect((await problem(sut.get(k.supA, kase.id))).status).toBe(410);
+      expect(await sut.eraseExpired(kase.id, k.supA.agencyId)).toBe(false);
+      expect(hooked).toHaveLength(1);
+    });
   });
 
   it('a shredded case answers 410 on read', async () => {

@@ -20,7 +20,7 @@ import type { CaseDetailView, CasePage, CaseSummaryView, ShareView } from './cas
 import { Case } from './case.entity';
 import { CASE_TOTAL_CAP, CasesRepository, InlineAudit, NewCaseRow, withCaseKey } from './cases.repository';
 import { generateSurvivorCode } from './survivor-code';
-import { CaseErasureHooks } from './case-hooks';
+import { CaseErasureHooks, RetentionEraser } from './case-hooks';
 import type { ErasureReason } from './case-codes';
 import { TransactionHost } from '@amani/database';
 
@@ -85,7 +85,7 @@ export class CasesService {
           dateOfBirth: seal('date_of_birth', cmd.dateOfBirth),
           caregiverDetails: sealJson('caregiver_details', cmd.caregiverDetails),
           narrative: seal('narrative', cmd.narrative),
-          key: this.vault.wrapKey(key),
+          key: await this.vault.sealKey(key),
         };
         const audit: InlineAudit = (first, from) => this.auditor.successInsert(actor, target, {}, first, from);
         for (let attempt = 0; attempt < SURVIVOR_CODE_ATTEMPTS; attempt++) {
@@ -160,7 +160,7 @@ export class CasesService {
     return this.auditor.run(actor, target, async () => {
       // The case, its key and the share check in one statement; then the audit row.
       const { case: c, key: stored } = await this.repo.loadInScopeWithKey(actor, caseId);
-      const key = this.vault.keyFromRow(c, stored);
+      const key = await this.vault.keyFromRow(c, stored);
       let view: CaseDetailView;
       try {
         view = decryptCase(this.vault, key, c);
@@ -260,11 +260,33 @@ export class CasesService {
         // An erased case answers 410 here already; a concurrent change loses on the version erasure bumps.
         await this.repo.loadInScope(actor, caseId);
         if (actor.role !== 'supervisor') throw new CaseForbiddenProblem('erasure_needs_supervisor', 'Only a supervisor may erase a case.');
-        await this.repo.erase(caseId, reason);
-        await this.erasureHooks.notify(this.tx.manager, { caseId, reason, actor });
+        await this.shred(caseId, reason, actor);
         await this.auditor.success(actor, target, { reason }, this.tx.manager);
       }),
     );
+  }
+
+  /**
+   * The retention job's erasure of a case it found expired and holds locked in the caller's
+   * transaction: the same crypto-shredding as `erase`, with the reason `retention_expired`,
+   * audited with no person as actor (role `system`). False when the case is already erased.
+   */
+  eraseExpired(caseId: string, agencyId: string): Promise<boolean> {
+    const actor: RetentionEraser = { id: null, role: 'system', agencyId };
+    const reason: ErasureReason = 'retention_expired';
+    return this.tx.run(async (em) => {
+      const c = await this.repo.findById(caseId);
+      if (c.erasedAt !== null) return false;
+      await this.shred(caseId, reason, actor);
+      await this.auditor.success(actor, { action: 'case.erase', targetType: 'case', targetId: caseId }, { reason, via: 'retention' }, em);
+      return true;
+    });
+  }
+
+  /** Erasure itself, one definition: the case store's rows and key, then every feature holding the case's data elsewhere. */
+  private async shred(caseId: string, reason: ErasureReason, actor: CaseActor | RetentionEraser): Promise<void> {
+    await this.repo.erase(caseId, reason);
+    await this.erasureHooks.notify(this.tx.manager, { caseId, reason, actor });
   }
 
   assign(actor: CaseActor, caseId: string, cmd: AssignCaseCommand): Promise<CaseSummaryView> {

@@ -71,7 +71,7 @@ export class BlindIndexReindexService {
     }
     const [sealed]: { n: number }[] = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM cases c LEFT JOIN case_keys k ON k.case_id = c.id
-        WHERE k.wrapped_dek IS NULL AND ${STALE('$1')}`,
+        WHERE k.kek_version IS NULL AND ${STALE('$1')}`,
       [this.blindIndex.currentVersion()],
     );
     return { current: this.blindIndex.currentVersion(), held: this.blindIndex.versions(), remaining, awaitingMember: Number(sealed.n) };
@@ -95,7 +95,7 @@ export class BlindIndexReindexService {
   /** Whether the server could re-index anything now (start-up resumption). */
   async pending(): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM cases c JOIN case_keys k ON k.case_id = c.id WHERE k.wrapped_dek IS NOT NULL AND ${STALE('$1')} LIMIT 1`,
+      `SELECT 1 FROM cases c JOIN case_keys k ON k.case_id = c.id WHERE k.kek_version IS NOT NULL AND ${STALE('$1')} LIMIT 1`,
       [this.blindIndex.currentVersion()],
     );
     return rows.length > 0;
@@ -123,12 +123,15 @@ export class BlindIndexReindexService {
               c.survivor_code_index IS NOT NULL AS has_code, c.phone_index IS NOT NULL AS has_phone,
               k.wrapped_dek, k.kek_version, k.key_version
          FROM cases c JOIN case_keys k ON k.case_id = c.id
-        WHERE k.wrapped_dek IS NOT NULL AND ${STALE('$1')}
+        WHERE k.kek_version IS NOT NULL AND ${STALE('$1')}
         ORDER BY c.id LIMIT $2 FOR NO KEY UPDATE OF c SKIP LOCKED`,
       [current, limit],
     );
     for (const r of rows) {
-      const key = this.vault.keyFromRow({ id: r.id, agencyId: r.agency_id }, { wrappedDek: r.wrapped_dek, kekVersion: r.kek_version, keyVersion: r.key_version });
+      const key = await this.vault.keyFromRow(
+        { id: r.id, agencyId: r.agency_id },
+        { wrappedDek: r.wrapped_dek, kekVersion: r.kek_version, agencyKeyVersion: null, agencyKeyBaseVersion: null, keyVersion: r.key_version },
+      );
       let code: string | null;
       let phone: string | null;
       try {

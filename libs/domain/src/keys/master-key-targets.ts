@@ -33,6 +33,13 @@ interface WrappedKeyColumn {
   touch?: string;
 }
 
+/**
+ * A row whose key is wrapped by the master key: it has a KEK version. Agency-sealed keys have
+ * none (case_keys keeps their sealed key in wrapped_dek with agency_key_version set; referral
+ * keys keep theirs in other columns with wrapped_dek null).
+ */
+const MASTER_WRAPPED = (c: { wrapped: string; version: string }) => `${c.version} IS NOT NULL AND ${c.wrapped} IS NOT NULL`;
+
 /** A table of data keys wrapped by the KEK, with the version in a column beside them. */
 class WrappedKeyTarget implements MasterKeyTarget {
   readonly name: string;
@@ -43,17 +50,17 @@ class WrappedKeyTarget implements MasterKeyTarget {
 
   async countByVersion(em: EntityManager): Promise<Map<number, number>> {
     const rows: { version: number; n: number }[] = await em.query(
-      `SELECT ${this.c.version} AS version, count(*)::int AS n FROM ${this.c.table} WHERE ${this.c.wrapped} IS NOT NULL GROUP BY 1`,
+      `SELECT ${this.c.version} AS version, count(*)::int AS n FROM ${this.c.table} WHERE ${MASTER_WRAPPED(this.c)} GROUP BY 1`,
     );
     return new Map(rows.map((r) => [Number(r.version), Number(r.n)]));
   }
 
   async rewrapBatch(em: EntityManager, crypto: EnvelopeCrypto, current: number, limit: number): Promise<number> {
     const c = this.c;
-    // Rows whose key is no longer master-wrapped (sealed to an agency: wrapped column null) are not ours.
+    // Rows whose key is sealed to an agency instead (no KEK version) are not the master key's.
     const rows: { id: string; wrapped: Buffer; version: number }[] = await em.query(
       `SELECT ${c.id} AS id, ${c.wrapped} AS wrapped, ${c.version} AS version FROM ${c.table}
-        WHERE ${c.wrapped} IS NOT NULL AND ${c.version} <> $1
+        WHERE ${MASTER_WRAPPED(c)} AND ${c.version} <> $1
         ORDER BY ${c.id} LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED`,
       [current, limit],
     );

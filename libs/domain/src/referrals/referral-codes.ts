@@ -50,11 +50,15 @@ export const NOTIFICATION_KINDS = [
   'daily_digest',
   /** The SEA focal points' daily count of new and overdue complaints (counts only, no complaint named). */
   'sea_digest',
+  /** A case will be erased by the retention job: to its assigned caseworker and its agency's supervisors (names the case, nothing of it). */
+  'case_retention_warning',
+  /** SEA complaints will be shredded by the retention job: to the focal points, a count only. */
+  'sea_retention_warning',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** The kind of record a notification's target id names (a digest names no record). */
-export const NOTIFICATION_TARGETS = ['referral', 'case_action_plan_item', 'case_approval', 'digest'] as const;
+export const NOTIFICATION_TARGETS = ['referral', 'case_action_plan_item', 'case_approval', 'digest', 'case'] as const;
 export type NotificationTarget = (typeof NOTIFICATION_TARGETS)[number];
 
 export type ReferralAction = 'accept' | 'decline' | 'complete' | 'revoke';

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EnvelopeCrypto, IntegrityError, loadSodium, StaticMasterKeyProvider } from '@amani/crypto';
 import { testAppConfig } from '@amani/testing/test-app-config';
 import { ReferralKeyHandle, referralKeyContext, ReferralVault } from './referral-vault';
+import { KeyCustody } from '@amani/auth';
+import { UnitKeyring } from '@amani/auth/keys/testing/unit-keyring';
 
 describe('ReferralVault', () => {
   let vault: ReferralVault;
@@ -13,7 +15,7 @@ describe('ReferralVault', () => {
     const sodium = await loadSodium();
     const config = testAppConfig();
     envelope = new EnvelopeCrypto(sodium, new StaticMasterKeyProvider(config.secrets.masterKeys, config.secrets.masterKeyCurrent));
-    vault = new ReferralVault(envelope);
+    vault = new ReferralVault(envelope, new UnitKeyring(sodium), new KeyCustody(sodium, config));
   });
 
   it('round-trips a packet of exactly the given fields; absent stays absent, null stays null', () => {

@@ -1,14 +1,36 @@
 import { Injectable } from '@nestjs/common';
+import { AgencyKeyLockedProblem, KeyCustody, Keyring } from '@amani/auth';
 import { EnvelopeCrypto, FieldContext, IntegrityError, mapPresentFields, parseSealedObject } from '@amani/crypto';
 import type { ReferralFieldValues } from '@amani/domain/cases';
 
 export type ReferralKeyKind = 'packet' | 'record';
 
 const KEY_PURPOSE: Record<ReferralKeyKind, string> = { packet: 'referral_packet', record: 'referral' };
+/** What each referral key is bound to (and its rotation layers). */
+export const REFERRAL_KEY_PURPOSE: Readonly<Record<ReferralKeyKind, string>> = KEY_PURPOSE;
 
 /** What a referral's wrapped key is bound to; a KEK rotation job re-wraps under the same context. */
 export function referralKeyContext(referralId: string, kind: ReferralKeyKind): { keyId: string; purpose: string } {
   return { keyId: referralId, purpose: KEY_PURPOSE[kind] };
+}
+
+/** A referral key row as stored: sealed to both agencies' keys, or (legacy) wrapped by the master key. */
+export interface StoredReferralKey {
+  wrappedDek: Buffer | null;
+  kekVersion: number | null;
+  recipientSealedDek: Buffer | null;
+  recipientKeyVersion: number | null;
+  recipientBaseVersion: number | null;
+  referrerSealedDek: Buffer | null;
+  referrerKeyVersion: number | null;
+  referrerBaseVersion: number | null;
+}
+
+/** The two agencies a referral's keys are sealed to. */
+export interface ReferralParties {
+  id: string;
+  referringAgencyId: string;
+  recipientAgencyId: string;
 }
 
 /**
@@ -56,11 +78,64 @@ export class ReferralKeyHandle {
 /**
  * The referrals' gateway to the crypto library. A packet lives under its own data key, bound
  * by its associated data to (referrals, packet, referral id, receiving agency); the record key
- * seals the override reason and provider notes. Keys are stored only wrapped by the KEK.
+ * seals the override reason and provider notes. Both keys are sealed to the receiving and
+ * the referring agency's keys at the referring member's request: only a signed-in member of
+ * either agency opens them, never the server alone, nor a third agency.
  */
 @Injectable()
 export class ReferralVault {
-  constructor(private readonly envelope: EnvelopeCrypto) {}
+  constructor(
+    private readonly envelope: EnvelopeCrypto,
+    private readonly keyring: Keyring,
+    private readonly custody: KeyCustody,
+  ) {}
+
+  /** The key sealed to both agencies' current public keys (needs no secret of either). */
+  async sealForAgencies(key: ReferralKeyHandle, parties: ReferralParties): Promise<StoredReferralKey> {
+    const recipient = await this.keyring.currentPublicKey(parties.recipientAgencyId);
+    const referrer = await this.keyring.currentPublicKey(parties.referringAgencyId);
+    const binding = sealBinding(key.referralId, key.kind);
+    return {
+      wrappedDek: null,
+      kekVersion: null,
+      recipientSealedDek: this.custody.sealTo(key.dek, binding, recipient.publicKey),
+      recipientKeyVersion: recipient.version,
+      recipientBaseVersion: recipient.version,
+      referrerSealedDek: this.custody.sealTo(key.dek, binding, referrer.publicKey),
+      referrerKeyVersion: referrer.version,
+      referrerBaseVersion: referrer.version,
+    };
+  }
+
+  /**
+   * Opens a stored key through the caller's membership of either agency (the receiving side
+   * first); AgencyKeyLockedProblem when the caller holds neither.
+   */
+  async openStored(parties: ReferralParties, kind: ReferralKeyKind, row: StoredReferralKey): Promise<ReferralKeyHandle> {
+    if (row.wrappedDek !== null && row.kekVersion !== null) return this.unwrap(parties.id, kind, { wrappedDek: row.wrappedDek, kekVersion: row.kekVersion });
+    const sides: [string, Buffer | null, number | null, number | null][] = [
+      [parties.recipientAgencyId, row.recipientSealedDek, row.recipientKeyVersion, row.recipientBaseVersion],
+      [parties.referringAgencyId, row.referrerSealedDek, row.referrerKeyVersion, row.referrerBaseVersion],
+    ];
+    for (const [agencyId, sealedOuter, version, baseVersion] of sides) {
+      if (!sealedOuter || version === null) continue;
+      const base = baseVersion ?? version;
+      let sealed = sealedOuter;
+      let agency: { privateKey: Buffer; publicKey: Buffer };
+      try {
+        // Rotation layers first (newest outside), then the base seal.
+        for (let v = version; v > base; v--) {
+          sealed = this.custody.openLayer(sealed, KEY_PURPOSE[kind], parties.id, v, await this.keyring.agencyPrivateKey(agencyId, v));
+        }
+        agency = await this.keyring.agencyPrivateKey(agencyId, base);
+      } catch (e) {
+        if (e instanceof AgencyKeyLockedProblem) continue;
+        throw e;
+      }
+      return new ReferralKeyHandle(parties.id, kind, this.custody.openSealed(sealed, sealBinding(parties.id, kind), agency.publicKey, agency.privateKey));
+    }
+    throw new AgencyKeyLockedProblem();
+  }
 
   newKey(referralId: string, kind: ReferralKeyKind): ReferralKeyHandle {
     return new ReferralKeyHandle(referralId, kind, this.envelope.generateDataKey());
@@ -149,6 +224,8 @@ export class ReferralVault {
     return { table, column, rowId, agencyId, keyVersion: 1 };
   }
 }
+
+const sealBinding = (referralId: string, kind: ReferralKeyKind) => ({ purpose: KEY_PURPOSE[kind], id: referralId, version: 1 });
 
 function sealedField(table: ReferralSealedTable, field: string): SealedField {
   const spec = (REFERRAL_SEALED_FIELDS[table] as Record<string, SealedField>)[field];

@@ -10,7 +10,7 @@ import { CaseServiceRecord } from './case-service-record.entity';
 import type { PacketDestroyReason, ReferralState, ServiceOutcome } from './referral-codes';
 import { ReferralKey, ReferralPacketKey } from './referral-keys.entity';
 import { ReferralNote } from './referral-note.entity';
-import { ReferralKeyHandle, ReferralKeyKind, ReferralVault } from './referral-vault';
+import { ReferralKeyHandle, ReferralKeyKind, ReferralParties, ReferralVault } from './referral-vault';
 import type { ServiceRecordView } from './referral-views';
 import { Referral } from './referral.entity';
 
@@ -97,7 +97,7 @@ export abstract class ReferralsRepository {
   /** The case's referrals, locked for update (case erasure). */
   abstract referralsOfCaseForUpdate(caseId: string): Promise<Pick<ReferralRecord, 'id' | 'caseId' | 'state' | 'packetDestroyedAt'>[]>;
   /** Revokes these open referrals as part of erasing their case. */
-  abstract revokeForErasure(ids: string[], actorId: string): Promise<void>;
+  abstract revokeForErasure(ids: string[], actorId: string | null): Promise<void>;
   /** Deletes the notes of the case's referrals and every notification about the case or its referrals (the case is already marked erased). */
   abstract forgetCase(caseId: string): Promise<void>;
 
@@ -176,8 +176,8 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
         packet: sealed.packet ?? null,
         packetFields: Object.keys(n.packet) as Referral['packetFields'],
       });
-      await this.saveKey(keys.packet, n.caseId);
-      await this.saveKey(keys.record, n.caseId);
+      await this.saveKey(keys.packet, n.caseId, row);
+      await this.saveKey(keys.record, n.caseId, row);
     } finally {
       this.vault.dispose(keys.packet);
       this.vault.dispose(keys.record);
@@ -213,7 +213,7 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
     const notes = await em.find(ReferralNote, { where: { referralId: r.id }, order: { createdAt: 'ASC', id: 'ASC' } });
     const wantReason = withOverrideReason && r.hasOverrideReason;
     if (!notes.length && !wantReason) return { overrideReason: null, notes: [] };
-    const key = await this.openKey(r.id, 'record');
+    const key = await this.openKey(r, 'record');
     // No record key: the case was erased, and everything sealed under it with it.
     if (!key) return { overrideReason: null, notes: [] };
     try {
@@ -229,7 +229,7 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
   }
 
   async openPacket(r: ReferralRecord): Promise<ReferralFieldValues | null> {
-    const key = await this.openKey(r.id, 'packet');
+    const key = await this.openKey(r, 'packet');
     if (!key) return null;
     try {
       const packet = this.sealed.get(r)?.packet;
@@ -240,8 +240,8 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
     }
   }
 
-  async insertNote(r: Pick<ReferralRecord, 'id'>, author: { id: string; agencyId: string }, body: string): Promise<ReferralNoteRecord | null> {
-    const key = await this.openKey(r.id, 'record');
+  async insertNote(r: Pick<ReferralRecord, 'id' | 'referringAgencyId' | 'recipientAgencyId'>, author: { id: string; agencyId: string }, body: string): Promise<ReferralNoteRecord | null> {
+    const key = await this.openKey(r, 'record');
     if (!key) return null;
     try {
       const id = randomUUID();
@@ -274,7 +274,7 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
     });
   }
 
-  async revokeForErasure(ids: string[], actorId: string): Promise<void> {
+  async revokeForErasure(ids: string[], actorId: string | null): Promise<void> {
     if (ids.length === 0) return;
     await this.em.query(
       `UPDATE referrals SET state = 'revoked', revoked_at = now(), revoked_by = $2 WHERE id = ANY($1) AND state IN ('pending', 'accepted')`,
@@ -327,14 +327,18 @@ export class TypeOrmReferralsRepository extends ReferralsRepository {
     return [rows.map((r) => this.toRecord(r)), total];
   }
 
-  private async saveKey(key: ReferralKeyHandle, caseId: string): Promise<void> {
-    await this.em.insert(key.kind === 'packet' ? ReferralPacketKey : ReferralKey, { referralId: key.referralId, caseId, ...this.vault.wrap(key) });
+  private async saveKey(key: ReferralKeyHandle, caseId: string, parties: ReferralParties): Promise<void> {
+    await this.em.insert(key.kind === 'packet' ? ReferralPacketKey : ReferralKey, {
+      referralId: key.referralId,
+      caseId,
+      ...(await this.vault.sealForAgencies(key, parties)),
+    });
   }
 
   /** The key, or null when it was destroyed (the packet or the whole case was shredded). */
-  private async openKey(referralId: string, kind: ReferralKeyKind): Promise<ReferralKeyHandle | null> {
-    const row = await this.em.findOne(kind === 'packet' ? ReferralPacketKey : ReferralKey, { where: { referralId } });
-    return row ? this.vault.unwrap(referralId, kind, row) : null;
+  private async openKey(r: ReferralParties, kind: ReferralKeyKind): Promise<ReferralKeyHandle | null> {
+    const row = await this.em.findOne(kind === 'packet' ? ReferralPacketKey : ReferralKey, { where: { referralId: r.id } });
+    return row ? this.vault.openStored(r, kind, row) : null;
   }
 
   private openNote(key: ReferralKeyHandle, n: ReferralNote): ReferralNoteRecord {

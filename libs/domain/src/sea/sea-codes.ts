@@ -71,20 +71,6 @@ export function seaTransitionAllowed(from: SeaStatus, to: SeaStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-/**
- * Days a complaint is kept after its last status change before the retention job
- * crypto-shreds it (its coded fields stay for statistics). Open complaints are kept longer
- * than closed ones; one referred for investigation longest, as investigations are slow.
- */
-export const SEA_RETENTION_DAYS: Record<SeaStatus, number> = {
-  received: 730,
-  assessment: 730,
-  referred_for_investigation: 1825,
-  closed: 365,
-  // Shredded when withdrawn; the retention job never finds a live one.
-  withdrawn: 0,
-};
-
 /** Days a withdrawn receipt still answers "withdrawn" (its tag and verifier, nothing else) before the retention job deletes it. */
 export const SEA_WITHDRAWN_RECEIPT_DAYS = 365;
 

@@ -99,6 +99,10 @@ export class SeaComplaint {
   @Column({ name: 'status_changed_on', type: 'date' })
   statusChangedOn: string;
 
+  /** The day the retention job told the focal points (a count) that the complaint will be shredded; a status change clears it. */
+  @Column({ name: 'retention_warned_on', type: 'date', nullable: true })
+  retentionWarnedOn: string | null;
+
   /**
    * The day a focal point confirmed or corrected the coded fields (at triage). Only such
    * complaints count in SEA statistics: a complainant's own codes could be chosen to steer them.

@@ -25,7 +25,7 @@ import type {
 } from './sea-workspace.service';
 
 /** A complaint's coded columns as the rules see them; no ciphertext, no receipt material. */
-export type SeaComplaintRecord = Omit<SeaComplaint, 'narrative' | 'contact' | 'receiptTag' | 'receiptVerifier' | 'receiptWrappedKey'>;
+export type SeaComplaintRecord = Omit<SeaComplaint, 'narrative' | 'contact' | 'receiptTag' | 'receiptVerifier' | 'receiptWrappedKey' | 'retentionWarnedOn'>;
 
 /** A list row: the coded summary and whether assistance was ever requested (a deadline looks at it). */
 export type SeaListedSummary = ComplaintSummaryView & { assistanceRequested: boolean; entityReferred: boolean };
@@ -57,7 +57,7 @@ export interface SeaIncomingAssistance {
 export type SeaReceiptCandidate = { id: string; verifier: Buffer; wrappedKey: Buffer } | { id: null; verifier: Buffer; wrappedKey: null };
 
 /** A new complaint's coded columns and receipt material (tag, verifier, CK wrapped under the receipt). */
-export type NewSeaComplaint = Omit<SeaComplaint, 'narrative' | 'contact'>;
+export type NewSeaComplaint = Omit<SeaComplaint, 'narrative' | 'contact' | 'retentionWarnedOn'>;
 
 export interface SeaStatusChange {
   status: SeaStatus;
@@ -343,6 +343,8 @@ export class TypeOrmSeaComplaintsRepository extends SeaComplaintsRepository {
       .set({
         status: change.status,
         statusChangedOn: change.statusChangedOn,
+        // A new status starts a new retention period, and a new notice.
+        retentionWarnedOn: null,
         ...(change.outcome ? { outcome: change.outcome } : {}),
         ...(change.codes ?? {}),
       })

@@ -2,7 +2,11 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { hashRaw } from '@node-rs/argon2';
 import { AppConfig, InjectConfig } from '@amani/config';
+import { formatRecoveryKey, RECOVERY_KEY_BYTES } from '@amani/auth';
 import { EnvelopeCrypto, IntegrityError, SODIUM, Sodium, encodeParts } from '@amani/crypto';
+
+/** One recovery-key format for the SEA team and the agencies. */
+export { formatRecoveryKey, parseRecoveryKey } from '@amani/auth';
 
 /**
  * The SEA complaint protocol (GlobaLeaks-style: the server alone cannot read a complaint).
@@ -33,11 +37,9 @@ export const PASSWORD_KDF = { memoryCost: 65536, timeCost: 2 } as const;
 const KEY_BYTES = 32;
 const NONCE_BYTES = 24;
 const SALT_BYTES = 16;
-const RECOVERY_KEY_BYTES = 20;
 const FORMAT_V1 = 1;
 const KDF_CONTEXT_PEPPER = 'amanisea';
 const KDF_CONTEXT_RECEIPT = 'searcpt_';
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What an endorsement vouches for: this user holds this key pair. */
@@ -84,41 +86,6 @@ export function formatReceipt(digits: string): string {
 export function normaliseReceipt(input: string): string | null {
   const digits = input.replace(/[\s-]/g, '');
   return new RegExp(`^[0-9]{${RECEIPT_DIGITS}}$`).test(digits) ? digits : null;
-}
-
-export function formatRecoveryKey(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out.match(/.{1,4}/g)!.join('-');
-}
-
-export function parseRecoveryKey(input: string): Buffer | null {
-  const chars = input.toUpperCase().replace(/[\s-]/g, '');
-  if (chars.length !== Math.ceil((RECOVERY_KEY_BYTES * 8) / 5)) return null;
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const c of chars) {
-    const v = BASE32.indexOf(c);
-    if (v < 0) return null;
-    value = ((value << 5) | v) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return out.length === RECOVERY_KEY_BYTES ? Buffer.from(out) : null;
 }
 
 @Injectable()

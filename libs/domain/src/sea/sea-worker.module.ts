@@ -6,7 +6,6 @@ import { SeaRetentionScheduler } from './sea-retention.scheduler';
 import { SeaRetentionService } from './sea-retention.service';
 import { SEA_ENTITIES } from './sea.entities';
 import { SeaRetentionRepository, TypeOrmSeaRetentionRepository } from './sea-retention.repository';
-import { Clock, SystemClock } from '@amani/jobs';
 import { SeaDigestJob, SeaDigestScheduler } from './sea-digest.job';
 import { SeaDigestRepository, TypeOrmSeaDigestRepository } from './sea-digest.repository';
 import { SeaDigestService } from './sea-digest.service';
@@ -20,7 +19,6 @@ import { SeaDigestService } from './sea-digest.service';
     SeaRetentionService,
     SeaRetentionJob,
     SeaRetentionScheduler,
-    { provide: Clock, useClass: SystemClock },
     { provide: SeaDigestRepository, useClass: TypeOrmSeaDigestRepository },
     SeaDigestService,
     SeaDigestJob,

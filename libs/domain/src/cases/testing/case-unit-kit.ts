@@ -10,6 +10,8 @@ import { CaseVault } from '../case-vault';
 import { CasesService } from '../cases.service';
 import { CaseErasureHooks } from '../case-hooks';
 import { FakeCaseAuditService, FakeCasesRepository } from './fake-cases.repository';
+import { KeyCustody } from '@amani/auth';
+import { UnitKeyring } from '@amani/auth/keys/testing/unit-keyring';
 
 /** The awaited problem a use case answered with (a DomainException), or a failed test. */
 export { problemOf as problem } from '../../testing/unit-fakes';
@@ -22,7 +24,7 @@ export function testCaseVault(): Promise<CaseVault> {
     const sodium = await loadSodium();
     const config = testAppConfig();
     const keys = new StaticMasterKeyProvider(config.secrets.masterKeys, config.secrets.masterKeyCurrent);
-    return new CaseVault(new EnvelopeCrypto(sodium, keys), new BlindIndexService(sodium, config));
+    return new CaseVault(new EnvelopeCrypto(sodium, keys), new BlindIndexService(sodium, config), new UnitKeyring(sodium), new KeyCustody(sodium, config));
   })();
   return vault;
 }

@@ -141,7 +141,11 @@ export class FakeCaseTransfersRepository implements CaseTransfersRepository {
     return Promise.resolve({ ...t, reason: stored.reason, movingFields });
   }
 
-  moveCase(c: TransferCase, toAgencyId: string, assigneeId: string | null, moving: ReadonlySet<string>): Promise<void> {
+  forgetTransferKey(_id: string): Promise<void> {
+    return Promise.resolve();
+  }
+
+  moveCase(c: TransferCase, _transferId: string, toAgencyId: string, assigneeId: string | null, moving: ReadonlySet<string>): Promise<void> {
     this.key(c.id);
     const row = this.cases.get(c.id)!;
     Object.assign(row, { agencyId: toAgencyId, assignedCaseworkerId: assigneeId, sharedWith: [], keyVersion: row.keyVersion + 1 });

@@ -132,6 +132,7 @@ export class FakeCasesRepository implements CasesRepository {
       survivorCode: code.sealed,
       erasedAt: null,
       erasureReason: null,
+      retentionWarnedAt: null,
       createdAt: at,
       updatedAt: at,
       version: 1,

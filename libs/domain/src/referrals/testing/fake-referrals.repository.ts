@@ -228,7 +228,7 @@ export class FakeReferralsRepository implements ReferralsRepository {
     );
   }
 
-  revokeForErasure(ids: string[], actorId: string): Promise<void> {
+  revokeForErasure(ids: string[], actorId: string | null): Promise<void> {
     for (const id of ids) {
       const r = this.referrals.get(id)!.record;
       if (r.state === 'pending' || r.state === 'accepted') Object.assign(r, { state: 'revoked', revokedAt: new Date(this.clock++), revokedById: actorId });

@@ -1,0 +1,2 @@
+export * from './agency-key-relayer';
+export * from './agency-key-rotation';
