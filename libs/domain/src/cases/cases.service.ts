@@ -167,6 +167,7 @@ export class CasesService {
       } finally {
         this.vault.dispose(key);
       }
+      await this.reindexIfStale(c, view);
       await this.auditor.success(actor, target);
       return view;
     });
@@ -416,6 +417,19 @@ export class CasesService {
       ]);
     }
     return requested;
+  }
+
+  /**
+   * A case indexed under an older blind index version is re-indexed when a member opens it: the
+   * server cannot recompute the index of a case whose key is sealed to its agency (issue 14,
+   * item 6), and a lookup matches under every held version until then.
+   */
+  private async reindexIfStale(c: Case, view: CaseDetailView): Promise<void> {
+    const current = this.vault.blindIndexVersion();
+    const code = c.survivorCodeIndex !== null && c.survivorCodeIndexVersion !== current ? this.vault.survivorCodeIndex(view.survivorCode) : null;
+    const phone =
+      c.phoneIndex !== null && c.phoneIndexVersion !== current && view.contactDetails?.phone ? this.vault.phoneIndex(view.contactDetails.phone) : null;
+    if (code || phone) await this.repo.reindex(c.id, current, code, phone);
   }
 
   private updateSets(key: CaseKeyHandle, id: string, cmd: UpdateCaseCommand): Record<string, unknown> {

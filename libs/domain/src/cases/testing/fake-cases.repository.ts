@@ -196,6 +196,15 @@ export class FakeCasesRepository implements CasesRepository {
     return Promise.resolve([...this.cases.values()].filter((c) => indexes.some((i) => c.survivorCodeIndex?.equals(i)) && this.canSee(actor, c)).map((c) => this.copy(c)));
   }
 
+  reindex(caseId: string, version: number, survivorCodeIndex: Buffer | null, phoneIndex: Buffer | null): Promise<void> {
+    const c = this.cases.get(caseId);
+    if (c && !c.erasedAt) {
+      if (survivorCodeIndex) Object.assign(c, { survivorCodeIndex, survivorCodeIndexVersion: version });
+      if (phoneIndex) Object.assign(c, { phoneIndex, phoneIndexVersion: version });
+    }
+    return Promise.resolve();
+  }
+
   survivorCodeIndexExists(indexes: Buffer[]): Promise<boolean> {
     return Promise.resolve([...this.cases.values()].some((c) => indexes.some((i) => c.survivorCodeIndex?.equals(i))));
   }
