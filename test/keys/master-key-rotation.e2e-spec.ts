@@ -138,11 +138,12 @@ describe('master key rotation (keys:status, keys:rotate, keys:retire, keys.rewra
     const worker: INestApplicationContext = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
     try {
       const rotation = worker.get(MasterKeyRotationService);
+      // Done when the job has recorded the re-wrap finished (after its last batch and final count).
+      const finished = async () => (await sql<{ at: Date | null }>(`SELECT rewrap_finished_at AS at FROM master_key_versions WHERE version = 2`))[0]?.at;
       const deadline = Date.now() + 30_000;
-      while ((await rotation.remainingUnder(1)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (!(await finished()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await finished()).toBeInstanceOf(Date);
       expect(await rotation.remainingUnder(1)).toBe(0);
-      const [row] = await sql<{ rewrap_finished_at: Date | null }>(`SELECT rewrap_finished_at FROM master_key_versions WHERE version = 2`);
-      expect(row.rewrap_finished_at).toBeInstanceOf(Date);
     } finally {
       await worker.close();
     }
