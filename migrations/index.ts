@@ -17,6 +17,7 @@ import { SeaEvidenceDigest1765300000000 } from './1765300000000-sea-evidence-dig
 import { SeaEntityReferrals1765400000000 } from './1765400000000-sea-entity-referrals';
 import { CaseErasure1765500000000 } from './1765500000000-case-erasure';
 import { Retention1765600000000 } from './1765600000000-retention';
+import { KeyRotation1765700000000 } from './1765700000000-key-rotation';
 import { AgencyKeys1765800000000 } from './1765800000000-agency-keys';
 
 /** Every migration in order; a new migration is added here. */
@@ -40,5 +41,6 @@ export const ALL_MIGRATIONS = [
   SeaEntityReferrals1765400000000,
   CaseErasure1765500000000,
   Retention1765600000000,
+  KeyRotation1765700000000,
   AgencyKeys1765800000000,
 ];

@@ -10,6 +10,7 @@ import { DatabaseModule } from '@amani/database';
 import { APP_ENTITIES } from './app-entities';
 import { loggerParams, AmaniThrottlerGuard, throttlerOptions } from '@amani/http';
 import { JobsModule } from '@amani/jobs';
+import { KeysApiModule } from '@amani/domain/keys';
 import { LocationsModule } from '@amani/domain/locations';
 import { ReportingModule } from '@amani/domain/reporting';
 import { AgenciesController } from './agencies/agencies.controller';
@@ -50,6 +51,7 @@ export class ApiModule {
         ReportPageModule,
         LocationsModule,
         ReportingModule,
+        KeysApiModule,
         AgencyKeyRotationModule,
       ],
       controllers: [AuthController, UsersController, AgenciesController, AgencyKeysController, AuditController, ReportsController, LocationsController],

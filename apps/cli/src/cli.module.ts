@@ -15,6 +15,8 @@ import { AuditVerifyCommand } from './commands/audit-verify.command';
 import { LocationsImportCommand } from './commands/locations-import.command';
 import { SeaBootstrapCommand } from './commands/sea-bootstrap.command';
 import { SeedDemoCommand } from './commands/seed-demo.command';
+import { KeysReindexCommand, KeysRetireCommand, KeysRewrapCommand, KeysRotateCommand, KeysStatusCommand } from './commands/keys.command';
+import { KeysModule } from '@amani/domain/keys';
 
 /** Operator commands: `npm run cli -- <command>`. */
 @Module({})
@@ -22,8 +24,8 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule, LocationsModule],
-      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand, LocationsImportCommand],
+      imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule, LocationsModule, KeysModule],
+      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand, LocationsImportCommand, KeysStatusCommand, KeysRotateCommand, KeysRewrapCommand, KeysReindexCommand, KeysRetireCommand],
     };
   }
 }

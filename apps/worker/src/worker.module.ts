@@ -10,6 +10,7 @@ import { JobsModule } from '@amani/jobs';
 import { ReferralsWorkerModule } from '@amani/domain/referrals/worker';
 import { ReportingWorkerModule } from '@amani/domain/reporting/worker';
 import { SeaWorkerModule } from '@amani/domain/sea/worker';
+import { KeysWorkerModule } from '@amani/domain/keys';
 import { RetentionWorkerModule } from '@amani/domain/retention/worker';
 import { WorkerHealthServer } from './worker-health';
 import { KeyringModule } from '@amani/auth';
@@ -32,6 +33,7 @@ export class WorkerModule {
         ReportingWorkerModule,
         ReferralsWorkerModule,
         SeaWorkerModule,
+        KeysWorkerModule,
         RetentionWorkerModule,
         AgencyKeyRotationWorkerModule,
       ],

@@ -35,9 +35,9 @@ export class AuditCheckpointService {
     const { seq, hash } = head[0];
     const signature = await this.signer.sign(encodeCheckpoint(seq, hash));
     const inserted = await this.dataSource.query<unknown[]>(
-      `INSERT INTO audit_checkpoints (seq, hash, public_key, signature, signed_at)
-       VALUES ($1, $2, $3, $4, now()) ON CONFLICT (seq) DO NOTHING RETURNING seq`,
-      [seq, hash, await this.signer.publicKey(), signature],
+      `INSERT INTO audit_checkpoints (seq, hash, public_key, signature, key_version, signed_at)
+       VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (seq) DO NOTHING RETURNING seq`,
+      [seq, hash, await this.signer.publicKey(), signature, this.signer.currentVersion()],
     );
     return { seq, hash: hash.toString('hex'), created: inserted.length === 1 };
   }

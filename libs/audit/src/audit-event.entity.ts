@@ -75,6 +75,10 @@ export class AuditCheckpoint {
   @Column({ type: 'bytea' })
   signature: Buffer;
 
+  /** The audit signing key version that signed it; the verifier trusts that version's public key from the secrets. */
+  @Column({ name: 'key_version', type: 'int', default: 1 })
+  keyVersion: number;
+
   @Column({ name: 'signed_at', type: 'timestamptz' })
   signedAt: Date;
 }

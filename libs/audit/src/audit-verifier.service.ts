@@ -22,6 +22,7 @@ interface CheckpointRow {
   hash: Buffer;
   public_key: Buffer;
   signature: Buffer;
+  key_version: number;
 }
 
 const BATCH = 1000;
@@ -55,12 +56,14 @@ export class AuditVerifier {
   }
 
   private async walk(em: EntityManager): Promise<AuditVerifyResult> {
-    const trustedKey = await this.signer.publicKey();
     const checkpoints = this.checkpointCursor(em);
     let checkpoint = await checkpoints.next();
 
     const checkCheckpoint = async (cp: CheckpointRow, chainHash: Buffer | null): Promise<AuditBreakReason | null> => {
+      // The key of the checkpoint's version as the secrets know it (held, or retired with its public key kept).
+      const trustedKey = await this.signer.trustedPublicKey(Number(cp.key_version));
       const signed =
+        trustedKey !== null &&
         cp.public_key.equals(trustedKey) &&
         (await this.signer.verify(encodeCheckpoint(cp.seq, cp.hash), cp.signature, trustedKey));
       if (!signed) return 'bad_checkpoint_signature';
@@ -116,7 +119,7 @@ export class AuditVerifier {
       next: async (): Promise<CheckpointRow | undefined> => {
         if (buffer.length === 0 && !exhausted) {
           buffer = await em.query<CheckpointRow[]>(
-            `SELECT seq, hash, public_key, signature FROM audit_checkpoints
+            `SELECT seq, hash, public_key, signature, key_version FROM audit_checkpoints
               WHERE seq > $1 ORDER BY seq LIMIT $2`,
             [after, BATCH],
           );

@@ -68,7 +68,7 @@ describe('loadConfig', () => {
   it('.env.example documents every variable', () => {
     const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
     const documented = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
-    const vars = Object.keys(new EnvVars()).concat(['SECRETS_FILE', 'JWT_SECRET', 'MASTER_KEYS', 'MASTER_KEY_CURRENT', 'BLIND_INDEX_KEY', 'AUDIT_SIGNING_KEY', 'TRACKER_KEY', 'RECEIPT_PEPPER', 'PASSWORD_PEPPER', 'LOG_FILE']);
+    const vars = Object.keys(new EnvVars()).concat(['SECRETS_FILE', 'JWT_SECRET', 'MASTER_KEYS', 'MASTER_KEY_CURRENT', 'BLIND_INDEX_KEY', 'BLIND_INDEX_KEY_CURRENT', 'AUDIT_SIGNING_KEY', 'AUDIT_SIGNING_KEY_CURRENT', 'AUDIT_PUBLIC_KEYS', 'TRACKER_KEY', 'RECEIPT_PEPPER', 'PASSWORD_PEPPER', 'LOG_FILE']);
     for (const v of vars) expect(documented).toContain(v);
   });
 });

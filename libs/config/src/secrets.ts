@@ -9,9 +9,22 @@ export interface Secrets {
   /** KEK versions: version -> 32-byte key. */
   masterKeys: ReadonlyMap<number, Buffer>;
   masterKeyCurrent: number;
+  /** The blind index key of blindIndexKeyCurrent (new indexes are computed under it). */
   blindIndexKey: Buffer;
-  /** Ed25519 seed for signing audit checkpoints. */
+  /** Blind index key versions: version -> key. A plain BLIND_INDEX_KEY is version 1. */
+  blindIndexKeys: ReadonlyMap<number, Buffer>;
+  blindIndexKeyCurrent: number;
+  /**
+   * Ed25519 seed of audit signing key version 1: the anchor of SEA focal-point endorsements
+   * (the bootstrap endorser is derived from it), so it stays held after later versions sign.
+   */
   auditSigningKey: Buffer;
+  /** Audit checkpoint signing seeds: version -> 32-byte seed. A plain AUDIT_SIGNING_KEY is version 1. */
+  auditSigningKeys: ReadonlyMap<number, Buffer>;
+  /** The version that signs new checkpoints (the highest held unless AUDIT_SIGNING_KEY_CURRENT says). */
+  auditSigningKeyCurrent: number;
+  /** Public keys of retired audit signing keys (seed no longer held): version -> 32-byte Ed25519 key. */
+  auditPublicKeys: ReadonlyMap<number, Buffer>;
   /** Keys rate-limit trackers so no client address is kept in Redis. */
   trackerKey: Buffer;
   /** Pepper for receipt-code hashes. */
@@ -28,14 +41,17 @@ type SecretName =
   | 'MASTER_KEYS'
   | 'MASTER_KEY_CURRENT'
   | 'BLIND_INDEX_KEY'
+  | 'BLIND_INDEX_KEY_CURRENT'
   | 'AUDIT_SIGNING_KEY'
+  | 'AUDIT_SIGNING_KEY_CURRENT'
+  | 'AUDIT_PUBLIC_KEYS'
   | 'TRACKER_KEY'
   | 'RECEIPT_PEPPER'
   | 'PASSWORD_PEPPER';
 
 export const DEV_SECRETS_FILE = '.keys/dev-secrets.json';
 
-export function generateSecretsDocument(): Record<SecretName, string | number> {
+export function generateSecretsDocument(): Partial<Record<SecretName, string | number>> {
   const b = () => randomBytes(32).toString('base64');
   return {
     JWT_SECRET: b(),
@@ -104,43 +120,66 @@ export function loadSecrets(
   };
 
   const jwtSecret = key('JWT_SECRET');
-  const blindIndexKey = key('BLIND_INDEX_KEY');
-  const auditSigningKey = key('AUDIT_SIGNING_KEY');
   const trackerKey = key('TRACKER_KEY');
   const receiptPepper = key('RECEIPT_PEPPER');
 
-  const versioned = (name: SecretName): Map<number, Buffer> => {
+  const versioned = (name: SecretName, opts: { optional?: boolean; plainIsVersion1?: boolean; minBytes?: number; maxBytes?: number } = {}): Map<number, Buffer> => {
     const out = new Map<number, Buffer>();
     const raw = get(name);
+    const minBytes = opts.minBytes ?? 32;
+    const maxBytes = opts.maxBytes ?? 32;
     if (!raw) {
-      problems.push(`${name}: missing (format "1:<base64 32 bytes>,2:<base64 32 bytes>")`);
+      if (!opts.optional) problems.push(`${name}: missing (format "1:<base64 32 bytes>,2:<base64 32 bytes>")`);
+      return out;
+    }
+    // Keys that predate versioning are a bare base64 value: version 1.
+    if (opts.plainIsVersion1 && !raw.includes(':')) {
+      out.set(1, key(name, minBytes));
       return out;
     }
     for (const part of raw.split(',')) {
       const m = /^(\d+):([A-Za-z0-9+/=]+)$/.exec(part.trim());
       const k = m ? Buffer.from(m[2], 'base64') : undefined;
-      if (!m || !k || k.length !== 32 || Number(m[1]) < 1 || out.has(Number(m[1]))) {
-        problems.push(`${name}: each entry must be "<version>:<base64 of exactly 32 bytes>", versions distinct and from 1`);
+      if (!m || !k || k.length < minBytes || k.length > maxBytes || Number(m[1]) < 1 || out.has(Number(m[1]))) {
+        const size = minBytes === maxBytes ? `exactly ${minBytes}` : `${minBytes} to ${maxBytes}`;
+        problems.push(`${name}: each entry must be "<version>:<base64 of ${size} bytes>", versions distinct and from 1`);
         break;
       }
       out.set(Number(m[1]), k);
     }
     return out;
   };
+  const currentOf = (name: SecretName, keys: Map<number, Buffer>, listName: string): number => {
+    const raw = get(name);
+    const current = raw ? Number(raw) : Math.max(0, ...keys.keys());
+    if (keys.size > 0 && !keys.has(current)) problems.push(`${name}: version ${raw} is not among ${listName}`);
+    return current;
+  };
   const masterKeys = versioned('MASTER_KEYS');
   const passwordPeppers = versioned('PASSWORD_PEPPER');
   const passwordPepperCurrent = Math.max(0, ...passwordPeppers.keys());
-  const currentRaw = get('MASTER_KEY_CURRENT');
-  const masterKeyCurrent = currentRaw ? Number(currentRaw) : Math.max(0, ...masterKeys.keys());
-  if (masterKeys.size > 0 && !masterKeys.has(masterKeyCurrent)) {
-    problems.push(`MASTER_KEY_CURRENT: version ${masterKeyCurrent} is not among MASTER_KEYS`);
+  const masterKeyCurrent = currentOf('MASTER_KEY_CURRENT', masterKeys, 'MASTER_KEYS');
+
+  const blindIndexKeys = versioned('BLIND_INDEX_KEY', { plainIsVersion1: true, maxBytes: 64 });
+  const blindIndexKeyCurrent = currentOf('BLIND_INDEX_KEY_CURRENT', blindIndexKeys, 'BLIND_INDEX_KEY');
+  const blindIndexKey = blindIndexKeys.get(blindIndexKeyCurrent) ?? Buffer.alloc(0);
+
+  const auditSigningKeys = versioned('AUDIT_SIGNING_KEY', { plainIsVersion1: true });
+  const auditSigningKeyCurrent = currentOf('AUDIT_SIGNING_KEY_CURRENT', auditSigningKeys, 'AUDIT_SIGNING_KEY');
+  const auditSigningKey = auditSigningKeys.get(1) ?? Buffer.alloc(0);
+  if (auditSigningKeys.size > 0 && !auditSigningKeys.has(1)) {
+    problems.push('AUDIT_SIGNING_KEY: version 1 must stay held (it anchors SEA focal-point endorsements); later versions sign new checkpoints');
+  }
+  const auditPublicKeys = versioned('AUDIT_PUBLIC_KEYS', { optional: true });
+  for (const v of auditPublicKeys.keys()) {
+    if (auditSigningKeys.has(v)) problems.push(`AUDIT_PUBLIC_KEYS: version ${v} is also in AUDIT_SIGNING_KEY (list a version in one of them)`);
   }
 
   // Keys with different jobs must never be the same key.
   const distinct: [string, Buffer][] = [
     ['JWT_SECRET', jwtSecret],
-    ['BLIND_INDEX_KEY', blindIndexKey],
-    ['AUDIT_SIGNING_KEY', auditSigningKey],
+    ...[...blindIndexKeys].map(([v, k]): [string, Buffer] => [`BLIND_INDEX_KEY version ${v}`, k]),
+    ...[...auditSigningKeys].map(([v, k]): [string, Buffer] => [`AUDIT_SIGNING_KEY version ${v}`, k]),
     ['TRACKER_KEY', trackerKey],
     ['RECEIPT_PEPPER', receiptPepper],
     ...[...masterKeys].map(([v, k]): [string, Buffer] => [`MASTER_KEYS version ${v}`, k]),
@@ -159,7 +198,12 @@ export function loadSecrets(
     masterKeys,
     masterKeyCurrent,
     blindIndexKey,
+    blindIndexKeys,
+    blindIndexKeyCurrent,
     auditSigningKey,
+    auditSigningKeys,
+    auditSigningKeyCurrent,
+    auditPublicKeys,
     trackerKey,
     receiptPepper,
     passwordPeppers,

@@ -66,4 +66,22 @@ describe('BlindIndexService', () => {
     } as AppConfig);
     expect(fixed.compute('survivorCode', kat.value).toString('hex')).toBe(kat.index);
   });
+
+  it('computes under the current version and, for lookups, under every held version', () => {
+    const k1 = randomBytes(32);
+    const k2 = randomBytes(32);
+    const v1 = new BlindIndexService(sodium, testAppConfig({ blindIndexKey: k1 }));
+    const both = new BlindIndexService(sodium, {
+      secrets: { blindIndexKey: k2, blindIndexKeys: new Map([[1, k1], [2, k2]]), blindIndexKeyCurrent: 2 },
+    } as unknown as AppConfig);
+    expect(both.currentVersion()).toBe(2);
+    expect(both.versions()).toEqual([1, 2]);
+    const old = v1.compute('survivorCode', 'AB123');
+    expect(both.compute('survivorCode', 'AB123').equals(old)).toBe(false);
+    expect(both.computeWith(1, 'survivorCode', 'AB123').equals(old)).toBe(true);
+    const all = both.computeAll('survivorCode', 'AB123');
+    expect(all.map((a) => a.version)).toEqual([2, 1]);
+    expect(all[1].index.equals(old)).toBe(true);
+    expect(() => both.computeWith(3, 'survivorCode', 'AB123')).toThrow(RangeError);
+  });
 });

@@ -24,16 +24,41 @@ const SUBKEY_CACHE_MAX = 256;
 @Injectable()
 export class BlindIndexService {
   private readonly subkeys = new Map<string, Uint8Array>();
-  private readonly key: Uint8Array;
+  /** version -> key; a configuration from before versioning holds version 1 only. */
+  private readonly keys: ReadonlyMap<number, Uint8Array>;
+  private readonly current: number;
 
   constructor(
     @Inject(SODIUM) private readonly sodium: Sodium,
     @InjectConfig() config: AppConfig,
   ) {
-    this.key = config.secrets.blindIndexKey;
+    const s = config.secrets;
+    this.keys = s.blindIndexKeys?.size ? s.blindIndexKeys : new Map([[1, s.blindIndexKey]]);
+    this.current = s.blindIndexKeyCurrent ?? 1;
   }
 
+  /** The version new indexes are computed under (stored beside each index value). */
+  currentVersion(): number {
+    return this.current;
+  }
+
+  /** Every version held, ascending: lookups match under each while a re-index runs. */
+  versions(): number[] {
+    return [...this.keys.keys()].sort((a, b) => a - b);
+  }
+
+  /** The index under the current version. */
   compute(kind: BlindIndexKind, value: string, options: BlindIndexOptions = {}): Buffer {
+    return this.computeWith(this.current, kind, value, options);
+  }
+
+  /** The index under every held version (for lookups), current first. */
+  computeAll(kind: BlindIndexKind, value: string, options: BlindIndexOptions = {}): { version: number; index: Buffer }[] {
+    const versions = [this.current, ...this.versions().filter((v) => v !== this.current)];
+    return versions.map((version) => ({ version, index: this.computeWith(version, kind, value, options) }));
+  }
+
+  computeWith(version: number, kind: BlindIndexKind, value: string, options: BlindIndexOptions = {}): Buffer {
     if (!Object.hasOwn(normalise, kind)) throw new TypeError('unknown blind index kind');
     const normaliser = normalise[kind];
     if (typeof value !== 'string') throw new TypeError('blind index value must be a string');
@@ -47,20 +72,22 @@ export class BlindIndexService {
     const digest = this.sodium.crypto_generichash(
       FULL_BYTES,
       Buffer.from(normalised, 'utf8'),
-      this.subkey(kind, options.purpose ?? kind),
+      this.subkey(version, kind, options.purpose ?? kind),
     );
     return Buffer.from(digest.subarray(0, bytes));
   }
 
-  private subkey(kind: BlindIndexKind, purpose: string): Uint8Array {
+  private subkey(version: number, kind: BlindIndexKind, purpose: string): Uint8Array {
     assertIdentifier(purpose, 'purpose');
-    const cacheKey = JSON.stringify([kind, purpose]);
+    const key = this.keys.get(version);
+    if (!key) throw new RangeError(`blind index key version ${version} is not held`);
+    const cacheKey = JSON.stringify([version, kind, purpose]);
     let subkey = this.subkeys.get(cacheKey);
     if (!subkey) {
       subkey = this.sodium.crypto_generichash(
         FULL_BYTES,
         encodeParts(['amani:blind-index-subkey:v1', kind, purpose]),
-        this.key,
+        key,
       );
       if (this.subkeys.size < SUBKEY_CACHE_MAX) this.subkeys.set(cacheKey, subkey);
     }

@@ -1,6 +1,7 @@
 // The domain's contexts are imported by their own barrels (`@amani/domain/cases`, `@amani/domain/referrals`, …).
 // Identity (users, agencies, roles, sessions) lives below the domain, in `@amani/auth`.
 import { CASES_ENTITIES } from '@amani/domain/cases';
+import { KEYS_ENTITIES } from '@amani/domain/keys';
 import { LOCATIONS_ENTITIES } from '@amani/domain/locations';
 import { REFERRALS_ENTITIES } from '@amani/domain/referrals';
 import { REPORTING_ENTITIES } from '@amani/domain/reporting';
@@ -15,4 +16,5 @@ export const DOMAIN_ENTITIES: Function[] = [
   ...REFERRALS_ENTITIES,
   ...SEA_ENTITIES,
   ...REPORTING_ENTITIES,
+  ...KEYS_ENTITIES,
 ];

@@ -2,7 +2,7 @@
 export const MAIN_QUEUE = 'amani';
 
 /** Every job name. A name with no handler, or with two, stops the worker at start-up. */
-export const JOB_NAMES = ['audit.checkpoint', 'report.build', 'report.schedule', 'referral.overdue_scan', 'deadline.scan', 'sea.retention', 'sea.digest', 'case.retention', 'agency_key.relayer'] as const;
+export const JOB_NAMES = ['audit.checkpoint', 'report.build', 'report.schedule', 'referral.overdue_scan', 'deadline.scan', 'sea.retention', 'sea.digest', 'case.retention', 'agency_key.relayer', 'keys.rewrap', 'keys.reindex'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**

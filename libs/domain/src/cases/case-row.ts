@@ -21,7 +21,7 @@ export async function updateCaseIfVersion(em: EntityManager, caseId: string, ver
 /** Every column of a case row, for raw statements (aliased `c`); read back with caseFromRow. */
 export const CASE_COLUMNS = `c.id, c.agency_id, c.created_by, c.assigned_caseworker_id, c.stage, c.closure_reason, c.closed_at,
   c.sex, c.age_band, c.nationality_status, c.displacement_status, c.disability, c.vulnerabilities, c.region_code,
-  c.survivor_code_index, c.phone_index, c.survivor_code, c.survivor_name, c.survivor_aliases, c.contact_details, c.address,
+  c.survivor_code_index, c.phone_index, c.survivor_code_index_version, c.phone_index_version, c.survivor_code, c.survivor_name, c.survivor_aliases, c.contact_details, c.address,
   c.date_of_birth, c.caregiver_details, c.narrative, c.erased_at, c.erasure_reason, c.created_at, c.updated_at, c.version`;
 
 export interface CaseRow {
@@ -41,6 +41,8 @@ export interface CaseRow {
   region_code: string;
   survivor_code_index: Buffer | null;
   phone_index: Buffer | null;
+  survivor_code_index_version: number;
+  phone_index_version: number;
   survivor_code: Buffer | null;
   survivor_name: Buffer | null;
   survivor_aliases: Buffer | null;
@@ -75,6 +77,8 @@ export function caseFromRow(r: CaseRow): Case {
     regionCode: r.region_code,
     survivorCodeIndex: r.survivor_code_index,
     phoneIndex: r.phone_index,
+    survivorCodeIndexVersion: r.survivor_code_index_version,
+    phoneIndexVersion: r.phone_index_version,
     survivorCode: r.survivor_code,
     survivorName: r.survivor_name,
     survivorAliases: r.survivor_aliases,

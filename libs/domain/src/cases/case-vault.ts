@@ -249,6 +249,26 @@ export class CaseVault {
     }
   }
 
+  /** The blind index key version new indexes are computed under (stored beside them). */
+  blindIndexVersion(): number {
+    return this.blindIndex.currentVersion();
+  }
+
+  /** The survivor code's index under every held blind index version: lookups match any while a re-index runs. */
+  survivorCodeIndexes(code: string): Buffer[] {
+    return this.blindIndex.computeAll('survivorCode', code, SURVIVOR_CODE_INDEX).map((i) => i.index);
+  }
+
+  /** As survivorCodeIndexes; empty when the value holds no digits. */
+  phoneIndexes(phone: string): Buffer[] {
+    try {
+      return this.blindIndex.computeAll('phone', phone, PHONE_INDEX).map((i) => i.index);
+    } catch (e) {
+      if (e instanceof RangeError) return [];
+      throw e;
+    }
+  }
+
   private context(key: CaseKeyHandle, table: CaseTable, column: string, rowId: string): FieldContext {
     return { table, column, rowId, agencyId: key.agencyId, keyVersion: key.keyVersion };
   }

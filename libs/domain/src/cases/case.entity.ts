@@ -114,6 +114,14 @@ export class Case {
   @Column({ name: 'phone_index', type: 'bytea', nullable: true })
   phoneIndex: Buffer | null;
 
+  /** Blind index key version of survivor_code_index (the re-index job moves old ones to the current). */
+  @Column({ name: 'survivor_code_index_version', type: 'int', default: 1 })
+  survivorCodeIndexVersion: number;
+
+  /** Blind index key version of phone_index. */
+  @Column({ name: 'phone_index_version', type: 'int', default: 1 })
+  phoneIndexVersion: number;
+
   // Encrypted columns.
   @Column({ name: 'survivor_code', type: 'bytea', nullable: true })
   survivorCode: Buffer | null;

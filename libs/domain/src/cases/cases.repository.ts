@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { ConflictProblem } from '@amani/http';
 import { Agency, User } from '@amani/auth';
 import type { ServiceType } from '@amani/auth';
@@ -36,6 +36,8 @@ export interface NewCaseRow {
   vulnerabilities: Case['vulnerabilities'];
   regionCode: string;
   phoneIndex: Buffer | null;
+  /** Blind index version of phone_index and survivor_code_index. */
+  indexVersion: number;
   survivorName: Buffer;
   survivorAliases: Buffer | null;
   contactDetails: Buffer | null;
@@ -48,7 +50,12 @@ export interface NewCaseRow {
 
 /** The survivor code drawn for one attempt: its blind index and its ciphertext. */
 export interface SealedSurvivorCode {
+  /** The index under the current blind index version, stored. */
   index: Buffer;
+  /** That version, stored beside it (and beside the phone index of the same row). */
+  indexVersion: number;
+  /** The code's index under every held version: the code is unused only if none matches. */
+  anyVersion: Buffer[];
   sealed: Buffer;
 }
 
@@ -115,10 +122,17 @@ export abstract class CasesRepository {
   /** UPDATE ... WHERE version = $version, bumping the version; StaleVersionProblem when no row matched. */
   abstract updateIfVersion(caseId: string, version: number, sets: Record<string, unknown>): Promise<void>;
   /** In-scope cases with this survivor-code blind index (false matches expected). */
-  abstract inScopeBySurvivorCodeIndex(actor: CaseActor, index: Buffer): Promise<Case[]>;
-  abstract survivorCodeIndexExists(index: Buffer): Promise<boolean>;
+  /** Cases whose survivor code index is any of `indexes` (one per held blind index version). */
+  abstract inScopeBySurvivorCodeIndex(actor: CaseActor, indexes: Buffer[]): Promise<Case[]>;
+  abstract survivorCodeIndexExists(indexes: Buffer[]): Promise<boolean>;
+  /**
+   * Replaces a case's blind indexes by the same values under blind index `version` (a member
+   * opened it, so the plaintext was at hand); a null index leaves that column as it is.
+   * Not a change of the case: its version and updated_at stay.
+   */
+  abstract reindex(caseId: string, version: number, survivorCodeIndex: Buffer | null, phoneIndex: Buffer | null): Promise<void>;
   /** In-scope cases with this phone blind index, newest first, at most `limit`. */
-  abstract inScopeByPhoneIndex(actor: CaseActor, index: Buffer, limit: number): Promise<Case[]>;
+  abstract inScopeByPhoneIndex(actor: CaseActor, indexes: Buffer[], limit: number): Promise<Case[]>;
   abstract isActiveCaseworker(agencyId: string, userId: string): Promise<boolean>;
   /** Re-projects the case's incidents into reporting_incidents (in the same transaction). */
   abstract refreshReporting(caseId: string): Promise<void>;
@@ -208,21 +222,22 @@ export class TypeOrmCasesRepository extends CasesRepository {
       n.vulnerabilities, n.regionCode, n.phoneIndex, n.survivorName, n.survivorAliases, n.contactDetails, n.address, n.dateOfBirth,
       n.caregiverDetails, n.narrative, n.key.wrappedDek, n.key.kekVersion, n.key.keyVersion,
     ];
-    // $23 survivor_code_index, $24 survivor_code, $25 agency_key_version, then the audit row's parameters.
-    const a = audit(26, 'FROM c');
+    // $23 survivor_code_index, $24 survivor_code, $25 agency_key_version, $26 the indexes' blind index
+    // version, $27 the code's index under every held blind index version, then the audit row's parameters.
+    const a = audit(28, 'FROM c');
     const sql = `WITH c AS (
         INSERT INTO cases (id, agency_id, created_by, assigned_caseworker_id, sex, age_band, nationality_status, displacement_status,
           disability, vulnerabilities, region_code, phone_index, survivor_name, survivor_aliases, contact_details, address,
-          date_of_birth, caregiver_details, narrative, survivor_code_index, survivor_code)
+          date_of_birth, caregiver_details, narrative, survivor_code_index, survivor_code, survivor_code_index_version, phone_index_version)
         SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::varchar, $6::varchar, $7::varchar, $8::varchar, $9::varchar, $10::varchar[],
                $11::varchar, $12::bytea, $13::bytea, $14::bytea, $15::bytea, $16::bytea, $17::bytea, $18::bytea, $19::bytea,
-               $23::bytea, $24::bytea
-         WHERE NOT EXISTS (SELECT 1 FROM cases WHERE survivor_code_index = $23::bytea)
+               $23::bytea, $24::bytea, $26::int, $26::int
+         WHERE NOT EXISTS (SELECT 1 FROM cases WHERE survivor_code_index = ANY($27::bytea[]))
         RETURNING stage, closure_reason, created_at, updated_at, closed_at, version),
       k AS (INSERT INTO case_keys (case_id, wrapped_dek, kek_version, agency_key_version, agency_key_base_version, key_version) SELECT $1::uuid, $20::bytea, $21::int, $25::int, $25::int, $22::int FROM c),
       a AS (${a.sql})
       SELECT * FROM c`;
-    const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, n.key.agencyKeyVersion, ...a.params]);
+    const rows = await preparedQuery<CreatedCaseRow>(this.em, sql, [...fixed, code.index, code.sealed, n.key.agencyKeyVersion, code.indexVersion, code.anyVersion, ...a.params]);
     return rows[0] ?? null;
   }
 
@@ -286,17 +301,28 @@ export class TypeOrmCasesRepository extends CasesRepository {
     return updateCaseIfVersion(this.em, caseId, version, sets);
   }
 
-  inScopeBySurvivorCodeIndex(actor: CaseActor, index: Buffer): Promise<Case[]> {
-    const qb = this.em.getRepository(Case).createQueryBuilder('c').where('c.survivor_code_index = :index', { index });
+  inScopeBySurvivorCodeIndex(actor: CaseActor, indexes: Buffer[]): Promise<Case[]> {
+    const qb = this.em.getRepository(Case).createQueryBuilder('c').where('c.survivor_code_index IN (:...indexes)', { indexes });
     return this.scope.restrict(qb, actor, 'c').getMany();
   }
 
-  survivorCodeIndexExists(index: Buffer): Promise<boolean> {
-    return this.em.exists(Case, { where: { survivorCodeIndex: index } });
+  async reindex(caseId: string, version: number, survivorCodeIndex: Buffer | null, phoneIndex: Buffer | null): Promise<void> {
+    await this.em.query(
+      `UPDATE cases SET survivor_code_index = COALESCE($3::bytea, survivor_code_index),
+                        survivor_code_index_version = CASE WHEN $3::bytea IS NULL THEN survivor_code_index_version ELSE $2::int END,
+                        phone_index = COALESCE($4::bytea, phone_index),
+                        phone_index_version = CASE WHEN $4::bytea IS NULL THEN phone_index_version ELSE $2::int END
+        WHERE id = $1::uuid AND erased_at IS NULL`,
+      [caseId, version, survivorCodeIndex, phoneIndex],
+    );
   }
 
-  inScopeByPhoneIndex(actor: CaseActor, index: Buffer, limit: number): Promise<Case[]> {
-    const qb = this.em.getRepository(Case).createQueryBuilder('c').where('c.phone_index = :index', { index });
+  survivorCodeIndexExists(indexes: Buffer[]): Promise<boolean> {
+    return this.em.exists(Case, { where: { survivorCodeIndex: In(indexes) } });
+  }
+
+  inScopeByPhoneIndex(actor: CaseActor, indexes: Buffer[], limit: number): Promise<Case[]> {
+    const qb = this.em.getRepository(Case).createQueryBuilder('c').where('c.phone_index IN (:...indexes)', { indexes });
     this.scope.restrict(qb, actor, 'c');
     return qb.orderBy('c.createdAt', 'DESC').take(limit).getMany();
   }

@@ -77,6 +77,7 @@ export class CasesService {
           vulnerabilities,
           regionCode: cmd.regionCode,
           phoneIndex: cmd.contactDetails?.phone ? this.vault.phoneIndex(cmd.contactDetails.phone) : null,
+          indexVersion: this.vault.blindIndexVersion(),
           survivorName: this.vault.seal(key, 'cases', 'survivor_name', id, cmd.survivorName),
           survivorAliases: cmd.aliases?.length ? sealJson('survivor_aliases', cmd.aliases) : null,
           contactDetails: sealJson('contact_details', cmd.contactDetails),
@@ -90,7 +91,8 @@ export class CasesService {
         for (let attempt = 0; attempt < SURVIVOR_CODE_ATTEMPTS; attempt++) {
           const code = generateSurvivorCode();
           const sealed = this.vault.seal(key, 'cases', 'survivor_code', id, code);
-          const created = await this.repo.insertCase(row, { index: this.vault.survivorCodeIndex(code), sealed }, audit);
+          const index = { index: this.vault.survivorCodeIndex(code), indexVersion: row.indexVersion, anyVersion: this.vault.survivorCodeIndexes(code) };
+          const created = await this.repo.insertCase(row, { ...index, sealed }, audit);
           if (!created) continue;
           return {
             id,
@@ -165,6 +167,7 @@ export class CasesService {
       } finally {
         this.vault.dispose(key);
       }
+      await this.reindexIfStale(c, view);
       await this.auditor.success(actor, target);
       return view;
     });
@@ -320,8 +323,9 @@ export class CasesService {
       if (!NORMALISED_SURVIVOR_CODE.test(wanted)) {
         throw new ValidationProblem([{ field: 'survivorCode', message: 'must look like ABC-23456' }]);
       }
-      const index = this.vault.survivorCodeIndex(wanted);
-      for (const c of await this.repo.inScopeBySurvivorCodeIndex(actor, index)) {
+      // Under every held blind index version, so cases not yet re-indexed are still found.
+      const indexes = this.vault.survivorCodeIndexes(wanted);
+      for (const c of await this.repo.inScopeBySurvivorCodeIndex(actor, indexes)) {
         const code = await withCaseKey(this.repo, this.vault, c, (key) => this.vault.open(key, 'cases', 'survivor_code', c.id, c.survivorCode));
         if (normalise.survivorCode(code) === wanted) {
           await this.auditor.success(actor, { ...target, targetId: c.id });
@@ -329,7 +333,7 @@ export class CasesService {
         }
       }
       // Refused and missing answer alike; only the audit event tells them apart.
-      const outOfScope = await this.repo.survivorCodeIndexExists(index);
+      const outOfScope = await this.repo.survivorCodeIndexExists(indexes);
       throw new RecordNotVisibleError(outOfScope ? 'out_of_scope' : 'not_found');
     });
   }
@@ -338,11 +342,11 @@ export class CasesService {
   findByPhone(actor: CaseActor, phone: string): Promise<CaseSummaryView[]> {
     const target: CaseAuditTarget = { action: 'case.phone_lookup', targetType: 'case', targetId: null };
     return this.auditor.run(actor, target, async () => {
-      const index = this.vault.phoneIndex(phone);
-      if (!index) throw new ValidationProblem([{ field: 'phone', message: 'must contain digits' }]);
+      const indexes = this.vault.phoneIndexes(phone);
+      if (!indexes.length) throw new ValidationProblem([{ field: 'phone', message: 'must contain digits' }]);
       const wanted = normalise.phone(phone);
       const matches: CaseSummaryView[] = [];
-      for (const c of await this.repo.inScopeByPhoneIndex(actor, index, PHONE_MATCHES)) {
+      for (const c of await this.repo.inScopeByPhoneIndex(actor, indexes, PHONE_MATCHES)) {
         const contact = await withCaseKey(this.repo, this.vault, c, (key) =>
           this.vault.openJson(key, 'cases', 'contact_details', c.id, c.contactDetails, isContactDetails),
         );
@@ -415,6 +419,19 @@ export class CasesService {
     return requested;
   }
 
+  /**
+   * A case indexed under an older blind index version is re-indexed when a member opens it: the
+   * server cannot recompute the index of a case whose key is sealed to its agency (issue 14,
+   * item 6), and a lookup matches under every held version until then.
+   */
+  private async reindexIfStale(c: Case, view: CaseDetailView): Promise<void> {
+    const current = this.vault.blindIndexVersion();
+    const code = c.survivorCodeIndex !== null && c.survivorCodeIndexVersion !== current ? this.vault.survivorCodeIndex(view.survivorCode) : null;
+    const phone =
+      c.phoneIndex !== null && c.phoneIndexVersion !== current && view.contactDetails?.phone ? this.vault.phoneIndex(view.contactDetails.phone) : null;
+    if (code || phone) await this.repo.reindex(c.id, current, code, phone);
+  }
+
   private updateSets(key: CaseKeyHandle, id: string, cmd: UpdateCaseCommand): Record<string, unknown> {
     const sets: Record<string, unknown> = {};
     for (const f of CODED_FIELDS) {
@@ -427,6 +444,8 @@ export class CasesService {
     if (cmd.contactDetails !== undefined) {
       sets.contactDetails = sealJson('contact_details', cmd.contactDetails);
       sets.phoneIndex = cmd.contactDetails?.phone ? this.vault.phoneIndex(cmd.contactDetails.phone) : null;
+      // Re-indexed on write under the current version (the only way for a key the server cannot open).
+      sets.phoneIndexVersion = this.vault.blindIndexVersion();
     }
     if (cmd.address !== undefined) sets.address = seal('address', cmd.address);
     if (cmd.dateOfBirth !== undefined) sets.dateOfBirth = seal('date_of_birth', cmd.dateOfBirth);

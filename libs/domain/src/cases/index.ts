@@ -12,6 +12,7 @@ export * from './case-stage-machine';
 export * from './gbvims-classification';
 export * from './survivor-code';
 export { caseDataKeyContext, CaseVault } from './case-vault';
+export { isContactDetails } from './case-mapper';
 export { caseFailureVerdict } from './case-auditor';
 export * from './case-scope';
 export * from './reporting-projection';

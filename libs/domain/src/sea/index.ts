@@ -19,3 +19,5 @@ export * from './sea-complainant-control.service';
 export * from './sea-evidence.service';
 export type { SeaAttachmentView } from './sea-attachments.repository';
 export * from './sea.module';
+/** The purpose a pending assistance request's data key is wrapped under (for the master key re-wrap). */
+export { SEA_ASSISTANCE_KEY_PURPOSE } from './sea-sealed-fields';

@@ -117,8 +117,8 @@ export class FakeCasesRepository implements CasesRepository {
   }
 
   insertCase(row: NewCaseRow, code: SealedSurvivorCode, audit: InlineAudit): Promise<CreatedCaseRow | null> {
-    if ([...this.cases.values()].some((c) => c.survivorCodeIndex?.equals(code.index))) return Promise.resolve(null);
-    const { key, createdById, ...rest } = row;
+    if ([...this.cases.values()].some((c) => code.anyVersion.some((i) => c.survivorCodeIndex?.equals(i)))) return Promise.resolve(null);
+    const { key, createdById, indexVersion, ...rest } = row;
     const at = this.now();
     const c = Object.assign(new Case(), {
       ...rest,
@@ -127,6 +127,8 @@ export class FakeCasesRepository implements CasesRepository {
       closureReason: null,
       closedAt: null,
       survivorCodeIndex: code.index,
+      survivorCodeIndexVersion: indexVersion,
+      phoneIndexVersion: indexVersion,
       survivorCode: code.sealed,
       erasedAt: null,
       erasureReason: null,
@@ -190,18 +192,27 @@ export class FakeCasesRepository implements CasesRepository {
     return Promise.resolve();
   }
 
-  inScopeBySurvivorCodeIndex(actor: CaseActor, index: Buffer): Promise<Case[]> {
-    return Promise.resolve([...this.cases.values()].filter((c) => c.survivorCodeIndex?.equals(index) && this.canSee(actor, c)).map((c) => this.copy(c)));
+  inScopeBySurvivorCodeIndex(actor: CaseActor, indexes: Buffer[]): Promise<Case[]> {
+    return Promise.resolve([...this.cases.values()].filter((c) => indexes.some((i) => c.survivorCodeIndex?.equals(i)) && this.canSee(actor, c)).map((c) => this.copy(c)));
   }
 
-  survivorCodeIndexExists(index: Buffer): Promise<boolean> {
-    return Promise.resolve([...this.cases.values()].some((c) => c.survivorCodeIndex?.equals(index)));
+  reindex(caseId: string, version: number, survivorCodeIndex: Buffer | null, phoneIndex: Buffer | null): Promise<void> {
+    const c = this.cases.get(caseId);
+    if (c && !c.erasedAt) {
+      if (survivorCodeIndex) Object.assign(c, { survivorCodeIndex, survivorCodeIndexVersion: version });
+      if (phoneIndex) Object.assign(c, { phoneIndex, phoneIndexVersion: version });
+    }
+    return Promise.resolve();
   }
 
-  inScopeByPhoneIndex(actor: CaseActor, index: Buffer, limit: number): Promise<Case[]> {
+  survivorCodeIndexExists(indexes: Buffer[]): Promise<boolean> {
+    return Promise.resolve([...this.cases.values()].some((c) => indexes.some((i) => c.survivorCodeIndex?.equals(i))));
+  }
+
+  inScopeByPhoneIndex(actor: CaseActor, indexes: Buffer[], limit: number): Promise<Case[]> {
     return Promise.resolve(
       [...this.cases.values()]
-        .filter((c) => c.phoneIndex !== null && c.phoneIndex.equals(index) && this.canSee(actor, c))
+        .filter((c) => c.phoneIndex !== null && indexes.some((i) => c.phoneIndex!.equals(i)) && this.canSee(actor, c))
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
         .slice(0, limit)
         .map((c) => this.copy(c)),

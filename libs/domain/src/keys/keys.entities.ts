@@ -1,0 +1,3 @@
+import { MasterKeyVersion } from './master-key-version.entity';
+
+export const KEYS_ENTITIES: Function[] = [MasterKeyVersion];
