@@ -18,6 +18,7 @@ import { SeaEntityReferrals1765400000000 } from './1765400000000-sea-entity-refe
 import { CaseErasure1765500000000 } from './1765500000000-case-erasure';
 import { Retention1765600000000 } from './1765600000000-retention';
 import { AgencyKeys1765800000000 } from './1765800000000-agency-keys';
+import { AgencyKeyMigration1765810000000 } from './1765810000000-agency-key-migration';
 
 /** Every migration in order; a new migration is added here. */
 export const ALL_MIGRATIONS = [
@@ -41,4 +42,5 @@ export const ALL_MIGRATIONS = [
   CaseErasure1765500000000,
   Retention1765600000000,
   AgencyKeys1765800000000,
+  AgencyKeyMigration1765810000000,
 ];
