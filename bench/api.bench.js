@@ -20,6 +20,11 @@
  * BENCH_PORT (default 41000; API, lean = +1, worker health = +2), BENCH_KEEP=1 keeps the scratch database,
  * BENCH_BASELINE (a checkout whose dist/ holds an earlier API build, measured in the same slices: before/after),
  * BENCH_API_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API).
+ *
+ * Agency keys (issue 14): the members send X-Amani-Unlock, so case reads and writes open and seal
+ * through agency keys; case create and case read are printed beside bench/baseline-before-agency-keys.json
+ * (main, before agency keys) or, with BENCH_BASELINE, beside that build in the same slices, with the
+ * added cost per request.
  */
 'use strict';
 require('reflect-metadata');
