@@ -207,6 +207,15 @@ describe('keys:migrate-agency', () => {
     expect((await as(t, x.provC.accessToken).get(`/referrals/${toC.body.id}/packet`)).body.fields.survivorName).toBe(casesA[1].survivorName);
   });
 
+  it('refuses, writing nothing, when a master-wrapped key does not open with the master key', async () => {
+    const kase = await newCase(t, x.supC);
+    await makeLegacyCase(kase.id, x.agencyC, x.supC);
+    await db.query(`UPDATE case_keys SET wrapped_dek = set_byte(wrapped_dek, 30, get_byte(wrapped_dek, 30) # 1) WHERE case_id = $1`, [kase.id]);
+    const run = cli(['keys:migrate-agency', '--email', x.supC.email], `${x.supC.password}\n`);
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toMatchObject({ status: 1, stderr: expect.stringMatching(/did not open with the master key/) });
+    expect(await legacyCaseKeys(x.agencyC)).toBe(1);
+  });
+
   async function countRows(referralIds: string[]): Promise<number> {
     let n = 0;
     for (const [table] of REFERRAL_TABLES) n += (await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE referral_id = ANY($1::uuid[])`, [referralIds]))[0].n;

@@ -1,6 +1,7 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { AGENCY_KEY_ROLES, AgencyKeyLockedProblem, AgencyKeyMissingProblem, AgencyKeysService, Keyring, UsersService } from '@amani/auth';
 import { AuditService } from '@amani/audit';
+import { IntegrityError } from '@amani/crypto';
 import { AgencyKeyMigration, MigrationCounts, MigrationVerificationError } from './agency-key-migration';
 import { readSecret } from './read-secret';
 
@@ -51,6 +52,7 @@ export class KeysMigrateAgencyCommand extends CommandRunner {
       if (e instanceof AgencyKeyMissingProblem) return fail('This agency has no key yet: a supervisor of the agency sets it up first (POST /agency-keys or the console).');
       if (e instanceof AgencyKeyLockedProblem) return fail('This account holds no grant of its agency\'s key: a member who holds it grants it first.');
       if (e instanceof MigrationVerificationError) return fail(`${e.message}; nothing of that batch was written. Run again, or report it.`);
+      if (e instanceof IntegrityError) return fail('A master-wrapped key did not open with the master key (a damaged row, or a master key version missing from the secrets file); nothing of that batch was written.');
       throw e;
     } finally {
       personal.privateKey.fill(0);
