@@ -20,6 +20,11 @@
  * BENCH_PORT (default 41000; API, lean = +1, worker health = +2), BENCH_KEEP=1 keeps the scratch database,
  * BENCH_BASELINE (a checkout whose dist/ holds an earlier API build, measured in the same slices: before/after),
  * BENCH_API_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the API).
+ *
+ * Agency keys (issue 14): the members send X-Amani-Unlock, so case reads and writes open and seal
+ * through agency keys; case create and case read are printed beside bench/baseline-before-agency-keys.json
+ * (main, before agency keys) or, with BENCH_BASELINE, beside that build in the same slices, with the
+ * added cost per request.
  */
 'use strict';
 require('reflect-metadata');
@@ -41,6 +46,12 @@ const ONLY = process.env.BENCH_PATHS ? process.env.BENCH_PATHS.split(',') : null
 const PORT = Number(process.env.BENCH_PORT ?? 41000);
 const dist = (p) => require(join(root, 'dist', p));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The X-Amani-Unlock value of each bench session (by access token), sent with every request as a client does. */
+const unlocks = new Map();
+const authHeaders = (token) => (token ? { authorization: `Bearer ${token}`, ...(unlocks.has(token) ? { 'x-amani-unlock': unlocks.get(token) } : {}) } : {});
+/** Figures of the same paths from before agency keys (issue 14), measured on this machine from `main`; see the file. */
+const BASELINE_FILE = join(__dirname, 'baseline-before-agency-keys.json');
+const COMPARED_PATHS = ['case create', 'case read'];
 
 /** A child process with an IPC channel, over which its bench probe answers (event-loop delay). */
 function child(name, script, env, nodeArgs = []) {
@@ -90,7 +101,7 @@ async function waitFor(url, headers = {}) {
 async function call(base, method, path, token, body) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: { 'content-type': 'application/json', ...authHeaders(token) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -121,7 +132,8 @@ async function seed(config) {
   const { NestFactory } = require('@nestjs/core');
   require('@nestjs/common').Logger.overrideLogger(false);
   const { ApiModule } = dist('apps/api/src/api.module');
-  const { AgenciesService, UsersService, SessionService, mfaSecretContext, newTotpSecret } = dist('libs/auth/src');
+  const { AgenciesService, UsersService, SessionService, AgencyKeysService, AGENCY_KEY_ROLES, mfaSecretContext, newTotpSecret } = dist('libs/auth/src');
+  const { TransactionHost } = dist('libs/database/src');
   const { EnvelopeCrypto } = dist('libs/crypto/src');
   const { SeaKeysService } = dist('libs/domain/src/sea/sea-keys.service');
   const { SeaEndorsementsService } = dist('libs/domain/src/sea/sea-endorsements.service');
@@ -138,6 +150,7 @@ async function seed(config) {
     const crypto = app.get(EnvelopeCrypto);
     const password = `Bench ${randomBytes(12).toString('base64url')}`;
     const tokens = {};
+    const members = { [a.id]: [], [b.id]: [] };
     for (const [name, role, agencyId] of [['supA', 'supervisor', a.id], ['supB', 'supervisor', b.id], ['provB', 'provider', b.id], ['fp', 'psea_focal_point', u.id]]) {
       const user = await users.provision({ email: `bench-${name.toLowerCase()}@example.org`, password, role, agencyId, displayName: `Bench ${name}` }, ctx);
       await ds.query('UPDATE users SET mfa_secret = $2, mfa_enabled_at = now() WHERE id = $1', [
@@ -145,11 +158,23 @@ async function seed(config) {
         crypto.encryptSystem(newTotpSecret(), mfaSecretContext(user.id)),
       ]);
       tokens[name] = (await app.get(SessionService).start({ id: user.id, role: user.role, agencyId: user.agencyId }, 'full')).accessToken;
+      if (AGENCY_KEY_ROLES.includes(role)) {
+        // What the login hook does at a password sign-in: the personal key (made from the password
+        // on first sign-in) sealed for this session; the client's half goes with every request.
+        const sid = JSON.parse(Buffer.from(tokens[name].split('.')[1], 'base64url').toString('utf8')).sid;
+        const unlock = await app.get(TransactionHost).run((em) => app.get(AgencyKeysService).unlockForSession(em, sid, user.id, password));
+        if (!unlock) throw new Error(`no unlock for ${name}`);
+        unlocks.set(tokens[name], unlock);
+        members[agencyId].push(user.id);
+      }
       if (role === 'psea_focal_point') {
         await app.get(SeaKeysService).provisionForSeed({ id: user.id, agencyId: u.id, password }, password);
         await app.get(SeaEndorsementsService).endorseWithDeploymentKey(user.id, 'bench');
       }
     }
+    // Each agency's key, sealed to its members (the operator path the demo seed takes): case and
+    // referral keys are sealed to these, and every read opens them through the caller's session.
+    for (const [agencyId, ids] of Object.entries(members)) await app.get(AgencyKeysService).setUpByOperator(agencyId, ids, 'bench');
     return { agencyA: a.id, agencyB: b.id, tokens };
   } finally {
     await app.close();
@@ -167,7 +192,7 @@ function drive(base, connections, duration, spec) {
         connections,
         duration,
         timeout: 30,
-        headers: { 'content-type': 'application/json', ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}) },
+        headers: { 'content-type': 'application/json', ...authHeaders(spec.token) },
         requests: [{ method: spec.method, path: spec.path, ...(spec.setup ? { setupRequest: spec.setup } : {}) }],
       },
       (err, result) => (err ? reject(err) : resolve({ latencies, statuses, seconds: result.duration, errors: result.errors, timeouts: result.timeouts })),
@@ -256,13 +281,23 @@ async function main() {
     const receipts = [];
     for (let i = 0; i < 20; i++) receipts.push((await call(apiBase, 'POST', '/sea/complaints', null, complaintBody())).receipt);
     await owner.connect();
-    const caseIds = async () => (await owner.query('SELECT id FROM cases WHERE agency_id = $1 ORDER BY created_at DESC LIMIT 5000', [seeded.agencyA])).rows.map((r) => r.id);
-    let ids = [];
+    // The API reads cases whose key is sealed to the agency (those it wrote); the lean reference
+    // wraps keys with the master key as before agency keys, and reads its own.
+    const caseIds = async (sealed) =>
+      (await owner.query(
+        `SELECT c.id FROM cases c JOIN case_keys k ON k.case_id = c.id
+          WHERE c.agency_id = $1 AND (k.agency_key_version IS NOT NULL) = $2 ORDER BY c.created_at DESC LIMIT 5000`,
+        [seeded.agencyA, sealed],
+      )).rows.map((r) => r.id);
+    let ids = { api: [], lean: [] };
     let n = 0;
 
     const paths = [
       { name: 'case create', method: 'POST', path: '/cases', token: tokens.supA, lean: true, setup: (req) => ({ ...req, body: JSON.stringify(caseBody()) }) },
-      { name: 'case read', method: 'GET', path: '/cases', token: tokens.supA, lean: true, prepare: async () => (ids = await caseIds()), setup: (req) => ({ ...req, path: `/cases/${ids[n++ % ids.length]}` }) },
+      { name: 'case read', method: 'GET', path: '/cases', token: tokens.supA, lean: true,
+        prepare: async () => (ids = { api: await caseIds(true), lean: await caseIds(false) }),
+        // The baseline build (BENCH_BASELINE, from before agency keys) reads master-wrapped cases too.
+        forSide: (side) => ({ setup: (req) => { const list = side === 'api' ? ids.api : ids.lean; return { ...req, path: `/cases/${list[n++ % list.length]}` }; } }) },
       { name: 'case list page', method: 'GET', path: '/cases?pageSize=20', token: tokens.supA, lean: true },
       { name: 'referral create', method: 'POST', path: `/cases/${referred.id}/referrals`, token: tokens.supA, lean: false,
         setup: (req) => ({ ...req, body: JSON.stringify({ recipientAgencyId: seeded.agencyB, serviceType: 'legal', followUpDueAt: new Date(Date.now() + 7 * 86_400_000).toISOString() }) }) },
@@ -286,10 +321,11 @@ async function main() {
         ...(baseline ? [['before', baseline, baselineBase]] : []),
         ...(spec.lean ? [['lean', lean, leanBase]] : []),
       ];
-      if (WARMUP > 0) for (const [, , base] of sides) await drive(base, Math.min(connections, 8), WARMUP, spec);
+      const sideSpec = (name) => (spec.forSide ? { ...spec, ...spec.forSide(name) } : spec);
+      if (WARMUP > 0) for (const [name, , base] of sides) await drive(base, Math.min(connections, 8), WARMUP, sideSpec(name));
       const slices = Object.fromEntries(sides.map(([name]) => [name, []]));
       for (let i = 0; i < ROUNDS; i++) {
-        for (const [name, target, base] of sides) slices[name].push(await slice(target, base, spec, connections));
+        for (const [name, target, base] of sides) slices[name].push(await slice(target, base, sideSpec(name), connections));
       }
       const out = { path: spec.name, connections, ...extra, api: null, before: null, lean: null };
       for (const [name, target] of sides) {
@@ -360,13 +396,64 @@ function fmtRow(r) {
   ].join(' | ');
 }
 
+/**
+ * The case read and write paths beside the figures from before agency keys (BASELINE_FILE), and
+ * the cost agency keys add per request: at the median latency, and in server time per request at
+ * saturation (1000 / ops/s: the whole machine's milliseconds one request takes).
+ */
+function agencyKeyCost(results) {
+  let baseline = { commit: 'none', date: 'none', load: 'none', results: [] };
+  try {
+    baseline = JSON.parse(readFileSync(BASELINE_FILE, 'utf8'));
+  } catch {
+    if (!withBaseline) return null;
+  }
+  const rows = [];
+  for (const r of results) {
+    if (!COMPARED_PATHS.includes(r.path)) continue;
+    // A baseline build measured in the same slices (BENCH_BASELINE) beats the recorded figures.
+    const before = r.before ?? baseline.results.find((b) => b.path === r.path && b.connections === r.connections);
+    if (!before) continue;
+    const after = r.api;
+    const perReq = (ops) => 1000 / ops;
+    rows.push({
+      path: r.path,
+      connections: r.connections,
+      beforeFrom: r.before ? 'BENCH_BASELINE, same slices' : 'recorded',
+      before: { ops: before.ops, p50: before.p50, p99: before.p99 },
+      after: { ops: after.ops, p50: after.p50, p99: after.p99 },
+      addedP50Ms: after.p50 - before.p50,
+      addedP50Pct: (after.p50 / before.p50 - 1) * 100,
+      addedServerMs: perReq(after.ops) - perReq(before.ops),
+      addedServerPct: (perReq(after.ops) / perReq(before.ops) - 1) * 100,
+    });
+  }
+  return { baseline: { commit: baseline.commit, date: baseline.date, load: baseline.load }, rows };
+}
+
+function costTable(cost) {
+  const sign = (v, d) => `${v >= 0 ? '+' : ''}${v.toFixed(d)}`;
+  return [
+    withBaseline
+      ? `Agency keys (issue 14) beside the build from before them (BENCH_BASELINE=${process.env.BENCH_BASELINE}), measured in the same slices of this run:`
+      : `Agency keys (issue 14) beside the figures from before them (\`bench/baseline-before-agency-keys.json\`: main ${cost.baseline.commit.slice(0, 10)}, ${cost.baseline.date}, load ${cost.baseline.load}):`,
+    '',
+    '| path | conns | before ops/s | after ops/s | before p50 ms | after p50 ms | added per request, p50 | before p99 ms | after p99 ms | server ms/request before → after | added server time per request |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...cost.rows.map((r) =>
+      `| ${r.path} | ${r.connections} | ${num(r.before.ops)} | ${num(r.after.ops)} | ${num(r.before.p50, 1)} | ${num(r.after.p50, 1)} | ${sign(r.addedP50Ms, 1)} ms (${sign(r.addedP50Pct, 0)}%) | ${num(r.before.p99, 1)} | ${num(r.after.p99, 1)} | ${(1000 / r.before.ops).toFixed(2)} → ${(1000 / r.after.ops).toFixed(2)} | ${sign(r.addedServerMs, 2)} ms (${sign(r.addedServerPct, 0)}%) |`),
+    '',
+  ].join('\n');
+}
+
 function writeResults(results) {
   const dir = join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
   const date = new Date().toISOString();
   const peak = Math.max(...results.map((r) => r.api.peakRssMb ?? 0));
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ date, machine, duration: DURATION, results }, null, 2)}\n`);
+  const cost = agencyKeyCost(results);
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ date, machine, load: os.loadavg().map((l) => l.toFixed(2)).join(' '), duration: DURATION, results, agencyKeyCost: cost }, null, 2)}\n`);
   const md = [
     `Run ${date} on ${machine}; ${DURATION} s per measurement in ${ROUNDS} slices alternating API${withBaseline ? ', the baseline build' : ''} and lean, load from a separate process (autocannon).`,
     `Latencies in ms; ELD = event-loop delay p99 of the server; API peak RSS ${num(peak)} MB. Lean = bench/lean-server.js (– where none is written).`,
@@ -375,6 +462,7 @@ function writeResults(results) {
     `|${' --- |'.repeat(withBaseline ? 18 : 14)}`,
     ...results.map((r) => `| ${fmtRow(r)} |`),
     '',
+    ...(cost && cost.rows.length ? [costTable(cost)] : []),
   ].join('\n');
   writeFileSync(join(dir, 'latest.md'), md);
   process.stdout.write(`\n${md}`);

@@ -3,15 +3,17 @@ import { AmaniConfigModule, AppConfig } from '@amani/config';
 import { AuditModule } from '@amani/audit';
 import { AuthModule } from '@amani/auth';
 import { CryptoModule } from '@amani/crypto';
-import { CasesModule } from '@amani/domain/cases';
-import { ReferralsModule } from '@amani/domain/referrals';
+import { CasesModule, CaseVault } from '@amani/domain/cases';
+import { ReferralsModule, ReferralVault } from '@amani/domain/referrals';
 import { LocationsModule } from '@amani/domain/locations';
 import { SeaModule } from '@amani/domain/sea';
 import { DatabaseModule } from '@amani/database';
 import { SCHEMA } from './schema';
 import { JobsModule } from '@amani/jobs';
 import { AdminCreateCommand } from './commands/admin-create.command';
+import { AgencyKeyMigration } from './commands/agency-key-migration';
 import { AuditVerifyCommand } from './commands/audit-verify.command';
+import { KeysMigrateAgencyCommand } from './commands/keys-migrate-agency.command';
 import { LocationsImportCommand } from './commands/locations-import.command';
 import { SeaBootstrapCommand } from './commands/sea-bootstrap.command';
 import { SeedDemoCommand } from './commands/seed-demo.command';
@@ -25,7 +27,23 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [AmaniConfigModule.forRoot(config), DatabaseModule.forRoot(SCHEMA), CryptoModule, JobsModule.forApi(), AuditModule.forCli(), AuthModule, CasesModule, ReferralsModule, SeaModule, LocationsModule, KeysModule],
-      providers: [AdminCreateCommand, AuditVerifyCommand, SeedDemoCommand, SeaBootstrapCommand, LocationsImportCommand, KeysStatusCommand, KeysRotateCommand, KeysRewrapCommand, KeysReindexCommand, KeysRetireCommand],
+      providers: [
+        AdminCreateCommand,
+        AuditVerifyCommand,
+        SeedDemoCommand,
+        SeaBootstrapCommand,
+        LocationsImportCommand,
+        KeysStatusCommand,
+        KeysRotateCommand,
+        KeysRewrapCommand,
+        KeysReindexCommand,
+        KeysRetireCommand,
+        KeysMigrateAgencyCommand,
+        AgencyKeyMigration,
+        // The vaults (not exported by their modules) for the key migration: it opens and seals keys itself.
+        CaseVault,
+        ReferralVault,
+      ],
     };
   }
 }
