@@ -19,7 +19,6 @@ import { CaseErasure1765500000000 } from './1765500000000-case-erasure';
 import { Retention1765600000000 } from './1765600000000-retention';
 import { KeyRotation1765700000000 } from './1765700000000-key-rotation';
 import { AgencyKeys1765800000000 } from './1765800000000-agency-keys';
-import { AgencyKeyMigration1765810000000 } from './1765810000000-agency-key-migration';
 
 /** Every migration in order; a new migration is added here. */
 export const ALL_MIGRATIONS = [
@@ -44,5 +43,4 @@ export const ALL_MIGRATIONS = [
   Retention1765600000000,
   KeyRotation1765700000000,
   AgencyKeys1765800000000,
-  AgencyKeyMigration1765810000000,
 ];

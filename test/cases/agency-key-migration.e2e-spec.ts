@@ -50,7 +50,7 @@ describe('keys:migrate-agency', () => {
     const wrapped = await asMembers(t, [member], () =>
       vault.withKey(db.manager, { id: caseId, agencyId }, (key) => envelope.wrapDataKey((key as unknown as { dek: Buffer }).dek, caseDataKeyContext(caseId))),
     );
-    await db.query(`UPDATE case_keys SET wrapped_dek = $2, kek_version = $3, agency_key_version = NULL WHERE case_id = $1`, [caseId, wrapped.wrapped, wrapped.kekVersion]);
+    await db.query(`UPDATE case_keys SET wrapped_dek = $2, kek_version = $3, agency_key_version = NULL, agency_key_base_version = NULL WHERE case_id = $1`, [caseId, wrapped.wrapped, wrapped.kekVersion]);
   }
 
   /** The same for every key row of a referral (packet key, record key). */
@@ -65,8 +65,10 @@ describe('keys:migrate-agency', () => {
           kekVersion: row.kek_version,
           recipientSealedDek: row.recipient_sealed_dek,
           recipientKeyVersion: row.recipient_key_version,
+          recipientBaseVersion: row.recipient_base_version,
           referrerSealedDek: row.referrer_sealed_dek,
           referrerKeyVersion: row.referrer_key_version,
+          referrerBaseVersion: row.referrer_base_version,
         };
         const wrapped = await asMembers(t, [member], async () => {
           const key = await vault.openStored({ id: referralId, ...parties }, kind, stored);
@@ -77,8 +79,8 @@ describe('keys:migrate-agency', () => {
           }
         });
         await db.query(
-          `UPDATE ${table} SET wrapped_dek = $2, kek_version = $3, recipient_sealed_dek = NULL, recipient_key_version = NULL,
-                  referrer_sealed_dek = NULL, referrer_key_version = NULL WHERE referral_id = $1`,
+          `UPDATE ${table} SET wrapped_dek = $2, kek_version = $3, recipient_sealed_dek = NULL, recipient_key_version = NULL, recipient_base_version = NULL,
+                  referrer_sealed_dek = NULL, referrer_key_version = NULL, referrer_base_version = NULL WHERE referral_id = $1`,
           [referralId, wrapped.wrapped, wrapped.kekVersion],
         );
       }

@@ -129,7 +129,7 @@ export class AgencyKeyMigration {
     for (const row of rows) {
       const c = { id: row.case_id, agencyId };
       // A legacy row opens with the master key (the vault's own path for kek_version rows).
-      const legacy = await this.cases.keyFromRow(c, { wrappedDek: row.wrapped_dek, kekVersion: row.kek_version, agencyKeyVersion: null, keyVersion: row.key_version });
+      const legacy = await this.cases.keyFromRow(c, { wrappedDek: row.wrapped_dek, kekVersion: row.kek_version, agencyKeyVersion: null, agencyKeyBaseVersion: null, keyVersion: row.key_version });
       try {
         const sealed = await this.cases.sealKey(legacy);
         const reopened = await this.verified(() => this.cases.keyFromRow(c, sealed));
@@ -139,7 +139,7 @@ export class AgencyKeyMigration {
           this.cases.dispose(reopened);
         }
         const updated = updatedRows(await em.query(
-          `UPDATE case_keys SET wrapped_dek = $2, kek_version = NULL, agency_key_version = $3, rewrapped_at = now()
+          `UPDATE case_keys SET wrapped_dek = $2, kek_version = NULL, agency_key_version = $3, agency_key_base_version = $3, rewrapped_at = now()
             WHERE case_id = $1 AND kek_version IS NOT NULL AND key_version = $4 RETURNING case_id`,
           [row.case_id, sealed.wrappedDek, sealed.agencyKeyVersion, row.key_version],
         ));
@@ -174,7 +174,7 @@ export class AgencyKeyMigration {
         }
         const updated = updatedRows(await em.query(
           `UPDATE ${table} SET wrapped_dek = NULL, kek_version = NULL, recipient_sealed_dek = $2, recipient_key_version = $3,
-                  referrer_sealed_dek = $4, referrer_key_version = $5
+                  recipient_base_version = $3, referrer_sealed_dek = $4, referrer_key_version = $5, referrer_base_version = $5
             WHERE referral_id = $1 AND wrapped_dek IS NOT NULL RETURNING referral_id`,
           [row.referral_id, sealed.recipientSealedDek, sealed.recipientKeyVersion, sealed.referrerSealedDek, sealed.referrerKeyVersion],
         ));
