@@ -52,7 +52,15 @@ describe('agency keys', () => {
   /** Every secret the server process holds (the secrets file), raw. */
   const serverKeys = (): Buffer[] => {
     const s = t.config.secrets;
-    return [s.jwtSecret, ...s.masterKeys.values(), s.blindIndexKey, s.auditSigningKey, s.trackerKey, s.receiptPepper, ...s.passwordPeppers.values()];
+    return [
+      s.jwtSecret,
+      ...s.masterKeys.values(),
+      ...s.blindIndexKeys.values(),
+      ...s.auditSigningKeys.values(),
+      s.trackerKey,
+      s.receiptPepper,
+      ...s.passwordPeppers.values(),
+    ];
   };
 
   const fails = (fn: () => unknown): boolean => {
