@@ -21,6 +21,9 @@ interface SessionRow extends QueryResultRow {
   stage: SessionStage;
   mfa_enabled: boolean;
   status: 'active' | 'awaiting_approval';
+  /** The session's copy of the personal key and its public key (agency key holders), read in the same statement. */
+  unlock_sealed: Buffer | null;
+  unlock_public_key: Buffer | null;
 }
 
 /**
@@ -54,8 +57,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // Prepared once per connection: this statement runs on every authenticated request.
     const rows = await preparedQuery<SessionRow>(
       this.dataSource.manager,
-      `SELECT u.id AS user_id, u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled, u.status
+      `SELECT u.id AS user_id, u.role, u.agency_id, s.stage, u.mfa_enabled_at IS NOT NULL AS mfa_enabled, u.status,
+              su.sealed_private_key AS unlock_sealed, uk.public_key AS unlock_public_key
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
+         LEFT JOIN session_unlocks su ON su.session_id = s.id AND su.user_id = u.id
+         LEFT JOIN user_keys uk ON uk.user_id = u.id
         WHERE s.id = $1 AND s.user_id = $2
           AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL
           AND u.status IN ('active', 'awaiting_approval')`,
@@ -70,7 +76,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     req.accountStatus = row.status;
     // The client's half of this session's unlock: what lets this request open agency keys.
     const unlock = req.headers[UNLOCK_HEADER];
-    if (full && typeof unlock === 'string') this.keyring.present(claims.sid, claims.sub, unlock);
+    if (full && typeof unlock === 'string') {
+      const stored = row.unlock_sealed && row.unlock_public_key ? { sealed: row.unlock_sealed, publicKey: row.unlock_public_key } : null;
+      this.keyring.present(claims.sid, claims.sub, unlock, stored);
+    }
     return { id: row.user_id, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
   }
 }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { IntegrityError } from '@amani/crypto';
-import { TransactionHost } from '@amani/database';
+import { preparedQuery, TransactionHost } from '@amani/database';
 import { AgencyKeyLockedProblem, AgencyKeyMissingProblem } from './agency-key-errors';
 import { KeyCustody, KeyPair } from './key-custody';
 
@@ -18,7 +18,7 @@ interface Personal extends KeyPair {
  * client, and the keys opened with it, cached for the request and wiped when it ends.
  */
 class KeyringFrame {
-  presented: { sessionId: string; userId: string; token: string } | null = null;
+  presented: { sessionId: string; userId: string; token: string; stored?: { sealed: Buffer; publicKey: Buffer } | null } | null = null;
   personal: Personal | null | undefined = undefined;
   /** Operator paths: personal keys opened with their holders' passwords (demo seed, migration CLI, tests). */
   operator: Personal[] = [];
@@ -58,10 +58,11 @@ export class Keyring {
   ) {}
 
   /** The client's unlock for this request's session (from the header or the console's cookie). */
-  present(sessionId: string, userId: string, token: string | undefined): void {
+  present(sessionId: string, userId: string, token: string | undefined, stored?: { sealed: Buffer; publicKey: Buffer } | null): void {
     const frame = frames.getStore();
     if (!frame || !token) return;
-    frame.presented = { sessionId, userId, token };
+    // `stored`: the session's sealed copy, when the caller read it with the session (the API's JWT check does, in its one statement).
+    frame.presented = { sessionId, userId, token, stored };
     frame.personal = undefined;
   }
 
@@ -108,20 +109,19 @@ export class Keyring {
     const frame = frames.getStore();
     if (!frame) throw new AgencyKeyLockedProblem();
     const holders = frame.operator.length > 0 ? frame.operator : [await this.personal(frame)];
-    // The grant is read on every use, so a removal takes effect within a live session.
-    const grants: { user_id: string; version: number; sealed_private_key: Buffer }[] = await this.tx.manager.query(
-      `SELECT g.user_id, g.version, g.sealed_private_key FROM agency_key_grants g
-        WHERE g.agency_id = $1 AND g.version >= $2 AND g.user_id = ANY($3::uuid[])
-        ORDER BY g.version ASC LIMIT 1`,
+    // The grant (the lowest version at or above the one asked for) and the keys down the chain,
+    // in one prepared statement. Read on every use, so a removal takes effect within a live session.
+    const rows = await preparedQuery<{ user_id: string; grant_version: number; sealed_private_key: Buffer; version: number; public_key: Buffer; previous_sealed_key: Buffer | null }>(
+      this.tx.manager,
+      `WITH g AS (SELECT user_id, version, sealed_private_key FROM agency_key_grants
+                   WHERE agency_id = $1 AND version >= $2 AND user_id = ANY($3::uuid[]) ORDER BY version ASC LIMIT 1)
+       SELECT g.user_id, g.version AS grant_version, g.sealed_private_key, k.version, k.public_key, k.previous_sealed_key
+         FROM g JOIN agency_keys k ON k.agency_id = $1 AND k.version BETWEEN $2 AND g.version`,
       [agencyId, version, holders.map((h) => h.userId)],
     );
-    const grant = grants[0];
-    if (!grant) throw new AgencyKeyLockedProblem();
-    const keys: { version: number; public_key: Buffer; previous_sealed_key: Buffer | null }[] = await this.tx.manager.query(
-      `SELECT version, public_key, previous_sealed_key FROM agency_keys WHERE agency_id = $1 AND version BETWEEN $2 AND $3 ORDER BY version DESC`,
-      [agencyId, version, grant.version],
-    );
-    const byVersion = new Map(keys.map((k) => [k.version, k]));
+    if (rows.length === 0) throw new AgencyKeyLockedProblem();
+    const grant = { user_id: rows[0].user_id, version: rows[0].grant_version, sealed_private_key: rows[0].sealed_private_key };
+    const byVersion = new Map(rows.map((k) => [k.version, k]));
     const personal = holders.find((h) => h.userId === grant.user_id)!;
     try {
       let current = byVersion.get(grant.version);
@@ -160,7 +160,9 @@ export class Keyring {
     if (frame.personal) return frame.personal;
     const p = frame.presented;
     if (!p) throw new AgencyKeyLockedProblem();
-    const rows: { sealed_private_key: Buffer; public_key: Buffer }[] = await this.tx.manager.query(
+    if (p.stored === null) throw new AgencyKeyLockedProblem();
+    const rows = p.stored ? [{ sealed_private_key: p.stored.sealed, public_key: p.stored.publicKey }] : await preparedQuery<{ sealed_private_key: Buffer; public_key: Buffer }>(
+      this.tx.manager,
       `SELECT su.sealed_private_key, uk.public_key
          FROM session_unlocks su
          JOIN auth_sessions s ON s.id = su.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
