@@ -179,6 +179,11 @@ describe('agency keys', () => {
       expect(members.body.members).toEqual(
         expect.arrayContaining([expect.objectContaining({ userId: created.user.id, holdsKey: false, hasPersonalKey: true })]),
       );
+      // Another agency's supervisor can neither give nor take this member's access: as if they did not exist.
+      const outsider = await as(t, x.supB.accessToken).post('/agency-keys/grants', { userId: created.user.id });
+      expect([outsider.status, outsider.body.code]).toEqual([404, 'not_found']);
+      expect((await as(t, x.supB.accessToken).delete(`/agency-keys/grants/${sup.user.id}`)).status).toBe(404);
+      expect((await as(t, x.supB.accessToken).get('/agency-keys')).body.members.map((m: { userId: string }) => m.userId)).not.toContain(created.user.id);
       expect((await as(t, sup.accessToken).post('/agency-keys/grants', { userId: created.user.id })).status).toBe(204);
       const opened = await as(t, newcomer.accessToken).get(`/cases/${kase.id}`);
       expect(opened.status).toBe(200);

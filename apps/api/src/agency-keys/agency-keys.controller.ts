@@ -40,8 +40,9 @@ export class AgencyKeysController {
   @Post('grants')
   @Roles('supervisor')
   @ApiOperation({ summary: 'Grant the agency key to a member', description: 'Seals the agency key you hold (opened through your X-Amani-Unlock) to the member’s personal key. The four-eyes approval does this itself; this is for accounts approved while nobody held the key, or after a credential reset.' })
+  @ApiProblems(404)
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiNoContentResponse({ description: 'The member holds the key.' })
+  @ApiNoContentResponse({ description: 'The member holds the key. 404: no such member in your agency (another agency\'s looks the same).' })
   async grant(@Body() body: GrantAgencyKeyDto, @CurrentUser() actor: AuthUser, @RequestId() requestId?: string): Promise<void> {
     await this.keys.grantByApi(actor, body.userId, requestId);
   }
