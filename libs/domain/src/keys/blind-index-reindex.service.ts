@@ -1,6 +1,6 @@
+import { TransactionHost } from '@amani/database';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { BlindIndexService } from '@amani/crypto';
 import { CaseVault, isContactDetails } from '@amani/domain/cases';
 import { OutboxService } from '@amani/jobs';
@@ -48,7 +48,7 @@ export class BlindIndexReindexService {
   private readonly logger = new Logger(BlindIndexReindexService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly blindIndex: BlindIndexService,
     private readonly vault: CaseVault,
     private readonly outbox: OutboxService,
@@ -64,12 +64,12 @@ export class BlindIndexReindexService {
       ['cases.survivor_code_index', 'survivor_code_index', 'survivor_code_index_version'],
       ['cases.phone_index', 'phone_index', 'phone_index_version'],
     ] as const) {
-      const rows: { v: number; n: number }[] = await this.dataSource.query(
+      const rows: { v: number; n: number }[] = await this.tx.manager.query(
         `SELECT ${version} AS v, count(*)::int AS n FROM cases WHERE ${index} IS NOT NULL GROUP BY 1 ORDER BY 1`,
       );
       remaining.set(name, new Map(rows.map((r) => [Number(r.v), Number(r.n)])));
     }
-    const [sealed]: { n: number }[] = await this.dataSource.query(
+    const [sealed]: { n: number }[] = await this.tx.manager.query(
       `SELECT count(*)::int AS n FROM cases c LEFT JOIN case_keys k ON k.case_id = c.id
         WHERE k.kek_version IS NULL AND ${STALE('$1')}`,
       [this.blindIndex.currentVersion()],
@@ -79,7 +79,7 @@ export class BlindIndexReindexService {
 
   /** Rows indexed under `version` (either index). */
   async remainingUnder(version: number): Promise<number> {
-    const [r]: { n: number }[] = await this.dataSource.query(
+    const [r]: { n: number }[] = await this.tx.manager.query(
       `SELECT count(*)::int AS n FROM cases WHERE (survivor_code_index IS NOT NULL AND survivor_code_index_version = $1)
           OR (phone_index IS NOT NULL AND phone_index_version = $1)`,
       [version],
@@ -94,7 +94,7 @@ export class BlindIndexReindexService {
 
   /** Whether the server could re-index anything now (start-up resumption). */
   async pending(): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await this.tx.manager.query(
       `SELECT 1 FROM cases c JOIN case_keys k ON k.case_id = c.id WHERE k.kek_version IS NOT NULL AND ${STALE('$1')} LIMIT 1`,
       [this.blindIndex.currentVersion()],
     );
@@ -107,7 +107,7 @@ export class BlindIndexReindexService {
     const limit = Math.min(Math.max(1, Math.floor(batchSize) || REWRAP_DEFAULT_BATCH), REWRAP_MAX_BATCH);
     let reindexed = 0;
     for (;;) {
-      const n = await this.dataSource.transaction((em) => this.batch(em, current, limit));
+      const n = await this.tx.run((em) => this.batch(em, current, limit));
       if (n === 0) break;
       reindexed += n;
       await onBatch?.(reindexed);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { TransactionHost } from '@amani/database';
+import type { EntityManager } from 'typeorm';
 import type { EnvelopeCrypto, MasterKeyProvider } from '@amani/crypto';
 import type { OutboxService } from '@amani/jobs';
 import { MasterKeyRotationService, RetireRefusedError } from './master-key-rotation.service';
@@ -35,14 +36,8 @@ class FakeTarget implements MasterKeyTarget {
 
 function service(targets: MasterKeyTarget[], current = 2) {
   const queries: string[] = [];
-  const ds = {
-    manager: {},
-    query: (sql: string) => {
-      queries.push(sql);
-      return Promise.resolve([]);
-    },
-    transaction: <T>(fn: (em: EntityManager) => Promise<T>) => fn({ query: (sql: string) => (queries.push(sql), Promise.resolve([])) } as unknown as EntityManager),
-  } as unknown as DataSource;
+  const em = { query: (sql: string) => (queries.push(sql), Promise.resolve([])) } as unknown as EntityManager;
+  const ds = { manager: em, run: <T>(fn: (m: EntityManager) => Promise<T>) => fn(em) } as unknown as TransactionHost;
   const keys: MasterKeyProvider = { currentVersion: () => current, get: () => new Uint8Array(32), versions: () => [1, current] };
   return { svc: new MasterKeyRotationService(ds, {} as EnvelopeCrypto, keys, {} as OutboxService, targets), queries };
 }

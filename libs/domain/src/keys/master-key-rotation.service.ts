@@ -1,6 +1,5 @@
+import { TransactionHost } from '@amani/database';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { EnvelopeCrypto, MASTER_KEY_PROVIDER, MasterKeyProvider } from '@amani/crypto';
 import { OutboxService } from '@amani/jobs';
 import { MasterKeyTarget } from './master-key-targets';
@@ -47,7 +46,7 @@ export class MasterKeyRotationService {
   private readonly logger = new Logger(MasterKeyRotationService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionHost,
     private readonly crypto: EnvelopeCrypto,
     @Inject(MASTER_KEY_PROVIDER) private readonly keys: MasterKeyProvider,
     private readonly outbox: OutboxService,
@@ -61,12 +60,12 @@ export class MasterKeyRotationService {
   async status(): Promise<MasterKeyStatus> {
     const remaining = new Map<number, Map<string, number>>();
     for (const target of this.targets) {
-      for (const [version, n] of await target.countByVersion(this.dataSource.manager)) {
+      for (const [version, n] of await target.countByVersion(this.tx.manager)) {
         if (!remaining.has(version)) remaining.set(version, new Map());
         remaining.get(version)!.set(target.name, n);
       }
     }
-    const rows: { version: number; created_at: Date; rewrap_finished_at: Date | null; retired_at: Date | null }[] = await this.dataSource.query(
+    const rows: { version: number; created_at: Date; rewrap_finished_at: Date | null; retired_at: Date | null }[] = await this.tx.manager.query(
       `SELECT version, created_at, rewrap_finished_at, retired_at FROM master_key_versions ORDER BY version`,
     );
     return {
@@ -81,31 +80,31 @@ export class MasterKeyRotationService {
   async remainingOutside(version: number): Promise<number> {
     let n = 0;
     for (const target of this.targets) {
-      for (const [v, count] of await target.countByVersion(this.dataSource.manager)) if (v !== version) n += count;
+      for (const [v, count] of await target.countByVersion(this.tx.manager)) if (v !== version) n += count;
     }
     return n;
   }
 
   async remainingUnder(version: number): Promise<number> {
     let n = 0;
-    for (const target of this.targets) n += (await target.countByVersion(this.dataSource.manager)).get(version) ?? 0;
+    for (const target of this.targets) n += (await target.countByVersion(this.tx.manager)).get(version) ?? 0;
     return n;
   }
 
   /** The highest version ever recorded (rotated to or retired), so a number is never reused. */
   async highestRecorded(): Promise<number> {
-    const [row]: { v: number | null }[] = await this.dataSource.query(`SELECT max(version) AS v FROM master_key_versions`);
+    const [row]: { v: number | null }[] = await this.tx.manager.query(`SELECT max(version) AS v FROM master_key_versions`);
     return Number(row?.v ?? 0);
   }
 
   async retiredVersions(): Promise<number[]> {
-    const rows: { version: number }[] = await this.dataSource.query(`SELECT version FROM master_key_versions WHERE retired_at IS NOT NULL ORDER BY version`);
+    const rows: { version: number }[] = await this.tx.manager.query(`SELECT version FROM master_key_versions WHERE retired_at IS NOT NULL ORDER BY version`);
     return rows.map((r) => r.version);
   }
 
   /** Records `version` as rotated to (again) and queues the re-wrap to it. */
   async requestRewrap(version: number, batchSize = REWRAP_DEFAULT_BATCH): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       const [retired]: { version: number }[] = await em.query(`SELECT version FROM master_key_versions WHERE version = $1 AND retired_at IS NOT NULL`, [version]);
       if (retired) throw new RetireRefusedError('current');
       await em.query(
@@ -119,7 +118,7 @@ export class MasterKeyRotationService {
 
   /** Whether a re-wrap to `version` was requested and has not finished. */
   async rewrapPending(version: number): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows: unknown[] = await this.tx.manager.query(
       `SELECT 1 FROM master_key_versions WHERE version = $1 AND rewrap_finished_at IS NULL AND retired_at IS NULL`,
       [version],
     );
@@ -140,7 +139,7 @@ export class MasterKeyRotationService {
     for (let pass = 0; pass < LOCKED_ROW_PASSES; pass++) {
       for (const target of this.targets) {
         for (;;) {
-          const n = await this.dataSource.transaction((em) => target.rewrapBatch(em, this.crypto, current, limit));
+          const n = await this.tx.run((em) => target.rewrapBatch(em, this.crypto, current, limit));
           if (n === 0) break;
           rewrapped += n;
           await onBatch?.(rewrapped);
@@ -151,7 +150,7 @@ export class MasterKeyRotationService {
       await new Promise((r) => setTimeout(r, LOCKED_ROW_WAIT_MS));
     }
     if (remaining === 0) {
-      await this.dataSource.query(
+      await this.tx.manager.query(
         `INSERT INTO master_key_versions (version, rewrap_finished_at) VALUES ($1, now())
            ON CONFLICT (version) DO UPDATE SET rewrap_finished_at = now()`,
         [current],
@@ -164,7 +163,7 @@ export class MasterKeyRotationService {
   /** Marks `version` retired; refuses while it is current or anything remains under it. */
   async retire(version: number): Promise<void> {
     if (version === this.keys.currentVersion()) throw new RetireRefusedError('current');
-    await this.dataSource.transaction(async (em) => {
+    await this.tx.run(async (em) => {
       // Serialises with a concurrent rotate/retire; the counts below then see committed rows.
       await em.query(`LOCK TABLE master_key_versions IN SHARE ROW EXCLUSIVE MODE`);
       let n = 0;
