@@ -91,7 +91,8 @@ export class Keyring {
 
   /** The agency's current public key: what new data keys are sealed to. */
   async currentPublicKey(agencyId: string): Promise<{ version: number; publicKey: Buffer }> {
-    const rows: { version: number; public_key: Buffer }[] = await this.tx.manager.query(
+    const rows = await preparedQuery<{ version: number; public_key: Buffer }>(
+      this.tx.manager,
       `SELECT version, public_key FROM agency_keys WHERE agency_id = $1 ORDER BY version DESC LIMIT 1`,
       [agencyId],
     );
