@@ -38,6 +38,9 @@ function StateSection({ ctx, state }: { ctx: PageContext; state: AgencyKeyStatus
   );
 }
 
+/** The members table's columns, in order. */
+const MEMBER_COLUMNS = ['agencyKey.name', 'agencyKey.role', 'agencyKey.holdsKey', 'agencyKey.personalKey', 'agencyKey.actions'] as const;
+
 function MembersSection({ ctx, state, me }: { ctx: PageContext; state: AgencyKeyStatus; me: string }) {
   const { t } = ctx;
   const csrf = ctx.session!.csrf;
@@ -74,21 +77,11 @@ function MembersSection({ ctx, state, me }: { ctx: PageContext; state: AgencyKey
         <caption class="help">{t('agencyKey.membersCaption')}</caption>
         <thead role="rowgroup">
           <tr role="row">
-            <th scope="col" role="columnheader">
-              {t('agencyKey.name')}
-            </th>
-            <th scope="col" role="columnheader">
-              {t('agencyKey.role')}
-            </th>
-            <th scope="col" role="columnheader">
-              {t('agencyKey.holdsKey')}
-            </th>
-            <th scope="col" role="columnheader">
-              {t('agencyKey.personalKey')}
-            </th>
-            <th scope="col" role="columnheader">
-              {t('agencyKey.actions')}
-            </th>
+            {MEMBER_COLUMNS.map((key) => (
+              <th scope="col" role="columnheader">
+                {t(key)}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody role="rowgroup">
